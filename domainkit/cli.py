@@ -1,0 +1,231 @@
+"""The ``domainkit`` command line: a thin typer layer over plain functions.
+
+Every user-facing failure is a ``DomainkitError``: printed as one clear message
+(with a hint) and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from domainkit.errors import DomainkitError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Adapt small distilled models to clinical and legal text, offline.")
+plugins_app = typer.Typer(no_args_is_help=True, help="List, check and scaffold domain packs.")
+models_app = typer.Typer(no_args_is_help=True, help="Install and list models.")
+config_app = typer.Typer(no_args_is_help=True, help="Show resolved run configurations.")
+app.add_typer(plugins_app, name="plugins")
+app.add_typer(models_app, name="models")
+app.add_typer(config_app, name="config")
+
+SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="override: section.key=value (repeatable)")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML run file", exists=False)]
+PresetOption = Annotated[str, typer.Option("--preset", help="smoke | default | full")]
+
+
+def _print_json(value: object) -> None:
+    typer.echo(json.dumps(value, indent=2, default=str))
+
+
+# -- run / config --------------------------------------------------------------
+@app.command()
+def run(
+    pack: Annotated[str, typer.Argument(help="pack name (see `domainkit plugins list`)")],
+    task: Annotated[Optional[str], typer.Option("--task", help="task of the pack (default: its first)")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="run folder (default: runs/PACK-TASK-PRESET-HASH)")] = None,
+    preset: PresetOption = "default",
+    set_: SetOption = None,
+    config: ConfigOption = None,
+    data: Annotated[Optional[Path], typer.Option("--data", help="your own labelled documents")] = None,
+    test_data: Annotated[Optional[Path], typer.Option("--test-data", help="held-out documents (same format)")] = None,
+    text_column: Annotated[Optional[str], typer.Option("--text-column", help="column with the text")] = None,
+    label_column: Annotated[Optional[str], typer.Option("--label-column", help="column with the label")] = None,
+    labels_column: Annotated[Optional[str], typer.Option("--labels-column", help="column with several labels")] = None,
+    label_separator: Annotated[Optional[str], typer.Option("--label-separator", help="separator in --labels-column")] = None,
+    allow_network: Annotated[bool, typer.Option("--allow-network", help="permit Hub downloads")] = False,
+    allow_pickle: Annotated[bool, typer.Option("--allow-pickle", help="permit pickle checkpoints")] = False,
+) -> None:
+    """Run a pack end to end: de-id, teacher, distillation, evaluation, export."""
+    from domainkit.runner.api import run_pack
+
+    flags = {"run": {}, "data": {}}
+    if task:
+        flags["run"]["task"] = task
+    if allow_network:
+        flags["run"]["allow_network"] = True
+    if allow_pickle:
+        flags["run"]["allow_pickle"] = True
+    for key, value in (("path", data), ("test_path", test_data), ("text_column", text_column),
+                       ("label_column", label_column), ("labels_column", labels_column),
+                       ("label_separator", label_separator)):
+        if value is not None:
+            flags["data"][key] = str(value)
+    run_pack(pack, preset=preset, out=out, run_file=config, overrides=set_ or [], cli=flags)
+
+
+@config_app.command("show")
+def config_show(
+    pack: Annotated[str, typer.Argument(help="pack name")],
+    preset: PresetOption = "default",
+    set_: SetOption = None,
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of TOML")] = False,
+) -> None:
+    """Print the resolved configuration a run of PACK would use."""
+    import tomli_w
+
+    from domainkit.runner.api import resolve_for_pack
+
+    resolved, _ = resolve_for_pack(pack, preset=preset, run_file=config, overrides=set_ or [])
+    data = resolved.to_dict()
+    if as_json:
+        _print_json(data)
+    else:
+        typer.echo(tomli_w.dumps(data))
+
+
+# -- plugins ------------------------------------------------------------------
+@plugins_app.command("list")
+def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
+    """List installed packs (broken ones too, with the reason)."""
+    from domainkit.packs.registry import discover
+
+    entries = discover()
+    if as_json:
+        _print_json([entry.to_dict() for entry in entries])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("name", "distribution", "version", "description", "tasks", "status")
+    for entry in entries:
+        status = "ok" if entry.ok else "broken: " + "; ".join(entry.problems)
+        table.add_row(entry.name, entry.distribution, entry.version, entry.description, ", ".join(entry.tasks), status)
+    Console().print(table if entries else "no packs installed (pip install -e plugins/medical)")
+
+
+@plugins_app.command("check")
+def plugins_check(name: Annotated[str, typer.Argument(help="pack name")]) -> None:
+    """Validate a pack against the contract, naming what is missing."""
+    from domainkit.packs.registry import find
+
+    entry = find(name)
+    if entry.ok:
+        typer.echo(f"{name}: ok ({entry.distribution} {entry.version}, api_version satisfied, tasks: {', '.join(entry.tasks)})")
+        return
+    typer.echo(f"{name}: broken ({entry.distribution} {entry.version}, {entry.target})", err=True)
+    for problem in entry.problems:
+        typer.echo(f"  - {problem}", err=True)
+    raise typer.Exit(1)
+
+
+@plugins_app.command("new")
+def plugins_new(
+    name: Annotated[str, typer.Argument(help="pack name (lowercase letters, digits, -)")],
+    directory: Annotated[Path, typer.Option("--dir", help="folder to create (must be new or empty)")],
+) -> None:
+    """Scaffold an installable pack with a tiny corpus, a task and contract tests."""
+    from domainkit.packs.scaffold import scaffold_pack
+
+    created = scaffold_pack(name, directory)
+    typer.echo(f"created pack {name!r} in {created}\nnext: pip install -e {created} && domainkit run {name} --preset smoke")
+
+
+# -- models -------------------------------------------------------------------
+@models_app.command("pull")
+def models_pull(
+    name: Annotated[str, typer.Argument(help="store model name (see `domainkit models list`)")],
+    force: Annotated[bool, typer.Option("--force", help="download and verify again")] = False,
+) -> None:
+    """Install a model into the local store (checksum-verified)."""
+    from domainkit.models.store import pull
+
+    typer.echo(f"{name}: installed at {pull(name, force=force)}")
+
+
+@models_app.command("list")
+def models_list(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
+    """Show installed models and what each pack would use."""
+    from domainkit.models.inventory import inventory
+
+    rows = inventory()
+    if as_json:
+        _print_json(rows)
+        return
+    for section in ("models", "packs"):
+        typer.echo(f"{section}:")
+        for row in rows[section]:
+            typer.echo("  " + "  ".join(f"{k}={v}" for k, v in row.items()))
+
+
+# -- deid / predict / package --------------------------------------------------
+@app.command()
+def deid(
+    input_path: Annotated[Path, typer.Option("--input", help="file to de-identify (txt, csv, tsv, jsonl)")],
+    output: Annotated[Path, typer.Option("--output", help="where to write the redacted copy")],
+    pack: Annotated[Optional[str], typer.Option("--pack", help="use this pack's de-identification policy")] = None,
+    text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl)")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="processes for large inputs")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
+) -> None:
+    """Replace identifiers with typed placeholders; prints an audit of counts."""
+    from domainkit.deid import deidentify_file
+    from domainkit.deid.policy import DeidPolicy
+
+    policy = DeidPolicy()
+    if pack:
+        from domainkit.packs.registry import load_pack
+
+        policy = DeidPolicy(**{**load_pack(pack).deid_policy.__dict__, "enabled": True})
+    audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column, force=force)
+    _print_json(audit.to_dict())
+
+
+@app.command()
+def predict(
+    model: Annotated[Path, typer.Argument(help="exported model folder")],
+    input_path: Annotated[str, typer.Option("--input", help="txt (one per line), csv, jsonl, folder of .txt, or -")],
+    output: Annotated[Path, typer.Option("--output", help=".jsonl or .csv")],
+    text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/jsonl)")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
+) -> None:
+    """Classify documents offline with an exported model."""
+    from domainkit.network import offline_guard
+    from domainkit.predict import predict_file
+
+    with offline_guard(False):
+        summary = predict_file(model, input_path, output, text_column=text_column, batch_size=batch_size, force=force)
+    typer.echo(json.dumps(summary, default=str), err=True)
+
+
+@app.command()
+def package(
+    model: Annotated[Path, typer.Argument(help="exported model folder")],
+    out: Annotated[Path, typer.Option("--out", help="folder for the wheel")],
+    name: Annotated[Optional[str], typer.Option("--name", help="Python package name (default from folder)")] = None,
+) -> None:
+    """Build an installable wheel of a model (loadable as pkg:NAME)."""
+    from domainkit.export import package_model
+
+    wheel = package_model(model, out, name=name or model.name.replace("-", "_"))
+    typer.echo(f"wheel: {wheel}")
+
+
+def main() -> None:
+    try:
+        app()
+    except DomainkitError as error:
+        typer.echo(f"error: {error.message}", err=True)
+        if error.hint:
+            typer.echo(f"  hint: {error.hint}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""The resolved configuration of one run: typed, frozen, validated, hashable.
+
+A run's configuration comes from, in increasing priority: the preset
+(``smoke``, ``default``, ``full``), the pack's defaults, a TOML run file
+(``--config run.toml``) and ``--set section.key=value`` overrides. Unknown
+sections or keys fail with the list of valid ones and a "did you mean".
+Configs name things only; nothing here imports or executes user code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from domainkit.distill.config import DistillConfig, TeacherConfig
+from domainkit.errors import ConfigError, unknown_choice
+
+PRESETS = ("smoke", "default", "full")
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@dataclass(frozen=True)
+class RunSection:
+    """What to run and where the models come from."""
+
+    task: str = field(default="", metadata=_help("pack task (empty: the pack's first task)"))
+    seed: int = field(default=13, metadata=_help("seed for splits, sampling and training"))
+    student: str = field(default="", metadata=_help("student model reference (empty: the pack's student)"))
+    teacher: str = field(default="", metadata=_help("teacher model reference (empty: the pack's teacher chain)"))
+    deid: str = field(default="pack", metadata=_help("de-identification: pack (the pack's policy) | on | off"))
+    allow_network: bool = field(default=False, metadata=_help("permit network access (Hub downloads)"))
+    allow_pickle: bool = field(default=False, metadata=_help("permit pickle checkpoints (can execute code)"))
+    baselines: bool = field(default=True, metadata=_help("train the labels-only student baseline"))
+
+    def __post_init__(self) -> None:
+        if self.deid not in ("pack", "on", "off"):
+            raise ConfigError(f"run.deid must be one of 'pack', 'on', 'off'; found {self.deid!r}")
+
+
+@dataclass(frozen=True)
+class DataSection:
+    """Which documents: the pack's corpora, or the user's own (``--data``)."""
+
+    path: str = field(default="", metadata=_help("your own labelled documents (CSV, TSV, JSONL, Parquet or folder)"))
+    test_path: str = field(default="", metadata=_help("optional held-out file in the same format"))
+    text_column: str = field(default="text", metadata=_help("column holding the document text"))
+    label_column: str = field(default="label", metadata=_help("column holding the label (single-label)"))
+    labels_column: str = field(default="", metadata=_help("column holding several labels (multi-label)"))
+    label_separator: str = field(default="|", metadata=_help("separator inside labels_column"))
+    test_size: float = field(default=0.2, metadata=_help("share held out when no test file is given"))
+    max_train: int = field(default=0, metadata=_help("at most this many training examples (0 = all)"))
+    max_test: int = field(default=0, metadata=_help("at most this many test examples (0 = all)"))
+
+    def __post_init__(self) -> None:
+        if not 0 < self.test_size < 1:
+            raise ConfigError(f"data.test_size must be between 0 and 1; found {self.test_size!r}")
+        for name in ("max_train", "max_test"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"data.{name} must be >= 0; found {getattr(self, name)!r}")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything one run needs; saved as ``config.json`` in the run folder."""
+
+    pack: str
+    preset: str = "default"
+    run: RunSection = field(default_factory=RunSection)
+    data: DataSection = field(default_factory=DataSection)
+    teacher: TeacherConfig = field(default_factory=TeacherConfig)
+    distill: DistillConfig = field(default_factory=DistillConfig)
+
+    def __post_init__(self) -> None:
+        if self.preset not in PRESETS:
+            raise ConfigError(unknown_choice("preset", self.preset, PRESETS))
+
+    def to_dict(self) -> dict[str, Any]:
+        return json.loads(json.dumps(dataclasses.asdict(self), default=list))
+
+    def digest(self) -> str:
+        """Stable hash of the resolved config (recorded in every manifest)."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+SECTIONS: dict[str, type] = {"run": RunSection, "data": DataSection, "teacher": TeacherConfig, "distill": DistillConfig}
+
+#: Preset values, applied before the run file and --set overrides. ``default``
+#: is sized to finish a pack run within ~20 minutes on 2 CPU cores.
+PRESET_VALUES: dict[str, dict[str, dict[str, Any]]] = {
+    "smoke": {
+        "data": {"max_train": 96, "max_test": 48},
+        "teacher": {"epochs": 1.0, "max_length": 48},
+        "distill": {"epochs": 1.0, "max_length": 48, "pool_limit": 32, "batch_size": 16, "save_steps": 50},
+        "run": {"baselines": False},
+    },
+    "default": {
+        "data": {"max_train": 2000, "max_test": 600},
+        "teacher": {"max_length": 96},
+        "distill": {"epochs": 3.0, "max_length": 96, "pool_limit": 1000},
+    },
+    "full": {},
+}
+
+
+def _coerce(value: Any, annotation: Any, where: str) -> Any:
+    """Convert a TOML or command-line value to the field's declared type."""
+    if isinstance(annotation, str):
+        annotation = {"str": str, "int": int, "float": float, "bool": bool, "Any": Any}.get(annotation, Any)
+    if annotation is Any:
+        return _parse_literal(value) if isinstance(value, str) else value
+    if annotation is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "1", "yes", "on", "false", "0", "no", "off"):
+            return value.lower() in ("true", "1", "yes", "on")
+        raise ConfigError(f"{where} expects true or false; found {value!r}")
+    if annotation in (int, float):
+        try:
+            number = annotation(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where} expects a number ({annotation.__name__}); found {value!r}") from None
+        if annotation is int and isinstance(value, float) and not value.is_integer():
+            raise ConfigError(f"{where} expects an integer; found {value!r}")
+        return number
+    if annotation is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} expects text; found {value!r}")
+        return value
+    return value
+
+
+def _parse_literal(text: str) -> Any:
+    """Best-effort literal for untyped fields (e.g. layer_map=[[6,12]], bf16=auto)."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _build_section(name: str, values: dict[str, Any]) -> Any:
+    cls = SECTIONS[name]
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    converted = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(unknown_choice(f"option in [{name}]", key, known))
+        converted[key] = _coerce(value, _unwrap(hints.get(key, Any)), f"{name}.{key}")
+    try:
+        return cls(**converted)
+    except TypeError as error:
+        raise ConfigError(f"[{name}]: {error}") from None
+
+
+def _unwrap(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return Any
+    return annotation
+
+
+def _merge(base: dict[str, dict[str, Any]], extra: dict[str, Any], source: str) -> None:
+    for section, values in extra.items():
+        if section not in SECTIONS:
+            raise ConfigError(f"{source}: " + unknown_choice("section", section, SECTIONS))
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: [{section}] must be a table of key = value")
+        base.setdefault(section, {}).update(values)
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, dict[str, Any]]:
+    """``["distill.epochs=2", "task=icd10-chapter"]`` -> nested mapping.
+
+    A bare key is looked up in the ``run`` section, then the others.
+    """
+    nested: dict[str, dict[str, Any]] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ConfigError(f"--set {pair!r}: expected key=value (e.g. --set distill.epochs=2)")
+        key, value = pair.split("=", 1)
+        key = key.strip()
+        if "." in key:
+            section, option = key.split(".", 1)
+        else:
+            section = next((s for s, cls in SECTIONS.items() if key in {f.name for f in fields(cls)}), "run")
+            option = key
+        nested.setdefault(section, {})[option] = value
+    return nested
+
+
+def load_run_file(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+
+
+def resolve_config(
+    pack: str,
+    *,
+    preset: str = "default",
+    pack_defaults: dict[str, Any] | None = None,
+    run_file: Path | None = None,
+    overrides: list[str] | None = None,
+    cli: dict[str, dict[str, Any]] | None = None,
+) -> RunConfig:
+    """Build the run's config from preset, pack defaults, run file, CLI flags and --set."""
+    if preset not in PRESETS:
+        raise ConfigError(unknown_choice("preset", preset, PRESETS))
+    merged: dict[str, dict[str, Any]] = {}
+    _merge(merged, PRESET_VALUES[preset], f"preset {preset}")
+    _merge(merged, pack_defaults or {}, f"pack {pack} defaults")
+    if run_file is not None:
+        _merge(merged, load_run_file(run_file), str(run_file))
+    _merge(merged, cli or {}, "command line")
+    _merge(merged, parse_overrides(overrides or []), "--set")
+    sections = {name: _build_section(name, merged.get(name, {})) for name in SECTIONS}
+    return RunConfig(pack=pack, preset=preset, **sections)

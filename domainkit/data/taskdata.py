@@ -1,0 +1,106 @@
+"""The labelled data of one task, already split, as every stage consumes it.
+
+Labels are kept as strings (``label_names`` gives the order used for ids) so a
+run folder stays readable; ``*_label_ids`` give the integer form models need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SINGLE_LABEL = "single_label"
+MULTI_LABEL = "multi_label"
+TOKEN = "token"
+HEAD_KINDS = (SINGLE_LABEL, MULTI_LABEL, TOKEN)
+
+
+@dataclass
+class TaskData:
+    """A task's train and test splits.
+
+    For ``single_label`` each label is a string; for ``multi_label`` each is a
+    list of strings. ``groups`` (optional) name the near-duplicate group of
+    each training text, so that later splits (validation) respect them too.
+    ``split_info`` records how the split was made (seed, method, counts) and
+    is written into the run folder.
+    """
+
+    task: str
+    kind: str
+    label_names: list[str]
+    train_texts: list[str]
+    train_labels: list[Any]
+    test_texts: list[str]
+    test_labels: list[Any]
+    split_info: dict[str, Any] = field(default_factory=dict)
+    train_groups: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in HEAD_KINDS:
+            raise ValueError(f"unknown task kind {self.kind!r}; available: {', '.join(HEAD_KINDS)}")
+        for split, texts, labels in (
+            ("train", self.train_texts, self.train_labels),
+            ("test", self.test_texts, self.test_labels),
+        ):
+            if len(texts) != len(labels):
+                raise ValueError(
+                    f"task {self.task!r}: {split} has {len(texts)} texts but {len(labels)} labels"
+                )
+
+    @property
+    def multi_label(self) -> bool:
+        return self.kind == MULTI_LABEL
+
+    def label_index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.label_names)}
+
+    def _ids(self, labels: list[Any]) -> list[Any]:
+        index = self.label_index()
+        if self.multi_label:
+            return [[index[name] for name in row] for row in labels]
+        return [index[name] for name in labels]
+
+    @property
+    def train_label_ids(self) -> list[Any]:
+        return self._ids(self.train_labels)
+
+    @property
+    def test_label_ids(self) -> list[Any]:
+        return self._ids(self.test_labels)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task": self.task,
+            "kind": self.kind,
+            "label_names": self.label_names,
+            "train_texts": self.train_texts,
+            "train_labels": self.train_labels,
+            "test_texts": self.test_texts,
+            "test_labels": self.test_labels,
+            "split_info": self.split_info,
+            "train_groups": self.train_groups,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TaskData:
+        return cls(**data)
+
+    def subsample(self, max_train: int | None, max_test: int | None, seed: int) -> TaskData:
+        """A smaller copy for fast presets: keeps every class present where possible."""
+        from domainkit.data.sampling import stratified_head
+
+        train_idx = stratified_head(self.train_labels, max_train, seed)
+        test_idx = stratified_head(self.test_labels, max_test, seed)
+        info = dict(self.split_info, subsample={"max_train": max_train, "max_test": max_test, "seed": seed})
+        return TaskData(
+            task=self.task,
+            kind=self.kind,
+            label_names=self.label_names,
+            train_texts=[self.train_texts[i] for i in train_idx],
+            train_labels=[self.train_labels[i] for i in train_idx],
+            test_texts=[self.test_texts[i] for i in test_idx],
+            test_labels=[self.test_labels[i] for i in test_idx],
+            split_info=info,
+            train_groups=None if self.train_groups is None else [self.train_groups[i] for i in train_idx],
+        )

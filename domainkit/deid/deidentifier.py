@@ -1,0 +1,79 @@
+"""The de-identifier: rules and patterns first, spaCy NER only where they leave doubt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from domainkit.deid.lexicon import load_lexicon
+from domainkit.deid.names import NameFinder
+from domainkit.deid.patterns import find_patterns
+from domainkit.deid.policy import DeidPolicy
+from domainkit.deid.spans import PhiSpan, Redaction, apply_placeholders, merge_spans
+
+
+class Deidentifier:
+    """Replace identifiers in text with typed placeholders (``[NAME]``, ``[DATE]``, ...).
+
+    >>> Deidentifier().redact("Seen by Dr. Vasquez on 7/22.").text   # doctest: +SKIP
+    'Seen by Dr. [NAME] on [DATE].'
+    """
+
+    def __init__(self, policy: DeidPolicy = DeidPolicy()) -> None:
+        self.policy = policy
+        self._lexicon = load_lexicon(tuple(policy.keep_terms))
+        self._names = NameFinder(self._lexicon)
+        self._keep_phrase = _phrase_pattern(self._lexicon.keep_phrases)
+        self._ner = None
+        if policy.use_ner:
+            from domainkit.deid.ner import NerTagger
+
+            self._ner = NerTagger(self._lexicon)
+
+    def redact(self, text: str) -> Redaction:
+        """Redact one text; spans are offsets into ``text``."""
+        return self._redact_batch([text])[0]
+
+    def redact_many(
+        self, texts: Iterable[str], *, workers: int = 1, batch_size: int = 64
+    ) -> Iterator[Redaction]:
+        """Redact many texts in order; ``workers > 1`` spreads batches over processes."""
+        if workers < 1 or batch_size < 1:
+            raise ValueError("workers and batch_size must be >= 1")
+        if workers == 1:
+            iterator = iter(texts)
+            while batch := list(islice(iterator, batch_size)):
+                yield from self._redact_batch(batch)
+            return
+        from domainkit.deid.parallel import redact_in_processes
+
+        yield from redact_in_processes(self.policy, texts, workers=workers, batch_size=batch_size)
+
+    # -- internals ----------------------------------------------------------------------------
+    def _redact_batch(self, texts: list[str]) -> list[Redaction]:
+        found = [self._rule_spans(text) for text in texts]
+        if self._ner is not None:
+            for spans, extra in zip(found, self._ner.find_many(texts, found)):
+                spans.extend(extra)
+        return [self._finish(text, spans) for text, spans in zip(texts, found)]
+
+    def _rule_spans(self, text: str) -> list[PhiSpan]:
+        if not text:
+            return []
+        protected = [m.span() for m in self._keep_phrase.finditer(text)] if self._keep_phrase else []
+        spans = list(find_patterns(text))
+        spans.extend(self._names.find(text, protected))
+        return spans
+
+    def _finish(self, text: str, spans: list[PhiSpan]) -> Redaction:
+        wanted = [span for span in spans if span.type in self.policy.types]
+        merged = merge_spans(wanted, text)
+        return Redaction(apply_placeholders(text, merged), merged)
+
+
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"\b(?:{alternatives})\b", re.I)

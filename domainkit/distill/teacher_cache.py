@@ -1,0 +1,116 @@
+"""On-disk cache of teacher outputs: the teacher runs once per example, not once per epoch.
+
+Layout::
+
+    <root>/<teacher fingerprint[:20]>/<output spec hash[:16]>/spec.json
+                                                              shard-<n>-<uuid>.safetensors
+
+The teacher fingerprint hashes its weights and config; the output spec hashes
+what is stored (top-k, layers, alignment mode, MLM masking seed...). Either
+changing selects another folder, so stale outputs are never read. Inside, each
+example's arrays are stored under ``<example key>/<field>`` where the key is
+sha256(role, max_length, tokenizer, text) (see ``fingerprint.example_key``).
+Shards are written to a temporary name and renamed: a crash never leaves a
+half-written shard, and a re-run computes only the examples no shard holds.
+Arrays are fp16 (values, hidden states) and int32 (indices) to halve the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+from domainkit.distill.fingerprint import hash_json
+
+Record = dict[str, np.ndarray]
+#: Examples per shard: bounds the work lost to a crash and the memory of one write.
+SHARD_SIZE = 256
+
+
+class TeacherCache:
+    """Teacher outputs for one (teacher, output spec), shared by every run that uses them."""
+
+    def __init__(self, root: Path, teacher_fingerprint: str, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.folder = Path(root) / teacher_fingerprint[:20] / hash_json(spec)[:16]
+        self._records: dict[str, Record] | None = None
+        self.computed = 0  # examples the teacher ran on in this process (for the report and tests)
+
+    def _load(self) -> dict[str, Record]:
+        if self._records is None:
+            records: dict[str, Record] = {}
+            for shard in sorted(self.folder.glob("shard-*.safetensors")):
+                for name, array in load_file(str(shard)).items():
+                    key, field = name.split("/", 1)
+                    records.setdefault(key, {})[field] = array
+            self._records = records
+        return self._records
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._load()
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def get(self, key: str) -> Record:
+        return self._load()[key]
+
+    def ensure(
+        self, keys: Sequence[str], compute: Callable[[list[int]], list[Record]], *, shard_size: int = SHARD_SIZE
+    ) -> list[Record]:
+        """Records for ``keys``; ``compute(indices)`` runs only for keys no shard holds.
+
+        ``compute`` receives positions into ``keys`` and returns one record per position.
+        """
+        records = self._load()
+        missing, seen = [], set()
+        for i, key in enumerate(keys):
+            if key not in records and key not in seen:
+                missing.append(i)
+                seen.add(key)
+        for start in range(0, len(missing), shard_size):
+            chunk = missing[start : start + shard_size]
+            computed = compute(chunk)
+            if len(computed) != len(chunk):
+                raise RuntimeError(f"teacher computed {len(computed)} records for {len(chunk)} examples")
+            new = {keys[i]: record for i, record in zip(chunk, computed, strict=True)}
+            self._write_shard(new)
+            records.update(new)
+            self.computed += len(chunk)
+        return [records[key] for key in keys]
+
+    def _write_shard(self, new: dict[str, Record]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        spec_file = self.folder / "spec.json"
+        if not spec_file.exists():
+            _atomic_write_text(spec_file, json.dumps(self.spec, indent=2, sort_keys=True, default=str))
+        tensors = {f"{key}/{field}": np.ascontiguousarray(a) for key, rec in new.items() for field, a in rec.items()}
+        count = len(list(self.folder.glob("shard-*.safetensors")))
+        final = self.folder / f"shard-{count:05d}-{uuid.uuid4().hex[:8]}.safetensors"
+        tmp = final.with_name(f".{final.name}.tmp")
+        save_file(tensors, str(tmp), metadata={"examples": str(len(new))})
+        os.replace(tmp, final)
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def topk_arrays(logits: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k values (fp16) and indices (int32) along the last axis, largest first."""
+    k = min(k, logits.shape[-1])
+    idx = np.argpartition(-logits, k - 1, axis=-1)[..., :k]
+    vals = np.take_along_axis(logits, idx, axis=-1)
+    order = np.argsort(-vals, axis=-1)
+    idx = np.take_along_axis(idx, order, axis=-1)
+    vals = np.take_along_axis(vals, order, axis=-1)
+    return vals.astype(np.float16), idx.astype(np.int32)

@@ -1,0 +1,53 @@
+"""User-facing errors.
+
+Every error a user can see says what was expected, what was found and what
+to do next. Messages never contain document text: they name files, rows,
+columns and options only.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class DomainkitError(Exception):
+    """An error the user can act on; the CLI prints it without a traceback."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message if hint is None else f"{message}\n  hint: {hint}")
+
+
+class ConfigError(DomainkitError):
+    """A configuration value is missing, mistyped or out of range."""
+
+
+class PackError(DomainkitError):
+    """A domain pack cannot be found, loaded or does not meet the contract."""
+
+
+class DataError(DomainkitError):
+    """An input file cannot be used: names the file, row or column and the fix."""
+
+
+class ModelError(DomainkitError):
+    """A model reference cannot be resolved or loaded safely."""
+
+
+def closest(name: str, choices: Iterable[str]) -> str | None:
+    """Return the closest choice to ``name`` (for "did you mean"), or None."""
+    matches = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
+    return matches[0] if matches else None
+
+
+def unknown_choice(kind: str, name: str, choices: Iterable[str]) -> str:
+    """Message for an unknown name: lists the choices and suggests the closest."""
+    choices = sorted(choices)
+    listed = ", ".join(choices) if choices else "(none installed)"
+    message = f"unknown {kind} {name!r}; available: {listed}"
+    suggestion = closest(name, choices)
+    if suggestion:
+        message += f". Did you mean {suggestion!r}?"
+    return message

@@ -1,0 +1,2 @@
+"""Evaluation suite: inference, metrics (local `evaluate` modules), calibration,
+speed and size, baselines, int8 quantisation, and the run report."""

@@ -1,0 +1,129 @@
+"""Run one model over the test texts in a child process: probabilities, speed, memory.
+
+Why a child process: peak resident memory (``ru_maxrss``) is a per-process
+high-water mark. Measured in the evaluating process it would include every
+model loaded before (teacher, baselines) and never go down. A fresh child per
+model loads only that model, so its peak RSS is what a user running this one
+model would see (Python, torch and the tokenizer included, which is part of
+the real cost). The same pass yields the predictions, so the test set is run
+once per model, not once for metrics and again for timing.
+
+Speed: sequences per second over the whole test set, tokenisation included,
+model loading and one warm-up batch excluded (the first batch pays for lazy
+allocations). Text goes to the child over stdin, never through a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from domainkit.errors import ModelError
+from domainkit.evaluation.size import MIB
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+@dataclass(frozen=True)
+class Measurement:
+    probabilities: np.ndarray
+    seq_per_s: float
+    peak_rss_mb: float
+    params: int
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env.setdefault("TOKENIZERS_PARALLELISM", "false")
+    return env
+
+
+def measure_in_child(job: dict[str, Any], texts: list[str]) -> Measurement:
+    """Run ``job`` (see :func:`_run_job`) in a fresh Python process."""
+    with tempfile.TemporaryDirectory(prefix="domainkit-measure-") as tmp:
+        out = Path(tmp) / "probabilities.npy"
+        payload = json.dumps(dict(job, texts=texts, out=str(out)))
+        result = subprocess.run(
+            [sys.executable, "-m", "domainkit.evaluation.measure"],
+            input=payload,
+            capture_output=True,
+            text=True,
+            env=_child_env(),
+            check=False,
+        )
+        if result.returncode != 0:
+            # stderr of a model run holds no document text (we never log it).
+            tail = result.stderr.strip().splitlines()[-5:]
+            raise ModelError(f"measuring {job.get('model') or job.get('sklearn')} failed: " + " | ".join(tail))
+        stats = json.loads(result.stdout.strip().splitlines()[-1])
+        return Measurement(
+            probabilities=np.load(out),
+            seq_per_s=float(stats["seq_per_s"]),
+            peak_rss_mb=float(stats["peak_rss_mb"]),
+            params=int(stats["params"]),
+        )
+
+
+def measure_classifier(
+    model_dir: Path, texts: list[str], *, batch_size: int = 32, **overrides: Any
+) -> Measurement:
+    return measure_in_child({"model": str(model_dir), "batch_size": batch_size, "overrides": overrides}, texts)
+
+
+def measure_sklearn(pickle_path: Path, texts: list[str], *, batch_size: int = 32) -> Measurement:
+    return measure_in_child({"sklearn": str(pickle_path), "batch_size": batch_size}, texts)
+
+
+def _peak_rss_mb() -> float:
+    # Linux reports ru_maxrss in KiB (macOS in bytes).
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MIB
+
+
+def _run_transformer(job: dict[str, Any], texts: list[str]) -> tuple[np.ndarray, float, int]:
+    from domainkit.evaluation.inference import length_sorted_order, predict_proba
+    from domainkit.evaluation.size import count_parameters
+    from domainkit.heads.loading import load_classifier
+
+    classifier = load_classifier(Path(job["model"]), **job.get("overrides", {}))
+    warmup = [texts[i] for i in length_sorted_order(texts)[: job["batch_size"]]]
+    predict_proba(classifier, warmup, batch_size=job["batch_size"])
+    start = time.perf_counter()
+    probabilities = predict_proba(classifier, texts, batch_size=job["batch_size"])
+    return probabilities, time.perf_counter() - start, count_parameters(classifier.model)
+
+
+def _run_sklearn(job: dict[str, Any], texts: list[str]) -> tuple[np.ndarray, float, int]:
+    from domainkit.evaluation.baselines import count_baseline_parameters, load_baseline, baseline_proba
+
+    baseline = load_baseline(Path(job["sklearn"]))
+    baseline_proba(baseline, texts[: job["batch_size"]])
+    start = time.perf_counter()
+    probabilities = baseline_proba(baseline, texts)
+    return probabilities, time.perf_counter() - start, count_baseline_parameters(baseline)
+
+
+def _run_job() -> None:
+    job = json.loads(sys.stdin.read())
+    texts = job.pop("texts")
+    runner = _run_sklearn if "sklearn" in job else _run_transformer
+    probabilities, seconds, params = runner(job, texts)
+    np.save(job["out"], probabilities)
+    stats = {"seq_per_s": len(texts) / max(seconds, 1e-9), "peak_rss_mb": _peak_rss_mb(), "params": params}
+    print(json.dumps(stats))
+
+
+if __name__ == "__main__":
+    _run_job()

@@ -1,0 +1,73 @@
+"""Task metrics through `evaluate`, from metric modules shipped in this folder.
+
+``evaluate.load("accuracy")`` downloads the module from the Hub and fails
+offline, so each metric lives here as ``<name>/<name>.py`` and is loaded by
+path. ``METRIC_DIR`` is public so other code can load them the same way.
+
+Macro averages (micro averages count every label) run over the labels present in the test references: a label
+with no test example has no defined recall, and counting it as 0 would punish
+every model alike while hiding real differences. All models in a report are
+scored on the same references, so the label set is the same for all.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+METRIC_DIR = Path(__file__).resolve().parent
+METRIC_NAMES = ("accuracy", "f1", "precision", "recall")
+
+
+def metric_path(name: str) -> Path:
+    if name not in METRIC_NAMES:
+        from domainkit.errors import ConfigError, unknown_choice
+
+        raise ConfigError(unknown_choice("metric", name, METRIC_NAMES))
+    return METRIC_DIR / name / f"{name}.py"
+
+
+@lru_cache(maxsize=None)
+def load_metric(name: str, multi_label: bool = False):
+    """The local `evaluate` module ``name`` (``"multilabel"`` config for 0/1 matrices)."""
+    import evaluate
+
+    config = "multilabel" if multi_label else None
+    return evaluate.load(str(metric_path(name)), config_name=config)
+
+
+def present_labels(references: np.ndarray, *, multi_label: bool) -> list[int]:
+    """Label ids that occur in the references (the set macro averages run over)."""
+    references = np.asarray(references)
+    if multi_label:
+        return [int(i) for i in np.flatnonzero(references.sum(axis=0) > 0)]
+    return sorted({int(x) for x in references})
+
+
+def classification_metrics(predictions, references, *, multi_label: bool) -> dict[str, float]:
+    """accuracy, macro/micro F1, macro precision and recall via the local modules.
+
+    ``predictions``/``references``: label ids, or 0/1 matrices for multi-label
+    (accuracy is then subset accuracy: every label of a document right).
+    """
+    predictions = np.asarray(predictions).tolist()
+    references_array = np.asarray(references)
+    references = references_array.tolist()
+    labels = present_labels(references_array, multi_label=multi_label)
+    kwargs = {"predictions": predictions, "references": references}
+    averaged = {"labels": labels, "zero_division": 0}
+    return {
+        "accuracy": load_metric("accuracy", multi_label).compute(**kwargs)["accuracy"],
+        "macro_f1": load_metric("f1", multi_label).compute(**kwargs, average="macro", **averaged)["f1"],
+        # micro: every label counts, so false alarms on labels absent from the
+        # test set still cost (and single-label micro-F1 equals accuracy).
+        "micro_f1": load_metric("f1", multi_label).compute(**kwargs, average="micro", zero_division=0)["f1"],
+        "macro_precision": load_metric("precision", multi_label).compute(
+            **kwargs, average="macro", **averaged
+        )["precision"],
+        "macro_recall": load_metric("recall", multi_label).compute(**kwargs, average="macro", **averaged)[
+            "recall"
+        ],
+    }

@@ -1,0 +1,225 @@
+"""Write a run's report: ``report.json`` (machine-readable), ``report.md`` and
+a self-contained ``report.html`` (PNG plots embedded as data URIs).
+
+``report.json`` schema (extra keys allowed)::
+
+    {"pack": str, "task": str, "n_train": int, "n_test": int,
+     "models": {"teacher": M, "student": M, "student_int8": M,
+                "tfidf_logreg": M, "student_finetune_only": M},
+     "retention": float, "speedup_vs_teacher": float, "wall_seconds": float}
+    M = {"name": str, "accuracy": float, "macro_f1": float, "micro_f1": float, "ece": float,
+         "params": int, "disk_mb": float, "seq_per_s": float, "peak_rss_mb": float}
+
+A model that was not part of the run is ``null``, and so is a ratio that
+needs it. Reports never contain document text: only label names, counts and
+numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from domainkit.evaluation.calibration import ReliabilityBins
+from domainkit.heads._atomic import atomic_write_text
+
+REPORT_MODELS = ("teacher", "student", "student_int8", "tfidf_logreg", "student_finetune_only")
+MODEL_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "name": str, "accuracy": float, "macro_f1": float, "micro_f1": float, "ece": float,
+    "params": int, "disk_mb": float, "seq_per_s": float, "peak_rss_mb": float,
+}
+TOP_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "pack": str, "task": str, "n_train": int, "n_test": int,
+    "retention": float, "speedup_vs_teacher": float, "wall_seconds": float,
+}
+TABLE_COLUMNS = ("accuracy", "macro_f1", "micro_f1", "ece", "params", "disk_mb", "seq_per_s", "peak_rss_mb")
+
+
+def schema_problems(report: dict[str, Any]) -> list[str]:
+    """Differences between ``report`` and the schema above (empty when it conforms)."""
+    problems = []
+
+    def check(where: str, value: Any, expected: type) -> None:
+        ok = isinstance(value, expected) and not isinstance(value, bool)
+        if expected is float:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not ok:
+            problems.append(f"{where}: expected {expected.__name__}, found {type(value).__name__}")
+
+    for key, expected in TOP_FIELDS.items():
+        if key not in report:
+            problems.append(f"missing key {key!r}")
+        elif report[key] is not None or key not in ("retention", "speedup_vs_teacher"):
+            check(key, report[key], expected)
+    models = report.get("models")
+    if not isinstance(models, dict) or set(models) != set(REPORT_MODELS):
+        problems.append(f"models: expected keys {list(REPORT_MODELS)}, found {list(models or {})}")
+        return problems
+    for name, entry in models.items():
+        if entry is None:
+            continue
+        for key, expected in MODEL_FIELDS.items():
+            if key not in entry:
+                problems.append(f"models.{name}: missing key {key!r}")
+            else:
+                check(f"models.{name}.{key}", entry[key], expected)
+    return problems
+
+
+def write_report(
+    report: dict[str, Any],
+    out_dir: Path,
+    *,
+    history: dict[str, list[dict]] | None = None,
+    reliability_bins: dict[str, ReliabilityBins] | None = None,
+) -> dict[str, Path]:
+    """Write plots, report.json, report.md and report.html into ``out_dir``; return their paths."""
+    out_dir = Path(out_dir)
+    plots = _write_plots(report, out_dir / "plots", history, reliability_bins)
+    report["plots"] = {name: str(path.relative_to(out_dir)) for name, path in plots.items()}
+    paths = {
+        "json": out_dir / "report.json",
+        "md": out_dir / "report.md",
+        "html": out_dir / "report.html",
+    }
+    atomic_write_text(paths["json"], json.dumps(report, indent=2, default=_json_default) + "\n")
+    atomic_write_text(paths["md"], render_markdown(report))
+    atomic_write_text(paths["html"], render_html(report, out_dir))
+    return paths
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _write_plots(
+    report: dict[str, Any], plot_dir: Path, history: dict | None, bins: dict[str, ReliabilityBins] | None
+) -> dict[str, Path]:
+    import pandas as pd
+
+    from domainkit.evaluation.plots import plot_confusion, plot_reliability, plot_training_curves
+
+    plots: dict[str, Path] = {}
+    if history:
+        curves = plot_training_curves(history, plot_dir / "training_curves.png")
+        if curves is not None:
+            plots["training_curves"] = curves
+    confusion = report.get("confusion", {})
+    shown = next((name for name in ("student", "teacher", "tfidf_logreg") if name in confusion), None)
+    if shown and report.get("kind") != "multi_label":
+        labels = report["label_names"]
+        table = pd.DataFrame(confusion[shown], index=labels, columns=labels)
+        plots["confusion_matrix"] = plot_confusion(
+            table, plot_dir / "confusion_matrix.png", title=f"Confusion matrix ({shown}, row-normalised)"
+        )
+    if bins:
+        plots["reliability_diagram"] = plot_reliability(bins, plot_dir / "reliability_diagram.png")
+    return plots
+
+
+def _fmt(value: Any, key: str = "") -> str:
+    if value is None:
+        return "—"
+    if key == "params":
+        return f"{value / 1e6:.1f}M" if value >= 1e5 else str(value)
+    if isinstance(value, float):
+        return f"{value:.1f}" if key in ("disk_mb", "seq_per_s", "peak_rss_mb") else f"{value:.3f}"
+    return str(value)
+
+
+def summary_rows(report: dict[str, Any]) -> list[list[str]]:
+    """The model table as strings: one row per model in REPORT_MODELS order."""
+    rows = []
+    for name in REPORT_MODELS:
+        entry = report["models"].get(name)
+        rows.append([name] + [_fmt(None if entry is None else entry.get(col), col) for col in TABLE_COLUMNS])
+    return rows
+
+
+def _headline(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("retention (student / teacher macro-F1)", _fmt(report.get("retention"))),
+        ("speed-up vs teacher (seq/s)", _fmt(report.get("speedup_vs_teacher"))),
+        ("int8 speed-up vs fp32 student", _fmt(report.get("int8_speedup"))),
+        ("int8 prediction agreement with fp32", _fmt(report.get("int8_agreement"))),
+        ("ONNX prediction agreement with fp32", _fmt(report.get("onnx_agreement"))),
+        ("wall seconds (evaluation)", f"{report.get('wall_seconds', 0):.1f}"),
+    ]
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    header = ["model", *TABLE_COLUMNS]
+    lines = [
+        f"# domainkit report: {report['pack']} / {report['task']}",
+        "",
+        f"{report.get('kind', '')} task, {len(report.get('label_names', []))} labels, "
+        f"{report['n_train']} training and {report['n_test']} test documents, "
+        f"max_length {report.get('max_length')}, long documents {report.get('long_documents')}.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
+    lines += ["", *[f"- {label}: {value}" for label, value in _headline(report)], ""]
+    lines += [
+        "ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS "
+        "(MiB) were measured on this machine, each model in its own process.",
+        "",
+    ]
+    per_class = report.get("per_class", {}).get("student")
+    if per_class:
+        lines += ["## Per-class results (student)", "", "| label | precision | recall | f1 | support |",
+                  "|---|---|---|---|---|"]
+        lines += [
+            f"| {r['label']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |"
+            for r in per_class
+        ]
+        lines.append("")
+    for name, path in report.get("plots", {}).items():
+        lines += [f"![{name}]({path})", ""]
+    return "\n".join(lines)
+
+
+def _embedded_image(out_dir: Path, relative: str, alt: str) -> str:
+    data = base64.b64encode((out_dir / relative).read_bytes()).decode("ascii")
+    return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"><figcaption>{html.escape(alt)}</figcaption></figure>'
+
+
+def render_html(report: dict[str, Any], out_dir: Path) -> str:
+    esc = html.escape
+    head = "".join(f"<th>{esc(h)}</th>" for h in ["model", *TABLE_COLUMNS])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in summary_rows(report)
+    )
+    headline = "".join(f"<li>{esc(label)}: <b>{esc(value)}</b></li>" for label, value in _headline(report))
+    per_class = report.get("per_class", {}).get("student") or []
+    class_rows = "".join(
+        f"<tr><td>{esc(str(r['label']))}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td>"
+        f"<td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
+        for r in per_class
+    )
+    images = "".join(_embedded_image(out_dir, path, name) for name, path in report.get("plots", {}).items())
+    title = f"domainkit report: {report['pack']} / {report['task']}"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>body{{font-family:sans-serif;max-width:1000px;margin:2em auto}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}td:first-child{{text-align:left}}
+img{{max-width:100%}}</style></head><body>
+<h1>{esc(title)}</h1>
+<p>{esc(str(report.get('kind', '')))} task; {report['n_train']} training and {report['n_test']} test documents.</p>
+<table><tr>{head}</tr>{body}</table>
+<ul>{headline}</ul>
+<p>ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS (MiB)
+measured on this machine, each model in its own process.</p>
+<h2>Per-class results (student)</h2>
+<table><tr><th>label</th><th>precision</th><th>recall</th><th>f1</th><th>support</th></tr>{class_rows}</table>
+{images}
+</body></html>
+"""

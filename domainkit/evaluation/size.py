@@ -1,0 +1,37 @@
+"""Model size: parameter count and disk size of the saved weights.
+
+MB in reports means MiB (2**20 bytes), for disk and memory alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+#: Files that hold weights (config and tokenizer files are not counted).
+WEIGHT_FILES = ("*.safetensors", "pytorch_model*.bin", "domainkit_int8.pt", "*.onnx", "*.onnx_data")
+MIB = 2**20
+
+
+def count_parameters(model: torch.nn.Module) -> int:
+    """Parameters of ``model``, int8 dynamic Linear layers included.
+
+    Dynamically quantised Linear layers keep their weights in packed params,
+    not in ``parameters()``; they are counted from the unpacked weight so an
+    int8 model reports the same count as its fp32 source.
+    """
+    total = sum(p.numel() for p in model.parameters())
+    for module in model.modules():
+        packed = getattr(module, "_packed_params", None)
+        if packed is not None and callable(getattr(module, "weight", None)):
+            total += module.weight().numel()
+            bias = module.bias()
+            total += 0 if bias is None else bias.numel()
+    return int(total)
+
+
+def weights_disk_mb(model_dir: Path) -> float:
+    """Size of the weight files in ``model_dir`` in MiB."""
+    files = {p for pattern in WEIGHT_FILES for p in Path(model_dir).glob(pattern) if p.is_file()}
+    return sum(p.stat().st_size for p in files) / MIB

@@ -1,0 +1,109 @@
+"""The model card (README.md with YAML metadata) written next to exported weights.
+
+``card`` is a plain dict; every key is optional:
+``name``, ``pack``, ``task``, ``language`` (default "en"), ``license``
+(of the model; default "other"), ``base_model`` (student reference),
+``teacher``, ``data_sources`` (list of {name, source, licence}),
+``metrics`` (name -> value, e.g. from report.json's student entry),
+``report`` (a report.json dict: its model table is rendered),
+``limitations`` (list of str), ``intended_use`` (str), ``deid_policy``
+(DeidPolicy or dict). Cards never contain document text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import yaml
+
+DEFAULT_LIMITATIONS = (
+    "Trained on a small, openly licensed domain corpus; performance on your documents may differ. "
+    "Evaluate on a sample of your own data before relying on it.",
+    "Not a medical or legal device: predictions support, never replace, a professional's judgement.",
+    "Texts longer than the window are split into overlapping windows whose logits are pooled; "
+    "very long documents cost proportionally more time.",
+)
+
+
+def _policy_dict(policy: Any) -> dict[str, Any] | None:
+    if policy is None:
+        return None
+    if dataclasses.is_dataclass(policy):
+        return dataclasses.asdict(policy)
+    return dict(policy)
+
+
+def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bool,
+                settings: dict[str, Any], variants: dict[str, Any]) -> str:
+    metadata = {
+        "language": card.get("language", "en"),
+        "license": card.get("license", "other"),
+        "library_name": "transformers",
+        "pipeline_tag": "text-classification",
+        "tags": [t for t in ("domainkit", card.get("pack"), card.get("task")) if t],
+    }
+    if card.get("base_model"):
+        metadata["base_model"] = card["base_model"]
+    if card.get("metrics"):
+        metadata["model-index"] = [{
+            "name": card.get("name", "domainkit-model"),
+            "results": [{
+                "task": {"type": "text-classification"},
+                "metrics": [{"type": k, "value": float(v)} for k, v in card["metrics"].items()
+                            if isinstance(v, (int, float))],
+            }],
+        }]
+    lines = ["---", yaml.safe_dump(metadata, sort_keys=False).strip(), "---", "",
+             f"# {card.get('name', 'domainkit model')}", ""]
+    lines += [card.get("intended_use", "A document classifier distilled and adapted with domainkit."), ""]
+    lines += ["## Task", "",
+              f"- pack: {card.get('pack', '—')}, task: {card.get('task', '—')}",
+              f"- {'multi-label' if multi_label else 'single-label'} classification over "
+              f"{len(label_names)} labels: {', '.join(label_names)}",
+              f"- window: {settings.get('max_length')} word pieces; long documents: "
+              f"{settings.get('long_documents')} (stride {settings.get('stride')})", ""]
+    if card.get("base_model") or card.get("teacher"):
+        lines += ["## Models", "", f"- student (base): {card.get('base_model', '—')}",
+                  f"- teacher: {card.get('teacher', '—')}", ""]
+    lines += ["## Data sources and licences", ""]
+    sources = card.get("data_sources") or []
+    lines += [f"- {s.get('name')}: {s.get('source', '')} — licence: {s.get('licence', 'unknown')}" for s in sources]
+    lines += ["- (none recorded)"] if not sources else []
+    lines.append("")
+    lines += _metrics_section(card)
+    lines += ["## Variants", ""]
+    lines += [f"- {name}: {value}" for name, value in variants.items()]
+    lines.append("")
+    lines += ["## De-identification policy", ""]
+    policy = _policy_dict(card.get("deid_policy"))
+    if policy is None:
+        lines += ["No de-identification policy recorded: inputs are used as given.", ""]
+    else:
+        lines += ["Inputs are de-identified with this policy before training and at prediction time "
+                  "(`domainkit predict` applies it):", "", "```yaml",
+                  yaml.safe_dump(policy, sort_keys=True).strip(), "```", ""]
+    lines += ["## Limitations", ""]
+    lines += [f"- {item}" for item in (card.get("limitations") or DEFAULT_LIMITATIONS)]
+    lines += ["", "## Use", "", "```python", "from transformers import pipeline",
+              'classifier = pipeline("text-classification", model="PATH/TO/THIS/FOLDER")', "```",
+              "", "or offline with de-identification: `domainkit predict PATH --input docs.txt --output out.jsonl`.", ""]
+    return "\n".join(lines)
+
+
+def _metrics_section(card: dict[str, Any]) -> list[str]:
+    lines = ["## Evaluation", ""]
+    report = card.get("report")
+    if report:
+        from domainkit.evaluation.report import TABLE_COLUMNS, summary_rows
+
+        header = ["model", *TABLE_COLUMNS]
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
+        lines.append("")
+    elif card.get("metrics"):
+        lines += [f"- {k}: {v}" for k, v in card["metrics"].items()]
+        lines.append("")
+    else:
+        lines += ["No evaluation recorded.", ""]
+    return lines

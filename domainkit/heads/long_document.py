@@ -1,0 +1,84 @@
+"""Sliding windows for documents longer than the encoder's ``max_length``.
+
+Licences and contracts run to thousands of words; truncating them to the
+first 128 or 512 word pieces throws away most of the evidence. Instead each
+text is cut into overlapping windows (``stride`` word pieces shared between
+neighbours, so a clause cut at a window edge is seen whole in the next one),
+every window is classified, and the window logits are pooled per document.
+
+Pooling choice (documented, tested):
+- single-label: the **mean** of window logits. Every window votes with its
+  confidence; one noisy window cannot flip a long document, and the mean of
+  logits (not of probabilities) keeps a confident window worth more than an
+  unsure one.
+- multi-label: the **max** of window logits per label. A label holds for the
+  document if it holds anywhere in it (a patent clause on page 9 makes the
+  licence a patent licence); averaging would dilute a label found in one
+  window out of twenty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+#: Default overlap between neighbouring windows, in word pieces. A quarter of
+#: the default 128-piece window: enough to keep a typical sentence whole.
+DEFAULT_STRIDE = 32
+
+
+@dataclass(frozen=True)
+class WindowedBatch:
+    """Tokenised windows and, for each window, the index of its document."""
+
+    encoding: dict[str, torch.Tensor]
+    window_to_doc: torch.Tensor
+    n_docs: int
+
+
+def encode_windows(
+    tokenizer, texts: list[str], *, max_length: int, stride: int = DEFAULT_STRIDE
+) -> WindowedBatch:
+    """Tokenise ``texts`` into windows of at most ``max_length`` word pieces.
+
+    Needs a fast tokenizer (``return_overflowing_tokens`` maps windows back to
+    texts through ``overflow_to_sample_mapping``). A short text gives one window.
+    """
+    if not getattr(tokenizer, "is_fast", False):
+        raise TypeError("sliding windows need a fast tokenizer (PreTrainedTokenizerFast)")
+    if stride >= max_length - 2:
+        raise ValueError(f"stride ({stride}) must be smaller than max_length - 2 ({max_length - 2})")
+    encoded = tokenizer(
+        texts,
+        truncation=True,
+        max_length=max_length,
+        stride=stride,
+        return_overflowing_tokens=True,
+        padding=True,
+        return_tensors="pt",
+    )
+    window_to_doc = encoded.pop("overflow_to_sample_mapping")
+    encoded.pop("offset_mapping", None)
+    return WindowedBatch(encoding=dict(encoded), window_to_doc=window_to_doc, n_docs=len(texts))
+
+
+def pool_window_logits(
+    logits: torch.Tensor, window_to_doc: torch.Tensor, n_docs: int, *, multi_label: bool
+) -> torch.Tensor:
+    """Pool ``(n_windows, n_labels)`` logits into ``(n_docs, n_labels)``.
+
+    Mean for single-label, max for multi-label (see the module docstring).
+    """
+    n_labels = logits.shape[-1]
+    index = window_to_doc.to(logits.device).long().unsqueeze(-1).expand(-1, n_labels)
+    if multi_label:
+        pooled = torch.full((n_docs, n_labels), float("-inf"), dtype=logits.dtype, device=logits.device)
+        return pooled.scatter_reduce(0, index, logits, reduce="amax", include_self=True)
+    pooled = torch.zeros((n_docs, n_labels), dtype=logits.dtype, device=logits.device)
+    return pooled.scatter_reduce(0, index, logits, reduce="mean", include_self=False)
+
+
+def count_windows(tokenizer, text: str, *, max_length: int, stride: int = DEFAULT_STRIDE) -> int:
+    """How many windows ``text`` needs (for reports and for batching by cost)."""
+    return int(encode_windows(tokenizer, [text], max_length=max_length, stride=stride).window_to_doc.numel())

@@ -1,0 +1,34 @@
+"""Safe loading: safetensors only, no remote code, unless the user says otherwise.
+
+Pickle checkpoints (``pytorch_model.bin``) can execute code when loaded; a
+hospital's or firm's engineers must opt in to that explicitly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from domainkit.errors import ModelError
+
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+
+
+def check_weights(folder: Path, *, allow_pickle: bool = False) -> None:
+    """Refuse a folder whose only weights are pickle files (unless allowed)."""
+    folder = Path(folder)
+    if any(folder.glob("*.safetensors")):
+        return
+    pickles = [p.name for p in folder.iterdir() if p.suffix in PICKLE_SUFFIXES] if folder.is_dir() else []
+    if pickles and not allow_pickle:
+        raise ModelError(
+            f"{folder} holds only pickle checkpoints ({', '.join(sorted(pickles))}), which can run code when loaded",
+            hint="convert them to safetensors, or pass --allow-pickle if you trust their source",
+        )
+    if not pickles:
+        raise ModelError(f"{folder} holds no model weights (*.safetensors)")
+
+
+def load_kwargs(*, allow_pickle: bool = False) -> dict[str, Any]:
+    """Keyword arguments for every ``from_pretrained`` call domainkit makes."""
+    return {"use_safetensors": not allow_pickle, "trust_remote_code": False}

@@ -1,0 +1,91 @@
+"""``predict_file``: classify documents from a file, folder or stdin, offline.
+
+Large inputs are streamed: documents are read in chunks of ``CHUNK`` and
+each chunk is length-sorted into batches (see
+:mod:`domainkit.evaluation.inference`), so memory stays bounded and padding
+small. Output keeps input order. Nothing goes over the network: models load
+with ``local_files_only`` and ``HF_HUB_OFFLINE`` is set for the process.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from domainkit.errors import ConfigError
+from domainkit.predict.inputs import read_documents
+from domainkit.predict.outputs import output_format, prediction_writer
+from domainkit.predict.predictor import Predictor
+
+#: Documents read at a time: large enough for good length sorting, small
+#: enough that a huge input never sits in memory whole.
+CHUNK = 2048
+
+
+def _progress(enabled: bool, total: int | None):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="doc", disable=not enabled, desc="predict", leave=False)
+
+
+def _count_documents(source: str | Path) -> int | None:
+    """Cheap total for the progress bar (None for stdin)."""
+    if str(source) == "-":
+        return None
+    path = Path(source)
+    if path.is_dir():
+        return sum(1 for p in path.iterdir() if p.suffix.lower() == ".txt")
+    with path.open("rb") as handle:
+        lines = sum(1 for _ in handle)
+    return max(lines - 1, 0) if path.suffix.lower() == ".csv" else lines
+
+
+def predict_file(
+    model_dir: Path,
+    input: str | Path,
+    output: Path,
+    *,
+    text_column: str | None = None,
+    batch_size: int = 32,
+    deid_policy: Any = None,
+    progress: bool = True,
+    force: bool = False,
+) -> dict[str, Any]:
+    """Classify every document of ``input`` and write ``output`` (.jsonl or .csv).
+
+    ``deid_policy``: None applies the policy stored with the model (if any);
+    a DeidPolicy overrides it (``DeidPolicy(enabled=False)`` switches it off).
+    ``input`` is never modified; an existing ``output`` is kept unless ``force``.
+    Returns a summary: documents, seconds, documents per second, output path.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    output = Path(output)
+    output_format(output)
+    if str(input) != "-" and Path(input).resolve() == output.resolve():
+        raise ConfigError(f"output {output} is the input file", hint="write predictions to another file")
+    if output.exists() and not force:
+        raise ConfigError(f"output {output} exists already", hint="choose another --output or pass --force")
+    predictor = Predictor(Path(model_dir), deid_policy=deid_policy)
+    documents = read_documents(input, text_column=text_column)
+    total = _count_documents(input)
+    started = time.perf_counter()
+    count = 0
+    with prediction_writer(output, predictor.label_names, force=force) as writer, _progress(progress, total) as bar:
+        while chunk := list(islice(documents, CHUNK)):
+            ids, texts = zip(*chunk, strict=True)
+            probabilities = predictor.probabilities(list(texts), batch_size=batch_size, on_batch=bar.update)
+            for doc_id, label, row in zip(ids, predictor.labels(probabilities), probabilities, strict=True):
+                writer.write(doc_id, label, row)
+            count += len(chunk)
+    seconds = time.perf_counter() - started
+    return {
+        "documents": count,
+        "seconds": seconds,
+        "docs_per_s": count / seconds if seconds > 0 else 0.0,
+        "output": str(output),
+        "labels": predictor.label_names,
+        "deid_applied": predictor.deid_applied,
+    }

@@ -1,0 +1,66 @@
+"""spaCy component ``domainkit_textcat``: a domainkit classifier inside a spaCy pipeline.
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("domainkit_textcat", config={"model": "path/to/model"})
+    nlp("some text").cats   # {label: probability}
+
+Registered through the ``spacy_factories`` entry point (pyproject:
+``domainkit_textcat = "domainkit.predict.spacy_component:make_domainkit_textcat"``);
+importing this module registers it too. Predictions are the same as
+:func:`domainkit.predict.predict_file` (same Predictor, same de-identification
+policy). ``doc.cats`` holds every label's probability; the chosen labels
+(tuned thresholds for multi-label, argmax otherwise) are in
+``doc._.domainkit_labels``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from domainkit.predict.predictor import Predictor
+
+if not Doc.has_extension("domainkit_labels"):
+    Doc.set_extension("domainkit_labels", default=None)
+
+
+class DomainkitTextcat:
+    def __init__(self, name: str, model: str, batch_size: int) -> None:
+        self.name = name
+        self.predictor = Predictor(Path(model))
+        self.batch_size = batch_size
+
+    def _annotate(self, docs: list[Doc]) -> None:
+        probabilities = self.predictor.probabilities([d.text for d in docs], batch_size=self.batch_size)
+        for doc, row, label in zip(docs, probabilities, self.predictor.labels(probabilities), strict=True):
+            doc.cats = {name: float(p) for name, p in zip(self.predictor.label_names, row, strict=True)}
+            doc._.domainkit_labels = label
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._annotate([doc])
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        size = batch_size or self.batch_size
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) == size:
+                self._annotate(batch)
+                yield from batch
+                batch = []
+        if batch:
+            self._annotate(batch)
+            yield from batch
+
+
+@Language.factory("domainkit_textcat", default_config={"model": "", "batch_size": 32})
+def make_domainkit_textcat(nlp: Language, name: str, model: str, batch_size: int) -> DomainkitTextcat:
+    if not model:
+        from domainkit.errors import ConfigError
+
+        raise ConfigError("domainkit_textcat needs config={'model': FOLDER}")
+    return DomainkitTextcat(name, model, batch_size)

@@ -1,0 +1,86 @@
+"""Orchestration of one run: stages in order, skipping finished ones.
+
+Each stage is a plain function ``(ctx, workdir) -> outputs`` (see
+``domainkit.runner.stages``) plus a function naming its inputs. A stage whose
+manifest matches the config hash and its input fingerprints is skipped; an
+interrupted stage (folder without manifest) runs again and resumes from the
+checkpoints it left in its folder.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from domainkit.config import RunConfig
+from domainkit.log import get_logger
+from domainkit.network import offline_guard
+from domainkit.packs.contract import DomainPack
+from domainkit.runner.rundir import RunFolder, StageManifest, fingerprint, library_versions
+
+log = get_logger(__name__)
+
+
+@dataclass
+class RunContext:
+    """What stages share: the config, the pack, the folder and earlier outputs."""
+
+    config: RunConfig
+    pack: DomainPack
+    folder: RunFolder
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def task(self) -> str:
+        return self.config.run.task or self.pack.default_task
+
+    @property
+    def own_data(self) -> bool:
+        return bool(self.config.data.path)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[RunContext, Path], dict[str, Any]]
+    inputs: Callable[[RunContext], dict[str, Any]] = lambda ctx: {}
+    enabled: Callable[[RunContext], bool] = lambda ctx: True
+
+
+def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[Stage]) -> RunContext:
+    """Run ``stages`` into ``out``; returns the context with every stage's outputs."""
+    folder = RunFolder(out)
+    config_hash = config.digest()
+    folder.claim(config.to_dict(), config_hash)
+    ctx = RunContext(config=config, pack=pack, folder=folder)
+    with offline_guard(config.run.allow_network):
+        for index, stage in enumerate(stages, start=1):
+            if not stage.enabled(ctx):
+                log.info("stage %02d-%s: disabled by the config", index, stage.name)
+                continue
+            ctx.outputs[stage.name] = _run_stage(ctx, index, stage, config_hash)
+    return ctx
+
+
+def _run_stage(ctx: RunContext, index: int, stage: Stage, config_hash: str) -> dict[str, Any]:
+    workdir = ctx.folder.stage_dir(index, stage.name)
+    inputs = {key: fingerprint(value) for key, value in stage.inputs(ctx).items()}
+    # Outputs of earlier stages are inputs too: a recomputed stage invalidates later ones.
+    inputs["upstream"] = fingerprint({k: v.get("fingerprint", v) for k, v in ctx.outputs.items()})
+    done = ctx.folder.finished(workdir, config_hash, inputs)
+    if done is not None:
+        log.info("stage %02d-%s: finished earlier, skipped", index, stage.name)
+        return done
+    resumed = workdir.exists()
+    log.info("stage %02d-%s: %s", index, stage.name, "resuming" if resumed else "running")
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    outputs = stage.run(ctx, workdir)
+    seconds = time.perf_counter() - started
+    outputs.setdefault("fingerprint", fingerprint(outputs))
+    ctx.folder.record(workdir, StageManifest(stage.name, config_hash, inputs, outputs, library_versions(), seconds))
+    log.info("stage %02d-%s: done in %.1f s", index, stage.name, seconds)
+    return outputs

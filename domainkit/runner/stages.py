@@ -1,0 +1,238 @@
+"""The stages of a run, in data-flow order.
+
+raw corpus -> de-identify -> teacher (fine-tuned on the task, cached) ->
+continued distillation -> labels-only baseline -> evaluation + report -> export.
+
+Each stage reads what earlier stages wrote in the run folder (never the raw
+corpus again, so nothing downstream sees text that de-identification removed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from domainkit.atomic import write_json
+from domainkit.data.taskdata import TaskData
+from domainkit.deid.policy import DeidPolicy
+from domainkit.log import get_logger
+from domainkit.runner.pipeline import RunContext, Stage
+
+log = get_logger(__name__)
+
+
+# -- 01 data ---------------------------------------------------------------
+def deid_policy(ctx: RunContext) -> DeidPolicy:
+    """The policy this run applies: the pack's, or forced on/off by ``run.deid``."""
+    choice = ctx.config.run.deid
+    policy = ctx.pack.deid_policy
+    if choice == "on":
+        return DeidPolicy(**{**policy.__dict__, "enabled": True})
+    if choice == "off":
+        return DeidPolicy(**{**policy.__dict__, "enabled": False})
+    return policy
+
+
+def _load_labelled(ctx: RunContext) -> TaskData:
+    cfg = ctx.config
+    if ctx.own_data:
+        from domainkit.data.byod import ColumnSpec, load_own_documents
+
+        columns = ColumnSpec(text=cfg.data.text_column, label=cfg.data.label_column,
+                             labels=cfg.data.labels_column, separator=cfg.data.label_separator)
+        data = load_own_documents(Path(cfg.data.path), columns,
+                                  test_path=Path(cfg.data.test_path) if cfg.data.test_path else None,
+                                  test_size=cfg.data.test_size, seed=cfg.run.seed)
+    else:
+        data = ctx.pack.load_task(ctx.task, seed=cfg.run.seed)
+    return data.subsample(cfg.data.max_train or None, cfg.data.max_test or None, cfg.run.seed)
+
+
+def _redact(policy: DeidPolicy, data: TaskData, pool: list[str]) -> tuple[TaskData, list[str], dict[str, Any]]:
+    from domainkit.deid import Audit, Deidentifier
+
+    deidentifier = Deidentifier(policy)
+    audit = Audit()
+
+    def redact(texts: list[str]) -> list[str]:
+        out = []
+        for redaction in deidentifier.redact_many(texts):
+            audit.add(redaction)
+            out.append(redaction.text)
+        return out
+
+    data.train_texts = redact(data.train_texts)
+    data.test_texts = redact(data.test_texts)
+    return data, redact(pool), audit.to_dict()
+
+
+def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
+    cfg = ctx.config
+    data = _load_labelled(ctx)
+    pool: list[str] = []
+    if not ctx.own_data and cfg.distill.pool_limit > 0:
+        pool = ctx.pack.load_pool(exclude=frozenset(data.test_texts), limit=cfg.distill.pool_limit, seed=cfg.run.seed)
+    policy = deid_policy(ctx)
+    audit: dict[str, Any] = {"enabled": False}
+    if policy.enabled:
+        data, pool, audit = _redact(policy, data, pool)
+        audit["enabled"] = True
+    write_json(workdir / "data.json", data.to_dict())
+    write_json(workdir / "pool.json", pool)
+    write_json(workdir / "deid-audit.json", audit)
+    log.info("data: %d train, %d test, %d pool texts, %d labels", len(data.train_texts), len(data.test_texts),
+             len(pool), len(data.label_names))
+    return {"data": str(workdir / "data.json"), "pool": str(workdir / "pool.json"), "task": data.task,
+            "kind": data.kind, "n_train": len(data.train_texts), "n_test": len(data.test_texts),
+            "n_pool": len(pool), "labels": data.label_names, "split": data.split_info, "deid": audit}
+
+
+def data_inputs(ctx: RunContext) -> dict[str, Any]:
+    if ctx.own_data:
+        from domainkit.data.byod import sha256_of
+
+        paths = [p for p in (ctx.config.data.path, ctx.config.data.test_path) if p]
+        return {"files": {p: sha256_of(Path(p)) for p in paths}}
+    from importlib.metadata import version
+
+    module = type(ctx.pack).__module__.split(".")[0]
+    try:
+        pack_version = version(module.replace("_", "-"))
+    except Exception:
+        pack_version = "unknown"
+    return {"pack": ctx.pack.name, "pack_version": pack_version, "task": ctx.task}
+
+
+def load_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
+    outputs = ctx.outputs["data"]
+    data = TaskData.from_dict(json.loads(Path(outputs["data"]).read_text()))
+    pool = json.loads(Path(outputs["pool"]).read_text())
+    return data, pool
+
+
+# -- 02 teacher ------------------------------------------------------------
+def run_teacher(ctx: RunContext, workdir: Path) -> dict[str, Any]:
+    from domainkit.distill.teacher import prepare_teacher
+    from domainkit.models.resolve import first_available
+    from domainkit.models.safety import check_weights
+    from domainkit.paths import teachers_dir
+
+    cfg = ctx.config
+    chain = (cfg.run.teacher,) if cfg.run.teacher else tuple(ctx.pack.teacher_chain)
+    reference, folder, skipped = first_available(chain, allow_network=cfg.run.allow_network)
+    for reason in skipped:
+        log.info("teacher chain: skipped %s", reason)
+    check_weights(folder, allow_pickle=cfg.run.allow_pickle)
+    data, _ = load_data(ctx)
+    result = prepare_teacher(folder, data, cfg.teacher, cache_root=teachers_dir(), out_dir=workdir / "teacher")
+    return {"reference": reference, "skipped": skipped, "model_dir": str(result.model_dir),
+            "scores": result.scores, "reused": result.reused, "fingerprint": result.fingerprint}
+
+
+# -- 03 distill / 04 baseline -----------------------------------------------
+def _student_folder(ctx: RunContext) -> Path:
+    from domainkit.models.resolve import resolve_model
+    from domainkit.models.safety import check_weights
+
+    reference = ctx.config.run.student or ctx.pack.student
+    folder = resolve_model(reference, allow_network=ctx.config.run.allow_network)
+    check_weights(folder, allow_pickle=ctx.config.run.allow_pickle)
+    return folder
+
+
+def run_distill(ctx: RunContext, workdir: Path) -> dict[str, Any]:
+    from domainkit.distill.api import distill
+    from domainkit.paths import teacher_outputs_dir
+
+    data, pool = load_data(ctx)
+    teacher_dir = Path(ctx.outputs["teacher"]["model_dir"])
+    result = distill(_student_folder(ctx), teacher_dir, data, pool, ctx.config.distill,
+                     out_dir=workdir, cache_dir=teacher_outputs_dir(), resume=True)
+    return {"model_dir": str(result.model_dir), "report": result.report}
+
+
+def run_baseline(ctx: RunContext, workdir: Path) -> dict[str, Any]:
+    from domainkit.distill.api import finetune_only
+
+    data, _ = load_data(ctx)
+    result = finetune_only(_student_folder(ctx), data, ctx.config.distill, out_dir=workdir, resume=True)
+    return {"model_dir": str(result.model_dir), "report": result.report}
+
+
+def student_inputs(ctx: RunContext) -> dict[str, Any]:
+    return {"student": ctx.config.run.student or ctx.pack.student}
+
+
+# -- 05 evaluate -----------------------------------------------------------
+REPORT_FILES = ("report.json", "report.md", "report.html")
+
+
+def _publish_report(workdir: Path, root: Path) -> None:
+    """Copy the report and its plots from the stage folder to the run folder's top."""
+    import shutil
+
+    from domainkit.atomic import atomic_path
+
+    for name in REPORT_FILES:
+        with atomic_path(root / name) as tmp:
+            shutil.copyfile(workdir / name, tmp)
+    if (workdir / "plots").is_dir():
+        with atomic_path(root / "plots") as tmp:
+            shutil.copytree(workdir / "plots", tmp)
+
+
+def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
+    from domainkit.evaluation.suite import evaluate_run
+
+    data, _ = load_data(ctx)
+    models = {"teacher": Path(ctx.outputs["teacher"]["model_dir"]),
+              "student": Path(ctx.outputs["distill"]["model_dir"])}
+    history = {"student": ctx.outputs["distill"]["report"].get("history", [])}
+    if "baseline" in ctx.outputs:
+        models["student_finetune_only"] = Path(ctx.outputs["baseline"]["model_dir"])
+        history["student_finetune_only"] = ctx.outputs["baseline"]["report"].get("history", [])
+    spec = None if ctx.own_data else ctx.pack.task(ctx.task)
+    max_length = ctx.config.distill.max_length
+    report = evaluate_run(models, data, out_dir=workdir, max_length=max_length,
+                          long_documents=bool(spec and spec.long_documents), pack=ctx.pack.name,
+                          history=history, seed=ctx.config.run.seed)
+    _publish_report(workdir, ctx.folder.root)
+    keep = ("retention", "speedup_vs_teacher", "int8_speedup", "int8_agreement", "onnx_agreement", "wall_seconds")
+    return {"report": str(ctx.folder.root / "report.json"), "models": report["models"],
+            **{key: report.get(key) for key in keep}}
+
+
+# -- 06 export -------------------------------------------------------------
+def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
+    from domainkit.export import export_model
+
+    data, _ = load_data(ctx)
+    policy = deid_policy(ctx)
+    card = {
+        "pack": ctx.pack.name,
+        "task": data.task,
+        "kind": data.kind,
+        "labels": data.label_names,
+        "corpora": [c.__dict__ for c in ctx.pack.corpora] if not ctx.own_data else [{"name": "user documents"}],
+        "teacher": ctx.outputs["teacher"]["reference"],
+        "student_base": ctx.config.run.student or ctx.pack.student,
+        "metrics": ctx.outputs.get("evaluate", {}).get("models", {}),
+        "deid_policy": {**policy.__dict__},
+        "split": data.split_info,
+        "distillation": ctx.outputs["distill"]["report"],
+    }
+    folder = export_model(Path(ctx.outputs["distill"]["model_dir"]), workdir / "model", card=card)
+    return {"model_dir": str(folder)}
+
+
+def default_stages() -> list[Stage]:
+    """The stages of ``domainkit run``, in order."""
+    return [
+        Stage("data", run_data, inputs=data_inputs),
+        Stage("teacher", run_teacher),
+        Stage("distill", run_distill, inputs=student_inputs),
+        Stage("baseline", run_baseline, inputs=student_inputs, enabled=lambda ctx: ctx.config.run.baselines),
+        Stage("evaluate", run_evaluate),
+        Stage("export", run_export),
+    ]

@@ -1,0 +1,34 @@
+"""The short table printed at the end of a run (from report.json, no text)."""
+
+from __future__ import annotations
+
+from domainkit.runner.pipeline import RunContext
+
+COLUMNS = ("accuracy", "macro_f1", "micro_f1", "ece", "seq_per_s", "disk_mb")
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 100 else f"{value:.0f}"
+    return "-" if value is None else str(value)
+
+
+def print_summary(ctx: RunContext) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=False)
+    evaluation = ctx.outputs.get("evaluate")
+    if not evaluation:
+        console.print(f"run folder: {ctx.folder.root}")
+        return
+    table = Table("model", *COLUMNS, title=f"{ctx.pack.name} / {ctx.task}")
+    for name, entry in evaluation["models"].items():
+        if entry:
+            table.add_row(name, *(_fmt(entry.get(col)) for col in COLUMNS))
+    console.print(table)
+    console.print(
+        f"retention {_fmt(evaluation.get('retention'))}  speed-up vs teacher {_fmt(evaluation.get('speedup_vs_teacher'))}"
+        f"  int8 speed-up {_fmt(evaluation.get('int8_speedup'))}"
+    )
+    console.print(f"report: {ctx.folder.root / 'report.html'}  model: {ctx.outputs.get('export', {}).get('model_dir', '-')}")

