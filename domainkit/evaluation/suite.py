@@ -22,7 +22,7 @@ from domainkit.evaluation.measure import Measurement, measure_classifier, measur
 from domainkit.evaluation.metrics import classification_metrics
 from domainkit.evaluation.size import weights_disk_mb
 from domainkit.evaluation.tables import confusion_table, per_class_table
-from domainkit.heads.long_document import DEFAULT_STRIDE
+from domainkit.heads.long_document import default_stride
 from domainkit.heads.multilabel import apply_thresholds, multi_hot, thresholds_from_dict
 from domainkit.heads.settings import read_settings
 
@@ -86,7 +86,7 @@ def evaluate_run(
     pack: str = "",
     history: dict[str, list[dict]] | None = None,
     batch_size: int = 32,
-    stride: int = DEFAULT_STRIDE,
+    stride: int | None = None,
     check_onnx: bool = True,
     seed: int = 0,
 ) -> dict[str, Any]:
@@ -96,7 +96,7 @@ def evaluate_run(
     ``tfidf_logreg`` is always trained here. A model not given and not
     derivable appears as ``null`` in ``report["models"]`` (and ratios that need
     it are ``null``). ``history`` (Trainer ``log_history`` per model name) adds
-    training curves. ``check_onnx`` exports the student to ONNX and records
+    training curves. ``stride`` defaults to a quarter of ``max_length``. ``check_onnx`` exports the student to ONNX and records
     argmax agreement with fp32.
     """
     started = time.perf_counter()
@@ -118,6 +118,7 @@ def evaluate_run(
 
     references = references_of(data)
     texts = data.test_texts
+    stride = default_stride(max_length) if stride is None else stride
     overrides = {"max_length": max_length, "long_documents": long_documents, "stride": stride}
     entries: dict[str, dict | None] = {name: None for name in REPORT_MODELS}
     predictions: dict[str, np.ndarray] = {}

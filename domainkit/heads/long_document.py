@@ -28,6 +28,11 @@ import torch
 DEFAULT_STRIDE = 32
 
 
+def default_stride(max_length: int) -> int:
+    """A quarter of the window (32 for the default 128): keeps a typical sentence whole."""
+    return min(DEFAULT_STRIDE, max_length // 4)
+
+
 @dataclass(frozen=True)
 class WindowedBatch:
     """Tokenised windows and, for each window, the index of its document."""

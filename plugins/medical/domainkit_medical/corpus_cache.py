@@ -37,7 +37,9 @@ def package_version(distribution: str) -> str:
 
 def resource(package: str, *parts: str) -> Traversable:
     """A data file or folder inside an installed import package."""
-    path = resources.files(package).joinpath(*parts)
+    path = resources.files(package)
+    for part in parts:  # one part at a time: namespace packages' paths take one
+        path = path.joinpath(part)
     if not path.is_file() and not path.is_dir():
         raise DataError(
             f"corpus file {'/'.join(parts)!r} is missing from package {package!r}",

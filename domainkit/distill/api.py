@@ -1,0 +1,234 @@
+"""Entry points the run pipeline calls: ``distill`` and ``finetune_only`` (the labels-only baseline)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import AutoTokenizer, TrainingArguments
+from transformers.trainer_utils import get_last_checkpoint
+
+from domainkit.data.taskdata import TaskData
+from domainkit.distill.collator import DistillCollator, ExampleDataset
+from domainkit.distill.config import DistillConfig, resolve_layer_map
+from domainkit.distill.encoding import LABELLED, POOL, Example, encode_examples
+from domainkit.distill.fingerprint import model_fingerprint
+from domainkit.distill.hardware import decide_bf16
+from domainkit.distill.losses import HiddenProjector
+from domainkit.distill.student import DistillStudent, attach_mlm_head, build_classifier
+from domainkit.distill.teacher_cache import TeacherCache
+from domainkit.distill.teacher_outputs import TaskTeacher, TeacherRunner, has_mlm_head, load_mlm_teacher
+from domainkit.distill.trainer import DistillationTrainer, LossPlan
+from domainkit.distill.vocab import bridge_vocabularies
+
+CACHED, IN_LOOP = "cached", "in_loop"
+
+
+@dataclass
+class DistillResult:
+    model_dir: Path
+    report: dict[str, Any]
+
+
+def distill(
+    student_dir: Path,
+    teacher_dir: Path,
+    data: TaskData,
+    pool: list[str],
+    cfg: DistillConfig,
+    *,
+    out_dir: Path,
+    cache_dir: Path,
+    resume: bool = True,
+    mlm_teacher_dir: Path | None = None,
+    teacher_mode: str = CACHED,
+) -> DistillResult:
+    """Continue distilling ``student_dir`` from the task teacher on the labelled split plus ``pool``.
+
+    ``mlm_teacher_dir``: a checkpoint with an MLM head for MLM-KL (default: the teacher if it has one).
+    ``teacher_mode="in_loop"`` runs the teacher every step instead of the cache (benchmark baseline).
+    """
+    started = time.perf_counter()
+    tokenizer = AutoTokenizer.from_pretrained(student_dir)
+    teacher = TaskTeacher(teacher_dir, len(data.label_names))
+    bridge = bridge_vocabularies(tokenizer, teacher.tokenizer)
+    classifier = build_classifier(student_dir, data)
+    pairs = resolve_layer_map(cfg.layer_map, classifier.config.num_hidden_layers, teacher.num_layers)
+    mlm_source = mlm_teacher_dir or (teacher_dir if has_mlm_head(teacher_dir) else None)
+    pool = pool[: cfg.pool_limit]
+    plan = _plan(cfg, data, teacher, bridge.token_aligned, mlm_source, pool, pairs)
+
+    examples, texts = _encode(tokenizer, data, pool, cfg, with_words=not bridge.token_aligned)
+    mlm_teacher = load_mlm_teacher(mlm_source) if "mlm_kl" in plan.active else None
+    layers = tuple(sorted({t for _, t in pairs})) if "hidden" in plan.active else ()
+    runner = TeacherRunner(teacher, bridge, layers=layers, top_k=cfg.top_k, multi_label=data.multi_label,
+                           max_length=cfg.max_length, batch_size=max(cfg.batch_size, 32), mlm_teacher=mlm_teacher)
+    args = _training_args(cfg, out_dir / "checkpoints")
+    cache_stats: dict[str, Any] = {"mode": teacher_mode}
+    if teacher_mode == CACHED:
+        with args.main_process_first(desc="teacher cache"):  # rank 0 fills the cache, the others read it
+            cache = TeacherCache(cache_dir, model_fingerprint(teacher_dir), _cache_spec(cfg, data, bridge, layers, mlm_source))
+            teacher_started = time.perf_counter()
+            records = cache.ensure([e.key for e in examples], lambda idx: runner.compute([examples[i] for i in idx], [texts[i] for i in idx]))
+        cache_stats.update(folder=str(cache.folder), computed=cache.computed, reused=len(examples) - cache.computed,
+                           teacher_seconds=round(time.perf_counter() - teacher_started, 2))
+        live = None
+    else:
+        records = None
+        def live(indices: list[int]) -> list:  # noqa: E306 - the HF example's way: a teacher forward per step
+            return runner.compute([examples[i] for i in indices], [texts[i] for i in indices])
+
+    model, init_notes = _student(classifier, student_dir, plan, teacher.width, len(pairs))
+    collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, layers,
+                               bridge.token_aligned, live_teacher=live)
+    history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume)
+    model_dir = _save_student(model, tokenizer, out_dir / "model", args)
+    report = {
+        "active_terms": {t: plan.weights[t] for t in plan.active},
+        "skipped_terms": plan.skipped,
+        "notes": init_notes,
+        "vocab": bridge.describe(),
+        "layer_map": [list(p) for p in pairs],
+        "teacher": {"dir_name": Path(teacher_dir).name, "head": teacher.head_kind, "mlm_teacher": bool(mlm_source)},
+        "teacher_cache": cache_stats,
+        "examples": {"labelled": len(data.train_texts), "pool": len(pool)},
+        "bf16": {"used": bool(args.bf16), "why": decide_bf16(cfg.bf16)[1]},
+        "history": history,
+        "wall_seconds": round(time.perf_counter() - started, 2),
+        "config": cfg.to_dict(),
+    }
+    _write_json(out_dir / "distill_report.json", report)
+    return DistillResult(model_dir, report)
+
+
+def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_dir: Path, resume: bool = True) -> DistillResult:
+    """The baseline: the same student, trainer and schedule, hard labels only."""
+    started = time.perf_counter()
+    tokenizer = AutoTokenizer.from_pretrained(student_dir)
+    classifier = build_classifier(student_dir, data)
+    plan = LossPlan(weights={"hard": 1.0}, skipped={"soft": "labels-only baseline", "hidden": "labels-only baseline",
+                                                    "mlm": "labels-only baseline"}, multi_label=data.multi_label)
+    examples, _ = _encode(tokenizer, data, [], cfg, with_words=False)
+    args = _training_args(cfg, out_dir / "checkpoints")
+    model = DistillStudent(classifier, mlm_head=None, projector=None)
+    collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, (), True)
+    history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume)
+    model_dir = _save_student(model, tokenizer, out_dir / "model", args)
+    report = {"active_terms": {"hard": 1.0}, "skipped_terms": plan.skipped, "bf16": bool(args.bf16), "history": history,
+              "wall_seconds": round(time.perf_counter() - started, 2), "config": cfg.to_dict()}
+    _write_json(out_dir / "distill_report.json", report)
+    return DistillResult(model_dir, report)
+
+
+def _plan(cfg: DistillConfig, data: TaskData, teacher: TaskTeacher, token_aligned: bool, mlm_source: Path | None,
+          pool: list[str], pairs: tuple) -> LossPlan:
+    weights = {"soft": cfg.alpha_ce, "hidden": cfg.alpha_hidden, "mlm": cfg.alpha_mlm, "mlm_kl": cfg.alpha_ce,
+               "hard": cfg.alpha_hard}
+    skipped: dict[str, str] = {}
+    for name, weight in list(weights.items()):
+        if weight == 0:
+            skipped[name] = "weight is 0 in the config"
+    reasons = {
+        "soft": None if teacher.head_kind else "teacher has no head for this task (run prepare_teacher first)",
+        "mlm": None if pool else "no unlabelled pool texts",
+        "mlm_kl": ("no unlabelled pool texts" if not pool else
+                   "teacher has no MLM head" if mlm_source is None else
+                   "vocabularies differ: MLM logits cannot be mapped" if not token_aligned else None),
+        "hidden": None if pairs else "empty layer map",
+    }
+    for name, reason in reasons.items():
+        if reason and name not in skipped:
+            skipped[name] = reason
+    weights = {k: (0.0 if k in skipped else v) for k, v in weights.items()}
+    return LossPlan(weights, skipped, data.multi_label, cfg.temperature, cfg.hidden_loss, pairs)
+
+
+def _encode(tokenizer, data: TaskData, pool: list[str], cfg: DistillConfig, *, with_words: bool) -> tuple[list[Example], list[str]]:
+    common = {"max_length": cfg.max_length, "mlm_probability": cfg.mlm_probability, "seed": cfg.seed, "with_words": with_words}
+    labelled = encode_examples(data.train_texts, data.train_label_ids, tokenizer, role=LABELLED, **common)
+    unlabelled = encode_examples(pool, None, tokenizer, role=POOL, **common) if pool else []
+    return labelled + unlabelled, list(data.train_texts) + list(pool)
+
+
+def _cache_spec(cfg: DistillConfig, data: TaskData, bridge, layers: tuple, mlm_source: Path | None) -> dict[str, Any]:
+    """Everything besides the teacher weights and the example that changes what a record holds."""
+    return {
+        "version": 1, "top_k": cfg.top_k, "layers": list(layers), "vocab": bridge.describe(),
+        "multi_label": data.multi_label, "num_labels": len(data.label_names),
+        "mlm_teacher": model_fingerprint(mlm_source) if mlm_source else None,
+        "mlm_probability": cfg.mlm_probability, "mask_seed": cfg.seed,
+    }
+
+
+def _student(classifier, student_dir: Path, plan: LossPlan, teacher_width: int, num_pairs: int) -> tuple[DistillStudent, list[str]]:
+    notes = []
+    mlm_head = None
+    if "mlm" in plan.active or "mlm_kl" in plan.active:
+        mlm_head, how = attach_mlm_head(classifier, student_dir)
+        notes.append(f"mlm: {how}")
+    projector = None
+    if "hidden" in plan.active:
+        projector = HiddenProjector(classifier.config.hidden_size, teacher_width, num_pairs)
+        if projector.needs_projection:
+            notes.append(f"hidden: learned projection {classifier.config.hidden_size} -> {teacher_width}")
+    return DistillStudent(classifier, mlm_head=mlm_head, projector=projector), notes
+
+
+def _training_args(cfg: DistillConfig, output_dir: Path) -> TrainingArguments:
+    bf16, _ = decide_bf16(cfg.bf16)
+    return TrainingArguments(
+        output_dir=str(output_dir),
+        num_train_epochs=cfg.epochs,
+        learning_rate=cfg.learning_rate,
+        per_device_train_batch_size=cfg.batch_size,
+        warmup_steps=0.06,
+        weight_decay=0.01,
+        logging_steps=cfg.logging_steps,
+        save_steps=cfg.save_steps,
+        save_total_limit=2,
+        seed=cfg.seed,
+        bf16=bf16,
+        use_cpu=not torch.cuda.is_available(),
+        train_sampling_strategy="group_by_length",
+        remove_unused_columns=False,  # the collator builds every tensor compute_loss reads
+        ddp_find_unused_parameters=True,  # a batch without pool rows leaves the MLM head unused
+        ddp_backend="gloo" if not torch.cuda.is_available() else None,
+        report_to="none",
+        disable_tqdm=os.environ.get("DOMAINKIT_QUIET") == "1",
+        dataloader_num_workers=0,
+    )
+
+
+def _train(model, args, plan, dataset, collator, tokenizer, resume: bool) -> list[dict[str, Any]]:
+    trainer = DistillationTrainer(model=model, args=args, train_dataset=dataset, data_collator=collator,
+                                  processing_class=tokenizer, plan=plan)
+    last = get_last_checkpoint(args.output_dir) if resume and Path(args.output_dir).is_dir() else None
+    trainer.train(resume_from_checkpoint=last)
+    return [entry for entry in trainer.state.log_history if "loss" in entry or "train_runtime" in entry]
+
+
+def _save_student(model: DistillStudent, tokenizer, target: Path, args: TrainingArguments) -> Path:
+    """Plain save_pretrained classifier + tokenizer, written beside the target and renamed into place."""
+    if not args.should_save:
+        return target
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.student.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
+    return target
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str))
+    os.replace(tmp, path)

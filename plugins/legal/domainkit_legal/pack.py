@@ -1,0 +1,74 @@
+"""The built-in legal pack: ScanCode's licence texts and licence-detection rules.
+
+Import-light on purpose: ``domainkit plugins list`` imports this module, so
+the class body is plain data and the corpus code (PyYAML, numpy,
+scikit-learn) is imported inside the methods.
+"""
+
+from __future__ import annotations
+
+from domainkit.data.taskdata import SINGLE_LABEL, TaskData
+from domainkit.deid.policy import DeidPolicy
+from domainkit.packs.contract import DEFAULT_TEACHER, CorpusSpec, DomainPack, TaskSpec
+
+_METRICS = ("accuracy", "macro_f1", "micro_f1", "macro_recall", "ece")
+
+
+class LegalPack(DomainPack):
+    name = "legal"
+    description = (
+        "Legal text: full software-licence texts (category, long documents) and licence "
+        "notices (licence expression), from ScanCode's licence database."
+    )
+    corpora = (
+        CorpusSpec(
+            name="licensedcode-licenses",
+            source="licensedcode-data==32.1.0: licensedcode/data/licenses/*.LICENSE",
+            licence="CC BY 4.0 (ScanCode LicenseDB data, nexB and others)",
+            card="corpora/licensedcode-licenses.md",
+            description="2,310 licence texts with YAML front matter (category, key, ...).",
+        ),
+        CorpusSpec(
+            name="licensedcode-rules",
+            source="licensedcode-data==32.1.0: licensedcode/data/rules/*.RULE",
+            licence="CC BY 4.0 (ScanCode LicenseDB data, nexB and others)",
+            card="corpora/licensedcode-rules.md",
+            description="34,859 licence-detection rules: notices, references, tags and texts.",
+        ),
+    )
+    tasks = (
+        TaskSpec(
+            name="license-category",
+            kind=SINGLE_LABEL,
+            description="Full licence text -> category (Permissive, Copyleft, Commercial, ...); "
+            "long documents read in sliding windows.",
+            max_length=256,
+            long_documents=True,
+            metrics=_METRICS,
+        ),
+        TaskSpec(
+            name="license-notice",
+            kind=SINGLE_LABEL,
+            description="Licence notice or text (>= 20 words) -> licence expression (top 20).",
+            max_length=128,
+            metrics=_METRICS,
+        ),
+    )
+    teacher_chain = ("nlpaueb/legal-bert-base-uncased", DEFAULT_TEACHER)
+    # Contracts, agreements and case files a user brings name parties,
+    # signatories, addresses, dates and account numbers: de-identify by default.
+    # (The built-in licence corpora hold copyright holders' names too.)
+    deid_policy = DeidPolicy(enabled=True)
+
+    def load_task(self, task: str, *, seed: int) -> TaskData:
+        self.task(task)  # unknown names raise PackError listing the tasks
+        from domainkit_legal import tasks
+
+        return tasks.load_task(task, seed)
+
+    def load_pool(self, *, exclude: frozenset[str], limit: int | None, seed: int) -> list[str]:
+        from domainkit_legal import tasks
+
+        return tasks.load_pool(
+            tasks=[t.name for t in self.tasks], exclude=exclude, limit=limit, seed=seed
+        )

@@ -1,0 +1,37 @@
+import numpy as np
+
+from domainkit.distill.teacher_cache import TeacherCache, topk_arrays
+
+
+def _compute_factory(calls):
+    def compute(indices):
+        calls.append(list(indices))
+        return [{"logits_values": np.full(3, i, np.float16), "hidden_2": np.ones((i + 1, 4), np.float16)} for i in indices]
+    return compute
+
+
+def test_teacher_cache_second_use_does_not_call_teacher(tmp_path):
+    calls = []
+    spec = {"top_k": 3}
+    first = TeacherCache(tmp_path, "fp-a", spec).ensure(["k0", "k1", "k2"], _compute_factory(calls), shard_size=2)
+    assert calls == [[0, 1], [2]] and first[2]["hidden_2"].shape == (3, 4)
+    again = TeacherCache(tmp_path, "fp-a", spec)  # fresh process: reads shards from disk
+    records = again.ensure(["k2", "k0"], _compute_factory(calls))
+    assert calls == [[0, 1], [2]] and again.computed == 0
+    assert records[0]["logits_values"].tolist() == [2, 2, 2] and records[0]["hidden_2"].dtype == np.float16
+    partly = TeacherCache(tmp_path, "fp-a", spec).ensure(["k0", "new"], _compute_factory(calls))
+    assert calls[-1] == [1] and len(partly) == 2  # only the new example was computed
+
+
+def test_teacher_cache_changed_teacher_fingerprint_or_spec_recomputes(tmp_path):
+    calls = []
+    TeacherCache(tmp_path, "fp-a", {"top_k": 3}).ensure(["k0"], _compute_factory(calls))
+    TeacherCache(tmp_path, "fp-b", {"top_k": 3}).ensure(["k0"], _compute_factory(calls))
+    TeacherCache(tmp_path, "fp-a", {"top_k": 5}).ensure(["k0"], _compute_factory(calls))
+    assert len(calls) == 3
+    assert not list(tmp_path.rglob("*.tmp"))  # atomic writes leave no temporary files
+
+
+def test_teacher_cache_topk_arrays_sorted_fp16_int32():
+    values, indices = topk_arrays(np.array([[0.1, 3.0, -1.0, 2.0]]), 2)
+    assert indices.tolist() == [[1, 3]] and values.dtype == np.float16 and indices.dtype == np.int32

@@ -1,0 +1,32 @@
+import json
+
+from domainkit.evaluation.calibration import binned
+from domainkit.evaluation.report import REPORT_MODELS, schema_problems, write_report
+
+
+def _entry(name):
+    return {"name": name, "accuracy": 0.9, "macro_f1": 0.8, "micro_f1": 0.9, "ece": 0.05, "params": 1000,
+            "disk_mb": 1.5, "seq_per_s": 100.0, "peak_rss_mb": 300.0}
+
+
+def test_report_writes_json_md_html_and_never_text(tmp_path):
+    report = {
+        "pack": "medical", "task": "organ", "kind": "single_label", "n_train": 10, "n_test": 4,
+        "label_names": ["a", "b"], "models": {name: _entry(name) for name in REPORT_MODELS},
+        "retention": 0.98, "speedup_vs_teacher": 4.0, "wall_seconds": 1.0,
+        "confusion": {"student": [[2, 0], [1, 1]]},
+    }
+    bins = {"student": binned([0.9, 0.8, 0.6, 0.7], [1, 1, 0, 1])}
+    history = {"student": [{"step": 1, "loss": 2.0}, {"step": 2, "loss": 1.0}]}
+    paths = write_report(report, tmp_path, history=history, reliability_bins=bins)
+    loaded = json.loads(paths["json"].read_text())
+    assert schema_problems(loaded) == []
+    assert set(loaded["plots"]) == {"training_curves", "confusion_matrix", "reliability_diagram"}
+    html = paths["html"].read_text()
+    assert html.count("data:image/png;base64,") == 3
+    assert "| student |" in paths["md"].read_text()
+
+
+def test_report_schema_problems_name_the_mismatch():
+    problems = schema_problems({"pack": "p", "task": 1, "models": {}})
+    assert any("task" in p for p in problems) and any("models" in p for p in problems)

@@ -1,0 +1,40 @@
+import torch
+
+from domainkit.heads.long_document import count_windows, encode_windows, pool_window_logits
+
+
+def test_long_document_windows_cover_a_long_text(make_classifier):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(make_classifier())
+    long_text = " ".join(["patient has fever"] * 40)  # 120 word pieces
+    windows = encode_windows(tokenizer, [long_text, "short text"], max_length=32, stride=8)
+    mapping = windows.window_to_doc.tolist()
+    assert mapping.count(0) > 3 and mapping.count(1) == 1
+    assert windows.encoding["input_ids"].shape[1] <= 32
+    # consecutive windows overlap by `stride` word pieces
+    first, second = windows.encoding["input_ids"][0], windows.encoding["input_ids"][1]
+    assert first[-9:-1].tolist() == second[1:9].tolist()
+    assert count_windows(tokenizer, long_text, max_length=32, stride=8) == mapping.count(0)
+
+
+def test_long_document_pooling_mean_for_single_label_max_for_multi_label():
+    logits = torch.tensor([[1.0, 0.0], [3.0, -2.0], [0.5, 0.5]])
+    window_to_doc = torch.tensor([0, 0, 1])
+    mean = pool_window_logits(logits, window_to_doc, 2, multi_label=False)
+    assert torch.allclose(mean, torch.tensor([[2.0, -1.0], [0.5, 0.5]]))
+    top = pool_window_logits(logits, window_to_doc, 2, multi_label=True)
+    assert torch.allclose(top, torch.tensor([[3.0, 0.0], [0.5, 0.5]]))
+
+
+def test_long_document_pooled_prediction_matches_manual_window_average(make_classifier):
+    from domainkit.evaluation.inference import predict_logits
+    from domainkit.heads.loading import load_classifier
+
+    classifier = load_classifier(make_classifier(), max_length=32, long_documents=True, stride=8)
+    long_text = " ".join(["lung cough the patient"] * 30)
+    windows = encode_windows(classifier.tokenizer, [long_text], max_length=32, stride=8)
+    with torch.inference_mode():
+        manual = classifier.model(**windows.encoding).logits.mean(dim=0)
+    pooled = predict_logits(classifier, [long_text, "skin rash"], batch_size=2)
+    assert torch.allclose(torch.from_numpy(pooled[0]), manual, atol=1e-5)

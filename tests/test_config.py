@@ -1,0 +1,57 @@
+import pytest
+
+from domainkit.config import parse_overrides, resolve_config
+from domainkit.errors import ConfigError
+
+
+def test_config_presets_differ_and_hash_is_stable():
+    smoke = resolve_config("medical", preset="smoke")
+    default = resolve_config("medical", preset="default")
+    assert smoke.data.max_train < default.data.max_train
+    assert smoke.digest() == resolve_config("medical", preset="smoke").digest()
+    assert smoke.digest() != default.digest()
+
+
+def test_config_overrides_coerce_types():
+    config = resolve_config("medical", overrides=["distill.epochs=2", "task=icd10-chapter", "run.allow_network=false",
+                                                  "distill.layer_map=[[6,12]]"])
+    assert config.distill.epochs == 2.0 and config.run.task == "icd10-chapter"
+    assert config.run.allow_network is False
+    assert config.distill.layer_map == ((6, 12),)
+
+
+def test_config_unknown_key_suggests_closest():
+    with pytest.raises(ConfigError, match="Did you mean 'epochs'"):
+        resolve_config("medical", overrides=["distill.epoch=2"])
+
+
+def test_config_unknown_section_and_preset_list_choices():
+    with pytest.raises(ConfigError, match="available: data, distill, run, teacher"):
+        resolve_config("medical", overrides=["distil.epochs=2"])
+    with pytest.raises(ConfigError, match="available: default, full, smoke"):
+        resolve_config("medical", preset="quick")
+
+
+def test_config_bad_value_names_option():
+    with pytest.raises(ConfigError, match="distill.epochs expects a number"):
+        resolve_config("medical", overrides=["distill.epochs=many"])
+    with pytest.raises(ConfigError, match="distill.temperature must be > 0"):
+        resolve_config("medical", overrides=["distill.temperature=0"])
+
+
+def test_config_run_file_and_set_priority(tmp_path):
+    run_file = tmp_path / "run.toml"
+    run_file.write_text("[distill]\nepochs = 5\ntemperature = 3.0\n")
+    config = resolve_config("medical", run_file=run_file, overrides=["distill.epochs=1"])
+    assert config.distill.temperature == 3.0 and config.distill.epochs == 1.0
+
+
+def test_config_is_frozen():
+    config = resolve_config("medical")
+    with pytest.raises(Exception):
+        config.run.seed = 3  # type: ignore[misc]
+
+
+def test_config_set_requires_key_value():
+    with pytest.raises(ConfigError, match="expected key=value"):
+        parse_overrides(["epochs"])

@@ -1,0 +1,11 @@
+from domainkit.errors import DomainkitError, unknown_choice
+
+
+def test_errors_unknown_choice_lists_and_suggests():
+    message = unknown_choice("pack", "medcal", ["legal", "medical"])
+    assert message == "unknown pack 'medcal'; available: legal, medical. Did you mean 'medical'?"
+
+
+def test_errors_hint_is_part_of_the_message():
+    error = DomainkitError("bad", hint="do this")
+    assert str(error) == "bad\n  hint: do this"

@@ -1,0 +1,83 @@
+"""Tiny random-init BERT classifiers and tokenizers, built in the test (no Hub).
+
+Fixtures (import into a conftest): ``tiny_tokenizer_dir``, ``make_classifier``
+(factory: ``make_classifier(labels, multi_label=False, seed=0)`` -> folder),
+``tiny_task`` (a small TaskData whose labels follow keywords).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+WORDS = (
+    "patient fever cough pain chest heart lung kidney liver skin rash "
+    "licence grant copy software warranty patent source binary notice "
+    "the a of and with without to in is has no"
+).split()
+SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+def write_vocab(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "vocab.txt"
+    path.write_text("\n".join(SPECIAL + WORDS) + "\n")
+    return path
+
+
+def build_classifier(folder: Path, labels: list[str], *, multi_label: bool = False, seed: int = 0,
+                     max_positions: int = 64) -> Path:
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    tokenizer = BertTokenizerFast(vocab_file=str(write_vocab(folder / "_vocab")))
+    config = BertConfig(
+        vocab_size=len(SPECIAL) + len(WORDS), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=37, max_position_embeddings=max_positions, num_labels=len(labels),
+        id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)},
+        problem_type="multi_label_classification" if multi_label else "single_label_classification",
+    )
+    torch.manual_seed(seed)
+    model = BertForSequenceClassification(config).eval()
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def keyword_corpus(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Texts labelled by which keyword they contain (learnable by TF-IDF)."""
+    rng = random.Random(seed)
+    keywords = {"cardio": "heart", "pulmo": "lung", "derm": "skin"}
+    filler = ["the", "a", "of", "patient", "with", "has", "pain", "and"]
+    texts, labels = [], []
+    for i in range(n):
+        label = list(keywords)[i % 3]
+        words = rng.choices(filler, k=rng.randint(3, 12)) + [keywords[label]]
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        labels.append(label)
+    return texts, labels
+
+
+@pytest.fixture
+def make_classifier(tmp_path):
+    counter = iter(range(1000))
+
+    def make(labels=("cardio", "pulmo", "derm"), *, multi_label=False, seed=0, max_positions=64):
+        return build_classifier(tmp_path / f"model{next(counter)}", list(labels),
+                                multi_label=multi_label, seed=seed, max_positions=max_positions)
+
+    return make
+
+
+@pytest.fixture
+def tiny_task():
+    from domainkit.data.taskdata import TaskData
+
+    train_texts, train_labels = keyword_corpus(60, seed=1)
+    test_texts, test_labels = keyword_corpus(24, seed=2)
+    return TaskData(task="organ", kind="single_label", label_names=["cardio", "pulmo", "derm"],
+                    train_texts=train_texts, train_labels=train_labels,
+                    test_texts=test_texts, test_labels=test_labels, split_info={"seed": 0})
