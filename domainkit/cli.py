@@ -102,11 +102,14 @@ def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-r
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("name", "distribution", "version", "description", "tasks", "status")
+    table = Table("name", "distribution", "version", "tasks", "status", "description")
     for entry in entries:
         status = "ok" if entry.ok else "broken: " + "; ".join(entry.problems)
-        table.add_row(entry.name, entry.distribution, entry.version, entry.description, ", ".join(entry.tasks), status)
-    Console().print(table if entries else "no packs installed (pip install -e plugins/medical)")
+        table.add_row(entry.name, entry.distribution, entry.version, "\n".join(entry.tasks), status,
+                      entry.description.split(". ")[0])
+    # A pipe or a log file gets a wide table, not one squeezed to 80 columns.
+    console = Console() if sys.stdout.isatty() else Console(width=160)
+    console.print(table if entries else "no packs installed (pip install -e plugins/medical)")
 
 
 @plugins_app.command("check")

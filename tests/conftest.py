@@ -76,3 +76,32 @@ def fake_packs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     yield site
     for mod in [m for m in sys.modules if m.startswith("fakepack_")]:
         del sys.modules[mod]
+
+
+TINY_WORDS = ("document number about alpha beta the a of and findings chest head abdomen report note "
+              "0 1 2 3 4 5 6 7 8 9 10 11").split()
+
+
+def tiny_encoder(folder: Path, *, hidden: int, layers: int, seed: int) -> Path:
+    """A random-init BERT encoder + word-piece tokenizer saved as a model folder."""
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *TINY_WORDS, "##s", ".", ","]
+    (folder / "vocab.txt").write_text("\n".join(tokens) + "\n")
+    tokenizer = BertTokenizerFast(vocab={t: i for i, t in enumerate(tokens)}, do_lower_case=True)
+    torch.manual_seed(seed)
+    config = BertConfig(vocab_size=len(tokens), hidden_size=hidden, num_hidden_layers=layers,
+                        num_attention_heads=2, intermediate_size=hidden * 2, max_position_embeddings=128)
+    BertModel(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A tiny teacher (4 layers, width 48) and student (2 layers, width 32)."""
+    root = tmp_path_factory.mktemp("tiny-models")
+    return {"teacher": tiny_encoder(root / "teacher", hidden=48, layers=4, seed=1),
+            "student": tiny_encoder(root / "student", hidden=32, layers=2, seed=2)}

@@ -32,7 +32,10 @@ def build_classifier(folder: Path, labels: list[str], *, multi_label: bool = Fal
     import torch
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
-    tokenizer = BertTokenizerFast(vocab_file=str(write_vocab(folder / "_vocab")))
+    # transformers 5: the vocab path goes in `vocab=`; `vocab_file=` is silently
+    # ignored and leaves a tokenizer that maps every word to [UNK].
+    tokenizer = BertTokenizerFast(vocab=str(write_vocab(folder / "_vocab")))
+    assert "[UNK]" not in tokenizer.tokenize("heart lung")
     config = BertConfig(
         vocab_size=len(SPECIAL) + len(WORDS), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
         intermediate_size=37, max_position_embeddings=max_positions, num_labels=len(labels),

@@ -22,6 +22,7 @@ the input order or on ``PYTHONHASHSEED``.
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import unicodedata
 import warnings
@@ -45,7 +46,7 @@ BAND_ROWS = 4
 #: another holder score 0.85-0.95, distinct licences rarely above 0.6).
 DEFAULT_THRESHOLD = 0.8
 #: Bump when grouping or splitting changes output: cached splits carry it.
-SPLIT_ALGORITHM_VERSION = 1
+SPLIT_ALGORITHM_VERSION = 3
 #: Fixed seed of the hash family: signatures must be the same in every run.
 _HASH_SEED = 20240601
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -88,40 +89,40 @@ def _shingle_hashes(words: list[str], cache: dict[str, int]) -> np.ndarray:
     return out
 
 
-def minhash_signatures(normalised: Sequence[str], num_perm: int = NUM_PERM) -> np.ndarray:
+def shingle_sets(normalised: Sequence[str]) -> list[np.ndarray]:
+    """Sorted unique 64-bit word-shingle hashes of each normalised text."""
+    cache: dict[str, int] = {}
+    return [np.unique(_shingle_hashes(text.split(), cache)) for text in normalised]
+
+
+def minhash_signatures(
+    normalised: Sequence[str], num_perm: int = NUM_PERM, shingles: list[np.ndarray] | None = None
+) -> np.ndarray:
     """MinHash signatures (``len(normalised) x num_perm``, uint64) of word-shingle sets.
 
     Hash family: multiply-add-shift on 64 bits (universal enough for Jaccard
     estimation), evaluated in numpy batches so 100k texts take seconds.
     """
+    if shingles is None:
+        shingles = shingle_sets(normalised)
     rng = np.random.default_rng(_HASH_SEED)
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-    cache: dict[str, int] = {}
-    signatures = np.empty((len(normalised), num_perm), dtype=np.uint64)
-    batch_shingles: list[np.ndarray] = []
-    batch_start = 0
-    batch_size = 0
-
-    def flush(end: int) -> None:
-        nonlocal batch_shingles, batch_start, batch_size
-        if not batch_shingles:
-            return
-        lengths = np.array([len(s) for s in batch_shingles])
-        flat = np.concatenate(batch_shingles)
+    signatures = np.empty((len(shingles), num_perm), dtype=np.uint64)
+    start = 0
+    while start < len(shingles):
+        # Batches of ~100k shingles: ~50 MB of uint64 at 64 permutations.
+        end, size = start, 0
+        while end < len(shingles) and (size < 100_000 or end == start):
+            size += len(shingles[end])
+            end += 1
+        lengths = np.array([len(x) for x in shingles[start:end]])
+        flat = np.concatenate(shingles[start:end])
         with np.errstate(over="ignore"):
             hashed = (flat[:, None] * a[None, :] + b[None, :]) >> np.uint64(16)
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        signatures[batch_start:end] = np.minimum.reduceat(hashed, offsets, axis=0)
-        batch_shingles, batch_start, batch_size = [], end, 0
-
-    for i, text in enumerate(normalised):
-        shingles = np.unique(_shingle_hashes(text.split(), cache))
-        batch_shingles.append(shingles)
-        batch_size += len(shingles)
-        if batch_size >= 100_000:  # ~50 MB of uint64 per flush at 64 permutations
-            flush(i + 1)
-    flush(len(normalised))
+        signatures[start:end] = np.minimum.reduceat(hashed, offsets, axis=0)
+        start = end
     return signatures
 
 
@@ -147,6 +148,7 @@ def near_duplicate_groups(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     extra_keys: Sequence[Hashable | None] | None = None,
+    partition: Sequence[Hashable] | None = None,
 ) -> list[str]:
     """A group name per text; near-duplicate texts share a group.
 
@@ -155,18 +157,24 @@ def near_duplicate_groups(
     at least ``threshold`` (``threshold >= 1`` disables this), or (3) they
     carry the same non-None ``extra_keys`` entry (a caller's domain knowledge,
     e.g. an HPO term's definition or an ICD-10-CM category). Joining is
-    transitive. Group names are ``g`` + 12 hex digits of the sha256 of the
+    transitive. With ``partition`` (e.g. the labels), rule (2) joins only
+    texts in the same partition: near-identical texts with *different* labels
+    (a "GPL version 2" and a "GPL version 3" notice) are the contrast a task
+    is about, not a leak, and joining them chains whole label families into
+    one giant group that no split can stratify. Identical texts are joined
+    whatever their partition. Group names are ``g`` + 12 hex digits of the sha256 of the
     smallest normalised member: stable across runs and input orders.
     """
-    if extra_keys is not None and len(extra_keys) != len(texts):
-        raise ValueError(f"extra_keys has {len(extra_keys)} entries for {len(texts)} texts")
+    for name, keys in (("extra_keys", extra_keys), ("partition", partition)):
+        if keys is not None and len(keys) != len(texts):
+            raise ValueError(f"{name} has {len(keys)} entries for {len(texts)} texts")
     normalised = [normalise_text(t) for t in texts]
     uf = _UnionFind(len(texts))
     _union_same_key(uf, normalised)
     if extra_keys is not None:
         _union_same_key(uf, extra_keys)
     if threshold < 1.0 and len(texts) > 1:
-        _union_minhash(uf, normalised, threshold)
+        _union_minhash(uf, normalised, threshold, partition)
     smallest: dict[int, str] = {}
     for i, norm in enumerate(normalised):
         root = uf.find(i)
@@ -187,26 +195,53 @@ def _union_same_key(uf: _UnionFind, keys: Sequence[Hashable | None]) -> None:
             first[key] = i
 
 
-def _union_minhash(uf: _UnionFind, normalised: list[str], threshold: float) -> None:
+def _union_minhash(
+    uf: _UnionFind, normalised: list[str], threshold: float, partition: Sequence[Hashable] | None
+) -> None:
     """LSH banding: texts sharing a band are candidates, checked against a bucket representative.
 
-    Checking each member against the bucket's first member (rather than all
-    pairs) keeps the work linear; transitivity over 16 bands recovers the rest.
+    Checking each member against its bucket's first member (rather than all
+    pairs) keeps the work linear; transitivity over 16 bands recovers the
+    rest. A 64-hash estimate errs by ~0.05, so candidates just below the
+    threshold are checked against their exact shingle Jaccard.
     """
-    signatures = minhash_signatures(normalised)
-    n_bands = signatures.shape[1] // BAND_ROWS
-    for band in range(n_bands):
-        rows = np.ascontiguousarray(signatures[:, band * BAND_ROWS : (band + 1) * BAND_ROWS])
-        keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * BAND_ROWS))).ravel()
+    shingles = shingle_sets(normalised)
+    signatures = minhash_signatures(normalised, shingles=shingles)
+    if partition is not None:
+        # The partition id becomes part of every band key: buckets never mix partitions.
+        ids = {key: i for i, key in enumerate(sorted(set(partition), key=str))}
+        part = np.array([ids[key] for key in partition], dtype=np.uint64)[:, None]
+    else:
+        part = np.zeros((len(normalised), 1), dtype=np.uint64)
+    pairs = []
+    for band in range(signatures.shape[1] // BAND_ROWS):
+        rows = np.ascontiguousarray(np.hstack([signatures[:, band * BAND_ROWS : (band + 1) * BAND_ROWS], part]))
+        keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
         _, first_index, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        representative = first_index[inverse]
+        representative = first_index[inverse.ravel()]
         candidates = np.nonzero(representative != np.arange(len(normalised)))[0]
-        if len(candidates) == 0:
-            continue
-        reps = representative[candidates]
-        similarity = (signatures[candidates] == signatures[reps]).mean(axis=1)
-        for i, rep in zip(candidates[similarity >= threshold], reps[similarity >= threshold]):
-            uf.union(int(i), int(rep))
+        pairs.append(np.stack([candidates, representative[candidates]], axis=1))
+    pairs_array = np.unique(np.concatenate(pairs), axis=0) if pairs else np.empty((0, 2), dtype=np.int64)
+    if len(pairs_array) == 0:
+        return
+    estimate = (signatures[pairs_array[:, 0]] == signatures[pairs_array[:, 1]]).mean(axis=1)
+    for (i, j), est in zip(pairs_array.tolist(), estimate.tolist()):
+        if est >= threshold or (est >= threshold - _EXACT_CHECK_MARGIN and _jaccard(shingles[i], shingles[j]) >= threshold):
+            uf.union(i, j)
+
+
+#: Estimates this far below the threshold get an exact check (about 3 standard errors).
+_EXACT_CHECK_MARGIN = 0.15
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common)
+
+
+def label_partition(labels: Sequence[Any]) -> list[str]:
+    """A hashable partition key per row for :func:`near_duplicate_groups`: the label or label set."""
+    return ["|".join(sorted(label)) if isinstance(label, (list, tuple)) else str(label) for label in labels]
 
 
 def stratum_of_multilabel(labels: Sequence[Sequence[str]]) -> list[str]:
@@ -228,10 +263,12 @@ def grouped_stratified_split(
     """Indices ``(train, test)``: groups never straddle, class shares kept close to equal.
 
     Uses scikit-learn's ``StratifiedGroupKFold`` with ``k = round(1/test_size)``
-    folds and takes fold 0 as the test split, so the test share is ``1/k``
-    (0.2 for the default, 0.25 for 0.25, 0.33 for 0.3; the caller records the
-    achieved share). ``labels`` are strata: for multi-label rows pass
-    :func:`stratum_of_multilabel`. Same inputs and seed give the same split.
+    folds, so the test share is about ``1/k`` (0.2 for the default, 0.25 for
+    0.25, 0.33 for 0.3; the caller records the achieved share). Of the ``k``
+    folds the test split is the one whose per-class shares come closest to
+    ``1/k`` (a large group can unbalance the fold it lands in). ``labels`` are
+    strata: for multi-label rows pass :func:`stratum_of_multilabel`. Same
+    inputs and seed give the same split.
     """
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -249,8 +286,33 @@ def grouped_stratified_split(
         # Classes with fewer groups than folds are expected (small classes);
         # they still land in one split or the other as whole groups.
         warnings.simplefilter("ignore", UserWarning)
-        train_idx, test_idx = next(splitter.split(np.zeros(len(strata)), strata, groups))
-    return sorted(int(i) for i in train_idx), sorted(int(i) for i in test_idx)
+        folds = [test for _, test in splitter.split(np.zeros(len(strata)), strata, groups)]
+    test_idx = min(folds, key=lambda fold: _imbalance(strata, fold, 1.0 / n_splits))
+    in_test = np.zeros(len(strata), dtype=bool)
+    in_test[test_idx] = True
+    return [int(i) for i in np.flatnonzero(~in_test)], [int(i) for i in np.flatnonzero(in_test)]
+
+
+def _imbalance(strata: list[str], test_idx: np.ndarray, share: float) -> float:
+    """Mean absolute gap between each class's test share and ``share`` (0 = perfectly stratified)."""
+    totals = Counter(strata)
+    in_test = Counter(strata[i] for i in test_idx)
+    return sum(abs(in_test[c] / n - share) for c, n in totals.items()) / len(totals)
+
+
+def cap_group_sizes(groups: Sequence[str], max_per_group: int, seed: int) -> list[int]:
+    """Indices to keep (in order) so no group has more than ``max_per_group`` members (seeded)."""
+    if max_per_group < 1:
+        raise ValueError(f"max_per_group must be >= 1, got {max_per_group}")
+    members: dict[str, list[int]] = {}
+    for i, group in enumerate(groups):
+        members.setdefault(group, []).append(i)
+    rng = random.Random(seed)
+    keep: list[int] = []
+    for group in sorted(members):
+        rows = members[group]
+        keep.extend(rows if len(rows) <= max_per_group else rng.sample(rows, max_per_group))
+    return sorted(keep)
 
 
 def build_task_data(
@@ -265,8 +327,15 @@ def build_task_data(
     sources: dict[str, str] | None = None,
     label_names: Sequence[str] | None = None,
     extra_info: dict[str, Any] | None = None,
+    max_per_group: int | None = None,
 ) -> Any:
     """Group (unless ``groups`` given), split and wrap texts and labels as a ``TaskData``.
+
+    ``max_per_group`` deduplicates: of a near-duplicate group larger than this,
+    a seeded sample of that many members is kept (ScanCode holds 500 variants
+    of one BSD notice; they add weight, not information, and a group that big
+    cannot be placed without unbalancing its class). The number dropped is
+    recorded.
 
     ``sources`` maps each source file (or package resource) to its sha256 and
     is recorded in ``split_info`` with the seed, method, test share, counts per
@@ -274,9 +343,15 @@ def build_task_data(
     """
     from domainkit.data.taskdata import MULTI_LABEL, TaskData
 
-    if groups is None:
-        groups = near_duplicate_groups(texts)
     strata = stratum_of_multilabel(labels) if kind == MULTI_LABEL else list(labels)
+    if groups is None:
+        groups = near_duplicate_groups(texts, partition=label_partition(labels))
+    dropped = 0
+    if max_per_group is not None:
+        # A fixed seed: the same texts survive at every split seed.
+        keep = cap_group_sizes(groups, max_per_group, seed=_HASH_SEED)
+        dropped = len(texts) - len(keep)
+        texts, labels, groups, strata = ([seq[i] for i in keep] for seq in (texts, labels, groups, strata))
     train_idx, test_idx = grouped_stratified_split(strata, groups, test_size=test_size, seed=seed)
     if label_names is None:
         flat = (name for row in labels for name in row) if kind == MULTI_LABEL else iter(labels)
@@ -288,6 +363,8 @@ def build_task_data(
         "test_share": round(len(test_idx) / max(1, len(texts)), 4),
         "counts": {"train": len(train_idx), "test": len(test_idx)},
         "groups": len(set(groups)),
+        "max_per_group": max_per_group,
+        "dropped_near_duplicates": dropped,
         "sources": dict(sources or {}),
     }
     split_info.update(extra_info or {})
@@ -317,8 +394,6 @@ def sample_pool(
     text that differs only in case or layout still stays out of the pool. The
     result keeps first-seen order (sorted sample indices) so it is stable.
     """
-    import random
-
     excluded = {normalise_text(t) for t in exclude}
     seen: set[str] = set()
     kept: list[str] = []

@@ -42,12 +42,14 @@ STOP_WORDS: frozenset[str] = frozenset(
     what when where which while who whom why will with would you your yours notified informed
     updated update visited visit visiting spoke called calls phoned paged present here bedside
     today tonight tomorrow yesterday team service note aware feels states stated reports said
-    has had home also both who whom
+    has had home also both who whom many several multiple since without within while none
+    nothing every any another other others each still yet already again
     """.split()
 )
 
+# Regular inflections. Not "-er"/"-es" on listed names: "Parker" is no form of "park", nor "Hayes" of "hay".
 _WORD_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
-                  ("ing", "e"), ("ly", ""), ("er", ""), ("est", ""), ("'s", ""))  # fmt: skip
+                  ("ing", "e"), ("ly", ""), ("'s", ""))  # fmt: skip
 
 
 def _data_lines(name: str) -> list[str]:
@@ -99,6 +101,7 @@ class Lexicon:
     places: frozenset[str]
     english: frozenset[str]
     common: frozenset[str]
+    common_forms: frozenset[str]
     clinical: frozenset[str]
     keep_words: frozenset[str]
     keep_phrases: tuple[str, ...]
@@ -107,7 +110,10 @@ class Lexicon:
         """True for a dictionary or clinical word, including regular inflections of one."""
         if word in self.english or word in self.clinical or word in STOP_WORDS:
             return True
+        listed = word in self.last_names or word in self.first_names
         for suffix, replacement in _WORD_SUFFIXES:
+            if listed and suffix in ("es", "ies"):
+                continue  # "Hayes" is a surname, not a form of "hay"
             if word.endswith(suffix) and len(word) > len(suffix) + 2:
                 base = word[: -len(suffix)] + replacement
                 if base in self.english or base in self.clinical:
@@ -120,7 +126,10 @@ class Lexicon:
         """True for a word used as a verb, adjective, adverb, or a listed everyday noun."""
         if word in self.common or word in self.clinical or word in STOP_WORDS:
             return True
+        listed = word in self.last_names or word in self.first_names
         for suffix, replacement in _WORD_SUFFIXES:
+            if listed and suffix in ("es", "ies"):
+                continue
             if word.endswith(suffix) and len(word) > len(suffix) + 2:
                 if word[: -len(suffix)] + replacement in self.common:
                     return True
@@ -136,6 +145,18 @@ class Lexicon:
 _POSSESSIVE = re.compile(r"'s$")
 
 
+def _inflect(words: frozenset[str]) -> frozenset[str]:
+    """Words and their regular inflections (for the one-typo-away test)."""
+    forms = set(words)
+    for word in words:
+        forms.update((word + "s", word + "es", word + "ed", word + "d", word + "ing", word + "ly"))
+        if word.endswith("e"):
+            forms.add(word[:-1] + "ing")
+        if word.endswith("y"):
+            forms.update((word[:-1] + "ies", word[:-1] + "ied"))
+    return frozenset(forms)
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
     """Read every list once per process; ``extra_keep_terms`` come from the policy."""
@@ -145,7 +166,8 @@ def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
     keep_phrases = tuple(sorted({term for term in keep if " " in term}, key=len, reverse=True))
     last_names = _data_lines("last_names.txt.gz")
     english, common = _wordnet_lemmas()
-    places = set(_data_lines("places.txt.gz")) | set(US_STATES.values())
+    # States and countries are not identifying (HIPAA Safe Harbor keeps them); towns and cities are.
+    places = set(_data_lines("places.txt.gz")) - set(US_STATES.values())
     return Lexicon(
         first_names=frozenset(_data_lines("first_names.txt.gz")),
         last_names=frozenset(last_names),
@@ -153,6 +175,7 @@ def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
         places=frozenset(places),
         english=english,
         common=common | frozenset(_data_lines("common_words.txt")),
+        common_forms=_inflect(common),
         clinical=frozenset(_data_lines("clinical_vocab.txt")),
         keep_words=frozenset(keep_words),
         keep_phrases=keep_phrases,

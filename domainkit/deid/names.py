@@ -16,11 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from domainkit.deid.lexicon import STOP_WORDS, US_STATES, Lexicon
 from domainkit.deid.spans import PhiSpan
 
-_TOKEN = re.compile(r"[A-Za-z](?:[A-Za-z]|['\-](?=[A-Za-z]))*")
+# Words start at a word boundary ("4L" holds no token "L"); hyphens split words ("DR.-WILLIAMS").
+# A word glued to a digit ("SpO2", "cmH2O") is a measurement, not a name: it gets no token.
+_TOKEN = re.compile(r"(?<![A-Za-z0-9'/])[A-Za-z](?:[A-Za-z]|'(?=[A-Za-z]))*+(?![0-9])")
 
 TITLES = frozenset({"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "mister", "madam", "prof"})
 # Roles that precede a name in notes ("NP Janice", "RN Smith", "attending dr x").
@@ -31,8 +34,11 @@ RELATIVES = frozenset(
     granddaughter granddaughters grandaughter grandchild grandchildren cousin aunt uncle friend
     friends neighbor neighbour partner fiance fiancee proxy hcp spouse stepson stepdaughter
     boyfriend girlfriend in-law son-in-law daughter-in-law dtr-in-law sil dil caseworker
-    manager coordinator worker chaplain gf bf sibling siblings""".split()
+    manager coordinator worker chaplain gf bf sibling siblings social coping family law""".split()
 )
+# Titles after which a clinical abbreviation is no name: "mild MR, TR", "MS changes".
+_WEAK_TITLES = frozenset({"mr", "ms", "drs"})  # "drs." also abbreviates dressings
+_MODALS = frozenset({"may", "might", "must", "shall", "should", "can", "could", "would", "will"})
 # Words after which a first name is a person ("spoke with helen", "per Suzette").
 SPEECH = frozenset(
     """with per by page paged call called notified informed ask asked told tell and to from
@@ -41,12 +47,13 @@ SPEECH = frozenset(
 CREDENTIALS = re.compile(r"\s*,?\s*(?:r\.?n\.?|n\.?p\.?|m\.?d\.?|rnc|sn|pa-c|rrt|lpn|bsn|msw|lcsw|licsw)\b", re.I)
 HOSPITAL_WORDS = frozenset(
     """hospital hosp hospitals medical med memorial rehab rehabilitation clinic infirmary
-    manor healthcare sanitarium hospice center centre nursing""".split()
+    manor healthcare sanitarium hospice center centre campus""".split()
 )
 _HOSPITAL_BLOCK = frozenset(
     """the a an this that outside other another local community general medical city county
     state university va nursing his her their our to from at in of for and or ccu icu micu
-    sicu ed er ew osh floor""".split()
+    sicu ed er ew osh floor acute subacute inpatient outpatient cardiac pulmonary physical
+    short long term day rehab home new old previous prior same""".split()
 )
 _PLACE_CUE = frozenset({"in", "from", "to", "at", "near", "of", "lives", "live", "living", "resides"})
 
@@ -102,6 +109,7 @@ class NameFinder:
             and not lex.is_english(low)
             and not lex.is_keep(low)
             and low not in lex.places
+            and not self._misspelling(low)
         )
 
     def _first_name(self, low: str) -> bool:
@@ -113,6 +121,25 @@ class NameFinder:
             and not lex.is_keep(low)
         )
 
+    def _relative_name(self, low: str, tok: _Token, mode: str, cue: str) -> bool:
+        """A first name after a relative word, even one that is also a word ("son Bill")."""
+        if low in STOP_WORDS or low in _MODALS or low in self.lex.clinical or low in RELATIVES or len(low) < 2:
+            return False
+        if mode == "mixed" and tok.text.islower():
+            return False
+        if cue in _SECTION_CUES:  # "Social: bill called" but not "Social: many visitors"
+            return low in self.lex.first_names and (not self.lex.is_common(low) or low in _SHORT_NAMES)
+        return low in self.lex.first_names
+
+    def _misspelling(self, low: str) -> bool:
+        """A word one edit away from an English word ("remian", "deines") is a typo, not a name.
+
+        Frequent names are exempt: "healey" is one edit from "healer" but a surname first.
+        """
+        if len(low) < 4 or low in self.lex.first_names or low in self.lex.common_last_names:
+            return False
+        return _is_misspelling(low, self.lex.common_forms)
+
     def _namelike(self, tok: _Token, mode: str) -> bool:
         """A word that could be a surname next to a name: unknown or in a name list."""
         low = tok.low
@@ -120,8 +147,6 @@ class NameFinder:
             return False
         if mode == "mixed" and tok.text.islower():
             return False
-        if self.lex.is_name(low) and not self.lex.is_common(low):
-            return True
         return not self.lex.is_english(low)
 
     # -- detection --------------------------------------------------------------------------
@@ -143,22 +168,41 @@ class NameFinder:
             prev = tokens[i - 1].low if i > 0 else ""
             between = gap(i)
             close = i > 0 and len(between) <= 3 and "\n" not in between
-            if close and prev in TITLES and low not in STOP_WORDS and low not in self.lex.clinical:
-                if prev != "ms" or self._namelike(tok, mode) or len(low) == 1:
+            titled = i > 0 and between.strip(" .") == "" and len(between) <= 3
+            initial = len(tok.text) == 1 and tok.text.isupper()
+            if titled and prev in TITLES and (initial or low not in STOP_WORDS):
+                if prev not in _WEAK_TITLES and low not in _MODALS and low not in RELATIVES:
                     names[i] = True
                     continue
-            if close and prev in ROLES and self._namelike(tok, mode) and not self.lex.is_english(low):
+                if initial or (low not in self.lex.clinical and self._namelike(tok, mode)):
+                    names[i] = True
+                    continue
+            if close and prev in ROLES and (self._first_name(low) or self._unambiguous_name(low)):
                 names[i] = True
                 continue
-            if close and prev in RELATIVES and self._first_name(low):
+            if close and prev in RELATIVES and self._relative_name(low, tok, mode, prev):
                 names[i] = True
+                continue
+            if _initial_before(text, tokens, i) and self._namelike(tok, mode) and len(low) >= 3 and not self._misspelling(low):
+                names[i] = names[i - 1] = True  # "W. Marotta", "D. Phyl"
                 continue
             if close and prev in SPEECH and self._first_name(low) and (mode != "mixed" or tok.is_title_case):
                 names[i] = True
                 continue
             if self.lex.is_keep(low):
                 continue
-            if self._unambiguous_name(low) and (mode != "mixed" or not tok.text.islower()):
+            if prev != "st" and self._unambiguous_name(low) and (mode != "mixed" or not tok.text.islower()):
+                names[i] = True
+                continue
+            # A first name that is no English word stands alone too ("DAVID IS SPEAKING").
+            if (
+                len(low) >= 4
+                and prev != "st"
+                and self._first_name(low)
+                and low not in self.lex.places
+                and low not in _STATE_NAMES
+                and (mode != "mixed" or tok.is_title_case)
+            ):
                 names[i] = True
                 continue
             if mode == "mixed" and tok.is_title_case and i > 0 and self._first_name(low):
@@ -184,14 +228,19 @@ class NameFinder:
                 right = i + 1 < len(tokens) and names[i + 1] and _joined(text, tok, tokens[i + 1])
                 if not (left or right):
                     continue
-                if len(tok.low) == 1 and tok.text.isupper() and right:
+                capitalised = not tok.text.islower() or mode == "lower"
+                if len(tok.low) == 1 and tok.text.isupper() and right and text[tok.end : tok.end + 1] == ".":
                     names[i] = True  # an initial before a name: "W. Marotta"
                 elif right and self._first_name(tok.low):
                     names[i] = True
-                elif left and self._namelike(tok, mode) and not self.lex.is_common(tok.low):
+                elif left and self._namelike(tok, mode):
                     names[i] = True
-                elif left and len(tok.low) == 1 and tok.text.isupper():
-                    names[i] = True  # "Mr. I" style initial after a name
+                elif left and self.lex.is_name(tok.low) and not self.lex.is_common(tok.low) and capitalised:
+                    names[i] = True  # "Lisa Rossetti": a surname that WordNet also knows
+                elif left and mode == "mixed" and tok.is_title_case and self.lex.is_name(tok.low):
+                    names[i] = True  # "Dr. Art White": a capitalised surname that is also a word
+                elif left and len(tok.low) == 1 and tok.text.isupper() and text[tok.end : tok.end + 1] == ".":
+                    names[i] = True  # a middle initial: "Edward C. Jones"
         # "Drs. Camarda and Clifford", "son David and Theodore": a coordinated name.
         for i in range(2, len(tokens)):
             if names[i] or is_protected[i] or tokens[i - 1].low != "and" or not names[i - 2]:
@@ -205,7 +254,7 @@ class NameFinder:
         """Names before a credential at the end of a line: "Nancy Jones, RN"."""
         for i, tok in enumerate(tokens):
             match = CREDENTIALS.match(text, tok.end)
-            if not match or is_protected[i] or tok.low in ROLES:
+            if not match or is_protected[i] or tok.low in ROLES or len(tok.low) < 2:
                 continue
             rest = text[match.end() : match.end() + 40]
             if rest.strip() and "\n" not in rest[:3] and not re.match(r"\s*[\n.]", rest):
@@ -216,69 +265,171 @@ class NameFinder:
                 low = tokens[j].low
                 if low in STOP_WORDS or low in self.lex.clinical:
                     break
-                if j < i and not (self.lex.is_name(low) or not self.lex.is_english(low)):
+                if len(low) > 1 and not ((self.lex.is_name(low) and not self.lex.is_common(low)) or not self.lex.is_english(low)):
                     break
                 names[j] = True
 
     def _find_places(self, text, tokens, places, names, is_protected, mode) -> None:
         lex = self.lex
+        free = [not (is_protected[i] or names[i]) for i in range(len(tokens))]
+
+        def capitalised(tok: _Token) -> bool:
+            return mode != "mixed" or not tok.text.islower()
+
         for i, tok in enumerate(tokens):
-            if is_protected[i] or names[i]:
+            if not free[i]:
                 continue
             low = tok.low
             prev = tokens[i - 1].low if i > 0 else ""
             nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
-            # "Calvert Hospital", "St. Mary's", "Warren Grant hosp."
-            if nxt in HOSPITAL_WORDS and low not in _HOSPITAL_BLOCK and _joined(text, tok, tokens[i + 1]):
-                if not lex.is_common(low) and low not in lex.clinical and (mode != "mixed" or not tok.text.islower()):
+            joined_next = i + 1 < len(tokens) and _joined(text, tok, tokens[i + 1])
+            # "Calvert Hospital", "Holy Cross Hospital", "Baltimore Rehab": name and facility word.
+            if joined_next and self._is_facility(tokens, i + 1) and self._facility_word(tok, nxt, mode):
+                places[i] = places[i + 1] = True
+                if i > 0 and free[i - 1] and _joined(text, tokens[i - 1], tok) and self._facility_word(tokens[i - 1], nxt, mode):
+                    places[i - 1] = True
+                continue
+            # "St. Mary's", "St Agnes"
+            if prev == "st" and i > 0 and capitalised(tok) and (self._namelike(tok, mode) or self._first_name(low)):
+                saint = tokens[i - 1].text
+                gap_text = text[tokens[i - 1].end : tok.start]
+                if (saint == "St" and gap_text in (". ", " ")) or (saint == "ST" and gap_text == ". "):
+                    places[i - 1] = places[i] = True
+                    continue
+            if low in lex.places and len(low) >= 4 and not lex.is_keep(low) and capitalised(tok):
+                cue = prev in _PLACE_CUE or nxt in HOSPITAL_WORDS
+                unknown = len(low) >= 5 and not lex.is_english(low) and not self._misspelling(low)
+                if (cue and not lex.is_common(low)) or unknown:
                     places[i] = True
-                    if i > 0 and _joined(text, tokens[i - 1], tok) and self._namelike(tokens[i - 1], mode) and prev not in _HOSPITAL_BLOCK and not lex.is_common(prev):
+                    if prev in {"u", "univ", "university"}:
                         places[i - 1] = True
                     continue
-            if prev == "st" and text[tokens[i - 1].end : tok.start] == ". " and self._namelike(tok, mode):
-                places[i - 1] = places[i] = True
+            if (
+                i > 0
+                and tokens[i - 1].text in {"U", "Univ", "UNIV"}
+                and (low in lex.places or low in _STATE_NAMES)
+                and not lex.is_keep(low)
+                and text[tok.start - 1] == " "
+            ):
+                places[i - 1] = places[i] = True  # "U Maryland"
                 continue
-            if low in lex.places and len(low) >= 4 and not lex.is_keep(low):
-                cue = prev in _PLACE_CUE or nxt in HOSPITAL_WORDS
-                if not lex.is_english(low) or (cue and not lex.is_common(low) and (mode != "mixed" or tok.is_title_case or tok.text.isupper())):
+            # Hospital initials after a movement word: "sent to GH", "seen by GBMC".
+            if prev in _ACRONYM_CUE and 2 <= len(low) <= 5 and low.endswith(("h", "mc", "hc")):
+                if not lex.is_english(low) and low not in lex.clinical and (tok.text.isupper() or (mode == "lower" and len(low) <= 3)):
                     places[i] = True
                     continue
-            # Hospital initials ending in H after a movement word: "sent to GH", "followed at gh".
-            if prev in {"to", "at", "from", "in", "via"} and 2 <= len(low) <= 4 and low.endswith("h"):
-                if not lex.is_english(low) and low not in lex.clinical:
+            # A ward or hospital named like a person or place: "Lally MICU", "Quartermain 2".
+            if len(low) >= 4 and capitalised(tok) and not lex.is_english(low) and not lex.is_keep(low):
+                if (
+                    (nxt in _UNIT_WORDS and joined_next)
+                    or (prev in {"to", "from", "on", "plan"} and _WARD_NUMBER.match(text, tok.end))
+                ):
                     places[i] = True
                     continue
-            # A ward named after a person or place: "transferred to Quartermain 2".
-            if prev in {"to", "from", "on"} and re.match(r" \d{1,2}\b", text[tok.end : tok.end + 4]):
-                if len(low) >= 4 and not lex.is_english(low) and low not in lex.clinical:
-                    places[i] = True
-        # Multi-word places from the list ("daytona beach", "new york").
+            # "lives in DC": a state code after "lives in", in mixed-case text.
+            before = text[max(0, tok.start - 12) : tok.start].lower()
+            if mode == "mixed" and tok.text in US_STATES and re.search(r"\b(?:lives|living|resides) in $", before):
+                places[i] = True
+        self._multiword_places(text, tokens, places, free, mode)
+
+    @staticmethod
+    def _is_facility(tokens: list[_Token], i: int) -> bool:
+        """Token i is "Hospital", "Rehab", ... ("medical" only in "Medical Center")."""
+        low = tokens[i].low
+        if low in {"medical", "med"}:
+            return i + 1 < len(tokens) and tokens[i + 1].low in {"center", "ctr", "centre"}
+        return low in HOSPITAL_WORDS
+
+    def _facility_word(self, tok: _Token, facility: str, mode: str) -> bool:
+        """Could ``tok`` be (part of) the name of a hospital, rehab or clinic before ``facility``?"""
+        low = tok.low
+        if low in _HOSPITAL_BLOCK or low in STOP_WORDS or low in self.lex.clinical or len(low) < 2:
+            return False
+        if mode == "mixed" and tok.text.islower():
+            return False
+        if not self.lex.is_common(low):
+            return True
+        # A common word names a hospital only before "hospital"-like words: "Union Hosp", "Holy Cross".
+        return facility in {"hospital", "hosp", "memorial", "medical", "campus"} and mode != "lower"
+
+    def _multiword_places(self, text, tokens, places, free, mode) -> None:
+        """Places of two or three words from the list ("Daytona Beach", "New York")."""
         lowered = [t.low for t in tokens]
         for i in range(len(tokens) - 1):
             for width in (3, 2):
-                phrase = " ".join(lowered[i : i + width])
-                if i + width <= len(tokens) and phrase in lex.places and not any(is_protected[i : i + width]):
-                    if all(_joined(text, tokens[k], tokens[k + 1]) for k in range(i, i + width - 1)):
-                        if mode != "mixed" or tokens[i].text[0].isupper():
-                            for k in range(i, i + width):
-                                places[k] = True
+                if i + width > len(tokens) or not all(free[i : i + width]):
+                    continue
+                if " ".join(lowered[i : i + width]) not in self.lex.places:
+                    continue
+                if all(_joined(text, tokens[k], tokens[k + 1]) for k in range(i, i + width - 1)):
+                    if mode != "mixed" or tokens[i].text[0].isupper():
+                        for k in range(i, i + width):
+                            places[k] = True
 
     def _state_after_city(self, text: str) -> Iterator[PhiSpan]:
-        """ "Annapolis, MD": a capitalised word, a comma and a US state code."""
+        """ "Annapolis, MD": a place (or an unknown capitalised word), a comma and a state code."""
         for match in _CITY_STATE.finditer(text):
-            if match.group(2) in US_STATES and not self.lex.is_english(match.group(1).lower()):
+            city = match.group(1).lower()
+            if match.group(2) not in US_STATES or self.lex.is_keep(city):
+                continue
+            if city in self.lex.places or (not match.group(1).isupper() and not self.lex.is_english(city)):
                 yield PhiSpan(match.start(), match.end(), "LOCATION")
 
 
+_WARD_NUMBER = re.compile(r" \d{1,2}(?!\d|\.\d|\s*(?:mg|mcg|units?|u\b|cc|ml|%|l\b|mm|cm|x\b))", re.I)
+_STATE_NAMES = frozenset(US_STATES.values())
+_SECTION_CUES = frozenset({"social", "coping", "family"})
+# Short, common-word first names that a section cue ("Social: bill called") still makes names.
+_SHORT_NAMES = frozenset({"bill", "bob", "will", "pat", "sue", "ray", "don", "art", "rob", "ted", "jack", "frank", "mark", "grant", "rose"})
+_ACRONYM_CUE = frozenset({"to", "at", "from", "in", "via", "the", "by", "of"})
+_UNIT_WORDS = frozenset({"micu", "ccu", "icu", "sicu", "csru", "ew", "er", "ed", "cath", "floor"})
 _CITY_STATE = re.compile(r"\b([A-Z][A-Za-z]+),\s+([A-Z]{2})\b")
 
 
+@lru_cache(maxsize=65536)
+def _is_misspelling_cached(low: str, forms_id: int) -> bool:
+    return _is_misspelling_impl(low, _FORMS[forms_id])
+
+
+_FORMS: dict[int, frozenset[str]] = {}
+
+
+def _is_misspelling(low: str, forms: frozenset[str]) -> bool:
+    _FORMS.setdefault(id(forms), forms)
+    return _is_misspelling_cached(low, id(forms))
+
+
+def _is_misspelling_impl(low: str, forms: frozenset[str]) -> bool:
+    """One deletion, transposition, substitution or insertion away from a common word form."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for k in range(len(low) + 1):
+        left, right = low[:k], low[k:]
+        if right and left + right[1:] in forms:
+            return True
+        if len(right) > 1 and left + right[1] + right[0] + right[2:] in forms:
+            return True
+        for ch in letters:
+            if (right and left + ch + right[1:] in forms) or left + ch + right in forms:
+                return True
+    return False
+
+
+def _initial_before(text: str, tokens: list[_Token], i: int) -> bool:
+    """Token i follows a capital initial and a period: "W. Marotta"."""
+    if i == 0:
+        return False
+    prev = tokens[i - 1]
+    return len(prev.text) == 1 and prev.text.isupper() and text[prev.end : tokens[i].start] in (". ", ".")
+
+
 def _joined(text: str, left: _Token, right: _Token | None) -> bool:
-    """Two tokens belong to one name: only spaces, a period or a comma-free gap between them."""
+    """Two tokens belong to one name: spaces between them, or a period after an initial or title."""
     if right is None:
         return True
     gap = text[left.end : right.start]
-    return len(gap) <= 3 and gap.strip(" .") == "" and "\n" not in gap
+    if len(gap) > 3 or gap.strip(" .") != "" or "\n" in gap:
+        return False
+    return "." not in gap or len(left.text) == 1 or left.low in TITLES or left.low == "st"
 
 
 def _sentence_start(text: str, tok: _Token) -> bool:

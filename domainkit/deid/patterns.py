@@ -31,8 +31,7 @@ _DOT_DATE = re.compile(rf"(?<![\w.])({_MON}\.{_DAY}\.(?:19|20)?\d\d)(?![\w.]|\.\
 _MONTH_DATE = re.compile(
     rf"\b(?:{_MONTH}\.?\s+{_DAY}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
     rf"|{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+(?:19|20)\d\d\b)?"
-    rf"|{_MONTH}\.?,?\s+(?:19|20)\d\d\b"
-    r"|(?:january|february|april|june|july|august|september|october|november|december)\b)",
+    rf"|{_MONTH}\.?,?\s+(?:19|20)\d\d\b)",
     re.I,
 )
 _HOLIDAY = re.compile(
@@ -41,7 +40,13 @@ _HOLIDAY = re.compile(
     re.I,
 )
 _YEAR4 = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)(?![\w%]|\.\d|/\d|-\d)")
-_YEAR_APOS = re.compile(r"(?<![\w'])(?:'(\d\d)(?!\w)|(\d\d)'(?![\w']))")
+_YEAR_APOS = re.compile(r"(?<![\w'])(?:'(\d\d)(?!\w)|(?<![\-/.])(\d\d)'(?![\w']))")
+# Month and two-digit year: "echo 8/87", "AMI 7/81" (a day cannot exceed 31).
+_MONTH_YEAR = re.compile(rf"(?<![\w./\-+])({_MON}/(?:3[2-9]|[4-9]\d))(?![\w%]|[./-]\d)")
+_ORDINAL_DAY = re.compile(
+    r"\bthe\s+((?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th))\b(?!\s*(?:degree|time|dose|day|hour|grade|rib|ics|intercostal|cranial|percentile|of\s+\w+\s+(?:doses|times)))",
+    re.I,
+)
 _HISTORY_YEAR = re.compile(
     r"\b(?:mi|cabg(?:\s?x\s?\d)?|cva|tia|ptca|pci|avr|mvr|chf|dx|dx'd|diagnosed|redo|stent|ablation"
     r"|pacer|pacemaker|aicd|icd|surgery|repair|ca|lap\s?chole|chole|cholecystectomy|appy"
@@ -54,7 +59,15 @@ _TIME_CUE = re.compile(
     r"about|and|to|or|q|until|@)\s*|[-–@~]\s*)$",
     re.I,
 )
-_STRONG_YEAR_CUE = re.compile(r"(?:\b(?:in|year|yr|since|s/p|dx|dx'd|diagnosed|of|during|'|born)\s*|[,(]\s*)$", re.I)
+_STRONG_YEAR_CUE = re.compile(r"(?:\b(?:in|year|yr|since|s/p|dx|dx'd|diagnosed|of|during|born)\s*|')$", re.I)
+_HISTORY_YEAR_CUE = re.compile(r"[,(;]\s*$")
+# Ventilator and haemodynamic settings look like dates ("PS 10/5", "CPAP 5/5", "CO/CI 5/3").
+_VENT_CUE = re.compile(
+    r"\b(?:peep|ps|psv|cpap|c-pap|bipap|bi-pap|simv|imv|ac|flowby|flow-by|vent|ventilation|mask|trial|"
+    r"weaning|wean|abg|co/ci|ci|fick|fio2|fi02|tv|vt|ipap|epap|trach\s+mask)\b",
+    re.I,
+)
+_PAIN_CUE = re.compile(r"\b(?:pain|cp|discomfort|pressure|ha|headache|rates?|rated|rating|scale|level)\b", re.I)
 _MEASURE_CUE = re.compile(
     r"\b(?:bp|b/p|sbp|dbp|nbp|abp|nibp|art\s+line|a-line|peep|ps|psv|cpap|bipap|ac|simv|imv|vent|"
     r"settings?|ratio|i:e|x|tv|vt|rate|hr|ventilator|strength|of|fio2|fi02|mmhg)\s*:?\s*$",
@@ -65,8 +78,8 @@ _DATE_CUE = re.compile(r"\b(?:on|since|from|until|till|dated?|d/c'?d|admitted|ad
 _UNIT_AFTER = re.compile(r"\s*(?:%|mg|mcg|ml|cc|units?|u\b|l\b|lpm|ns\b|strength|tab|meq|mmol|g\b|kg|mm|cm|hrs?\b)", re.I)
 
 _AGE = re.compile(
-    r"(?<![\w.])((?:9\d|1[0-2]\d)(?:\s*\+)?)\s*(?=-?(?:yo\b|y/o|y\.o\.?|years?[\s-]*old|yrs?[\s-]*old|"
-    r"yrs?\b|year\b|y\b|[mf]\b|male|female|man\b|woman|gentleman|lady|gent\b|s/p|w/|with\b|y\s*o\b))",
+    r"(?<![\w.])((?:9\d|1[01]\d)(?:\s*\+)?)\s*(?=-?(?:yo\b|y/o|y\.o\.?|years?[\s-]*old|yrs?[\s-]*old|"
+    r"yrs?\b|year\b|y\b|[mf]\b|male|female|man\b|woman|gentleman|lady|gent\b|s/p|y\s*o\b))",
     re.I,
 )
 _AGE_WORD = re.compile(r"\b(?:age[ds]?|aged)\s*:?\s*((?:9\d|1[0-2]\d))\b", re.I)
@@ -77,6 +90,9 @@ _PHONE = re.compile(
     r"|(?<![\w/.\-:])\d{3}-\d{4}(?![\w/]|\.\d|-)",
     re.I,
 )
+# A bare "555-1234" is a phone number only near a phone word; otherwise it is a range ("SVR 900-1300").
+_SHORT_PHONE = re.compile(r"^\d{3}-\d{4}$")
+_PHONE_WORD = re.compile(r"\b(?:pager|beeper|beep|page|cell|phone|ph|tel|telephone|fax|home|work|office|call|reached|contact|number|#)\W*$", re.I)
 _PHONE_CUE = re.compile(
     r"\b(?:pager|beeper|beep|page|pg|cell|cellphone|mobile|phone|ph|tel|telephone|fax|home|work|office|"
     r"contact|number|no|ext|extension|#)\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?:is\s+)?"
@@ -89,8 +105,8 @@ _IP = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 _ID_CUE = re.compile(
     r"\b(?:mrn|mr\s*#|medical\s+record(?:\s+(?:number|no\.?))?|record\s*(?:number|no\.?|#)|acct|account|"
-    r"unit\s+(?:number|no\.?)|ssn|social\s+security(?:\s+number)?|licen[cs]e|lic\.?|dea|npi|member|"
-    r"policy|case|claim|id|identifier|passport|serial)\s*(?:#|no\.?|number|num)?\s*[:#]?\s*"
+    r"unit\s+(?:number|no\.?)|ssn|social\s+security(?:\s+number)?|licen[cs]e|lic\.?|dea|npi|"
+    r"passport|serial|(?:member|policy|case|claim|id|identifier)\s*(?:#|no\.?|number|num))\s*(?:#|no\.?|number|num)?\s*[:#]?\s*"
     r"([A-Za-z]{0,3}[-\s]?\d[\w-]{2,})",
     re.I,
 )
@@ -101,13 +117,18 @@ _STREET_SUFFIX = (
     r"(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|way|ct|court|pl|place|"
     r"ter|terrace|pkwy|parkway|hwy|highway|cir|circle|sq|square)"
 )
+_ADDRESS_STOP = r"(?!(?:per|to|by|at|with|and|of|on|for|from|in|x|the|a|an|was|is|than|then|rate|hr|bp|nsr|sr)\b)"
 _ADDRESS = re.compile(
-    rf"(?<![\w./-])\d{{1,5}}(?:-\d{{1,5}})?\s+(?:[nsew]\.?\s+)?(?:[A-Za-z][A-Za-z'-]+\s+){{1,3}}{_STREET_SUFFIX}\b\.?"
+    rf"(?<![\w./@-])\d{{1,5}}(?:-\d{{1,5}})?\s+(?:[nsew]\.?\s+)?(?:{_ADDRESS_STOP}[A-Za-z][A-Za-z'-]+\s+){{1,3}}"
+    rf"(?:{_STREET_SUFFIX}\b(?!\.?\s*[A-Z][a-z])|St\.|ST\.|Street)\.?"
     r"(?:,?\s*(?:apt|apartment|unit|suite|ste|#)\.?\s*#?\s*\w+)?",
     re.I,
 )
 _PO_BOX = re.compile(r"\bp\.?\s?o\.?\s+box\s+\d+\b", re.I)
-_ZIP_AFTER_STATE = re.compile(r"\b[A-Z]{2}\s+(\d{5}(?:-\d{4})?)\b")
+_ZIP_AFTER_STATE = re.compile(
+    r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|"
+    r"ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC),?\s+(\d{5}(?:-\d{4})?)\b"
+)
 
 
 def _spans(pattern: re.Pattern[str], text: str, kind: str, group: int = 0) -> Iterator[PhiSpan]:
@@ -128,11 +149,22 @@ def find_dates(text: str) -> Iterator[PhiSpan]:
         before = _before(text, start)
         if _MEASURE_CUE.search(before):
             continue
-        if value in _FRACTIONS and not _DATE_CUE.search(before):
+        parts = re.split(r"\s?-\s?|(?<=\d)/(?=\d+/)", value)
+        if any(part in _FRACTIONS for part in re.split(r"\s?-\s?", value)) and not _DATE_CUE.search(before):
             continue
         if _UNIT_AFTER.match(text, end):
             continue
+        month, day = (int(x) for x in value.split("/")[:2]) if value.count("/") >= 1 and "-" not in value else (0, 0)
+        if month and day <= 10 and (month == day == 5 or _VENT_CUE.search(_before(text, start, 50))):
+            continue  # a ventilator setting: "PS 10/5", "on 5/5"
+        if day == 10 and month <= 10 and (_PAIN_CUE.search(_before(text, start, 40)) or _PAIN_CUE.match(text[end : end + 20].strip())):
+            continue  # a pain score: "CP 4/10", "3/10 incisional pain"
+        del parts
         yield PhiSpan(start, end, "DATE")
+    for match in _MONTH_YEAR.finditer(text):
+        if not _MEASURE_CUE.search(_before(text, match.start())):
+            yield PhiSpan(*match.span(1), "DATE")
+    yield from _spans(_ORDINAL_DAY, text, "DATE", 1)
     yield from _spans(_DASH_DATE, text, "DATE")
     yield from _spans(_DOT_DATE, text, "DATE", 1)
     yield from _spans(_MONTH_DATE, text, "DATE")
@@ -149,6 +181,8 @@ def _find_years(text: str) -> Iterator[PhiSpan]:
         if re.match(r"\s*(?:hrs?\b|h\b|pm\b|am\b|hours|-\s*\d{4}|–)", after):
             continue  # 1930 hrs, 1900-2000: clock times
         strong = bool(_STRONG_YEAR_CUE.search(before))
+        if year < 2000 and _HISTORY_YEAR_CUE.search(before):
+            strong = True  # "PMH: renal cell ca 1977, ..." but not "effect, 2000 c/o nausea"
         if (year < 1960 or year > 2029) and not strong:
             continue  # 1900-1959 and 2000-2029 are more often 24-hour times
         if year >= 2000 and not strong:
@@ -183,6 +217,8 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_IP, text, "IP")
     for match in _PHONE.finditer(text):
         if _MEASURE_CUE.search(_before(text, match.start())):
+            continue
+        if _SHORT_PHONE.match(match.group(0)) and not _PHONE_WORD.search(_before(text, match.start(), 30)):
             continue
         yield PhiSpan(*match.span(), "PHONE")
     for match in _PHONE_CUE.finditer(text):

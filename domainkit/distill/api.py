@@ -55,6 +55,10 @@ def distill(
     ``teacher_mode="in_loop"`` runs the teacher every step instead of the cache (benchmark baseline).
     """
     started = time.perf_counter()
+    if cfg.init_from_teacher:  # DistilBERT: the student is the teacher with one layer in two
+        from domainkit.distill.student_init import init_student_from_teacher
+
+        student_dir = init_student_from_teacher(teacher_dir, out_dir / "student_init")
     tokenizer = AutoTokenizer.from_pretrained(student_dir)
     teacher = TaskTeacher(teacher_dir, len(data.label_names))
     bridge = bridge_vocabularies(tokenizer, teacher.tokenizer)
@@ -90,6 +94,7 @@ def distill(
     history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume)
     model_dir = _save_student(model, tokenizer, out_dir / "model", args)
     report = {
+        "student_checksum": _checksum(model),
         "active_terms": {t: plan.weights[t] for t in plan.active},
         "skipped_terms": plan.skipped,
         "notes": init_notes,
@@ -103,7 +108,8 @@ def distill(
         "wall_seconds": round(time.perf_counter() - started, 2),
         "config": cfg.to_dict(),
     }
-    _write_json(out_dir / "distill_report.json", report)
+    if args.should_save:  # rank 0 only under torchrun
+        _write_json(out_dir / "distill_report.json", report)
     return DistillResult(model_dir, report)
 
 
@@ -120,9 +126,10 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, (), True)
     history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume)
     model_dir = _save_student(model, tokenizer, out_dir / "model", args)
-    report = {"active_terms": {"hard": 1.0}, "skipped_terms": plan.skipped, "bf16": bool(args.bf16), "history": history,
+    report = {"student_checksum": _checksum(model), "active_terms": {"hard": 1.0}, "skipped_terms": plan.skipped, "bf16": bool(args.bf16), "history": history,
               "wall_seconds": round(time.perf_counter() - started, 2), "config": cfg.to_dict()}
-    _write_json(out_dir / "distill_report.json", report)
+    if args.should_save:  # rank 0 only under torchrun
+        _write_json(out_dir / "distill_report.json", report)
     return DistillResult(model_dir, report)
 
 
@@ -198,7 +205,8 @@ def _training_args(cfg: DistillConfig, output_dir: Path) -> TrainingArguments:
         train_sampling_strategy="group_by_length",
         remove_unused_columns=False,  # the collator builds every tensor compute_loss reads
         ddp_find_unused_parameters=True,  # a batch without pool rows leaves the MLM head unused
-        ddp_backend="gloo" if not torch.cuda.is_available() else None,
+        # gloo on CPU; only named under torchrun (a backend outside a process group makes accelerate fail)
+        ddp_backend="gloo" if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not torch.cuda.is_available() else None,
         report_to="none",
         disable_tqdm=os.environ.get("DOMAINKIT_QUIET") == "1",
         dataloader_num_workers=0,
@@ -225,6 +233,12 @@ def _save_student(model: DistillStudent, tokenizer, target: Path, args: Training
         shutil.rmtree(target)
     os.replace(tmp, target)
     return target
+
+
+def _checksum(model: DistillStudent) -> float:
+    """Sum of the student's weights: equal on every DDP rank when gradients were all-reduced."""
+    with torch.no_grad():
+        return float(sum(p.double().sum() for p in model.student.parameters()))
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -89,7 +89,9 @@ class DistillCollator:
         if not self.layers or f"hidden_{self.layers[0]}" not in records[0]:
             return {}
         n = len(examples)
-        units = max(max(len(r["unit_mask"]) for r in records), width if self.token_aligned else 0)
+        # The student may cover more words than the teacher (different truncation): those stay masked out.
+        student_units = max((max(self._student_units(e), default=-1) + 1 for e in examples), default=0)
+        units = max(max(len(r["unit_mask"]) for r in records), student_units)
         unit_index = torch.full((n, width), -1, dtype=torch.long)
         unit_mask = torch.zeros((n, units), dtype=torch.bool)
         out: dict[str, torch.Tensor] = {}

@@ -28,7 +28,7 @@ from transformers import AutoModel, AutoModelForSequenceClassification, AutoToke
 from domainkit.data.taskdata import TaskData
 from domainkit.distill.config import TeacherConfig
 from domainkit.distill.fingerprint import hash_json, model_fingerprint
-from domainkit.distill.scoring import classifier_logits, score_logits
+from domainkit.distill.scoring import score_logits
 from domainkit.distill.teacher_outputs import HEAD_CONFIG, HEAD_FILE, TaskTeacher, mean_pool, task_head_kind
 
 RESULT_FILE = "teacher_result.json"

@@ -141,3 +141,7 @@ def make_tokenizer(tmp_path: Path):
         return builders[kind](tmp_path / "tokenizers" / (name or kind))
 
     return make
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: real weights or multi-process; run in CI, kept few")

@@ -1,0 +1,1 @@
+"""domainkit built-in legal pack (entry point ``domainkit.packs: legal``)."""

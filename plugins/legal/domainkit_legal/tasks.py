@@ -15,6 +15,7 @@ from typing import Any
 from domainkit.data.splits import (
     SPLIT_ALGORITHM_VERSION,
     build_task_data,
+    label_partition,
     near_duplicate_groups,
     normalise_text,
     sample_pool,
@@ -29,6 +30,8 @@ DEFAULT_SEED = 13
 MIN_LICENSES_PER_CATEGORY = 10
 #: license-notice keeps the most frequent expressions (CORPORA.md floor: top 20).
 TOP_EXPRESSIONS = 20
+#: Near-duplicate notices kept per group in license-notice (see build_task_data).
+MAX_NOTICES_PER_GROUP = 20
 #: Pool passages: licence texts run to thousands of words; cut at paragraph
 #: breaks into passages of about this many words so a 128-256 piece window
 #: sees all of the text rather than its first lines.
@@ -41,6 +44,7 @@ class Examples:
     texts: list[str]
     labels: list[Any]
     sources: dict[str, str]
+    max_per_group: int | None = None
 
 
 def _source(data: dict[str, Any]) -> dict[str, str]:
@@ -64,13 +68,21 @@ def _examples(task: str) -> Examples:
         data = licensedcode.load_rules()
         top = {e for e, _ in Counter(r["expression"] for r in data["rules"]).most_common(TOP_EXPRESSIONS)}
         rows = [r for r in data["rules"] if r["expression"] in top]
-        return Examples(SINGLE_LABEL, [r["text"] for r in rows], [r["expression"] for r in rows], _source(data))
+        # ScanCode keeps hundreds of variants of one notice (525 BSD-3-Clause
+        # notices form one near-duplicate group): keep a sample per group.
+        return Examples(
+            SINGLE_LABEL,
+            [r["text"] for r in rows],
+            [r["expression"] for r in rows],
+            _source(data),
+            max_per_group=MAX_NOTICES_PER_GROUP,
+        )
     raise KeyError(task)
 
 
 def _groups(task: str, examples: Examples) -> list[str]:
     def build() -> dict[str, Any]:
-        return {"groups": near_duplicate_groups(examples.texts)}
+        return {"groups": near_duplicate_groups(examples.texts, partition=label_partition(examples.labels))}
 
     name = f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}"
     groups = corpus_cache.cached(licensedcode.DISTRIBUTION, name, 1, build)["groups"]
@@ -96,9 +108,10 @@ def _split(task: str, seed: int) -> TaskData:
         test_size=TEST_SIZE,
         groups=_groups(task, examples),
         sources=examples.sources,
+        max_per_group=examples.max_per_group,
         extra_info={
             "grouping": "identical normalised text or MinHash Jaccard >= 0.8 on word 3-shingles "
-            "(licence variants of one family share a group)"
+            "within one label (licence variants of one family share a group)"
         },
     )
 

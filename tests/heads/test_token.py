@@ -1,0 +1,44 @@
+import random
+
+from domainkit.heads.token import bio_labels, decode_spans, evaluate_spans, piece_labels, predict_spans, train_token_classifier
+
+
+def _tokenizer(make_classifier):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(make_classifier())
+
+
+def test_token_spans_to_piece_labels_and_back_round_trip(make_classifier):
+    tokenizer = _tokenizer(make_classifier)
+    text = "the patient has kidney pain and liver"
+    spans = [(16, 27, "ORGAN"), (32, 37, "ORGAN")]  # "kidney pain", "liver"
+    labels = bio_labels(["ORGAN"])
+    label2id = {l: i for i, l in enumerate(labels)}
+    offsets = tokenizer(text, return_offsets_mapping=True)["offset_mapping"]
+    ids = piece_labels(offsets, spans, label2id)
+    assert [labels[i] if i >= 0 else None for i in ids] == [None, "O", "O", "O", "B-ORGAN", "I-ORGAN", "O", "B-ORGAN", None]
+    assert decode_spans(offsets, [max(i, 0) for i in ids], dict(enumerate(labels))) == spans
+
+
+def _organ_data(n, seed):
+    rng = random.Random(seed)
+    texts, spans = [], []
+    for _ in range(n):
+        words = rng.choices(["the", "patient", "has", "pain", "with", "a"], k=rng.randint(2, 6))
+        organ = rng.choice(["kidney", "liver", "lung"])
+        words.insert(rng.randint(0, len(words)), organ)
+        text = " ".join(words)
+        start = text.index(organ)
+        texts.append(text)
+        spans.append([(start, start + len(organ), "ORGAN")])
+    return texts, spans
+
+
+def test_token_classifier_trains_with_trainer_and_finds_spans(make_classifier, tmp_path):
+    texts, spans = _organ_data(64, seed=0)
+    out = train_token_classifier(make_classifier(), texts, spans, tmp_path / "ner", entity_types=["ORGAN"],
+                                 max_length=32, epochs=10, learning_rate=3e-3, batch_size=16)
+    test_texts, test_spans = _organ_data(20, seed=1)
+    scores = evaluate_spans(predict_spans(out, test_texts, max_length=32), test_spans)
+    assert scores["f1"] > 0.8

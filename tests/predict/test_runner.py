@@ -1,0 +1,117 @@
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+
+from domainkit.errors import ConfigError, DataError
+from domainkit.evaluation.inference import predict_proba
+from domainkit.heads.loading import load_classifier
+from domainkit.predict import predict_file
+
+TEXTS = ["heart pain with fever", "lung cough", "skin rash " * 20, "the patient has no pain"]
+
+
+def _read_jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_runner_text_file_to_jsonl_matches_the_bare_model(make_classifier, tmp_path):
+    model = make_classifier()
+    source = tmp_path / "docs.txt"
+    source.write_text("\n".join(TEXTS[:2]) + "\n\n" + "\n".join(TEXTS[2:]) + "\n")
+    before = source.read_bytes()
+    summary = predict_file(model, source, tmp_path / "out.jsonl", progress=False)
+    rows = _read_jsonl(tmp_path / "out.jsonl")
+    assert summary["documents"] == 4 and [r["id"] for r in rows] == ["1", "2", "4", "5"]  # blank line 3 skipped
+    expected = predict_proba(load_classifier(model), TEXTS)
+    got = np.array([[r["probabilities"][n] for n in ("cardio", "pulmo", "derm")] for r in rows])
+    assert np.allclose(got, expected, atol=1e-5)
+    assert [r["label"] for r in rows] == [["cardio", "pulmo", "derm"][i] for i in expected.argmax(1)]
+    assert source.read_bytes() == before
+
+
+def test_runner_csv_in_csv_out_with_text_column_and_ids(make_classifier, tmp_path):
+    source = tmp_path / "docs.csv"
+    with source.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "body"])
+        writer.writerows([[f"doc{i}", t] for i, t in enumerate(TEXTS)])
+    predict_file(make_classifier(), source, tmp_path / "out.csv", text_column="body", progress=False)
+    rows = list(csv.DictReader((tmp_path / "out.csv").open()))
+    assert [r["id"] for r in rows] == ["doc0", "doc1", "doc2", "doc3"]
+    assert set(rows[0]) == {"id", "label", "p_cardio", "p_pulmo", "p_derm"}
+    assert abs(sum(float(rows[0][f"p_{n}"]) for n in ("cardio", "pulmo", "derm")) - 1) < 1e-4
+
+
+def test_runner_jsonl_folder_and_stdin_give_the_same_predictions(make_classifier, tmp_path, monkeypatch):
+    model = make_classifier()
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_text("".join(json.dumps({"text": t}) + "\n" for t in TEXTS))
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for i, text in enumerate(TEXTS):
+        (folder / f"{i}.txt").write_text(text)
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(TEXTS) + "\n"))
+    outputs = {}
+    for name, source in (("jsonl", jsonl), ("folder", folder), ("stdin", "-")):
+        predict_file(model, source, tmp_path / f"{name}.jsonl", progress=False)
+        outputs[name] = [r["probabilities"] for r in _read_jsonl(tmp_path / f"{name}.jsonl")]
+    assert outputs["jsonl"] == outputs["folder"] == outputs["stdin"]
+    assert [r["id"] for r in _read_jsonl(tmp_path / "folder.jsonl")] == ["0.txt", "1.txt", "2.txt", "3.txt"]
+
+
+def test_runner_multi_label_writes_label_lists_from_thresholds(make_classifier, tmp_path):
+    from domainkit.heads.settings import InferenceSettings, write_settings
+
+    model = make_classifier(multi_label=True)
+    write_settings(model, InferenceSettings(thresholds={"cardio": 0.0, "pulmo": 1.0, "derm": 0.0}))
+    (tmp_path / "d.txt").write_text("\n".join(TEXTS))
+    predict_file(model, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)
+    assert all(r["label"] == ["cardio", "derm"] for r in _read_jsonl(tmp_path / "o.jsonl"))
+
+
+def test_runner_never_overwrites_and_names_bad_rows(make_classifier, tmp_path):
+    model = make_classifier()
+    (tmp_path / "d.txt").write_text("heart\n")
+    existing = tmp_path / "o.jsonl"
+    existing.write_text("keep\n")
+    with pytest.raises(ConfigError, match="exists"):
+        predict_file(model, tmp_path / "d.txt", existing, progress=False)
+    assert existing.read_text() == "keep\n"
+    predict_file(model, tmp_path / "d.txt", existing, progress=False, force=True)
+    assert len(_read_jsonl(existing)) == 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "heart"}\n{"body": "secret words"}\n')
+    with pytest.raises(DataError, match=r"bad.jsonl, line 2") as error:
+        predict_file(model, bad, tmp_path / "x.jsonl", progress=False)
+    assert "secret" not in str(error.value)
+    assert not (tmp_path / "x.jsonl").exists()
+    with pytest.raises(DataError, match="columns: id, body"):
+        (tmp_path / "c.csv").write_text("id,body\n1,heart\n")
+        predict_file(model, tmp_path / "c.csv", tmp_path / "y.csv", progress=False)
+
+
+def test_runner_applies_the_models_deid_policy(make_classifier, tmp_path, monkeypatch):
+    deid = pytest.importorskip("domainkit.deid")
+    if not hasattr(deid, "Deidentifier"):
+        pytest.skip("domainkit.deid.Deidentifier not available yet")
+    seen = []
+
+    class FakeDeidentifier:
+        def __init__(self, policy):
+            self.policy = policy
+
+        def redact_many(self, texts):
+            seen.extend(texts)
+            return ["[NAME] " + t for t in texts]
+
+    monkeypatch.setattr(deid, "Deidentifier", FakeDeidentifier)
+    from domainkit.heads.settings import InferenceSettings, write_settings
+
+    model = make_classifier()
+    write_settings(model, InferenceSettings(deid_policy={"enabled": True, "use_ner": False}))
+    (tmp_path / "d.txt").write_text("John has heart pain\n")
+    summary = predict_file(model, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)
+    assert summary["deid_applied"] and seen == ["John has heart pain"]

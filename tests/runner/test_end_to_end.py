@@ -1,0 +1,48 @@
+"""`domainkit run` end to end on tiny random models, with every socket blocked."""
+
+import json
+import socket
+
+import pytest
+
+from domainkit.runner.api import run_pack
+
+
+@pytest.fixture
+def no_sockets(monkeypatch):
+    """Stricter than the offline guard: any connection at all fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def _run(tmp_path, tiny_models, out):
+    return run_pack(
+        "good",
+        preset="smoke",
+        out=out,
+        overrides=[f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}",
+                   "distill.pool_limit=8", "distill.batch_size=8"],
+    )
+
+
+@pytest.mark.slow
+def test_end_to_end_smoke_run_offline_then_skips(tmp_path, tiny_models, fake_packs, dk_home, no_sockets):
+    out = tmp_path / "run"
+    ctx = _run(tmp_path, tiny_models, out)
+    report = json.loads((out / "report.json").read_text())
+    assert report["pack"] == "good" and report["task"] == "topic"
+    assert set(report["models"]) >= {"teacher", "student", "student_int8", "tfidf_logreg", "student_finetune_only"}
+    assert (out / "report.md").is_file() and (out / "report.html").is_file()
+    exported = ctx.outputs["export"]["model_dir"]
+    assert (tmp_path / "run" / "06-export").is_dir() and exported
+    stages = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name[:2].isdigit())
+    assert stages == ["01-data", "02-teacher", "03-distill", "05-evaluate", "06-export"]
+    manifests = {s: json.loads((out / s / "manifest.json").read_text()) for s in stages}
+    again = _run(tmp_path, tiny_models, out)
+    for stage in stages:
+        assert json.loads((out / stage / "manifest.json").read_text()) == manifests[stage], stage
+    assert again.outputs["evaluate"]["models"] == ctx.outputs["evaluate"]["models"]
