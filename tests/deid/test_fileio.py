@@ -1,0 +1,132 @@
+"""deidentify_file: formats, safety (no overwrite, input untouched) and clear errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from domainkit.deid import DeidPolicy, deidentify_file
+from domainkit.errors import DataError
+
+RULES = DeidPolicy(use_ner=False)
+NOTES = ["Seen by Dr. Vasquez on 7/22.", 'Son Bill called, "worried", at 410-555-0199.', "BP 120/80."]
+
+
+def _write_csv(path, delimiter=","):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(["id", "note", "label"])
+        for number, note in enumerate(NOTES):
+            writer.writerow([number, note, "cardiac"])
+
+
+@pytest.mark.parametrize(("suffix", "delimiter"), [(".csv", ","), (".tsv", "\t")])
+def test_fileio_delimited_round_trip(tmp_path, suffix, delimiter):
+    source, target = tmp_path / f"in{suffix}", tmp_path / f"out{suffix}"
+    _write_csv(source, delimiter)
+    before = source.read_bytes()
+    audit = deidentify_file(source, target, policy=RULES, text_column="note")
+    assert source.read_bytes() == before
+    with open(target, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter=delimiter))
+    assert [row["id"] for row in rows] == ["0", "1", "2"]
+    assert all(row["label"] == "cardiac" for row in rows)
+    assert rows[0]["note"] == "Seen by Dr. [NAME] on [DATE]."
+    assert rows[1]["note"] == 'Son [NAME] called, "worried", at [PHONE].'
+    assert rows[2]["note"] == "BP 120/80."
+    assert audit.documents == 3 and audit.counts["NAME"] == 2
+
+
+def test_fileio_jsonl_round_trip(tmp_path):
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text("".join(json.dumps({"text": n, "meta": {"n": i}}) + "\n" for i, n in enumerate(NOTES)))
+    deidentify_file(source, target, policy=RULES, text_column="text")
+    records = [json.loads(line) for line in target.read_text().splitlines()]
+    assert [r["meta"]["n"] for r in records] == [0, 1, 2]
+    assert records[0] == {"text": "Seen by Dr. [NAME] on [DATE].", "meta": {"n": 0}}
+
+
+def test_fileio_txt_round_trip_one_document_per_line(tmp_path):
+    source, target = tmp_path / "in.txt", tmp_path / "out.txt"
+    source.write_text("\n".join(NOTES) + "\n")
+    audit = deidentify_file(source, target, policy=RULES)
+    lines = target.read_text().split("\n")
+    assert lines[:3] == ["Seen by Dr. [NAME] on [DATE].", 'Son [NAME] called, "worried", at [PHONE].', "BP 120/80."]
+    assert lines[3] == "" and len(lines) == 4
+    assert audit.documents == 3
+
+
+def test_fileio_refuses_to_overwrite_unless_forced(tmp_path):
+    source, target = tmp_path / "in.txt", tmp_path / "out.txt"
+    source.write_text(NOTES[0] + "\n")
+    target.write_text("keep me\n")
+    with pytest.raises(DataError, match="already exists") as error:
+        deidentify_file(source, target, policy=RULES)
+    assert "--force" in str(error.value)
+    assert target.read_text() == "keep me\n"
+    deidentify_file(source, target, policy=RULES, force=True)
+    assert target.read_text() == "Seen by Dr. [NAME] on [DATE].\n"
+
+
+def test_fileio_never_writes_over_the_input(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text(NOTES[0] + "\n")
+    with pytest.raises(DataError, match="is the input"):
+        deidentify_file(source, source, policy=RULES, force=True)
+    assert source.read_text() == NOTES[0] + "\n"
+
+
+def test_fileio_missing_column_names_file_and_suggests(tmp_path):
+    source = tmp_path / "in.csv"
+    _write_csv(source)
+    with pytest.raises(DataError) as error:
+        deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column="notes")
+    message = str(error.value)
+    assert "in.csv" in message and "'notes'" in message and "did you mean 'note'" in message
+    assert "Vasquez" not in message
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_fileio_requires_a_text_column_for_tables(tmp_path):
+    source = tmp_path / "in.csv"
+    _write_csv(source)
+    with pytest.raises(DataError, match="--text-column"):
+        deidentify_file(source, tmp_path / "out.csv", policy=RULES)
+
+
+def test_fileio_bad_bytes_name_line_and_offset(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_bytes(b"Seen by Dr. Vasquez.\nCaf\xe9 visit by Healey.\n")
+    with pytest.raises(DataError) as error:
+        deidentify_file(source, tmp_path / "out.txt", policy=RULES)
+    message = str(error.value)
+    assert "line 2" in message and "byte offset 24" in message and "UTF-8" in message
+    assert "Healey" not in message
+
+
+def test_fileio_bad_json_line_is_named(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "ok"}\n{"text": broken}\n')
+    with pytest.raises(DataError, match="line 2"):
+        deidentify_file(source, tmp_path / "out.jsonl", policy=RULES, text_column="text")
+
+
+def test_fileio_missing_or_unsupported_input(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        deidentify_file(tmp_path / "nope.csv", tmp_path / "out.csv", policy=RULES, text_column="x")
+    (tmp_path / "in.xlsx").write_bytes(b"x")
+    with pytest.raises(DataError, match="unsupported suffix"):
+        deidentify_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", policy=RULES)
+    (tmp_path / "in.txt").write_text("x\n")
+    with pytest.raises(DataError, match="same format"):
+        deidentify_file(tmp_path / "in.txt", tmp_path / "out.csv", policy=RULES)
+
+
+def test_fileio_workers_match_single_process(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("".join(f"Dr. Healey saw pt {i} on 7/{i % 28 + 1}.\n" for i in range(30)))
+    deidentify_file(source, tmp_path / "one.txt", policy=RULES)
+    deidentify_file(source, tmp_path / "two.txt", policy=RULES, workers=2)
+    assert (tmp_path / "one.txt").read_text() == (tmp_path / "two.txt").read_text()
