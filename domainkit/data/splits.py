@@ -41,12 +41,12 @@ SHINGLE_WORDS = 3
 #: ``threshold`` on the estimated Jaccard similarity.
 NUM_PERM = 64
 BAND_ROWS = 4
-#: Two texts are near-duplicates above this estimated Jaccard similarity of
-#: their shingle sets (measured on licence variants: BSD-3-Clause clones with
-#: another holder score 0.85-0.95, distinct licences rarely above 0.6).
+#: Two texts are near-duplicates at or above this Jaccard similarity of their
+#: shingle sets (a BSD-3-Clause notice with another holder and year scores
+#: ~0.83; GPL v2 and v3 notices ~0.9, which is why ``partition`` exists).
 DEFAULT_THRESHOLD = 0.8
 #: Bump when grouping or splitting changes output: cached splits carry it.
-SPLIT_ALGORITHM_VERSION = 3
+SPLIT_ALGORITHM_VERSION = 4
 #: Fixed seed of the hash family: signatures must be the same in every run.
 _HASH_SEED = 20240601
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -95,16 +95,12 @@ def shingle_sets(normalised: Sequence[str]) -> list[np.ndarray]:
     return [np.unique(_shingle_hashes(text.split(), cache)) for text in normalised]
 
 
-def minhash_signatures(
-    normalised: Sequence[str], num_perm: int = NUM_PERM, shingles: list[np.ndarray] | None = None
-) -> np.ndarray:
-    """MinHash signatures (``len(normalised) x num_perm``, uint64) of word-shingle sets.
+def minhash_signatures(shingles: Sequence[np.ndarray], num_perm: int = NUM_PERM) -> np.ndarray:
+    """MinHash signatures (``len(shingles) x num_perm``, uint64) of shingle sets (:func:`shingle_sets`).
 
     Hash family: multiply-add-shift on 64 bits (universal enough for Jaccard
     estimation), evaluated in numpy batches so 100k texts take seconds.
     """
-    if shingles is None:
-        shingles = shingle_sets(normalised)
     rng = np.random.default_rng(_HASH_SEED)
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
@@ -156,14 +152,15 @@ def near_duplicate_groups(
     MinHash estimate of the Jaccard similarity of their word-3-shingle sets is
     at least ``threshold`` (``threshold >= 1`` disables this), or (3) they
     carry the same non-None ``extra_keys`` entry (a caller's domain knowledge,
-    e.g. an HPO term's definition or an ICD-10-CM category). Joining is
+    e.g. an ICD-10-CM subcategory). Joining is
     transitive. With ``partition`` (e.g. the labels), rule (2) joins only
     texts in the same partition: near-identical texts with *different* labels
     (a "GPL version 2" and a "GPL version 3" notice) are the contrast a task
     is about, not a leak, and joining them chains whole label families into
     one giant group that no split can stratify. Identical texts are joined
-    whatever their partition. Group names are ``g`` + 12 hex digits of the sha256 of the
-    smallest normalised member: stable across runs and input orders.
+    whatever their partition. Group names are ``g`` + 12 hex digits of the
+    sha256 of the smallest normalised member; texts are processed in sorted
+    order, so groups are stable across runs and input orders.
     """
     for name, keys in (("extra_keys", extra_keys), ("partition", partition)):
         if keys is not None and len(keys) != len(texts):
@@ -205,29 +202,35 @@ def _union_minhash(
     rest. A 64-hash estimate errs by ~0.05, so candidates just below the
     threshold are checked against their exact shingle Jaccard.
     """
-    shingles = shingle_sets(normalised)
-    signatures = minhash_signatures(normalised, shingles=shingles)
+    # Canonical order: bucket representatives (and so the pairs checked) do
+    # not depend on the caller's row order.
+    parts = [""] * len(normalised) if partition is None else [str(p) for p in partition]
+    order = sorted(range(len(normalised)), key=lambda i: (normalised[i], parts[i]))
+    shingles = shingle_sets([normalised[i] for i in order])
+    signatures = minhash_signatures(shingles)
     if partition is not None:
+        partition = [partition[i] for i in order]
         # The partition id becomes part of every band key: buckets never mix partitions.
         ids = {key: i for i, key in enumerate(sorted(set(partition), key=str))}
         part = np.array([ids[key] for key in partition], dtype=np.uint64)[:, None]
     else:
-        part = np.zeros((len(normalised), 1), dtype=np.uint64)
+        part = np.zeros((len(order), 1), dtype=np.uint64)
     pairs = []
     for band in range(signatures.shape[1] // BAND_ROWS):
         rows = np.ascontiguousarray(np.hstack([signatures[:, band * BAND_ROWS : (band + 1) * BAND_ROWS], part]))
         keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
         _, first_index, inverse = np.unique(keys, return_index=True, return_inverse=True)
         representative = first_index[inverse.ravel()]
-        candidates = np.nonzero(representative != np.arange(len(normalised)))[0]
+        candidates = np.nonzero(representative != np.arange(len(order)))[0]
         pairs.append(np.stack([candidates, representative[candidates]], axis=1))
     pairs_array = np.unique(np.concatenate(pairs), axis=0) if pairs else np.empty((0, 2), dtype=np.int64)
     if len(pairs_array) == 0:
         return
     estimate = (signatures[pairs_array[:, 0]] == signatures[pairs_array[:, 1]]).mean(axis=1)
     for (i, j), est in zip(pairs_array.tolist(), estimate.tolist()):
-        if est >= threshold or (est >= threshold - _EXACT_CHECK_MARGIN and _jaccard(shingles[i], shingles[j]) >= threshold):
-            uf.union(i, j)
+        borderline = threshold - _EXACT_CHECK_MARGIN <= est < threshold
+        if est >= threshold or (borderline and _jaccard(shingles[i], shingles[j]) >= threshold):
+            uf.union(order[i], order[j])
 
 
 #: Estimates this far below the threshold get an exact check (about 3 standard errors).

@@ -48,26 +48,37 @@ class Deidentifier:
             return
         from domainkit.deid.parallel import redact_in_processes
 
-        yield from redact_in_processes(self.policy, texts, workers=workers, batch_size=batch_size)
+        yield from redact_in_processes(self, texts, workers=workers, batch_size=batch_size)
 
     # -- internals ----------------------------------------------------------------------------
     def _redact_batch(self, texts: list[str]) -> list[Redaction]:
-        found = [self._rule_spans(text) for text in texts]
+        protected = [self._protected(text) for text in texts]
+        found = [self._rule_spans(text, keep) for text, keep in zip(texts, protected)]
         if self._ner is not None:
             for spans, extra in zip(found, self._ner.find_many(texts, found)):
                 spans.extend(extra)
-        return [self._finish(text, spans) for text, spans in zip(texts, found)]
+        return [self._finish(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
 
-    def _rule_spans(self, text: str) -> list[PhiSpan]:
+    def _protected(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges of kept phrases ("Down syndrome", "Bell palsy") in ``text``."""
+        if not text or self._keep_phrase is None:
+            return []
+        return [match.span() for match in self._keep_phrase.finditer(text)]
+
+    def _rule_spans(self, text: str, protected: list[tuple[int, int]]) -> list[PhiSpan]:
         if not text:
             return []
-        protected = [m.span() for m in self._keep_phrase.finditer(text)] if self._keep_phrase else []
         spans = list(find_patterns(text))
         spans.extend(self._names.find(text, protected))
         return spans
 
-    def _finish(self, text: str, spans: list[PhiSpan]) -> Redaction:
-        wanted = [span for span in spans if span.type in self.policy.types]
+    def _finish(self, text: str, spans: list[PhiSpan], protected: list[tuple[int, int]]) -> Redaction:
+        wanted = [
+            span
+            for span in spans
+            if span.type in self.policy.types
+            and not any(start <= span.start and span.end <= end for start, end in protected)
+        ]
         merged = merge_spans(wanted, text)
         return Redaction(apply_placeholders(text, merged), merged)
 

@@ -8,7 +8,6 @@ depends on, plus the clinical vocabulary shipped in ``data/``.
 from __future__ import annotations
 
 import gzip
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -140,9 +139,6 @@ class Lexicon:
 
     def is_keep(self, word: str) -> bool:
         return word in self.keep_words
-
-
-_POSSESSIVE = re.compile(r"'s$")
 
 
 def _inflect(words: frozenset[str]) -> frozenset[str]:

@@ -81,7 +81,7 @@ def tokenize(text: str) -> list[_Token]:
     return tokens
 
 
-def _case_mode(text: str) -> str:
+def case_mode(text: str) -> str:
     """'upper', 'lower' or 'mixed': in mixed-case text capitalisation is evidence."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
@@ -152,7 +152,7 @@ class NameFinder:
     # -- detection --------------------------------------------------------------------------
     def find(self, text: str, protected: list[tuple[int, int]]) -> Iterator[PhiSpan]:
         tokens = tokenize(text)
-        mode = _case_mode(text)
+        mode = case_mode(text)
         is_protected = [any(s <= t.start < e for s, e in protected) for t in tokens]
         names = [False] * len(tokens)
         places = [False] * len(tokens)
@@ -430,8 +430,3 @@ def _joined(text: str, left: _Token, right: _Token | None) -> bool:
     if len(gap) > 3 or gap.strip(" .") != "" or "\n" in gap:
         return False
     return "." not in gap or len(left.text) == 1 or left.low in TITLES or left.low == "st"
-
-
-def _sentence_start(text: str, tok: _Token) -> bool:
-    before = text[max(0, tok.start - 3) : tok.start].strip()
-    return tok.start == 0 or before.endswith((".", ":", "\n")) or before == ""

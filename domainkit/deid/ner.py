@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from domainkit.deid.lexicon import SPACY_MODEL, Lexicon
-from domainkit.deid.names import _case_mode, tokenize
+from domainkit.deid.names import case_mode, tokenize
 from domainkit.deid.spans import PhiSpan
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
@@ -43,6 +43,8 @@ class NerTagger:
                 if kind is None:
                     continue
                 ent_start, ent_end = start + ent.start_char, start + ent.end_char
+                if any(self.lex.is_keep(tok.lower_) for tok in ent):
+                    continue  # "Von Willebrand", "Bair Hugger": eponyms and devices stay
                 if any(ent_start <= w_start and w_end <= ent_end for w_start, w_end in words):
                     if kind == "LOCATION" and ent.label_ == "ORG" and not _facility(ent.text):
                         continue
@@ -50,7 +52,7 @@ class NerTagger:
         return iter(extra)
 
     def _doubtful(self, text: str, spans: list[PhiSpan]) -> Iterator[tuple[int, list[tuple[int, int]]]]:
-        if _case_mode(text) != "mixed":
+        if case_mode(text) != "mixed":
             return  # NER reads case: on all-caps or all-lower notes it guesses
         for match in _SENTENCE.finditer(text):
             words = []

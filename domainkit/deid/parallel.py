@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from domainkit.deid.policy import DeidPolicy
 from domainkit.deid.spans import Redaction
 
-_WORKER = None  # the Deidentifier of this worker process, built once by _init
+_WORKER = None  # the Deidentifier of this worker process (inherited on fork, else built by _init)
 
 
 def _init(policy: DeidPolicy) -> None:
     global _WORKER
+    if _WORKER is not None and _WORKER.policy == policy:
+        return  # forked from a parent that already loaded the word lists and spaCy
     from domainkit.deid.deidentifier import Deidentifier
 
     _WORKER = Deidentifier(policy)
@@ -31,13 +34,19 @@ def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def redact_in_processes(
-    policy: DeidPolicy, texts: Iterable[str], *, workers: int, batch_size: int
+    deidentifier, texts: Iterable[str], *, workers: int, batch_size: int
 ) -> Iterator[Redaction]:
     """Redact ``texts`` with ``workers`` processes; results come back in input order.
 
-    "spawn" starts clean interpreters (no forked spaCy or thread state), the same on every OS.
+    On Linux the workers are forked and inherit the parent's loaded lists and spaCy pipeline
+    (start-up in milliseconds); elsewhere they are spawned and load their own.
     """
-    context = multiprocessing.get_context("spawn")
+    global _WORKER
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "fork":
+        _WORKER = deidentifier
+    policy = deidentifier.policy
     with context.Pool(workers, initializer=_init, initargs=(policy,)) as pool:
         for batch in pool.imap(_redact_batch, _batches(texts, batch_size), chunksize=1):
             yield from batch

@@ -149,7 +149,6 @@ def find_dates(text: str) -> Iterator[PhiSpan]:
         before = _before(text, start)
         if _MEASURE_CUE.search(before):
             continue
-        parts = re.split(r"\s?-\s?|(?<=\d)/(?=\d+/)", value)
         if any(part in _FRACTIONS for part in re.split(r"\s?-\s?", value)) and not _DATE_CUE.search(before):
             continue
         if _UNIT_AFTER.match(text, end):
@@ -159,7 +158,6 @@ def find_dates(text: str) -> Iterator[PhiSpan]:
             continue  # a ventilator setting: "PS 10/5", "on 5/5"
         if day == 10 and month <= 10 and (_PAIN_CUE.search(_before(text, start, 40)) or _PAIN_CUE.match(text[end : end + 20].strip())):
             continue  # a pain score: "CP 4/10", "3/10 incisional pain"
-        del parts
         yield PhiSpan(start, end, "DATE")
     for match in _MONTH_YEAR.finditer(text):
         if not _MEASURE_CUE.search(_before(text, match.start())):

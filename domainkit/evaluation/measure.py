@@ -3,7 +3,7 @@
 Why a child process: peak resident memory (``ru_maxrss``) is a per-process
 high-water mark. Measured in the evaluating process it would include every
 model loaded before (teacher, baselines) and never go down. A fresh child per
-model loads only that model, so its peak RSS is what a user running this one
+model loads only that model, so its peak RSS (``VmHWM``, see :func:`_peak_rss_mb`) is what a user running this one
 model would see (Python, torch and the tokenizer included, which is part of
 the real cost). The same pass yields the predictions, so the test set is run
 once per model, not once for metrics and again for timing.
@@ -87,7 +87,19 @@ def measure_sklearn(pickle_path: Path, texts: list[str], *, batch_size: int = 32
 
 
 def _peak_rss_mb() -> float:
-    # Linux reports ru_maxrss in KiB (macOS in bytes).
+    """This process's peak resident memory in MiB.
+
+    Linux: ``VmHWM`` of /proc/self/status, the high-water mark of this
+    process's own address space. Not ``ru_maxrss``: Linux carries the
+    parent's high-water mark over fork+exec, so a child started by a large
+    evaluating process would report the parent's memory.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / MIB
+    # elsewhere: ru_maxrss (KiB on most systems, bytes on macOS)
     scale = 1 if sys.platform == "darwin" else 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MIB
 

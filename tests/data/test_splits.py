@@ -155,3 +155,16 @@ def test_splits_sample_pool_dedups_excludes_and_samples_stably() -> None:
     assert sample_pool(texts, exclude=frozenset({"GAMMA!"})) == ["Alpha beta.", "Delta", "Epsilon"]
     first = sample_pool(texts, limit=2, seed=5)
     assert len(first) == 2 and first == sample_pool(texts, limit=2, seed=5)
+
+
+def test_splits_minhash_estimates_jaccard() -> None:
+    from domainkit.data.splits import minhash_signatures, shingle_sets
+
+    a = normalise_text(BSD_TEMPLATE.format(year=1998, holder="The Regents of the University of California"))
+    b = normalise_text(BSD_TEMPLATE.format(year=2011, holder="Acme Widgets Inc"))
+    sets = shingle_sets([a, b, GPL_NOTICE.lower()])
+    exact = len(set(sets[0]) & set(sets[1])) / len(set(sets[0]) | set(sets[1]))
+    signatures = minhash_signatures(sets)
+    estimate = (signatures[0] == signatures[1]).mean()
+    assert abs(estimate - exact) < 0.15
+    assert (signatures[0] == signatures[2]).mean() < 0.2
