@@ -10,7 +10,8 @@ Definitions (printed with the table):
 - *precision* is the share of predicted spans (after merging) that overlap at least one gold span;
 - halves: ``dev`` = patients with number % 4 == 1, ``heldout`` = patients with number % 4 == 3 (the
   folder holds odd-numbered patients only); rules were developed looking at ``dev`` only.
-- speed: notes per second in one process over all selected notes, spaCy loading excluded, then
+- speed: notes per second in one process over all selected notes, spaCy loading excluded (wall
+  clock, and per CPU second of this process, which a busy shared machine disturbs less), then
   the same with ``--workers`` processes (process start-up included).
 """
 
@@ -59,6 +60,7 @@ def covered(start: int, end: int, text: str, predicted) -> bool:
 def score(notes, gold, redactions, show_misses: bool):
     total, found = Counter(), Counter()
     n_pred = n_pred_ok = 0
+    pred_by_type, ok_by_type = Counter(), Counter()
     misses, false_pos = [], []
     for (patient, note, text), red in zip(notes, redactions):
         spans = gold.get((patient, note), [])
@@ -70,8 +72,10 @@ def score(notes, gold, redactions, show_misses: bool):
                 misses.append((kind, text[max(0, start - 40) : start], text[start:end], text[end : end + 25]))
         for p in red.spans:
             n_pred += 1
+            pred_by_type[p.type] += 1
             if any(p.start < e and s < p.end for s, e, _ in spans):
                 n_pred_ok += 1
+                ok_by_type[p.type] += 1
             else:
                 false_pos.append((p.type, text[max(0, p.start - 30) : p.start], text[p.start : p.end], text[p.end : p.end + 20]))
     if show_misses:  # development aid only: prints note text, never use on real data in logs
@@ -79,7 +83,7 @@ def score(notes, gold, redactions, show_misses: bool):
             print("MISS", m[0], repr(m[1]), "<<", m[2], ">>", repr(m[3]))
         for f in false_pos:
             print("FP", f[0], repr(f[1]), "<<", f[2], ">>", repr(f[3]))
-    return total, found, n_pred, n_pred_ok
+    return total, found, n_pred, n_pred_ok, pred_by_type, ok_by_type
 
 
 def main() -> None:
@@ -96,11 +100,12 @@ def main() -> None:
     policy = DeidPolicy(use_ner=not args.no_ner)
     deid = Deidentifier(policy)
     deid.redact("warm up")
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     redactions = list(deid.redact_many(texts))
     single = len(texts) / (time.perf_counter() - started)
+    per_cpu_second = len(texts) / max(1e-9, time.process_time() - cpu_started)
 
-    total, found, n_pred, n_ok = score(notes, gold, redactions, args.show_misses)
+    total, found, n_pred, n_ok, pred_by_type, ok_by_type = score(notes, gold, redactions, args.show_misses)
     words = sum(len(t.split()) for t in texts) / max(1, len(texts))
     print(f"deid-dev half={args.half}: {len(texts)} notes, {words:.0f} words/note, ner={'on' if policy.use_ner else 'off'}")
     print(f"{'type':<10}{'gold':>6}{'found':>7}{'recall':>8}")
@@ -109,7 +114,9 @@ def main() -> None:
     all_gold, all_found = sum(total.values()), sum(found.values())
     print(f"{'overall':<10}{all_gold:>6}{all_found:>7}{all_found / max(1, all_gold):>8.3f}")
     print(f"precision (predicted spans overlapping a gold span): {n_ok}/{n_pred} = {n_ok / max(1, n_pred):.3f}")
-    print(f"speed, 1 process: {single:.1f} notes/s")
+    by_type = ", ".join(f"{kind} {ok_by_type[kind]}/{pred_by_type[kind]}" for kind in sorted(pred_by_type))
+    print(f"precision per predicted type: {by_type}")
+    print(f"speed, 1 process: {single:.1f} notes/s wall clock, {per_cpu_second:.1f} notes per CPU second")
     if args.workers > 1:
         started = time.perf_counter()
         parallel = list(deid.redact_many(texts, workers=args.workers))

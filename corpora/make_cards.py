@@ -6,7 +6,7 @@ regression baseline on the pack's grouped split next to a plain stratified
 split of the same rows (the difference is what near-duplicate grouping costs a
 model that memorises).
 
-    python corpora/make_cards.py            # all cards, ~2-4 minutes on 2 cores
+    python corpora/make_cards.py            # all cards: ~5 minutes on 2 idle cores, ~11 on busy ones
     python corpora/make_cards.py --only hpo --no-baselines
 """
 
@@ -151,13 +151,11 @@ def _baselines(data: TaskData) -> dict[str, Any]:
 
 
 def _task_section(pack, task: str, baselines: bool) -> dict[str, Any]:
-    started = time.perf_counter()
     data = pack.load_task(task, seed=SEED)
     section = {
         "task": task,
         "kind": data.kind,
         "description": pack.task(task).description,
-        "load_seconds_warm_or_cold": round(time.perf_counter() - started, 2),
         "split_info": data.split_info,
         "labels": _label_table(data),
     }

@@ -361,7 +361,7 @@ def build_task_data(
         label_names = sorted(set(flat))
     split_info = {
         "seed": seed,
-        "method": "grouped-stratified (StratifiedGroupKFold fold 0; near-duplicate groups)",
+        "method": "grouped-stratified (StratifiedGroupKFold, best-balanced fold as test; near-duplicate groups)",
         "test_size": test_size,
         "test_share": round(len(test_idx) / max(1, len(texts)), 4),
         "counts": {"train": len(train_idx), "test": len(test_idx)},

@@ -29,7 +29,7 @@ class Deidentifier:
         if policy.use_ner:
             from domainkit.deid.ner import NerTagger
 
-            self._ner = NerTagger(self._lexicon)
+            self._ner = NerTagger(self._lexicon, self._names)
 
     def redact(self, text: str) -> Redaction:
         """Redact one text; spans are offsets into ``text``."""

@@ -331,6 +331,8 @@ class NameFinder:
             if mode == "mixed" and tok.text in US_STATES and re.search(r"\b(?:lives|living|resides) in $", before):
                 places[i] = True
         self._multiword_places(text, tokens, places, free, mode)
+        if mode == "mixed":
+            self._after_preposition(text, tokens, places, names, free)
 
     @staticmethod
     def _is_facility(tokens: list[_Token], i: int) -> bool:
@@ -350,7 +352,47 @@ class NameFinder:
         if not self.lex.is_common(low):
             return True
         # A common word names a hospital only before "hospital"-like words: "Union Hosp", "Holy Cross".
-        return facility in {"hospital", "hosp", "memorial", "medical", "campus"} and mode != "lower"
+        return facility in {"hospital", "hosp", "memorial", "medical", "campus"}
+
+    def _after_preposition(self, text, tokens, places, names, free) -> None:
+        """In mixed-case text, capitalised words after "to", "from", "at", "in" mid-sentence.
+
+        "went to Harbor", "transplant at Holy Cross", "lives in Towson": a capitalised word there
+        that is no clinical word, title or direction names a place (or, for a first name, a person).
+        """
+        lex = self.lex
+        for i in range(1, len(tokens)):
+            tok = tokens[i]
+            prev = tokens[i - 1]
+            if prev.text not in _PREPOSITIONS or not free[i] or not _proper(tok):
+                continue
+            if text[prev.end : tok.start] != " " or not self._place_word(tok.low):
+                continue
+            run = [i]
+            while run[-1] + 1 < len(tokens) and len(run) < 3:
+                k = run[-1] + 1
+                if not (free[k] and _proper(tokens[k]) and _joined(text, tokens[k - 1], tokens[k])):
+                    break
+                if not self._place_word(tokens[k].low) and tokens[k].low not in HOSPITAL_WORDS:
+                    break
+                run.append(k)
+            person = len(run) == 1 and tok.low in lex.first_names and tok.low not in lex.places
+            for k in run:
+                (names if person else places)[k] = True
+                free[k] = False
+
+    def _place_word(self, low: str) -> bool:
+        lex = self.lex
+        return not (
+            len(low) < 3
+            or low in STOP_WORDS
+            or low in TITLES
+            or low in ROLES
+            or low in lex.clinical
+            or lex.is_keep(low)
+            or low in _NOT_PLACES
+            or (len(low) >= 6 and low.endswith("ly") and lex.is_english(low[:-2]))  # "Nasally"
+        )
 
     def _multiword_places(self, text, tokens, places, free, mode) -> None:
         """Places of two or three words from the list ("Daytona Beach", "New York")."""
@@ -374,6 +416,22 @@ class NameFinder:
                 continue
             if city in self.lex.places or (not match.group(1).isupper() and not self.lex.is_english(city)):
                 yield PhiSpan(match.start(), match.end(), "LOCATION")
+
+
+_PREPOSITIONS = frozenset({"to", "from", "at", "in"})
+# Capitalised words after "to"/"at"/"in" that name no place: directions, departments, rooms.
+_NOT_PLACES = frozenset(
+    """left right upper lower north south east west pharmacy respiratory radiology nursing surgery
+    medicine cardiology neurology oncology nephrology psychiatry social work physical therapy
+    rehab room bed chair floor unit home the this that these those his her their my our
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday english spanish""".split()
+)
+
+
+def _proper(tok: _Token) -> bool:
+    """Capitalised like a proper noun: "Harbor", "Mary's" (not "HARBOR" or "harbor")."""
+    return tok.text[0].isupper() and tok.text[1:].replace("'", "").islower()
 
 
 _WARD_NUMBER = re.compile(r" \d{1,2}(?!\d|\.\d|\s*(?:mg|mcg|units?|u\b|cc|ml|%|l\b|mm|cm|x\b))", re.I)

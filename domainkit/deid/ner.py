@@ -1,9 +1,14 @@
 """spaCy NER, run only where the rules leave doubt (keeps de-identification fast).
 
 The small English pipeline tags about 44 notes a second here; the rules run several times faster.
-So NER sees only the sentences of mixed-case text that hold a capitalised word no list explains
-(not English, clinical, a kept term, or already redacted), and an entity counts only when it
-covers such a word: NER alone would also tag drug names and abbreviations.
+So NER sees only the sentences that hold a capitalised word no list explains (not English,
+clinical or a kept term), or a capitalised word of the name and place lists, not yet redacted; an
+entity counts only when it covers such a word: NER alone would also tag drug names and
+abbreviations.
+
+NER reads case, and many notes are ALL CAPS or all lower case. For those, NER reads a re-cased
+copy of the same length (offsets map one to one): names, places and words no list explains are
+capitalised, English and clinical words lower-cased, and sentences start with a capital.
 """
 
 from __future__ import annotations
@@ -11,12 +16,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from domainkit.deid.lexicon import SPACY_MODEL, Lexicon
-from domainkit.deid.names import case_mode, tokenize
+from domainkit.deid.lexicon import SPACY_MODEL, STOP_WORDS, Lexicon
+from domainkit.deid.names import NameFinder, case_mode, tokenize
 from domainkit.deid.spans import PhiSpan
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-_LABELS = {"PERSON": "NAME", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION", "ORG": "LOCATION"}
+_SENTENCE_BREAK = re.compile(r"[.!?\n:]")
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# How strongly the lists point to a name or place for a doubtful word.
+LISTED = "listed"  # in a name or place list and no English word ("Przybylo", "Towson")
+UNKNOWN = "unknown"  # in no list at all ("Certusi", but also drug names and typos)
+AMBIGUOUS = "ambiguous"  # in a name or place list and an English word ("Grant", "Harbor")
 # Only NER is needed: the tagger, parser and lemmatizer would triple the cost.
 _EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
@@ -24,51 +34,103 @@ _EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 class NerTagger:
     """Adds NAME/LOCATION spans from spaCy NER on doubtful sentences."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, names: NameFinder | None = None) -> None:
         import spacy
 
         self.lex = lexicon
+        self.names = names or NameFinder(lexicon)
         self.nlp = spacy.load(SPACY_MODEL, exclude=_EXCLUDE)
 
     def find_many(self, texts: list[str], found: list[list[PhiSpan]]) -> Iterator[list[PhiSpan]]:
         """For each text, the NER spans to add (``found`` holds the rule spans so far)."""
-        pieces: list[tuple[int, int, list[tuple[int, int]]]] = []  # (text index, offset, unknown words)
-        for index, (text, spans) in enumerate(zip(texts, found)):
-            pieces.extend((index, start, words) for start, words in self._doubtful(text, spans))
+        views = [self.recase(text) for text in texts]
+        recased = [view is not text for view, text in zip(views, texts)]
+        pieces: list[tuple[int, int, dict[tuple[int, int], str]]] = []  # (text, offset, doubtful words)
+        for index, (view, spans) in enumerate(zip(views, found)):
+            pieces.extend((index, start, words) for start, words in self._doubtful(view, spans))
         extra: list[list[PhiSpan]] = [[] for _ in texts]
-        sentences = (texts[index][start : start + _length(texts[index], start)] for index, start, _ in pieces)
+        sentences = (views[index][start : start + _length(views[index], start)] for index, start, _ in pieces)
         for (index, start, words), doc in zip(pieces, self.nlp.pipe(sentences, batch_size=256)):
             for ent in doc.ents:
-                kind = _LABELS.get(ent.label_)
-                if kind is None:
-                    continue
-                ent_start, ent_end = start + ent.start_char, start + ent.end_char
-                if any(self.lex.is_keep(tok.lower_) for tok in ent):
-                    continue  # "Von Willebrand", "Bair Hugger": eponyms and devices stay
-                if any(ent_start <= w_start and w_end <= ent_end for w_start, w_end in words):
-                    if kind == "LOCATION" and ent.label_ == "ORG" and not _facility(ent.text):
-                        continue
-                    extra[index].append(PhiSpan(ent_start, ent_end, kind))
+                span = self._accept(ent, start, words, recased[index])
+                if span is not None:
+                    extra[index].append(span)
         return iter(extra)
 
-    def _doubtful(self, text: str, spans: list[PhiSpan]) -> Iterator[tuple[int, list[tuple[int, int]]]]:
-        if case_mode(text) != "mixed":
-            return  # NER reads case: on all-caps or all-lower notes it guesses
+    def _accept(self, ent, offset: int, words: dict[tuple[int, int], str], recased: bool) -> PhiSpan | None:
+        """The span for entity ``ent`` if it is a person or place the lists leave in doubt."""
+        label = ent.label_
+        if label != "PERSON" and label not in _PLACE_LABELS and label != "ORG":
+            return None
+        if any(self.lex.is_keep(tok.lower_) for tok in ent):
+            return None  # "Von Willebrand", "Bair Hugger": eponyms and devices stay
+        start, end = offset + ent.start_char, offset + ent.end_char
+        covered = [unknown for (w_start, w_end), unknown in words.items() if start <= w_start and w_end <= end]
+        if not covered:
+            return None
+        if label == "ORG":
+            return PhiSpan(start, end, "LOCATION") if _facility(ent.text) else None
+        if recased and LISTED not in covered:
+            return None  # in re-cased text drugs and typos look like names: a list must back NER
+        if covered == [AMBIGUOUS] * len(covered) and len(ent) < 2:
+            return None  # a lone listed word that is also English ("Grant", "Hope") needs a neighbour
+        return PhiSpan(start, end, "NAME" if label == "PERSON" else "LOCATION")
+
+    # -- which sentences NER reads -----------------------------------------------------------
+    def recase(self, text: str) -> str:
+        """``text`` itself if mixed case, else a copy of equal length cased like ordinary prose."""
+        mode = case_mode(text)
+        if mode == "mixed":
+            return text
+        chars = list(text)
+        cursor = 0
+        for number, tok in enumerate(tokenize(text)):
+            sentence_start = number == 0 or bool(_SENTENCE_BREAK.search(text, cursor, tok.start))
+            chars[tok.start : tok.end] = self._cased(tok.text, tok.low, mode, sentence_start)
+            cursor = tok.end
+        return "".join(chars)
+
+    def _cased(self, word: str, low: str, mode: str, sentence_start: bool) -> str:
+        lex = self.lex
+        lower = word.lower()
+        if mode == "upper" and len(word) <= 4 and (low in lex.clinical or not lex.is_english(low)):
+            if not lex.is_name(low):
+                return word  # "BP", "ICU", "SBP": abbreviations stay upper case
+        capital = lower[:1].upper() + lower[1:]
+        if sentence_start:
+            return capital
+        if len(low) < 3 or low in STOP_WORDS or lex.is_keep(low) or low in lex.clinical:
+            return lower
+        if lex.is_english(low):
+            return capital if low in lex.first_names and not lex.is_common(low) else lower
+        if lex.is_name(low) or low in lex.places:
+            return capital
+        if len(low) >= 4 and not self.names._misspelling(low):
+            return capital
+        return lower
+
+    def _doubtful(self, text: str, spans: list[PhiSpan]) -> Iterator[tuple[int, dict[tuple[int, int], str]]]:
+        """Sentences (offset) and their doubtful words, each marked LISTED, UNKNOWN or AMBIGUOUS."""
+        lex = self.lex
         for match in _SENTENCE.finditer(text):
-            words = []
-            first = True
-            for tok in tokenize(match.group(0)):
-                start = match.start() + tok.start
-                if first:
-                    first = False
+            words: dict[tuple[int, int], str] = {}
+            for number, tok in enumerate(tokenize(match.group(0))):
+                if number == 0 or not tok.is_title_case or len(tok.low) < 3:
                     continue  # a sentence's first word is capitalised anyway
-                if not tok.is_title_case or len(tok.low) < 3:
+                low = tok.low
+                if lex.is_keep(low) or low in lex.clinical or low in STOP_WORDS:
                     continue
-                if self.lex.is_english(tok.low) or self.lex.is_keep(tok.low):
-                    continue
+                listed = lex.is_name(low) or low in lex.places
+                if lex.is_english(low):
+                    if not listed:
+                        continue
+                    kind = AMBIGUOUS
+                else:
+                    kind = LISTED if listed else UNKNOWN
+                start = match.start() + tok.start
                 if any(s.start <= start < s.end for s in spans):
                     continue
-                words.append((start, start + len(tok.text)))
+                words[(start, start + len(tok.text))] = kind
             if words:
                 yield match.start(), words
 

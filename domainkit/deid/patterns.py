@@ -27,6 +27,11 @@ _NUMERIC_DATE = re.compile(
     re.I,
 )
 _DASH_DATE = re.compile(rf"(?<![\w.\-/])(?:{_MON}-{_DAY}-(?:19|20)?\d\d|(?:19|20)\d\d-{_MON}-{_DAY})(?![\w\-]|\.\d)")
+# "on 7-8", "since 12-24": a month-day pair with a dash only after a date word (else a range).
+_CUED_DASH_DATE = re.compile(
+    rf"\b(?:on|since|until|till|from|dated?|thru|through|admitted|admission)\s+({_MON}-{_DAY})(?![\w/\-]|\.\d|\s*(?:%|mg|mcg|cc|ml|units?|hrs?|hours|days|weeks|min|times|x\b|[ap]m\b|/))",
+    re.I,
+)
 _DOT_DATE = re.compile(rf"(?<![\w.])({_MON}\.{_DAY}\.(?:19|20)?\d\d)(?![\w.]|\.\d)")
 _MONTH_DATE = re.compile(
     rf"\b(?:{_MONTH}\.?\s+{_DAY}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
@@ -164,6 +169,7 @@ def find_dates(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(*match.span(1), "DATE")
     yield from _spans(_ORDINAL_DAY, text, "DATE", 1)
     yield from _spans(_DASH_DATE, text, "DATE")
+    yield from _spans(_CUED_DASH_DATE, text, "DATE", 1)
     yield from _spans(_DOT_DATE, text, "DATE", 1)
     yield from _spans(_MONTH_DATE, text, "DATE")
     yield from _spans(_HOLIDAY, text, "DATE")

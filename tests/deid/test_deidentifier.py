@@ -37,6 +37,11 @@ IDENTIFIERS = [
     ("Pt lives in Catonsville with her son.", "Catonsville", "LOCATION"),
     ("Old records from Annapolis, MD requested.", "Annapolis", "LOCATION"),
     ("Will transfer to St. Agnes tomorrow.", "Agnes", "LOCATION"),
+    # Hospitals named with ordinary words, after "to"/"at"/"from" in mixed-case text.
+    ("Family wants him moved to Harbor for the work-up.", "Harbor", "LOCATION"),
+    ("Her cousin had surgery at Holy Cross. She is anxious.", "Holy Cross", "LOCATION"),
+    ("pt is a 70 yo man who presented to holy cross hospital from home.", "holy cross", "LOCATION"),
+    ("Went back to OR on 7-8 for repair.", "7-8", "DATE"),
 ]
 
 
@@ -46,7 +51,9 @@ def test_deidentifier_redacts_each_identifier_type(deidentifier, note, identifie
     assert identifier not in redaction.text
     assert f"[{kind}]" in redaction.text
     start = note.index(identifier)
+    end = start + len(identifier)
     assert any(span.start <= start < span.end and span.type == kind for span in redaction.spans)
+    assert any(span.start < end <= span.end for span in redaction.spans)  # the whole identifier
 
 
 def test_deidentifier_covers_every_placeholder_type():
@@ -97,7 +104,20 @@ MEASUREMENT_NOTES = [
     "Vent settings AC 600 x 14, then CPAP 5/5 at 0330.",
     "SVR 900-1300, CO 5.2, CI 2.8, CVP 13.",
     "Hct 27.9, plt 61, wbc 15.4, BUN 54, Cr 2.8.",
+    "RR of 7-15 when anxious. Napped from 7-8 pm.",
 ]
+
+
+CAPITALISED_NON_PLACES = [
+    "Turned to Left side. Sent to Pharmacy for review. Seen in Radiology.",
+    "Spoke to Dr about plan. Weaned in Nasally placed tube.",
+]
+
+
+@pytest.mark.parametrize("note", CAPITALISED_NON_PLACES)
+def test_deidentifier_capitalised_words_after_prepositions_that_name_no_place(deidentifier, note):
+    redaction = deidentifier.redact(note)
+    assert redaction.text == note, [note[s.start : s.end] for s in redaction.spans]
 
 
 @pytest.mark.parametrize("note", MEASUREMENT_NOTES)
