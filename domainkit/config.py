@@ -41,8 +41,11 @@ class RunSection:
     allow_network: bool = field(default=False, metadata=_help("permit network access (Hub downloads)"))
     allow_pickle: bool = field(default=False, metadata=_help("permit pickle checkpoints (can execute code)"))
     baselines: bool = field(default=True, metadata=_help("train the labels-only student baseline"))
+    max_windows: int = field(default=0, metadata=_help("long documents: windows per document at evaluation (0 = all)"))
 
     def __post_init__(self) -> None:
+        if self.max_windows < 0:
+            raise ConfigError(f"run.max_windows must be >= 0; found {self.max_windows!r}")
         if self.deid not in ("pack", "on", "off"):
             raise ConfigError(f"run.deid must be one of 'pack', 'on', 'off'; found {self.deid!r}")
 
@@ -100,14 +103,14 @@ SECTIONS: dict[str, type] = {"run": RunSection, "data": DataSection, "teacher": 
 PRESET_VALUES: dict[str, dict[str, dict[str, Any]]] = {
     "smoke": {
         "data": {"max_train": 96, "max_test": 48},
-        "teacher": {"epochs": 1.0, "max_length": 48},
-        "distill": {"epochs": 1.0, "max_length": 48, "pool_limit": 32, "batch_size": 16, "save_steps": 50},
-        "run": {"baselines": False},
+        "teacher": {"epochs": 1.0},
+        "distill": {"epochs": 1.0, "pool_limit": 32, "batch_size": 16, "save_steps": 50},
+        "run": {"baselines": False, "max_windows": 2},
     },
     "default": {
+        "run": {"max_windows": 4},
         "data": {"max_train": 2000, "max_test": 600},
-        "teacher": {"max_length": 96},
-        "distill": {"epochs": 3.0, "max_length": 96, "pool_limit": 1000},
+        "distill": {"epochs": 3.0, "pool_limit": 1000},
     },
     "full": {},
 }

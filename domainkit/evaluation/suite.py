@@ -87,6 +87,7 @@ def evaluate_run(
     history: dict[str, list[dict]] | None = None,
     batch_size: int = 32,
     stride: int | None = None,
+    max_windows: int = 0,
     check_onnx: bool = True,
     seed: int = 0,
 ) -> dict[str, Any]:
@@ -119,7 +120,8 @@ def evaluate_run(
     references = references_of(data)
     texts = data.test_texts
     stride = default_stride(max_length) if stride is None else stride
-    overrides = {"max_length": max_length, "long_documents": long_documents, "stride": stride}
+    overrides = {"max_length": max_length, "long_documents": long_documents, "stride": stride,
+                 "max_windows": max_windows}
     entries: dict[str, dict | None] = {name: None for name in REPORT_MODELS}
     predictions: dict[str, np.ndarray] = {}
     bins: dict[str, ReliabilityBins] = {}

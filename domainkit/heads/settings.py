@@ -27,6 +27,7 @@ class InferenceSettings:
 
     ``max_length``: word pieces per window. ``long_documents``: split longer
     texts into windows of ``max_length`` overlapping by ``stride`` and pool.
+    ``max_windows``: at most this many windows per document (0 = all).
     ``thresholds``: per-label multi-label cut-offs by label name.
     ``deid_policy``: the de-identification policy as a dict (DeidPolicy fields)
     or None. ``quantized``: ``"dynamic_int8"`` for an int8 folder, else None.
@@ -35,6 +36,7 @@ class InferenceSettings:
     max_length: int = 128
     long_documents: bool = False
     stride: int = DEFAULT_STRIDE
+    max_windows: int = 0
     thresholds: dict[str, float] | None = None
     deid_policy: dict[str, Any] | None = None
     quantized: str | None = None

@@ -25,9 +25,27 @@ def resolve_for_pack(
     """Load the pack and resolve the run config (validating the task name)."""
     pack = load_pack(pack_name)
     config = resolve_config(pack_name, preset=preset, run_file=run_file, overrides=overrides, cli=cli)
-    if config.run.task and not config.data.path:
-        pack.task(config.run.task)  # unknown tasks fail here, listing the pack's tasks
+    if config.data.path:
+        return config, pack
+    spec = pack.task(config.run.task or pack.default_task)  # unknown tasks fail here, listing the choices
+    defaults = task_defaults(spec.max_length, preset)
+    config = resolve_config(pack_name, preset=preset, pack_defaults=defaults, run_file=run_file,
+                            overrides=overrides, cli=cli)
     return config, pack
+
+
+#: The smoke preset caps the task's window so a smoke run stays within minutes.
+SMOKE_MAX_LENGTH = 64
+
+
+def task_defaults(task_max_length: int, preset: str) -> dict[str, dict[str, Any]]:
+    """The task's own window length for teacher and student (capped for ``smoke``).
+
+    Texts are padded per batch, so a generous window costs only for the texts
+    that need it.
+    """
+    length = min(task_max_length, SMOKE_MAX_LENGTH) if preset == "smoke" else task_max_length
+    return {"teacher": {"max_length": length}, "distill": {"max_length": length}}
 
 
 def default_out(config: RunConfig, pack: DomainPack) -> Path:

@@ -149,7 +149,24 @@ def run_distill(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     teacher_dir = Path(ctx.outputs["teacher"]["model_dir"])
     result = distill(_student_folder(ctx), teacher_dir, data, pool, ctx.config.distill,
                      out_dir=workdir, cache_dir=teacher_outputs_dir(), resume=True)
+    _write_inference_settings(ctx, result.model_dir)
     return {"model_dir": str(result.model_dir), "report": result.report}
+
+
+def _write_inference_settings(ctx: RunContext, model_dir: Path) -> None:
+    """Record how the model is meant to be run (window, long documents, de-id policy).
+
+    Exported with the model, so ``domainkit predict`` applies the same window
+    and the pack's de-identification policy; plain transformers ignores it.
+    """
+    from domainkit.heads.long_document import default_stride
+    from domainkit.heads.settings import InferenceSettings, write_settings
+
+    spec = None if ctx.own_data else ctx.pack.task(ctx.task)
+    length = ctx.config.distill.max_length
+    write_settings(Path(model_dir), InferenceSettings(
+        max_length=length, long_documents=bool(spec and spec.long_documents), stride=default_stride(length),
+        deid_policy={**deid_policy(ctx).__dict__}))
 
 
 def run_baseline(ctx: RunContext, workdir: Path) -> dict[str, Any]:
@@ -194,9 +211,10 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
         history["student_finetune_only"] = ctx.outputs["baseline"]["report"].get("history", [])
     spec = None if ctx.own_data else ctx.pack.task(ctx.task)
     max_length = ctx.config.distill.max_length
-    report = evaluate_run(models, data, out_dir=workdir, max_length=max_length,
-                          long_documents=bool(spec and spec.long_documents), pack=ctx.pack.name,
-                          history=history, seed=ctx.config.run.seed)
+    long_documents = bool(spec and spec.long_documents)
+    report = evaluate_run(models, data, out_dir=workdir, max_length=max_length, long_documents=long_documents,
+                          max_windows=ctx.config.run.max_windows if long_documents else 0,
+                          pack=ctx.pack.name, history=history, seed=ctx.config.run.seed)
     _publish_report(workdir, ctx.folder.root)
     keep = ("retention", "speedup_vs_teacher", "int8_speedup", "int8_agreement", "onnx_agreement", "wall_seconds")
     return {"report": str(ctx.folder.root / "report.json"), "models": report["models"],
@@ -222,7 +240,9 @@ def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
         "split": data.split_info,
         "distillation": ctx.outputs["distill"]["report"],
     }
-    folder = export_model(Path(ctx.outputs["distill"]["model_dir"]), workdir / "model", card=card)
+    # force: the folder is this stage's own; an interrupted export is redone whole.
+    folder = export_model(Path(ctx.outputs["distill"]["model_dir"]), workdir / "model", card=card,
+                          parity_texts=data.test_texts, force=True)
     return {"model_dir": str(folder)}
 
 
