@@ -6,12 +6,29 @@ Tiny random-init models for the model-level suites live next to them
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 import sys
 import textwrap
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+
+import torch
+from tiny_distill import (  # tests/ is on sys.path: pytest inserts this conftest's folder
+    bert_tokenizer,
+    char_tokenizer,
+    mpnet_tokenizer,
+    sample_texts,
+    save_model,
+    tiny_bert_config,
+)
+from tinymodels import build_classifier, keyword_corpus
+from transformers import BertForMaskedLM, BertModel, MPNetConfig, MPNetModel
+
+from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,3 +122,133 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("tiny-models")
     return {"teacher": tiny_encoder(root / "teacher", hidden=48, layers=4, seed=1),
             "student": tiny_encoder(root / "student", hidden=32, layers=2, seed=2)}
+
+# -- de-identification ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def deidentifier():
+    """Rules, patterns and spaCy NER (the default policy)."""
+    from domainkit.deid import DeidPolicy, Deidentifier
+
+    return Deidentifier(DeidPolicy())
+
+
+@pytest.fixture(scope="session")
+def rules_only():
+    """Rules and patterns without spaCy NER (faster; what workers tests use)."""
+    from domainkit.deid import DeidPolicy, Deidentifier
+
+    return Deidentifier(DeidPolicy(use_ner=False))
+
+
+# -- built-in packs (real corpora, parsed once per session) --------------------
+
+
+@pytest.fixture(scope="session")
+def corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One DOMAINKIT_HOME for the session: real corpora are parsed (and cached) once, not per test."""
+    home = tmp_path_factory.mktemp("domainkit-home")
+    old = os.environ.get("DOMAINKIT_HOME")
+    os.environ["DOMAINKIT_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("DOMAINKIT_HOME", None)
+    else:
+        os.environ["DOMAINKIT_HOME"] = old
+
+
+# -- tiny classifiers (heads, evaluation, export, predict) --------------------
+
+
+@pytest.fixture
+def make_classifier(tmp_path):
+    counter = iter(range(1000))
+
+    def make(labels=("cardio", "pulmo", "derm"), *, multi_label=False, seed=0, max_positions=64):
+        return build_classifier(tmp_path / f"model{next(counter)}", list(labels),
+                                multi_label=multi_label, seed=seed, max_positions=max_positions)
+
+    return make
+
+
+@pytest.fixture
+def tiny_task():
+    from domainkit.data.taskdata import TaskData
+
+    train_texts, train_labels = keyword_corpus(60, seed=1)
+    test_texts, test_labels = keyword_corpus(24, seed=2)
+    return TaskData(task="organ", kind="single_label", label_names=["cardio", "pulmo", "derm"],
+                    train_texts=train_texts, train_labels=train_labels,
+                    test_texts=test_texts, test_labels=test_labels, split_info={"seed": 0})
+
+
+# -- tiny encoders and tokenizers (distillation) ------------------------------
+
+
+@pytest.fixture
+def student_dir(tmp_path: Path) -> Path:
+    torch.manual_seed(0)
+    tok = bert_tokenizer(tmp_path / "student_tok")
+    return save_model(BertModel(tiny_bert_config(len(tok), hidden=32, layers=2)), tok, tmp_path / "student")
+
+
+@pytest.fixture
+def teacher_dir(tmp_path: Path) -> Path:
+    """Tiny MPNet teacher: wider (48) and deeper (4) than the student, shifted vocab, no MLM head."""
+    torch.manual_seed(1)
+    tok = mpnet_tokenizer(tmp_path / "teacher_tok")
+    config = MPNetConfig(
+        vocab_size=len(tok), hidden_size=48, num_hidden_layers=4, num_attention_heads=2,
+        intermediate_size=37, max_position_embeddings=80,
+    )
+    return save_model(MPNetModel(config), tok, tmp_path / "teacher")
+
+
+@pytest.fixture
+def mlm_teacher_dir(tmp_path: Path) -> Path:
+    """Tiny BERT teacher with an MLM head and the student's vocabulary."""
+    torch.manual_seed(2)
+    tok = bert_tokenizer(tmp_path / "mlm_teacher_tok")
+    return save_model(BertForMaskedLM(tiny_bert_config(len(tok), hidden=48, layers=4)), tok, tmp_path / "mlm_teacher")
+
+
+@pytest.fixture
+def char_teacher_dir(tmp_path: Path) -> Path:
+    torch.manual_seed(3)
+    tok = char_tokenizer(tmp_path / "char_tok")
+    return save_model(BertModel(tiny_bert_config(len(tok), hidden=32, layers=2)), tok, tmp_path / "char_teacher")
+
+
+@pytest.fixture
+def single_label_data() -> TaskData:
+    train = sample_texts(12)
+    test = sample_texts(6, offset=3)
+    names = ["cardio", "other"]
+    return TaskData("tiny", SINGLE_LABEL, names, train, [names[i % 2] for i in range(12)],
+                    test, [names[i % 2] for i in range(6)])
+
+
+@pytest.fixture
+def multi_label_data() -> TaskData:
+    train = sample_texts(12)
+    test = sample_texts(6, offset=3)
+    names = ["a", "b", "c"]
+    return TaskData("tiny-ml", MULTI_LABEL, names, train, [sorted({names[i % 3]} | ({"c"} if i % 2 else set())) for i in range(12)],
+                    test, [[names[i % 3]] for i in range(6)])
+
+
+@pytest.fixture
+def pool_texts() -> list[str]:
+    return sample_texts(8, offset=11)
+
+
+@pytest.fixture
+def make_tokenizer(tmp_path: Path):
+    """Factory: make_tokenizer("bert" | "mpnet" | "char", name) -> a tiny fast tokenizer."""
+    builders = {"bert": bert_tokenizer, "mpnet": mpnet_tokenizer, "char": char_tokenizer}
+
+    def make(kind: str, name: str | None = None):
+        return builders[kind](tmp_path / "tokenizers" / (name or kind))
+
+    return make

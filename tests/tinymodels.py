@@ -1,8 +1,6 @@
 """Tiny random-init BERT classifiers and tokenizers, built in the test (no Hub).
 
-Fixtures (import into a conftest): ``tiny_tokenizer_dir``, ``make_classifier``
-(factory: ``make_classifier(labels, multi_label=False, seed=0)`` -> folder),
-``tiny_task`` (a small TaskData whose labels follow keywords).
+The fixtures built on them (``make_classifier``, ``tiny_task``) are in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -62,25 +60,3 @@ def keyword_corpus(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
         texts.append(" ".join(words))
         labels.append(label)
     return texts, labels
-
-
-@pytest.fixture
-def make_classifier(tmp_path):
-    counter = iter(range(1000))
-
-    def make(labels=("cardio", "pulmo", "derm"), *, multi_label=False, seed=0, max_positions=64):
-        return build_classifier(tmp_path / f"model{next(counter)}", list(labels),
-                                multi_label=multi_label, seed=seed, max_positions=max_positions)
-
-    return make
-
-
-@pytest.fixture
-def tiny_task():
-    from domainkit.data.taskdata import TaskData
-
-    train_texts, train_labels = keyword_corpus(60, seed=1)
-    test_texts, test_labels = keyword_corpus(24, seed=2)
-    return TaskData(task="organ", kind="single_label", label_names=["cardio", "pulmo", "derm"],
-                    train_texts=train_texts, train_labels=train_labels,
-                    test_texts=test_texts, test_labels=test_labels, split_info={"seed": 0})

@@ -55,6 +55,8 @@ def load_classifier(model_dir: Path, **overrides: Any) -> Classifier:
     settings = read_settings(model_dir)
     if overrides:
         settings = settings.with_changes(**overrides)
+    if (model_dir / POOLED_HEAD_CONFIG).is_file():
+        return _load_pooled_head(model_dir, settings)
     config = AutoConfig.from_pretrained(model_dir, local_files_only=True)
     if settings.quantized == "dynamic_int8":
         from domainkit.evaluation.quantize import load_int8_model
@@ -72,3 +74,37 @@ def load_classifier(model_dir: Path, **overrides: Any) -> Classifier:
         settings=settings,
         path=model_dir,
     )
+
+
+#: A teacher whose task head is a linear layer over mean-pooled features
+#: (``TeacherConfig.method = "head"``, see ``domainkit.distill.teacher``).
+POOLED_HEAD_CONFIG = "domainkit_head.json"
+
+
+def _pooled_head_model(teacher: Any) -> Any:
+    """Wrap a pooled-head teacher as a module with the ``model(**encoding).logits`` interface."""
+    from types import SimpleNamespace
+
+    import torch
+
+    class PooledHeadModel(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.teacher = teacher
+
+        def forward(self, input_ids: Any, attention_mask: Any, **_: Any) -> Any:
+            logits, _hidden = self.teacher(input_ids=input_ids, attention_mask=attention_mask)
+            return SimpleNamespace(logits=logits)
+
+    return PooledHeadModel().eval()
+
+
+def _load_pooled_head(model_dir: Path, settings: InferenceSettings) -> Classifier:
+    import json
+
+    from domainkit.distill.teacher_outputs import TaskTeacher
+
+    meta = json.loads((model_dir / POOLED_HEAD_CONFIG).read_text())
+    teacher = TaskTeacher(model_dir, len(meta["labels"]))
+    return Classifier(model=_pooled_head_model(teacher), tokenizer=teacher.tokenizer, label_names=list(meta["labels"]),
+                      multi_label=meta.get("kind") == "multi_label", settings=settings, path=model_dir)

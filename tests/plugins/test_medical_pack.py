@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from packs_contract import check_attributes, check_groups_never_straddle, check_import_is_light, check_task_data, load_entry_point
+from pack_checks import check_attributes, check_groups_never_straddle, check_import_is_light, check_task_data, load_entry_point
 
 from domainkit.data.splits import normalise_text
 from domainkit.errors import PackError
