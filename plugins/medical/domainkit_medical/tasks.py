@@ -21,7 +21,8 @@ from domainkit.data.splits import (
     sample_pool,
 )
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
-from domainkit_medical import corpus_cache, hpo, icd10cm
+from domainkit.data import corpus_cache
+from domainkit_medical import hpo, icd10cm
 
 #: Share of groups held out for testing.
 TEST_SIZE = 0.2

@@ -6,8 +6,7 @@ Parsed corpora are cached as JSON under
 the package version pins the data, the schema number pins this parser's
 output. A corrupt or foreign cache file is ignored and rebuilt.
 
-(The medical pack carries an identical copy of this module; it belongs in the
-core as ``domainkit.data.corpus_cache`` once the core offers it.)
+Shared by the built-in packs and available to third-party packs.
 """
 
 from __future__ import annotations
