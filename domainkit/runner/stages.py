@@ -199,6 +199,14 @@ def _publish_report(workdir: Path, root: Path) -> None:
             shutil.copytree(workdir / "plots", tmp)
 
 
+def _seconds_so_far(ctx: RunContext) -> float:
+    """Wall seconds the run's finished stages took (from their manifests)."""
+    total = 0.0
+    for manifest in ctx.folder.root.glob("*/manifest.json"):
+        total += float(json.loads(manifest.read_text()).get("seconds", 0.0))
+    return total
+
+
 def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.evaluation.suite import evaluate_run
 
@@ -214,7 +222,8 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     long_documents = bool(spec and spec.long_documents)
     report = evaluate_run(models, data, out_dir=workdir, max_length=max_length, long_documents=long_documents,
                           max_windows=ctx.config.run.max_windows if long_documents else 0,
-                          pack=ctx.pack.name, history=history, seed=ctx.config.run.seed)
+                          pack=ctx.pack.name, history=history, seed=ctx.config.run.seed,
+                          previous_seconds=_seconds_so_far(ctx))
     _publish_report(workdir, ctx.folder.root)
     keep = ("retention", "speedup_vs_teacher", "int8_speedup", "int8_agreement", "onnx_agreement", "wall_seconds")
     return {"report": str(ctx.folder.root / "report.json"), "models": report["models"],

@@ -94,24 +94,25 @@ def test_runner_never_overwrites_and_names_bad_rows(make_classifier, tmp_path):
 
 
 def test_runner_applies_the_models_deid_policy(make_classifier, tmp_path, monkeypatch):
-    deid = pytest.importorskip("domainkit.deid")
-    if not hasattr(deid, "Deidentifier"):
-        pytest.skip("domainkit.deid.Deidentifier not available yet")
+    from domainkit import deid
+    from domainkit.deid.deidentifier import Deidentifier
+
     seen = []
 
-    class FakeDeidentifier:
-        def __init__(self, policy):
-            self.policy = policy
+    class SpyDeidentifier(Deidentifier):
+        """The real de-identifier, recording what the model is given."""
 
-        def redact_many(self, texts):
-            seen.extend(texts)
-            return ["[NAME] " + t for t in texts]
+        def redact_many(self, texts, **kwargs):
+            for redaction in super().redact_many(texts, **kwargs):
+                seen.append(redaction.text)
+                yield redaction
 
-    monkeypatch.setattr(deid, "Deidentifier", FakeDeidentifier)
+    monkeypatch.setattr(deid, "Deidentifier", SpyDeidentifier)
     from domainkit.heads.settings import InferenceSettings, write_settings
 
     model = make_classifier()
     write_settings(model, InferenceSettings(deid_policy={"enabled": True, "use_ner": False}))
-    (tmp_path / "d.txt").write_text("John has heart pain\n")
+    (tmp_path / "d.txt").write_text("Seen by Dr. Smith on 3/4/2021 for heart pain\n")
     summary = predict_file(model, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)
-    assert summary["deid_applied"] and seen == ["John has heart pain"]
+    assert summary["deid_applied"]
+    assert len(seen) == 1 and "Smith" not in seen[0] and "[NAME]" in seen[0] and "[DATE]" in seen[0]
