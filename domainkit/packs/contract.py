@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from domainkit import API_VERSION
 from domainkit.data.taskdata import HEAD_KINDS, TaskData
@@ -108,6 +108,14 @@ class DomainPack(ABC):
             if spec.name == name:
                 return spec
         raise PackError(unknown_choice(f"task of pack {self.name!r}", name, [t.name for t in self.tasks]))
+
+    def config_defaults(self, task: str, preset: str) -> dict[str, dict[str, Any]]:
+        """Per-task run settings for a preset, e.g. ``{"data": {"max_train": 800}}``.
+
+        Applied over the preset and under the run file and ``--set``: a pack
+        whose documents are long can size its default run to the time budget.
+        """
+        return {}
 
     def evaluation_suite(self, task: str) -> tuple[str, ...]:
         """Metric names the evaluation stage reports for ``task``."""

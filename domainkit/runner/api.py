@@ -29,6 +29,8 @@ def resolve_for_pack(
         return config, pack
     spec = pack.task(config.run.task or pack.default_task)  # unknown tasks fail here, listing the choices
     defaults = task_defaults(spec.max_length, preset)
+    for section, values in pack.config_defaults(spec.name, preset).items():
+        defaults.setdefault(section, {}).update(values)
     config = resolve_config(pack_name, preset=preset, pack_defaults=defaults, run_file=run_file,
                             overrides=overrides, cli=cli)
     return config, pack

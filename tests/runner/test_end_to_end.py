@@ -46,3 +46,29 @@ def test_end_to_end_smoke_run_offline_then_skips(tmp_path, tiny_models, fake_pac
     for stage in stages:
         assert json.loads((out / stage / "manifest.json").read_text()) == manifests[stage], stage
     assert again.outputs["evaluate"]["models"] == ctx.outputs["evaluate"]["models"]
+
+
+@pytest.mark.slow
+def test_end_to_end_own_documents_csv(tmp_path, tiny_models, fake_packs, dk_home, no_sockets):
+    import csv
+
+    path = tmp_path / "mine.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["note", "specialty"])
+        for i in range(15):
+            writer.writerow([f"chest report {i} about the heart, seen by Dr. Smith on 3/4/2021", "cardio"])
+            writer.writerow([f"head note {i} about the findings of the abdomen", "gastro"])
+    before = path.read_bytes()
+    out = tmp_path / "run"
+    run_pack("good", preset="smoke", out=out,
+             overrides=[f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}",
+                        "run.deid=on"],
+             cli={"data": {"path": str(path), "text_column": "note", "label_column": "specialty"}})
+    report = json.loads((out / "report.json").read_text())
+    assert report["task"] == "own-documents" and report["n_train"] + report["n_test"] == 30
+    data = json.loads((out / "01-data" / "data.json").read_text())
+    assert not any("Smith" in text for text in data["train_texts"] + data["test_texts"])
+    audit = json.loads((out / "01-data" / "deid-audit.json").read_text())
+    assert audit["enabled"] and audit["counts"]["NAME"] == 15 and audit["counts"]["DATE"] == 15
+    assert path.read_bytes() == before
