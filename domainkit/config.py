@@ -110,7 +110,7 @@ PRESET_VALUES: dict[str, dict[str, dict[str, Any]]] = {
     "default": {
         "run": {"max_windows": 4},
         "data": {"max_train": 2000, "max_test": 600},
-        "distill": {"epochs": 3.0, "pool_limit": 1000},
+        "distill": {"epochs": 5.0, "pool_limit": 600},
     },
     "full": {},
 }
