@@ -73,14 +73,28 @@ class Deidentifier:
         return spans
 
     def _finish(self, text: str, spans: list[PhiSpan], protected: list[tuple[int, int]]) -> Redaction:
-        wanted = [
-            span
-            for span in spans
-            if span.type in self.policy.types
-            and not any(start <= span.start and span.end <= end for start, end in protected)
-        ]
+        wanted = [span for span in spans if span.type in self.policy.types and not _kept(text, span, protected)]
         merged = merge_spans(wanted, text)
         return Redaction(apply_placeholders(text, merged), merged)
+
+
+#: Words a span may add around a kept phrase and still be the kept phrase
+#: ("the Licensed Work", "Parkinson's").
+_FILLER = re.compile(r"(?:\b(?:the|a|an|this|that|such|any|each|its|their|s)\b|[\W_])*", re.I)
+
+
+def _kept(text: str, span: PhiSpan, protected: list[tuple[int, int]]) -> bool:
+    """True when ``span`` is a kept phrase, give or take articles and punctuation."""
+    overlapping = [(s, e) for s, e in protected if s < span.end and e > span.start]
+    if not overlapping:
+        return False
+    uncovered = []
+    position = span.start
+    for start, end in sorted(overlapping):
+        uncovered.append(text[position:max(position, start)])
+        position = max(position, end)
+    uncovered.append(text[position:span.end])
+    return all(_FILLER.fullmatch(piece) for piece in uncovered)
 
 
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:

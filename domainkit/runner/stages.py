@@ -10,6 +10,7 @@ corpus again, so nothing downstream sees text that de-identification removed).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +53,18 @@ def _load_labelled(ctx: RunContext) -> TaskData:
 def _redact(policy: DeidPolicy, data: TaskData, pool: list[str]) -> tuple[TaskData, list[str], dict[str, Any]]:
     from domainkit.deid import Audit, Deidentifier
 
+    from tqdm.auto import tqdm
+
     deidentifier = Deidentifier(policy)
     audit = Audit()
+    # Long documents (licences, contracts) make this stage minutes long: use
+    # every core, and show progress (counts only, never text).
+    workers = max(1, min(2, os.cpu_count() or 1))
 
     def redact(texts: list[str]) -> list[str]:
         out = []
-        for redaction in deidentifier.redact_many(texts):
+        redactions = deidentifier.redact_many(texts, workers=workers if len(texts) > 200 else 1)
+        for redaction in tqdm(redactions, total=len(texts), desc="de-identify", unit="doc", leave=False):
             audit.add(redaction)
             out.append(redaction.text)
         return out
@@ -93,7 +100,7 @@ def data_inputs(ctx: RunContext) -> dict[str, Any]:
         from domainkit.data.byod import sha256_of
 
         paths = [p for p in (ctx.config.data.path, ctx.config.data.test_path) if p]
-        return {"files": {p: sha256_of(Path(p)) for p in paths}}
+        return {"files": {p: sha256_of(Path(p)) for p in paths}, "deid_policy": deid_policy(ctx).__dict__}
     from importlib.metadata import version
 
     module = type(ctx.pack).__module__.split(".")[0]
@@ -101,7 +108,8 @@ def data_inputs(ctx: RunContext) -> dict[str, Any]:
         pack_version = version(module.replace("_", "-"))
     except Exception:
         pack_version = "unknown"
-    return {"pack": ctx.pack.name, "pack_version": pack_version, "task": ctx.task}
+    return {"pack": ctx.pack.name, "pack_version": pack_version, "task": ctx.task,
+            "deid_policy": deid_policy(ctx).__dict__}
 
 
 def load_data(ctx: RunContext) -> tuple[TaskData, list[str]]:

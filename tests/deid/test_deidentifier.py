@@ -162,3 +162,15 @@ def test_deidentifier_workers_give_identical_output(rules_only):
 def test_deidentifier_rejects_bad_worker_counts(rules_only):
     with pytest.raises(ValueError, match="workers"):
         list(rules_only.redact_many(["x"], workers=0))
+
+
+def test_deidentifier_keep_terms_survive_with_articles_around_them():
+    from domainkit.deid import DeidPolicy, Deidentifier
+
+    deidentifier = Deidentifier(DeidPolicy(use_ner=False, keep_terms=("Licensed Work", "Licensor", "Section")))
+    text = "Subject to Section 3, the Licensor grants to the Licensed Work holder John Smith a licence."
+    redacted = deidentifier.redact(text).text
+    for term in ("Section 3", "the Licensor", "the Licensed Work"):
+        assert term in redacted
+    assert "John Smith" not in redacted
+

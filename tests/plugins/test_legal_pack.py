@@ -63,3 +63,12 @@ def test_legal_pack_pool_excludes_test_texts_and_is_passages(legal) -> None:
     for task in ("license-category", "license-notice"):
         test = {normalise_text(t) for t in legal.load_task(task, seed=SEED).test_texts}
         assert not pool_norm & test, task
+
+
+def test_legal_pack_deid_keeps_defined_terms():
+    from domainkit_legal.pack import LegalPack
+
+    from domainkit.deid import Deidentifier
+
+    text = "The Licensee may distribute the Source Code under Section 2 of this Agreement."
+    assert Deidentifier(LegalPack.deid_policy).redact(text).text == text

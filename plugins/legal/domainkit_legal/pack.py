@@ -16,6 +16,18 @@ from domainkit.packs.contract import DEFAULT_TEACHER, CorpusSpec, DomainPack, Ta
 _METRICS = ("accuracy", "macro_f1", "micro_f1", "macro_recall", "ece")
 
 
+LEGAL_DEFINED_TERMS: tuple[str, ...] = (
+    "Agreement", "Affiliate", "Affiliates", "Appendix", "Article", "Build Tools", "Clause", "Content Files",
+    "Contribution", "Contributions", "Contributor", "Contributors", "Covered Code", "Covered Software",
+    "Derivative Work", "Derivative Works", "Distribute", "Distribution", "Documentation", "Effective Date",
+    "Executable", "Exhibit", "Larger Work", "License", "Licensed Material", "Licensed Product", "Licensed Work",
+    "Licensee", "Licensees", "Licensor", "Licensors", "Modifications", "Object Code", "Object Form",
+    "Original Code", "Original Work", "Part", "Parties", "Party", "Product", "Program", "Recipient",
+    "Recipients", "Schedule", "Section", "Sections", "Software", "Source Code", "Source Form",
+    "Subsequent Work", "Subsequent Works", "Term", "Territory", "Use", "User", "Work", "You", "Your",
+)
+
+
 class LegalPack(DomainPack):
     name = "legal"
     description = (
@@ -60,7 +72,10 @@ class LegalPack(DomainPack):
     # Contracts, agreements and case files a user brings name parties,
     # signatories, addresses, dates and account numbers: de-identify by default.
     # (The built-in licence corpora hold copyright holders' names too.)
-    deid_policy = DeidPolicy(enabled=True)
+    # Defined terms of licences and contracts are capitalised like names and
+    # places ("the Licensor", "Section 3", "Source Code"): they carry the legal
+    # meaning and must survive de-identification.
+    deid_policy = DeidPolicy(enabled=True, keep_terms=LEGAL_DEFINED_TERMS)
 
     def config_defaults(self, task: str, preset: str) -> dict[str, dict[str, Any]]:
         """Size the default licence-category run to the 20-minute budget on 2 CPU cores.
