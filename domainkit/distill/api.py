@@ -72,7 +72,8 @@ def distill(
     mlm_teacher = load_mlm_teacher(mlm_source) if "mlm_kl" in plan.active else None
     layers = tuple(sorted({t for _, t in pairs})) if "hidden" in plan.active else ()
     runner = TeacherRunner(teacher, bridge, layers=layers, top_k=cfg.top_k, multi_label=data.multi_label,
-                           max_length=cfg.max_length, batch_size=max(cfg.batch_size, 32), mlm_teacher=mlm_teacher)
+                           max_length=cfg.max_length, batch_size=max(cfg.batch_size, 32), mlm_teacher=mlm_teacher,
+                           bf16=decide_bf16(cfg.bf16)[0])
     args = _training_args(cfg, out_dir / "checkpoints")
     cache_stats: dict[str, Any] = {"mode": teacher_mode}
     if teacher_mode == CACHED:
@@ -166,7 +167,7 @@ def _encode(tokenizer, data: TaskData, pool: list[str], cfg: DistillConfig, *, w
 def _cache_spec(cfg: DistillConfig, data: TaskData, bridge, layers: tuple, mlm_source: Path | None) -> dict[str, Any]:
     """Everything besides the teacher weights and the example that changes what a record holds."""
     return {
-        "version": 1, "top_k": cfg.top_k, "layers": list(layers), "vocab": bridge.describe(),
+        "version": 1, "precision": "bf16" if decide_bf16(cfg.bf16)[0] else "fp32", "top_k": cfg.top_k, "layers": list(layers), "vocab": bridge.describe(),
         "multi_label": data.multi_label, "num_labels": len(data.label_names),
         "mlm_teacher": model_fingerprint(mlm_source) if mlm_source else None,
         "mlm_probability": cfg.mlm_probability, "mask_seed": cfg.seed,
