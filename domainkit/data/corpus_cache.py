@@ -101,3 +101,28 @@ def _write_atomic(path: Path, data: dict[str, Any]) -> None:
             tmp.unlink(missing_ok=True)
         except (OSError, UnboundLocalError):
             pass
+
+
+def cached_groups(
+    distribution: str,
+    task: str,
+    texts: list[str],
+    labels: list[Any],
+    *,
+    extra_keys: list[str | None] | None = None,
+) -> list[str]:
+    """Near-duplicate groups of a task's texts, cached next to its parsed corpus.
+
+    Groups do not depend on the seed, and MinHash over a whole corpus takes
+    seconds: every pack caches them the same way. A stale cache from another
+    parse (other length) is rebuilt in memory.
+    """
+    from domainkit.data.splits import SPLIT_ALGORITHM_VERSION, label_partition, near_duplicate_groups
+
+    def build() -> dict[str, Any]:
+        return {"groups": near_duplicate_groups(texts, extra_keys=extra_keys, partition=label_partition(labels))}
+
+    groups = cached(distribution, f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}", 1, build)["groups"]
+    if len(groups) != len(texts):
+        groups = build()["groups"]
+    return groups

@@ -12,14 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from domainkit.data.splits import (
-    SPLIT_ALGORITHM_VERSION,
-    build_task_data,
-    label_partition,
-    near_duplicate_groups,
-    normalise_text,
-    sample_pool,
-)
+from domainkit.data.splits import build_task_data, normalise_text, sample_pool
 from domainkit.data.taskdata import SINGLE_LABEL, TaskData
 from domainkit.data import corpus_cache
 from domainkit_legal import licensedcode
@@ -82,14 +75,7 @@ def _examples(task: str) -> Examples:
 
 
 def _groups(task: str, examples: Examples) -> list[str]:
-    def build() -> dict[str, Any]:
-        return {"groups": near_duplicate_groups(examples.texts, partition=label_partition(examples.labels))}
-
-    name = f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}"
-    groups = corpus_cache.cached(licensedcode.DISTRIBUTION, name, 1, build)["groups"]
-    if len(groups) != len(examples.texts):
-        groups = build()["groups"]
-    return groups
+    return corpus_cache.cached_groups(licensedcode.DISTRIBUTION, task, examples.texts, examples.labels)
 
 
 def load_task(task: str, seed: int) -> TaskData:

@@ -12,14 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from domainkit.data.splits import (
-    SPLIT_ALGORITHM_VERSION,
-    build_task_data,
-    label_partition,
-    near_duplicate_groups,
-    normalise_text,
-    sample_pool,
-)
+from domainkit.data.splits import build_task_data, normalise_text, sample_pool
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 from domainkit.data import corpus_cache
 from domainkit_medical import hpo, icd10cm
@@ -83,18 +76,8 @@ def _examples(task: str) -> Examples:
 
 
 def _groups(task: str, examples: Examples) -> list[str]:
-    """Near-duplicate groups, cached next to the parsed corpus (they do not depend on the seed)."""
-
-    def build() -> dict[str, Any]:
-        return {"groups": near_duplicate_groups(
-            examples.texts, extra_keys=examples.group_keys, partition=label_partition(examples.labels)
-        )}
-
-    name = f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}"
-    groups = corpus_cache.cached(examples.distribution, name, 1, build)["groups"]
-    if len(groups) != len(examples.texts):  # a stale cache from another parse: rebuild in memory
-        groups = build()["groups"]
-    return groups
+    return corpus_cache.cached_groups(examples.distribution, task, examples.texts, examples.labels,
+                                        extra_keys=examples.group_keys)
 
 
 def load_task(task: str, seed: int) -> TaskData:
