@@ -16,7 +16,7 @@ from domainkit.deid.spans import PhiSpan, Redaction, apply_placeholders, merge_s
 class Deidentifier:
     """Replace identifiers in text with typed placeholders (``[NAME]``, ``[DATE]``, ...).
 
-    >>> Deidentifier().redact("Seen by Dr. Vasquez on 7/22.").text   # doctest: +SKIP
+    >>> Deidentifier().redact("Seen by Dr. Okafor on 7/22.").text   # doctest: +SKIP
     'Seen by Dr. [NAME] on [DATE].'
     """
 

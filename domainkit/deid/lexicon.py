@@ -140,6 +140,45 @@ class Lexicon:
     def is_keep(self, word: str) -> bool:
         return word in self.keep_words
 
+    def near_keep(self, word: str) -> bool:
+        """True for a misspelt kept term ("benadril", "vancomicin", "metropolol"): no name.
+
+        Notes misspell drug names often; a misspelling is an unknown capitalised word that NER and
+        the name rules would otherwise take for a surname. Frequent names are exempt, and the first
+        letter must agree, so "Atkinson" stays a name though it is two edits from "parkinson".
+        """
+        if len(word) < 5 or word in self.first_names or word in self.common_last_names:
+            return False
+        return _near_any(word, self.keep_words)
+
+
+@lru_cache(maxsize=65536)
+def _near_any(word: str, terms: frozenset[str]) -> bool:
+    """``word`` is one edit from a term of 5+ letters, or two from one of 7+ (same first letter)."""
+    limit = 2 if len(word) >= 7 else 1
+    for term in terms:
+        if term[0] == word[0] and len(term) >= 5 and abs(len(term) - len(word)) <= limit and term != word:
+            if _edit_distance(word, term, limit) <= limit:
+                return True
+    return False
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (a transposition counts once), cut off above ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
 
 def _inflect(words: frozenset[str]) -> frozenset[str]:
     """Words and their regular inflections (for the one-typo-away test)."""

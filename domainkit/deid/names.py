@@ -2,12 +2,12 @@
 
 Clinical notes are often all upper case or all lower case, so capitalisation is only one clue.
 A word is tagged when:
-- a title or role stands before it (``Dr. Vasquez``, ``mrs powers``, ``NP Janice``);
-- a relative stands before it and it is a first name (``son bill``, ``Daughter Suzette``);
-- it signs the note (``Mary Hulse, RN``);
+- a title or role stands before it (``Dr. Okafor``, ``mrs powers``, ``NP Janice``);
+- a relative stands before it and it is a first name (``son bill``, ``Daughter Odette``);
+- it signs the note (``Mary Ostrander, RN``);
 - it is in a name list and is no English or clinical word (``healey``), or, for a name that is
   also a word (``Bill``, ``Grant``), a neighbouring word is a name;
-- for places: it names a hospital (``Calvert Hospital``), a city, a state or a country.
+- for places: it names a hospital (``Beaumont Hospital``), a city, a state or a country.
 Eponyms and drug names from ``data/keep_terms.txt`` are never tagged unless a title precedes them.
 """
 
@@ -39,7 +39,7 @@ RELATIVES = frozenset(
 # Titles after which a clinical abbreviation is no name: "mild MR, TR", "MS changes".
 _WEAK_TITLES = frozenset({"mr", "ms", "drs"})  # "drs." also abbreviates dressings
 _MODALS = frozenset({"may", "might", "must", "shall", "should", "can", "could", "would", "will"})
-# Words after which a first name is a person ("spoke with helen", "per Suzette").
+# Words after which a first name is a person ("spoke with helen", "per Odette").
 SPEECH = frozenset(
     """with per by page paged call called notified informed ask asked told tell and to from
     contact contacted""".split()
@@ -108,6 +108,7 @@ class NameFinder:
             and lex.is_name(low)
             and not lex.is_english(low)
             and not lex.is_keep(low)
+            and not lex.near_keep(low)
             and low not in lex.places
             and not self._misspelling(low)
         )
@@ -177,15 +178,20 @@ class NameFinder:
                 if initial or (low not in self.lex.clinical and self._namelike(tok, mode)):
                     names[i] = True
                     continue
+                if between.startswith(".") and self._dotted_title_name(low):
+                    names[i] = True  # "Mr. smith": with its period "Mr." is no mitral regurgitation
+                    continue
             if close and prev in ROLES and (self._first_name(low) or self._unambiguous_name(low)):
                 names[i] = True
                 continue
             if close and prev in RELATIVES and self._relative_name(low, tok, mode, prev):
                 names[i] = True
                 continue
-            if _initial_before(text, tokens, i) and self._namelike(tok, mode) and len(low) >= 3 and not self._misspelling(low):
-                names[i] = names[i - 1] = True  # "W. Marotta", "D. Phyl"
-                continue
+            if _initial_before(text, tokens, i) and self._namelike(tok, mode) and len(low) >= 3:
+                # "W. Okafor"; after "per", "to", "Dr" even a typo-like surname: "told to K. Brel"
+                if not self._misspelling(low) or (i > 1 and tokens[i - 2].low in _INITIAL_CUES):
+                    names[i] = names[i - 1] = True
+                    continue
             if close and prev in SPEECH and self._first_name(low) and (mode != "mixed" or tok.is_title_case):
                 names[i] = True
                 continue
@@ -217,38 +223,87 @@ class NameFinder:
             elif places[i]:
                 yield PhiSpan(tok.start, tok.end, "LOCATION")
         yield from self._state_after_city(text)
+        yield from self._slash_wards(text, mode)
 
     def _extend_names(self, text, tokens, names, is_protected, mode) -> None:
-        """Grow names to neighbouring surnames, first names and initials ("Joyce Jacobson")."""
+        """Grow names to neighbouring surnames, first names and initials ("Joyce Halvorsen")."""
         for _ in range(2):
             for i, tok in enumerate(tokens):
                 if names[i] or is_protected[i]:
                     continue
                 left = i > 0 and names[i - 1] and _joined(text, tokens[i - 1], tok)
                 right = i + 1 < len(tokens) and names[i + 1] and _joined(text, tok, tokens[i + 1])
-                if not (left or right):
+                if not (left or right or self._hyphen_part(text, tokens, names, i, mode)):
                     continue
                 capitalised = not tok.text.islower() or mode == "lower"
                 if len(tok.low) == 1 and tok.text.isupper() and right and text[tok.end : tok.end + 1] == ".":
-                    names[i] = True  # an initial before a name: "W. Marotta"
+                    names[i] = True  # an initial before a name: "W. Brightwell"
                 elif right and self._first_name(tok.low):
                     names[i] = True
                 elif left and self._namelike(tok, mode):
                     names[i] = True
                 elif left and self.lex.is_name(tok.low) and not self.lex.is_common(tok.low) and capitalised:
-                    names[i] = True  # "Lisa Rossetti": a surname that WordNet also knows
+                    names[i] = True  # "Lisa Hardy": a surname that WordNet also knows
                 elif left and mode == "mixed" and tok.is_title_case and self.lex.is_name(tok.low):
                     names[i] = True  # "Dr. Art White": a capitalised surname that is also a word
                 elif left and len(tok.low) == 1 and tok.text.isupper() and text[tok.end : tok.end + 1] == ".":
                     names[i] = True  # a middle initial: "Edward C. Jones"
-        # "Drs. Camarda and Clifford", "son David and Theodore": a coordinated name.
+                elif left and self._after_particle(tokens, i):
+                    names[i] = True  # "Dr. o neill", "Dr. van der berg": lower case after a particle
+                elif self._hyphen_part(text, tokens, names, i, mode):
+                    names[i] = True  # "Dr. Okafor-Lind": a double-barrelled surname
+                elif left and mode == "mixed" and self._surname_after_titled_first(text, tokens, i):
+                    names[i] = True  # "Dr. Ivan Farthing": a noun-only English word as surname
+        # "Drs. Thornbury and Clifford", "son David and Theodore": a coordinated name.
         for i in range(2, len(tokens)):
             if names[i] or is_protected[i] or tokens[i - 1].low != "and" or not names[i - 2]:
                 continue
+            if tokens[i].low in TITLES:
+                continue  # "Dr. Ames and Dr. Bo": the title stays, the next name is found by it
             if self._first_name(tokens[i].low) or self._unambiguous_name(tokens[i].low) or (
                 self._namelike(tokens[i], mode) and not self.lex.is_english(tokens[i].low)
             ):
                 names[i] = True
+
+    def _hyphen_part(self, text: str, tokens: list[_Token], names: list[bool], i: int, mode: str) -> bool:
+        """Token i is glued by a bare hyphen to a name and capitalised: "Lind" in "Okafor-Lind"."""
+        tok = tokens[i]
+        glued_left = i > 0 and names[i - 1] and text[tokens[i - 1].end : tok.start] == "-"
+        glued_right = i + 1 < len(tokens) and names[i + 1] and text[tok.end : tokens[i + 1].start] == "-"
+        if not (glued_left or glued_right) or not tok.text[0].isupper() or len(tok.low) < 2:
+            return False
+        if mode == "upper" and self.lex.is_english(tok.low):
+            return False  # "SMITH-AWARE" in capitals says nothing
+        low = tok.low
+        return not (low in STOP_WORDS or low in self.lex.clinical or self.lex.is_keep(low) or low in TITLES)
+
+    def _dotted_title_name(self, low: str) -> bool:
+        """A word after "Mr."/"Ms." that is a listed or unknown name, in any case ("Mr. smith")."""
+        lex = self.lex
+        if len(low) < 2 or low in lex.clinical or lex.is_keep(low) or low in _MODALS or low in RELATIVES:
+            return False
+        return (lex.is_name(low) and not lex.is_common(low)) or not lex.is_english(low)
+
+    def _after_particle(self, tokens: list[_Token], i: int) -> bool:
+        """Token i follows a surname particle already taken as a name ("o", "mc", "van", "de")."""
+        low = tokens[i].low
+        if tokens[i - 1].low not in _PARTICLES or len(low) < 2:
+            return False
+        return low not in STOP_WORDS and low not in self.lex.clinical and not self.lex.is_keep(low)
+
+    def _surname_after_titled_first(self, text: str, tokens: list[_Token], i: int) -> bool:
+        """Token i is capitalised and follows "Title Firstname": a surname even if it is a noun.
+
+        Verbs and adjectives ("Dr. Ann Notified", "Dr. Ann Aware") and clinical words stay.
+        """
+        if i < 2 or tokens[i - 2].low not in TITLES or not _joined(text, tokens[i - 2], tokens[i - 1]):
+            return False
+        tok, first = tokens[i], tokens[i - 1].low
+        if not tok.is_title_case or first not in self.lex.first_names or len(tok.low) < 3:
+            return False
+        low = tok.low
+        lex = self.lex
+        return not (low in STOP_WORDS or low in lex.clinical or lex.is_keep(low) or lex.is_common(low))
 
     def _signatures(self, text, tokens, names, is_protected, mode) -> None:
         """Names before a credential at the end of a line: "Nancy Jones, RN"."""
@@ -283,13 +338,13 @@ class NameFinder:
             prev = tokens[i - 1].low if i > 0 else ""
             nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
             joined_next = i + 1 < len(tokens) and _joined(text, tok, tokens[i + 1])
-            # "Calvert Hospital", "Holy Cross Hospital", "Baltimore Rehab": name and facility word.
+            # "Beaumont Hospital", "Good Samaritan Hospital", "Tacoma Rehab": name and facility word.
             if joined_next and self._is_facility(tokens, i + 1) and self._facility_word(tok, nxt, mode):
                 places[i] = places[i + 1] = True
                 if i > 0 and free[i - 1] and _joined(text, tokens[i - 1], tok) and self._facility_word(tokens[i - 1], nxt, mode):
                     places[i - 1] = True
                 continue
-            # "St. Mary's", "St Agnes"
+            # "St. Mary's", "St Brigid"
             if prev == "st" and i > 0 and capitalised(tok) and (self._namelike(tok, mode) or self._first_name(low)):
                 saint = tokens[i - 1].text
                 gap_text = text[tokens[i - 1].end : tok.start]
@@ -313,19 +368,21 @@ class NameFinder:
             ):
                 places[i - 1] = places[i] = True  # "U Maryland"
                 continue
-            # Hospital initials after a movement word: "sent to GH", "seen by GBMC".
+            # Hospital initials after a movement word: "sent to GH", "seen by MGH".
             if prev in _ACRONYM_CUE and 2 <= len(low) <= 5 and low.endswith(("h", "mc", "hc")):
                 if not lex.is_english(low) and low not in lex.clinical and (tok.text.isupper() or (mode == "lower" and len(low) <= 3)):
                     places[i] = True
                     continue
-            # A ward or hospital named like a person or place: "Lally MICU", "Quartermain 2".
-            if len(low) >= 4 and capitalised(tok) and not lex.is_english(low) and not lex.is_keep(low):
-                if (
-                    (nxt in _UNIT_WORDS and joined_next)
-                    or (prev in {"to", "from", "on", "plan"} and _WARD_NUMBER.match(text, tok.end))
-                ):
-                    places[i] = True
-                    continue
+            if mode == "mixed" and tok.text.islower() and self._residence(text, tok):
+                places[i] = True  # "lives in glenford": a town in lower case after "lives in"
+                continue
+            if self._ward_name(text, tokens, i, mode):
+                places[i] = True
+                continue
+            # "the North Shore", "west coast": a region named by a compass word.
+            if low in _COMPASS and nxt in _REGION_NOUNS and joined_next and free[i + 1]:
+                places[i] = places[i + 1] = True
+                continue
             # "lives in DC": a state code after "lives in", in mixed-case text.
             before = text[max(0, tok.start - 12) : tok.start].lower()
             if mode == "mixed" and tok.text in US_STATES and re.search(r"\b(?:lives|living|resides) in $", before):
@@ -333,6 +390,37 @@ class NameFinder:
         self._multiword_places(text, tokens, places, free, mode)
         if mode == "mixed":
             self._after_preposition(text, tokens, places, names, free)
+
+    def _residence(self, text: str, tok: _Token) -> bool:
+        """A listed town, or a word no dictionary explains, right after "lives/resides ... in"."""
+        if not _RESIDENCE_CUE.search(text[max(0, tok.start - 40) : tok.start]):
+            return False
+        low, lex = tok.low, self.lex
+        if len(low) < 4 or low in STOP_WORDS or lex.is_keep(low) or low in lex.clinical:
+            return False
+        return (low in lex.places and not lex.is_common(low)) or (not lex.is_english(low) and not self._misspelling(low))
+
+    def _ward_name(self, text: str, tokens: list[_Token], i: int, mode: str) -> bool:
+        """A ward or building named like a person or place: "Okafor MICU", "Brandt 2".
+
+        Cues: a unit word after it, or "to"/"from" and a floor number after it (slash-joined
+        wards, "MICU/Brandt", are found by ``_slash_wards``). Lower-case words in mixed-case text count only
+        after a transfer verb ("transfer to brandt 2"), where a typo ("is to recieve 2 units") cannot be.
+        """
+        tok, lex = tokens[i], self.lex
+        low = tok.low
+        if len(low) < 4 or lex.is_english(low) or lex.is_keep(low):
+            return False
+        prev = tokens[i - 1] if i > 0 else None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        lowered = mode == "mixed" and tok.text.islower()
+        if nxt is not None and nxt.low in _UNIT_WORDS and not lowered and _joined(text, tok, nxt):
+            return True
+        if prev is None or prev.low not in {"to", "from", "on", "plan"} or not _WARD_NUMBER.match(text, tok.end):
+            return False
+        if self._misspelling(low):
+            return False  # "is to recieve 2 units": a typo before a number
+        return not lowered or (i > 1 and tokens[i - 2].low in _TRANSFER_VERBS)
 
     @staticmethod
     def _is_facility(tokens: list[_Token], i: int) -> bool:
@@ -345,19 +433,25 @@ class NameFinder:
     def _facility_word(self, tok: _Token, facility: str, mode: str) -> bool:
         """Could ``tok`` be (part of) the name of a hospital, rehab or clinic before ``facility``?"""
         low = tok.low
-        if low in _HOSPITAL_BLOCK or low in STOP_WORDS or low in self.lex.clinical or len(low) < 2:
+        if low in _HOSPITAL_BLOCK or low in STOP_WORDS or len(low) < 2:
+            return False
+        if mode == "mixed" and tok.text.isupper() and low not in _UNIT_WORDS and facility in {"hospital", "hosp", "medical"}:
+            return True  # initials before "Hospital" in mixed case: "XYZ Hospital" (not "GI Clinic")
+        if low in self.lex.clinical:
             return False
         if mode == "mixed" and tok.text.islower():
-            return False
+            # "from kestrel hospital": lower case counts only for a word no dictionary explains
+            lex = self.lex
+            return facility in {"hospital", "hosp", "rehab"} and not lex.is_english(low) and not self._misspelling(low)
         if not self.lex.is_common(low):
             return True
-        # A common word names a hospital only before "hospital"-like words: "Union Hosp", "Holy Cross".
+        # A common word names a hospital only before "hospital"-like words: "Union Hosp", "Good Samaritan".
         return facility in {"hospital", "hosp", "memorial", "medical", "campus"}
 
     def _after_preposition(self, text, tokens, places, names, free) -> None:
         """In mixed-case text, capitalised words after "to", "from", "at", "in" mid-sentence.
 
-        "went to Harbor", "transplant at Holy Cross", "lives in Towson": a capitalised word there
+        "went to Lakeside", "transplant at Good Samaritan", "lives in Tacoma": a capitalised word there
         that is no clinical word, title or direction names a place (or, for a first name, a person).
         """
         lex = self.lex
@@ -376,6 +470,10 @@ class NameFinder:
                 if not self._place_word(tokens[k].low) and tokens[k].low not in HOSPITAL_WORDS:
                     break
                 run.append(k)
+            if len(run) == 1 and i + 1 < len(tokens) and _joined(text, tok, tokens[i + 1]):
+                following = tokens[i + 1].low
+                if following in lex.clinical and following not in _UNIT_WORDS and lex.is_english(tok.low):
+                    continue  # a word qualifying a clinical noun: "weaned to Warm Neb"
             person = len(run) == 1 and tok.low in lex.first_names and tok.low not in lex.places
             for k in run:
                 (names if person else places)[k] = True
@@ -390,12 +488,13 @@ class NameFinder:
             or low in ROLES
             or low in lex.clinical
             or lex.is_keep(low)
+            or lex.near_keep(low)
             or low in _NOT_PLACES
             or (len(low) >= 6 and low.endswith("ly") and lex.is_english(low[:-2]))  # "Nasally"
         )
 
     def _multiword_places(self, text, tokens, places, free, mode) -> None:
-        """Places of two or three words from the list ("Daytona Beach", "New York")."""
+        """Places of two or three words from the list ("Virginia Beach", "New York")."""
         lowered = [t.low for t in tokens]
         for i in range(len(tokens) - 1):
             for width in (3, 2):
@@ -408,8 +507,22 @@ class NameFinder:
                         for k in range(i, i + width):
                             places[k] = True
 
+    def _slash_wards(self, text: str, mode: str) -> Iterator[PhiSpan]:
+        """A ward glued to a unit word by a slash: "MICU/Brandt", "Brandt/CCU" (the tokenizer
+        skips words after a slash, "s/p", so these need their own pass)."""
+        lex = self.lex
+        for match in _SLASH_WARD.finditer(text):
+            start, end = match.span("a") if match.group("a") else match.span("b")
+            word = text[start:end]
+            low = word.lower()
+            if mode == "mixed" and word.islower():
+                continue
+            if lex.is_english(low) or lex.is_keep(low) or lex.near_keep(low) or low in _UNIT_WORDS:
+                continue
+            yield PhiSpan(start, end, "LOCATION")
+
     def _state_after_city(self, text: str) -> Iterator[PhiSpan]:
-        """ "Annapolis, MD": a place (or an unknown capitalised word), a comma and a state code."""
+        """ "Elkton, MD": a place (or an unknown capitalised word), a comma and a state code."""
         for match in _CITY_STATE.finditer(text):
             city = match.group(1).lower()
             if match.group(2) not in US_STATES or self.lex.is_keep(city):
@@ -419,6 +532,14 @@ class NameFinder:
 
 
 _PREPOSITIONS = frozenset({"to", "from", "at", "in"})
+_TRANSFER_VERBS = frozenset({"transfer", "transferred", "transfering", "transferring", "xfer", "moved", "move", "sent", "going", "go", "admitted", "returned", "return"})
+_RESIDENCE_CUE = re.compile(r"\b(?:lives|living|resides|residing|resident)\b[^.;\n]{0,24}\b(?:in|at)\s+$", re.I)
+_COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western"})
+_REGION_NOUNS = frozenset({"shore", "coast"})
+# Words before an initial that make "X. Word" a person even when Word looks like a typo.
+_INITIAL_CUES = TITLES | ROLES | SPEECH | {"reported", "discussed", "seen", "aware"}
+# Surname particles: the word after one belongs to the name whatever its case ("Dr. o neill").
+_PARTICLES = frozenset({"o", "mc", "mac", "van", "von", "de", "der", "den", "del", "della", "di", "da", "la", "le"})
 # Capitalised words after "to"/"at"/"in" that name no place: directions, departments, rooms.
 _NOT_PLACES = frozenset(
     """left right upper lower north south east west pharmacy respiratory radiology nursing surgery
@@ -430,7 +551,7 @@ _NOT_PLACES = frozenset(
 
 
 def _proper(tok: _Token) -> bool:
-    """Capitalised like a proper noun: "Harbor", "Mary's" (not "HARBOR" or "harbor")."""
+    """Capitalised like a proper noun: "Lakeside", "Mary's" (not "LAKESIDE" or "lakeside")."""
     return tok.text[0].isupper() and tok.text[1:].replace("'", "").islower()
 
 
@@ -441,6 +562,11 @@ _SECTION_CUES = frozenset({"social", "coping", "family"})
 _SHORT_NAMES = frozenset({"bill", "bob", "will", "pat", "sue", "ray", "don", "art", "rob", "ted", "jack", "frank", "mark", "grant", "rose"})
 _ACRONYM_CUE = frozenset({"to", "at", "from", "in", "via", "the", "by", "of"})
 _UNIT_WORDS = frozenset({"micu", "ccu", "icu", "sicu", "csru", "ew", "er", "ed", "cath", "floor"})
+_UNIT_ALTERNATIVES = "|".join(sorted(_UNIT_WORDS))
+_SLASH_WARD = re.compile(
+    rf"\b(?:{_UNIT_ALTERNATIVES})/(?P<a>[A-Za-z]{{4,}})\b|(?<![\w/])(?P<b>[A-Za-z]{{4,}})/(?:{_UNIT_ALTERNATIVES})\b",
+    re.I,
+)
 _CITY_STATE = re.compile(r"\b([A-Z][A-Za-z]+),\s+([A-Z]{2})\b")
 
 
@@ -473,7 +599,7 @@ def _is_misspelling_impl(low: str, forms: frozenset[str]) -> bool:
 
 
 def _initial_before(text: str, tokens: list[_Token], i: int) -> bool:
-    """Token i follows a capital initial and a period: "W. Marotta"."""
+    """Token i follows a capital initial and a period: "W. Brightwell"."""
     if i == 0:
         return False
     prev = tokens[i - 1]

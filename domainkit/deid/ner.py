@@ -24,9 +24,9 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _SENTENCE_BREAK = re.compile(r"[.!?\n:]")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # How strongly the lists point to a name or place for a doubtful word.
-LISTED = "listed"  # in a name or place list and no English word ("Przybylo", "Towson")
-UNKNOWN = "unknown"  # in no list at all ("Certusi", but also drug names and typos)
-AMBIGUOUS = "ambiguous"  # in a name or place list and an English word ("Grant", "Harbor")
+LISTED = "listed"  # in a name or place list and no English word ("Kowalczyk", "Tacoma")
+UNKNOWN = "unknown"  # in no list at all ("Brennoldi", but also drug names and typos)
+AMBIGUOUS = "ambiguous"  # in a name or place list and an English word ("Grant", "Lakeside")
 # Only NER is needed: the tagger, parser and lemmatizer would triple the cost.
 _EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
@@ -62,8 +62,8 @@ class NerTagger:
         label = ent.label_
         if label != "PERSON" and label not in _PLACE_LABELS and label != "ORG":
             return None
-        if any(self.lex.is_keep(tok.lower_) for tok in ent):
-            return None  # "Von Willebrand", "Bair Hugger": eponyms and devices stay
+        if any(self.lex.is_keep(tok.lower_) or self.lex.near_keep(tok.lower_) for tok in ent):
+            return None  # "Von Willebrand", "Bair Hugger", a misspelt drug: eponyms and drugs stay
         start, end = offset + ent.start_char, offset + ent.end_char
         covered = [unknown for (w_start, w_end), unknown in words.items() if start <= w_start and w_end <= end]
         if not covered:
@@ -72,9 +72,16 @@ class NerTagger:
             return PhiSpan(start, end, "LOCATION") if _facility(ent.text) else None
         if recased and LISTED not in covered:
             return None  # in re-cased text drugs and typos look like names: a list must back NER
-        if covered == [AMBIGUOUS] * len(covered) and len(ent) < 2:
-            return None  # a lone listed word that is also English ("Grant", "Hope") needs a neighbour
+        if covered == [AMBIGUOUS] * len(covered) and len(ent) - self._clinical_tokens(ent) < 2:
+            # a listed word that is also English ("Grant", "Hope") needs a neighbour that is no
+            # clinical word: "Warm Neb" is a nebuliser, "Grant Smith" a person
+            return None
         return PhiSpan(start, end, "NAME" if label == "PERSON" else "LOCATION")
+
+    def _clinical_tokens(self, ent) -> int:
+        """How many tokens of ``ent`` are clinical or function words."""
+        clinical, stop = self.lex.clinical, STOP_WORDS
+        return sum(1 for tok in ent if tok.lower_ in clinical or tok.lower_ in stop)
 
     # -- which sentences NER reads -----------------------------------------------------------
     def recase(self, text: str) -> str:

@@ -39,6 +39,14 @@ _MONTH_DATE = re.compile(
     rf"|{_MONTH}\.?,?\s+(?:19|20)\d\d\b)",
     re.I,
 )
+# A month named alone after a date preposition: "in July", "since early March", "last August".
+# "May" is left out (a modal verb); "March" needs the preposition anyway.
+_MONTH_ALONE = re.compile(
+    r"\b(?:in|since|until|till|during|from|by|of|before|after|through|last|next|this|early|late|mid)"
+    r"(?:\s+|-)(?:(?:early|late|mid)(?:\s+|-))?"
+    r"(january|february|march|april|june|july|august|september|october|november|december)\b",
+    re.I,
+)
 _HOLIDAY = re.compile(
     r"\b(?:christmas(?:\s+eve)?|thanksgiving|new\s+year'?s(?:\s+(?:eve|day))?|easter"
     r"|hanukk?ah|independence\s+day|memorial\s+day|labor\s+day|halloween|valentine'?s\s+day)\b",
@@ -79,6 +87,12 @@ _MEASURE_CUE = re.compile(
     re.I,
 )
 _FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "2/2", "1/1"})
+# Words naming an event that a date follows: "extubation 10/3", "surgery planned 4/2".
+_EVENT_CUE = re.compile(
+    r"\b(?:extubation|extubate|surgery|procedure|op|appointment|appt|scheduled|planned|due|discharge|"
+    r"dated?|until|since|before|after|by)\s*:?\s*$",
+    re.I,
+)
 _DATE_CUE = re.compile(r"\b(?:on|since|from|until|till|dated?|d/c'?d|admitted|admission|thru|through)\s*$", re.I)
 _UNIT_AFTER = re.compile(r"\s*(?:%|mg|mcg|ml|cc|units?|u\b|l\b|lpm|ns\b|strength|tab|meq|mmol|g\b|kg|mm|cm|hrs?\b)", re.I)
 
@@ -104,6 +118,8 @@ _PHONE_CUE = re.compile(
     r"(\(?\d[\d\s().-]{3,14}\d\)?)(?![\w/]|\.\d)",
     re.I,
 )
+# A telephone extension on its own: "ext 234", "extension #4471" (a bare "x3" means "times").
+_EXTENSION = re.compile(r"\b(?:ext\.?|extension)\s*[#:]?\s*(\d{3,5})(?!\w|\.\d)", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|us|uk)(?:/[^\s<>\"')\]]*)?\b", re.I)
 _IP = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w.]|\.\d)")
@@ -147,20 +163,37 @@ def _before(text: str, start: int, width: int = 24) -> str:
     return text[max(0, start - width) : start]
 
 
+def _clause_before(text: str, start: int, width: int) -> str:
+    """Up to ``width`` characters before ``start``, cut at the last sentence or line break."""
+    before = _before(text, start, width)
+    cut = max(before.rfind(". "), before.rfind("\n"), before.rfind(";"))
+    return before[cut + 1 :]
+
+
+def _dated_of(before: str, value: str) -> bool:
+    """ "night of 3/12" is a date; "strength of 4/5" a grade: after "of", a day above 5 is a date."""
+    if not re.search(r"\bof\s*$", before, re.I) or "/" not in value:
+        return False
+    day = value.split("/")[1]
+    return day.isdigit() and int(day) > 5
+
+
 def find_dates(text: str) -> Iterator[PhiSpan]:
     for match in _NUMERIC_DATE.finditer(text):
         value = match.group(1)
         start, end = match.span(1)
         before = _before(text, start)
-        if _MEASURE_CUE.search(before):
+        if _MEASURE_CUE.search(before) and not _dated_of(before, value):
             continue
         if any(part in _FRACTIONS for part in re.split(r"\s?-\s?", value)) and not _DATE_CUE.search(before):
             continue
         if _UNIT_AFTER.match(text, end):
             continue
         month, day = (int(x) for x in value.split("/")[:2]) if value.count("/") >= 1 and "-" not in value else (0, 0)
-        if month and day <= 10 and (month == day == 5 or _VENT_CUE.search(_before(text, start, 50))):
-            continue  # a ventilator setting: "PS 10/5", "on 5/5"
+        if month and day <= 10 and not _EVENT_CUE.search(before) and (
+            month == day == 5 or _VENT_CUE.search(_clause_before(text, start, 50))
+        ):
+            continue  # a ventilator setting: "PS 10/5", "on 5/5" (not "extubation planned 10/3")
         if day == 10 and month <= 10 and (_PAIN_CUE.search(_before(text, start, 40)) or _PAIN_CUE.match(text[end : end + 20].strip())):
             continue  # a pain score: "CP 4/10", "3/10 incisional pain"
         yield PhiSpan(start, end, "DATE")
@@ -172,6 +205,7 @@ def find_dates(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_CUED_DASH_DATE, text, "DATE", 1)
     yield from _spans(_DOT_DATE, text, "DATE", 1)
     yield from _spans(_MONTH_DATE, text, "DATE")
+    yield from _spans(_MONTH_ALONE, text, "DATE", 1)
     yield from _spans(_HOLIDAY, text, "DATE")
     yield from _find_years(text)
 
@@ -225,6 +259,7 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
         if _SHORT_PHONE.match(match.group(0)) and not _PHONE_WORD.search(_before(text, match.start(), 30)):
             continue
         yield PhiSpan(*match.span(), "PHONE")
+    yield from _spans(_EXTENSION, text, "PHONE", 1)
     for match in _PHONE_CUE.finditer(text):
         digits = re.sub(r"\D", "", match.group(1))
         if 4 <= len(digits) <= 12:

@@ -13,10 +13,10 @@ IDENTIFIERS = [
     ("Seen today by Dr. Okonkwo-Baptiste in clinic.", "Okonkwo", "NAME"),
     ("Pt examined by dr healey this am.", "healey", "NAME"),
     ("Social: son Bill called twice for updates.", "Bill", "NAME"),
-    ("Daughter Suzette Marlow at bedside.", "Suzette", "NAME"),
-    ("Events reviewed with Mrs. Przybylo at noon.", "Przybylo", "NAME"),
-    ("Will follow as needed. Joyce Jacobson, RN\n", "Jacobson", "NAME"),
-    ("Reported to W. Marotta, who agreed.", "Marotta", "NAME"),
+    ("Daughter Odette Marlow at bedside.", "Odette", "NAME"),
+    ("Events reviewed with Mrs. Kowalczyk at noon.", "Kowalczyk", "NAME"),
+    ("Will follow as needed. Joyce Halvorsen, RN\n", "Halvorsen", "NAME"),
+    ("Reported to W. Brightwell, who agreed.", "Brightwell", "NAME"),
     ("Admitted on 12/3/2001 with chest pain.", "12/3/2001", "DATE"),
     ("Found on floor 7/22, CT negative.", "7/22", "DATE"),
     ("Surgery planned for March 14, 2019.", "March 14, 2019", "DATE"),
@@ -32,14 +32,14 @@ IDENTIFIERS = [
     ("Device at 192.168.10.24 logged the alarm.", "192.168.10.24", "IP"),
     ("MRN: 00482913 verified at admission.", "00482913", "ID"),
     ("Driver licence number A1234567 on file.", "A1234567", "ID"),
-    ("Lives alone at 19 Clover St. in town.", "19 Clover St.", "ADDRESS"),
-    ("Transferred from Calvert Hospital for care.", "Calvert", "LOCATION"),
-    ("Pt lives in Catonsville with her son.", "Catonsville", "LOCATION"),
-    ("Old records from Annapolis, MD requested.", "Annapolis", "LOCATION"),
-    ("Will transfer to St. Agnes tomorrow.", "Agnes", "LOCATION"),
+    ("Lives alone at 19 Juniper St. in town.", "19 Juniper St.", "ADDRESS"),
+    ("Transferred from Beaumont Hospital for care.", "Beaumont", "LOCATION"),
+    ("Pt lives in Bethesda with her son.", "Bethesda", "LOCATION"),
+    ("Old records from Elkton, MD requested.", "Elkton", "LOCATION"),
+    ("Will transfer to St. Brigid tomorrow.", "Brigid", "LOCATION"),
     # Hospitals named with ordinary words, after "to"/"at"/"from" in mixed-case text.
-    ("Family wants him moved to Harbor for the work-up.", "Harbor", "LOCATION"),
-    ("Her cousin had surgery at Holy Cross. She is anxious.", "Holy Cross", "LOCATION"),
+    ("Family wants him moved to Lakeside for the work-up.", "Lakeside", "LOCATION"),
+    ("Her cousin had surgery at Good Samaritan. She is anxious.", "Good Samaritan", "LOCATION"),
     ("pt is a 70 yo man who presented to holy cross hospital from home.", "holy cross", "LOCATION"),
     ("Went back to OR on 7-8 for repair.", "7-8", "DATE"),
 ]
@@ -127,33 +127,33 @@ def test_deidentifier_clinical_measurements_survive(deidentifier, note):
 
 
 def test_deidentifier_spans_index_the_original_text(deidentifier):
-    note = "Dr. Vasquez saw pt on 7/22; call 410-555-0199."
+    note = "Dr. Okafor saw pt on 7/22; call 410-555-0199."
     redaction = deidentifier.redact(note)
     assert isinstance(redaction, Redaction)
-    assert [note[s.start : s.end] for s in redaction.spans] == ["Vasquez", "7/22", "410-555-0199"]
+    assert [note[s.start : s.end] for s in redaction.spans] == ["Okafor", "7/22", "410-555-0199"]
     assert redaction.text == "Dr. [NAME] saw pt on [DATE]; call [PHONE]."
     assert all(isinstance(span, PhiSpan) for span in redaction.spans)
 
 
 def test_deidentifier_policy_types_limit_what_is_redacted():
     only_dates = Deidentifier(DeidPolicy(use_ner=False, types=("DATE",)))
-    assert only_dates.redact("Dr. Vasquez saw pt on 7/22.").text == "Dr. Vasquez saw pt on [DATE]."
+    assert only_dates.redact("Dr. Okafor saw pt on 7/22.").text == "Dr. Okafor saw pt on [DATE]."
 
 
 def test_deidentifier_policy_keep_terms_protect_extra_words():
-    policy = DeidPolicy(use_ner=False, keep_terms=("Vasquez",))
-    assert "Vasquez" in Deidentifier(policy).redact("Seen by Vasquez team.").text
+    policy = DeidPolicy(use_ner=False, keep_terms=("Okafor",))
+    assert "Okafor" in Deidentifier(policy).redact("Seen by Okafor team.").text
 
 
 def test_deidentifier_redact_many_keeps_order_and_empty_texts(rules_only):
-    notes = ["Dr. Vasquez here.", "", "Nothing to hide.", "Seen 7/22."] * 5
+    notes = ["Dr. Okafor here.", "", "Nothing to hide.", "Seen 7/22."] * 5
     results = list(rules_only.redact_many(notes, batch_size=3))
     assert [r.text for r in results] == [rules_only.redact(n).text for n in notes]
     assert results[1] == Redaction("", ())
 
 
 def test_deidentifier_workers_give_identical_output(rules_only):
-    notes = [f"Note {i}: seen by Dr. Healey on {i % 12 + 1}/{i % 28 + 1}; son Bill called." for i in range(40)]
+    notes = [f"Note {i}: seen by Dr. Ashworth on {i % 12 + 1}/{i % 28 + 1}; son Bill called." for i in range(40)]
     single = list(rules_only.redact_many(notes, workers=1, batch_size=8))
     parallel = list(rules_only.redact_many(notes, workers=2, batch_size=8))
     assert parallel == single

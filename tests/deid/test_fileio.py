@@ -11,7 +11,7 @@ from domainkit.deid import DeidPolicy, deidentify_file
 from domainkit.errors import DataError
 
 RULES = DeidPolicy(use_ner=False)
-NOTES = ["Seen by Dr. Vasquez on 7/22.", 'Son Bill called, "worried", at 410-555-0199.', "BP 120/80."]
+NOTES = ["Seen by Dr. Okafor on 7/22.", 'Son Bill called, "worried", at 410-555-0199.', "BP 120/80."]
 
 
 def _write_csv(path, delimiter=","):
@@ -85,7 +85,7 @@ def test_fileio_missing_column_names_file_and_suggests(tmp_path):
         deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column="notes")
     message = str(error.value)
     assert "in.csv" in message and "'notes'" in message and "did you mean 'note'" in message
-    assert "Vasquez" not in message
+    assert "Okafor" not in message
     assert not (tmp_path / "out.csv").exists()
 
 
@@ -98,12 +98,12 @@ def test_fileio_requires_a_text_column_for_tables(tmp_path):
 
 def test_fileio_bad_bytes_name_line_and_offset(tmp_path):
     source = tmp_path / "in.txt"
-    source.write_bytes(b"Seen by Dr. Vasquez.\nCaf\xe9 visit by Healey.\n")
+    source.write_bytes(b"Seen by Dr. Okafor.\nCaf\xe9 visit by Ashworth.\n")
     with pytest.raises(DataError) as error:
         deidentify_file(source, tmp_path / "out.txt", policy=RULES)
     message = str(error.value)
-    assert "line 2" in message and "byte offset 24" in message and "UTF-8" in message
-    assert "Healey" not in message
+    assert "line 2" in message and "byte offset 23" in message and "UTF-8" in message
+    assert "Ashworth" not in message
 
 
 def test_fileio_bad_json_line_is_named(tmp_path):
@@ -126,7 +126,7 @@ def test_fileio_missing_or_unsupported_input(tmp_path):
 
 def test_fileio_workers_match_single_process(tmp_path):
     source = tmp_path / "in.txt"
-    source.write_text("".join(f"Dr. Healey saw pt {i} on 7/{i % 28 + 1}.\n" for i in range(30)))
+    source.write_text("".join(f"Dr. Ashworth saw pt {i} on 7/{i % 28 + 1}.\n" for i in range(30)))
     deidentify_file(source, tmp_path / "one.txt", policy=RULES)
     deidentify_file(source, tmp_path / "two.txt", policy=RULES, workers=2)
     assert (tmp_path / "one.txt").read_text() == (tmp_path / "two.txt").read_text()

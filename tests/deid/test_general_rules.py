@@ -1,0 +1,80 @@
+"""Rule families added for recall: each has a case it must redact and one it must leave alone.
+
+All notes here are invented for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from domainkit.deid.lexicon import load_lexicon
+
+
+def _redacted(deidentifier, note: str, word: str) -> bool:
+    """True when every character of ``word`` in ``note`` lies inside a redacted span."""
+    start = note.index(word)
+    spans = deidentifier.redact(note).spans
+    return all(any(s.start <= k < s.end for s in spans) for k in range(start, start + len(word)))
+
+
+REDACTED = [
+    # names
+    ("Reported to K. Brel at the desk.", "Brel"),  # an initial after "to", typo-like surname
+    ("Dr. o neill and the fellow in room.", "neill"),  # a particle, lower case
+    ("Dr. van der berg paged.", "berg"),
+    ("Dr Ivan Farthing saw the pt at noon.", "Farthing"),  # a noun-only word after "Dr Firstname"
+    ("Seen by Dr. Okafor-Lind this morning.", "Lind"),  # double-barrelled surname
+    ("Mr. brennan is resting comfortably.", "brennan"),  # "Mr." with its period, lower case
+    # places
+    ("Plan: transfer to vrelandt 2 later today.", "vrelandt"),  # ward and floor number
+    ("Report given to MICU/Vrelandt team.", "Vrelandt"),  # ward glued to a unit word by a slash
+    ("Pt admitted from XYZ Hospital at noon.", "XYZ"),  # initials before "Hospital"
+    ("FAMILY DROVE IN FROM THE NORTH SHORE.", "NORTH SHORE"),  # compass region
+    ("Pt lives in glenford with her son.", "glenford"),  # lower-case town after "lives in"
+    ("He was transferred from vrelandt hospital today.", "vrelandt"),  # lower-case hospital name
+    # dates
+    ("Lungs clear. Plan to wean for extubation 10/3.", "10/3"),  # event cue beats the vent cue
+    ("Symptoms began in July and worsened.", "July"),  # a month alone after a preposition
+    ("Events of the night of 3/12 reviewed.", "3/12"),  # "of" and a day above five
+    # phones
+    ("Call the unit at ext 234 with questions.", "234"),
+]
+
+KEPT = [
+    ("Tolerating tapering Vancomicin doses.", "Vancomicin"),  # a misspelt drug is no surname
+    ("Benadril given w/ some relief.", "Benadril"),
+    ("Dr Ivan Reviewed the films.", "Reviewed"),  # a verb after "Dr Firstname" is no surname
+    ("Dr. Ames-ICU team aware.", "ICU"),  # a clinical word after a hyphen stays
+    ("Mild MR. trace TR on echo.", "trace"),  # "MR." there is mitral regurgitation
+    ("Transported by van to home.", "van"),  # a particle only counts inside a name
+    ("She is to recieve 2 units prbc.", "recieve"),  # a typo before a number is no ward
+    ("Pt moved from MICU/CSRU overnight.", "CSRU"),  # two unit words
+    ("Seen in GI Clinic last week.", "GI"),  # initials before "Clinic" name a department
+    ("Wound on the west side of the flank.", "west"),
+    ("Pt lives in town with her son.", "town"),
+    ("Sent from community hospital today.", "community"),
+    ("Weaned from mask to Warm Neb this am.", "Warm"),  # an adjective qualifying a clinical noun
+    ("Vent: PS 10/5 this am, tolerating well.", "10/5"),  # a ventilator setting
+    ("Pt may march in the hall later.", "march"),
+    ("Motor strength of 4/5 in left arm.", "4/5"),  # a strength grade
+    ("Lasix 40 mg x3 given.", "3"),  # "x3" is "three times", no extension
+]
+
+
+@pytest.mark.parametrize(("note", "word"), REDACTED)
+def test_new_rule_redacts(deidentifier, note, word):
+    assert _redacted(deidentifier, note, word), deidentifier.redact(note).text
+
+
+@pytest.mark.parametrize(("note", "word"), KEPT)
+def test_new_rule_keeps(deidentifier, note, word):
+    redaction = deidentifier.redact(note)
+    start = note.index(word)
+    assert not any(s.start < start + len(word) and start < s.end for s in redaction.spans), redaction.text
+
+
+def test_near_keep_spares_frequent_surnames():
+    lexicon = load_lexicon()
+    assert lexicon.near_keep("vancomicin")
+    assert not lexicon.near_keep("atkinson")  # two edits from "parkinson", but another first letter
+    assert not lexicon.near_keep("vancomycin")  # the kept term itself is handled by is_keep
