@@ -174,6 +174,8 @@ def deid(
     pack: Annotated[Optional[str], typer.Option("--pack", help="use this pack's de-identification policy")] = None,
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl)")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="processes for large inputs")] = 1,
+    tagger: Annotated[Optional[Path], typer.Option(
+        "--tagger", help="PHI token classifier trained on your own annotated notes (added to the rules)")] = None,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
 ) -> None:
     """Replace identifiers with typed placeholders; prints an audit of counts."""
@@ -185,6 +187,8 @@ def deid(
         from domainkit.packs.registry import load_pack
 
         policy = DeidPolicy(**{**load_pack(pack).deid_policy.__dict__, "enabled": True})
+    if tagger is not None:
+        policy = DeidPolicy(**{**policy.__dict__, "tagger": str(tagger)})
     audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column, force=force)
     _print_json(audit.to_dict())
 

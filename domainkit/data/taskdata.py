@@ -23,7 +23,9 @@ class TaskData:
     list of strings. ``groups`` (optional) name the near-duplicate group of
     each training text, so that later splits (validation) respect them too.
     ``split_info`` records how the split was made (seed, method, counts) and
-    is written into the run folder.
+    is written into the run folder. ``validation_*`` (optional, empty by
+    default) hold documents split off the training data for choices made
+    after training, such as multi-label thresholds; models never train on them.
     """
 
     task: str
@@ -35,6 +37,8 @@ class TaskData:
     test_labels: list[Any]
     split_info: dict[str, Any] = field(default_factory=dict)
     train_groups: list[str] | None = None
+    validation_texts: list[str] = field(default_factory=list)
+    validation_labels: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.kind not in HEAD_KINDS:
@@ -42,6 +46,7 @@ class TaskData:
         for split, texts, labels in (
             ("train", self.train_texts, self.train_labels),
             ("test", self.test_texts, self.test_labels),
+            ("validation", self.validation_texts, self.validation_labels),
         ):
             if len(texts) != len(labels):
                 raise ValueError(
@@ -69,6 +74,10 @@ class TaskData:
     def test_label_ids(self) -> list[Any]:
         return self._ids(self.test_labels)
 
+    @property
+    def validation_label_ids(self) -> list[Any]:
+        return self._ids(self.validation_labels)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "task": self.task,
@@ -80,6 +89,8 @@ class TaskData:
             "test_labels": self.test_labels,
             "split_info": self.split_info,
             "train_groups": self.train_groups,
+            "validation_texts": self.validation_texts,
+            "validation_labels": self.validation_labels,
         }
 
     @classmethod
@@ -103,4 +114,29 @@ class TaskData:
             test_labels=[self.test_labels[i] for i in test_idx],
             split_info=info,
             train_groups=None if self.train_groups is None else [self.train_groups[i] for i in train_idx],
+            validation_texts=self.validation_texts,
+            validation_labels=self.validation_labels,
+        )
+
+    def split_validation(self, fraction: float, seed: int) -> TaskData:
+        """Move a grouped, stratified ``fraction`` of the training split to validation.
+
+        Near-duplicate groups stay on one side (as for train/test); multi-label
+        rows are stratified on their rarest label. The split is seeded and
+        recorded in ``split_info["validation"]``.
+        """
+        from domainkit.data.splits import grouped_stratified_split, label_partition, stratum_of_multilabel
+
+        groups = self.train_groups or [str(i) for i in range(len(self.train_texts))]
+        strata = stratum_of_multilabel(self.train_labels) if self.multi_label else label_partition(self.train_labels)
+        fit_idx, val_idx = grouped_stratified_split(strata, groups, test_size=fraction, seed=seed)
+        info = dict(self.split_info, validation={"fraction": fraction, "seed": seed, "n_train": len(fit_idx),
+                                                 "n_validation": len(val_idx), "method": "grouped stratified"})
+        return TaskData(
+            task=self.task, kind=self.kind, label_names=self.label_names,
+            train_texts=[self.train_texts[i] for i in fit_idx], train_labels=[self.train_labels[i] for i in fit_idx],
+            test_texts=self.test_texts, test_labels=self.test_labels, split_info=info,
+            train_groups=None if self.train_groups is None else [self.train_groups[i] for i in fit_idx],
+            validation_texts=[self.train_texts[i] for i in val_idx],
+            validation_labels=[self.train_labels[i] for i in val_idx],
         )

@@ -1,4 +1,5 @@
-"""The de-identifier: rules and patterns first, spaCy NER only where they leave doubt."""
+"""The de-identifier: rules and patterns first, spaCy NER only where they leave doubt,
+and optionally a PHI tagger trained on the user's own annotated notes."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ class Deidentifier:
             from domainkit.deid.ner import NerTagger
 
             self._ner = NerTagger(self._lexicon, self._names)
+        self._tagger = None
+        if policy.tagger:
+            from domainkit.deid.tagger import PhiTagger
+
+            self._tagger = PhiTagger(policy.tagger)
 
     def redact(self, text: str) -> Redaction:
         """Redact one text; spans are offsets into ``text``."""
@@ -56,6 +62,9 @@ class Deidentifier:
         found = [self._rule_spans(text, keep) for text, keep in zip(texts, protected)]
         if self._ner is not None:
             for spans, extra in zip(found, self._ner.find_many(texts, found)):
+                spans.extend(extra)
+        if self._tagger is not None:
+            for spans, extra in zip(found, self._tagger.find_many(texts)):
                 spans.extend(extra)
         return [self._finish(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
 

@@ -38,11 +38,13 @@ def redact_in_processes(
 ) -> Iterator[Redaction]:
     """Redact ``texts`` with ``workers`` processes; results come back in input order.
 
-    On Linux the workers are forked and inherit the parent's loaded lists and spaCy pipeline
+    On Linux (without a learned tagger) the workers are forked and inherit the parent's loaded lists and spaCy pipeline
     (start-up in milliseconds); elsewhere they are spawned and load their own.
     """
     global _WORKER
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    # A learned tagger holds torch thread pools, which a forked child can deadlock on: spawn then.
+    forkable = sys.platform.startswith("linux") and not deidentifier.policy.tagger
+    method = "fork" if forkable else "spawn"
     context = multiprocessing.get_context(method)
     if method == "fork":
         _WORKER = deidentifier

@@ -26,13 +26,16 @@ class DeidPolicy:
     ``enabled``: run the de-identification stage before anything derived is
     written. ``use_ner``: add spaCy NER to the rules and patterns.
     ``types``: placeholder types to redact. ``keep_terms``: extra terms
-    (eponyms, drug names) that must survive redaction.
+    (eponyms, drug names) that must survive redaction. ``tagger``: folder of
+    a PHI token classifier trained on your own annotated notes, whose spans
+    are added to the rules' (see :mod:`domainkit.deid.tagger`); empty = none.
     """
 
     enabled: bool = True
     use_ner: bool = True
     types: tuple[str, ...] = PHI_TYPES
     keep_terms: tuple[str, ...] = ()
+    tagger: str = ""
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.types) - set(PHI_TYPES))

@@ -51,6 +51,10 @@ class TeacherConfig:
     each training text once (MPNet ~16 seq/s at 64 tokens) and the head trains
     on cached features in seconds. ``full`` and ``lora`` back-propagate through
     the encoder (about 3x the forward cost per epoch) and suit a GPU.
+    Measured on hpo-organ-system (2000 train / 600 test, MPNet): the linear
+    probe reaches macro-F1 0.856; fine-tuning only MPNet's top 4 layers and a
+    classification head (3 epochs, lr 1e-4) reached 0.836 in 407 s, so the
+    probe stays the default.
     """
 
     method: str = field(default="head", metadata=_help("full | lora | head (frozen encoder + linear head)"))

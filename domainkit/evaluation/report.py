@@ -144,7 +144,7 @@ def summary_rows(report: dict[str, Any]) -> list[list[str]]:
 
 
 def _headline(report: dict[str, Any]) -> list[tuple[str, str]]:
-    return [
+    return _thresholds_line(report) + [
         ("retention (student / teacher macro-F1)", _fmt(report.get("retention"))),
         ("speed-up vs teacher (seq/s)", _fmt(report.get("speedup_vs_teacher"))),
         ("int8 speed-up vs fp32 student", _fmt(report.get("int8_speedup"))),
@@ -153,6 +153,16 @@ def _headline(report: dict[str, Any]) -> list[tuple[str, str]]:
         ("wall seconds (whole run up to this report)", f"{report.get('wall_seconds', 0):.1f}"),
         ("wall seconds (evaluation alone)", f"{report.get('evaluation_seconds', report.get('wall_seconds', 0)):.1f}"),
     ]
+
+
+def _thresholds_line(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """Multi-label only: which models decide with per-label thresholds, tuned on how many documents."""
+    if report.get("kind") != "multi_label":
+        return []
+    tuned = report.get("thresholds_tuned") or []
+    n_validation = (report.get("split_info") or {}).get("validation", {}).get("n_validation")
+    where = f"tuned on {n_validation} validation documents" if n_validation else "stored with the model"
+    return [("per-label thresholds", f"{', '.join(tuned)} ({where})" if tuned else "none (0.5 for every label)")]
 
 
 def render_markdown(report: dict[str, Any]) -> str:

@@ -91,6 +91,7 @@ def evaluate_run(
     previous_seconds: float = 0.0,
     check_onnx: bool = True,
     seed: int = 0,
+    thresholds: dict[str, dict[str, float] | None] | None = None,
 ) -> dict[str, Any]:
     """Evaluate ``models`` (keys among REPORT_MODELS, values model folders) on ``data``'s test split.
 
@@ -100,7 +101,9 @@ def evaluate_run(
     it are ``null``). ``history`` (Trainer ``log_history`` per model name) adds
     training curves. ``previous_seconds`` (the run's stages before evaluation)
     is added to ``wall_seconds`` so the report states the whole run's time. ``stride`` defaults to a quarter of ``max_length``. ``check_onnx`` exports the student to ONNX and records
-    argmax agreement with fp32.
+    argmax agreement with fp32. ``thresholds`` (multi-label) gives per-label
+    cut-offs by model name, for models whose folder does not hold its own
+    (the cached teacher); others use their stored settings, else 0.5.
     """
     started = time.perf_counter()
     if data.kind == TOKEN:
@@ -131,8 +134,9 @@ def evaluate_run(
         if name not in models:
             continue
         measurement = measure_classifier(models[name], texts, batch_size=batch_size, **overrides)
-        thresholds = thresholds_from_dict(read_settings(models[name]).thresholds, data.label_names)
-        predictions[name] = decisions(measurement.probabilities, data, thresholds)
+        stored = (thresholds or {}).get(name) or read_settings(models[name]).thresholds
+        cutoffs = thresholds_from_dict(stored, data.label_names)
+        predictions[name] = decisions(measurement.probabilities, data, cutoffs)
         bins[name] = reliability(measurement.probabilities, references, multi_label=data.multi_label)
         entries[name] = _model_entry(
             name, measurement, predictions[name], references, bins[name],
@@ -160,6 +164,7 @@ def evaluate_run(
         "int8_agreement": _agreement_of(predictions, "student_int8", "student"),
         "onnx_agreement": None,
         "split_info": data.split_info,
+        "thresholds_tuned": _models_with_thresholds(models, thresholds) if data.multi_label else [],
     }
     if check_onnx and "student" in models:
         report["onnx_agreement"] = _onnx_agreement(models["student"], work / "student_onnx", texts, predictions["student"], data, overrides, batch_size)
@@ -180,6 +185,12 @@ def evaluate_run(
 
     write_report(report, out_dir, history=history, reliability_bins=bins)
     return report
+
+
+def _models_with_thresholds(models: dict[str, Path], given: dict[str, dict | None] | None) -> list[str]:
+    """Transformer models that decided with per-label thresholds (given here or stored in their folder)."""
+    return sorted(name for name in TRANSFORMER_MODELS if name in models
+                  and ((given or {}).get(name) or read_settings(models[name]).thresholds))
 
 
 def _get(entries: dict[str, dict | None], name: str, key: str) -> float | None:

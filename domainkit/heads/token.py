@@ -66,15 +66,41 @@ def decode_spans(offsets: Sequence[tuple[int, int]], label_ids: Sequence[int], i
     return [tuple(s) for s in spans]
 
 
-def encode(tokenizer, texts: list[str], spans: list[list[Span]], label2id: dict[str, int], *, max_length: int) -> list[dict]:
-    """Features for the Trainer: input ids, attention mask and piece labels (truncated)."""
-    encoded = tokenizer(texts, truncation=True, max_length=max_length, return_offsets_mapping=True)
+def encode(
+    tokenizer, texts: list[str], spans: list[list[Span]], label2id: dict[str, int], *, max_length: int,
+    stride: int = 0,
+) -> list[dict]:
+    """Features for the Trainer: input ids, attention mask and piece labels.
+
+    With ``stride`` > 0 a text longer than ``max_length`` pieces becomes
+    several overlapping windows (each a training example with its own piece
+    labels), so identifiers late in a long note are learned too; with 0 it is
+    truncated.
+    """
+    encoded = _tokenize(tokenizer, texts, max_length=max_length, stride=stride)
     features = []
     for i, offsets in enumerate(encoded["offset_mapping"]):
-        feature = {k: encoded[k][i] for k in encoded if k != "offset_mapping"}
-        feature["labels"] = piece_labels(offsets, spans[i], label2id)
+        source = encoded["overflow_to_sample_mapping"][i] if stride else i
+        feature = {k: encoded[k][i] for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded}
+        feature["labels"] = piece_labels(offsets, spans[source], label2id)
         features.append(feature)
     return features
+
+
+def _tokenize(tokenizer, texts: list[str], *, max_length: int, stride: int, **kwargs: Any):
+    windows = {"stride": stride, "return_overflowing_tokens": True} if stride else {}
+    return tokenizer(texts, truncation=True, max_length=max_length, return_offsets_mapping=True, **windows, **kwargs)
+
+
+def merge_window_spans(spans: list[Span]) -> list[Span]:
+    """One span list per text from its windows' spans: overlapping spans of one type are joined."""
+    merged: list[list[Any]] = []
+    for start, end, kind in sorted(set(spans)):
+        if merged and merged[-1][2] == kind and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, kind])
+    return [tuple(s) for s in merged]
 
 
 def train_token_classifier(
@@ -85,6 +111,7 @@ def train_token_classifier(
     *,
     entity_types: Sequence[str],
     max_length: int = 128,
+    stride: int = 0,
     epochs: float = 3.0,
     learning_rate: float = 5e-5,
     batch_size: int = 16,
@@ -111,7 +138,7 @@ def train_token_classifier(
         logging_strategy="epoch", use_cpu=True, disable_tqdm=True,
     )
     trainer = Trainer(
-        model=model, args=args, train_dataset=encode(tokenizer, texts, spans, label2id, max_length=max_length),
+        model=model, args=args, train_dataset=encode(tokenizer, texts, spans, label2id, max_length=max_length, stride=stride),
         data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer,
     )
     trainer.train()
@@ -120,24 +147,48 @@ def train_token_classifier(
     return Path(out_dir)
 
 
-def predict_spans(model_dir: Path, texts: list[str], *, max_length: int = 128, batch_size: int = 32) -> list[list[Span]]:
-    """Character spans per text (text beyond ``max_length`` pieces is not tagged)."""
-    import torch
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
+class TokenTagger:
+    """A trained token classifier held in memory, tagging texts into character spans.
 
-    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-    model = AutoModelForTokenClassification.from_pretrained(model_dir, local_files_only=True).eval()
-    id2label = {int(k): v for k, v in model.config.id2label.items()}
-    results: list[list[Span]] = []
-    with torch.inference_mode():
-        for start in range(0, len(texts), batch_size):
-            batch = texts[start : start + batch_size]
-            encoded = tokenizer(batch, truncation=True, max_length=max_length, padding=True,
-                                return_offsets_mapping=True, return_tensors="pt")
-            offsets = encoded.pop("offset_mapping").tolist()
-            predicted = model(**encoded).logits.argmax(-1).tolist()
-            results += [decode_spans(o, p, id2label) for o, p in zip(offsets, predicted, strict=True)]
-    return results
+    With ``stride`` > 0 long texts are tagged in overlapping windows and the
+    windows' spans merged; with 0, text beyond ``max_length`` pieces is not tagged.
+    """
+
+    def __init__(self, model_dir: Path, *, max_length: int = 128, stride: int = 0, batch_size: int = 32) -> None:
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+        self.model = AutoModelForTokenClassification.from_pretrained(model_dir, local_files_only=True).eval()
+        self.id2label = {int(k): v for k, v in self.model.config.id2label.items()}
+        self.entity_types = sorted({label.split("-", 1)[1] for label in self.id2label.values() if label != "O"})
+        self.max_length, self.stride, self.batch_size = max_length, stride, batch_size
+
+    def __call__(self, texts: list[str]) -> list[list[Span]]:
+        import torch
+
+        results: list[list[Span]] = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), self.batch_size):
+                results += self._tag_batch(texts[start : start + self.batch_size])
+        return results
+
+    def _tag_batch(self, batch: list[str]) -> list[list[Span]]:
+        encoded = _tokenize(self.tokenizer, batch, max_length=self.max_length, stride=self.stride, padding=True,
+                            return_tensors="pt")
+        offsets = encoded.pop("offset_mapping").tolist()
+        owners = encoded.pop("overflow_to_sample_mapping").tolist() if self.stride else list(range(len(batch)))
+        predicted = self.model(**encoded).logits.argmax(-1).tolist()
+        per_text: list[list[Span]] = [[] for _ in batch]
+        for owner, piece_offsets, piece_labels_ in zip(owners, offsets, predicted, strict=True):
+            per_text[owner] += decode_spans(piece_offsets, piece_labels_, self.id2label)
+        return [merge_window_spans(spans) for spans in per_text]
+
+
+def predict_spans(
+    model_dir: Path, texts: list[str], *, max_length: int = 128, stride: int = 0, batch_size: int = 32,
+) -> list[list[Span]]:
+    """Character spans per text (see :class:`TokenTagger`)."""
+    return TokenTagger(model_dir, max_length=max_length, stride=stride, batch_size=batch_size)(texts)
 
 
 def evaluate_spans(predicted: list[list[Span]], gold: list[list[Span]]) -> dict[str, float]:
@@ -151,5 +202,5 @@ def evaluate_spans(predicted: list[list[Span]], gold: list[list[Span]]) -> dict[
     return {"precision": precision, "recall": recall, "f1": f1, "n_gold": float(n_gold), "n_predicted": float(n_pred)}
 
 
-__all__ = ["Span", "bio_labels", "decode_spans", "encode", "evaluate_spans", "piece_labels",
-           "predict_spans", "train_token_classifier"]
+__all__ = ["Span", "bio_labels", "decode_spans", "encode", "evaluate_spans", "merge_window_spans", "piece_labels",
+           "predict_spans", "TokenTagger", "train_token_classifier"]

@@ -71,12 +71,29 @@ def _redact(policy: DeidPolicy, data: TaskData, pool: list[str]) -> tuple[TaskDa
 
     data.train_texts = redact(data.train_texts)
     data.test_texts = redact(data.test_texts)
+    data.validation_texts = redact(data.validation_texts)
     return data, redact(pool), audit.to_dict()
+
+
+#: Share of a multi-label task's training documents held out to tune per-label thresholds.
+VALIDATION_FRACTION = 0.1
+
+
+def _with_validation(data: TaskData, seed: int) -> TaskData:
+    """Split off the validation documents; too few near-duplicate groups keep 0.5 thresholds."""
+    try:
+        return data.split_validation(VALIDATION_FRACTION, seed=seed)
+    except ValueError as reason:
+        log.warning("no validation split (thresholds stay at 0.5): %s", reason)
+        data.split_info = dict(data.split_info, validation={"skipped": str(reason)})
+        return data
 
 
 def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     cfg = ctx.config
     data = _load_labelled(ctx)
+    if data.multi_label:
+        data = _with_validation(data, cfg.run.seed)
     pool: list[str] = []
     if not ctx.own_data and cfg.distill.pool_limit > 0:
         pool = ctx.pack.load_pool(exclude=frozenset(data.test_texts), limit=cfg.distill.pool_limit, seed=cfg.run.seed)
@@ -92,7 +109,7 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
              len(pool), len(data.label_names))
     return {"data": str(workdir / "data.json"), "pool": str(workdir / "pool.json"), "task": data.task,
             "kind": data.kind, "n_train": len(data.train_texts), "n_test": len(data.test_texts),
-            "n_pool": len(pool), "labels": data.label_names, "split": data.split_info, "deid": audit}
+            "n_pool": len(pool), "n_validation": len(data.validation_texts), "labels": data.label_names, "split": data.split_info, "deid": audit}
 
 
 def data_inputs(ctx: RunContext) -> dict[str, Any]:
@@ -134,8 +151,40 @@ def run_teacher(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     check_weights(folder, allow_pickle=cfg.run.allow_pickle)
     data, _ = load_data(ctx)
     result = prepare_teacher(folder, data, cfg.teacher, cache_root=teachers_dir(), out_dir=workdir / "teacher")
+    # The teacher folder is shared through the teacher cache: its thresholds live in this run's outputs.
+    thresholds = _tuned_thresholds(ctx, result.model_dir, data)
     return {"reference": reference, "skipped": skipped, "model_dir": str(result.model_dir),
-            "scores": result.scores, "reused": result.reused, "fingerprint": result.fingerprint}
+            "scores": result.scores, "reused": result.reused, "fingerprint": result.fingerprint,
+            "thresholds": thresholds}
+
+
+def _window_overrides(ctx: RunContext) -> dict[str, Any]:
+    """How evaluation runs the models: window, long documents, window cap."""
+    from domainkit.heads.long_document import default_stride
+
+    spec = None if ctx.own_data else ctx.pack.task(ctx.task)
+    long_documents = bool(spec and spec.long_documents)
+    length = ctx.config.distill.max_length
+    return {"max_length": length, "long_documents": long_documents, "stride": default_stride(length),
+            "max_windows": ctx.config.run.max_windows if long_documents else 0}
+
+
+def _tuned_thresholds(ctx: RunContext, model_dir: Path, data: TaskData) -> dict[str, float] | None:
+    """Per-label thresholds on the validation split (multi-label tasks only; else None)."""
+    if not (data.multi_label and data.validation_texts):
+        return None
+    from domainkit.runner.thresholds import tune_for_model
+
+    return tune_for_model(model_dir, data, **_window_overrides(ctx))
+
+
+def _store_thresholds(ctx: RunContext, model_dir: Path, data: TaskData) -> dict[str, float] | None:
+    thresholds = _tuned_thresholds(ctx, model_dir, data)
+    if thresholds is not None:
+        from domainkit.runner.thresholds import store_in_model
+
+        store_in_model(model_dir, thresholds)
+    return thresholds
 
 
 # -- 03 distill / 04 baseline -----------------------------------------------
@@ -158,7 +207,8 @@ def run_distill(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     result = distill(_student_folder(ctx), teacher_dir, data, pool, ctx.config.distill,
                      out_dir=workdir, cache_dir=teacher_outputs_dir(), resume=True)
     _write_inference_settings(ctx, result.model_dir)
-    return {"model_dir": str(result.model_dir), "report": result.report}
+    thresholds = _store_thresholds(ctx, result.model_dir, data)
+    return {"model_dir": str(result.model_dir), "report": result.report, "thresholds": thresholds}
 
 
 def _write_inference_settings(ctx: RunContext, model_dir: Path) -> None:
@@ -182,7 +232,9 @@ def run_baseline(ctx: RunContext, workdir: Path) -> dict[str, Any]:
 
     data, _ = load_data(ctx)
     result = finetune_only(_student_folder(ctx), data, ctx.config.distill, out_dir=workdir, resume=True)
-    return {"model_dir": str(result.model_dir), "report": result.report}
+    _write_inference_settings(ctx, result.model_dir)
+    thresholds = _store_thresholds(ctx, result.model_dir, data)
+    return {"model_dir": str(result.model_dir), "report": result.report, "thresholds": thresholds}
 
 
 def student_inputs(ctx: RunContext) -> dict[str, Any]:
@@ -231,7 +283,8 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     report = evaluate_run(models, data, out_dir=workdir, max_length=max_length, long_documents=long_documents,
                           max_windows=ctx.config.run.max_windows if long_documents else 0,
                           pack=ctx.pack.name, history=history, seed=ctx.config.run.seed,
-                          previous_seconds=_seconds_so_far(ctx))
+                          previous_seconds=_seconds_so_far(ctx),
+                          thresholds={"teacher": ctx.outputs["teacher"].get("thresholds")})
     _publish_report(workdir, ctx.folder.root)
     keep = ("retention", "speedup_vs_teacher", "int8_speedup", "int8_agreement", "onnx_agreement", "wall_seconds")
     return {"report": str(ctx.folder.root / "report.json"), "models": report["models"],

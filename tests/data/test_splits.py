@@ -168,3 +168,20 @@ def test_splits_minhash_estimates_jaccard() -> None:
     estimate = (signatures[0] == signatures[1]).mean()
     assert abs(estimate - exact) < 0.15
     assert (signatures[0] == signatures[2]).mean() < 0.2
+
+
+def test_split_validation_moves_whole_groups_out_of_training():
+    from domainkit.data.taskdata import TaskData
+
+    texts = [f"note {i}" for i in range(40)]
+    labels = [["a"] if i % 2 else ["a", "b"] for i in range(40)]
+    groups = [f"g{i // 2}" for i in range(40)]  # twins share a group
+    data = TaskData(task="t", kind="multi_label", label_names=["a", "b"], train_texts=texts, train_labels=labels,
+                    test_texts=["x"], test_labels=[["a"]], train_groups=groups)
+    split = data.split_validation(0.1, seed=3)
+    assert len(split.validation_texts) + len(split.train_texts) == 40 and split.validation_texts
+    fit_groups = set(split.train_groups)
+    assert not {groups[texts.index(t)] for t in split.validation_texts} & fit_groups
+    assert split.split_info["validation"]["n_validation"] == len(split.validation_texts)
+    assert TaskData.from_dict(split.to_dict()) == split
+    assert data.split_validation(0.1, seed=3) == split  # seeded: the same split again

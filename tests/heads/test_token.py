@@ -42,3 +42,31 @@ def test_token_classifier_trains_with_trainer_and_finds_spans(make_classifier, t
     test_texts, test_spans = _organ_data(20, seed=1)
     scores = evaluate_spans(predict_spans(out, test_texts, max_length=32), test_spans)
     assert scores["f1"] > 0.8
+
+
+def test_token_windows_label_late_spans_and_merge_back(make_classifier):
+    from domainkit.heads.token import encode, merge_window_spans
+
+    tokenizer = _tokenizer(make_classifier)
+    text = " ".join(["the patient has pain"] * 12) + " liver"
+    spans = [(len(text) - 5, len(text), "ORGAN")]
+    label2id = {l: i for i, l in enumerate(bio_labels(["ORGAN"]))}
+    truncated = encode(tokenizer, [text], [spans], label2id, max_length=16)
+    windows = encode(tokenizer, [text], [spans], label2id, max_length=16, stride=4)
+    assert len(truncated) == 1 and label2id["B-ORGAN"] not in truncated[0]["labels"]
+    assert len(windows) > 1 and label2id["B-ORGAN"] in windows[-1]["labels"]
+    # a span seen by two overlapping windows comes back once
+    assert merge_window_spans([(3, 8, "NAME"), (0, 4, "NAME"), (3, 8, "NAME"), (9, 12, "DATE")]) == [
+        (0, 8, "NAME"), (9, 12, "DATE")]
+
+
+def test_token_classifier_tags_beyond_the_first_window(make_classifier, tmp_path):
+    texts, spans = _organ_data(64, seed=0)
+    out = train_token_classifier(make_classifier(), texts, spans, tmp_path / "ner", entity_types=["ORGAN"],
+                                 max_length=32, epochs=10, learning_rate=3e-3, batch_size=16)
+    filler = "the patient has pain with a " * 8
+    long_texts = [filler + t for t in _organ_data(10, seed=2)[0]]
+    long_spans = [[(s + len(filler), e + len(filler), k) for s, e, k in sp] for sp in _organ_data(10, seed=2)[1]]
+    windowed = evaluate_spans(predict_spans(out, long_texts, max_length=32, stride=8), long_spans)
+    truncated = evaluate_spans(predict_spans(out, long_texts, max_length=32), long_spans)
+    assert windowed["recall"] > 0.8 and truncated["recall"] == 0.0

@@ -72,3 +72,32 @@ def test_end_to_end_own_documents_csv(tmp_path, tiny_models, fake_packs, dk_home
     audit = json.loads((out / "01-data" / "deid-audit.json").read_text())
     assert audit["enabled"] and audit["counts"]["NAME"] == 15 and audit["counts"]["DATE"] == 15
     assert path.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_end_to_end_multi_label_tunes_thresholds_on_validation(tmp_path, tiny_models, fake_packs, dk_home, no_sockets):
+    import csv
+    import random
+
+    rng = random.Random(0)
+    words = {"cardio": ["heart", "chest", "murmur", "valve"], "gastro": ["abdomen", "liver", "bowel", "stool"]}
+    path = tmp_path / "mine.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["note", "systems"])
+        for i in range(60):
+            labels = [["cardio"], ["gastro"], ["cardio", "gastro"]][i % 3]
+            text = " ".join(rng.choice(words[label]) for label in labels for _ in range(4)) + f" visit {i}"
+            writer.writerow([text, "|".join(labels)])
+    out = tmp_path / "run"
+    run_pack("good", preset="smoke", out=out,
+             overrides=[f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}"],
+             cli={"data": {"path": str(path), "text_column": "note", "labels_column": "systems"}})
+    data = json.loads((out / "01-data" / "data.json").read_text())
+    assert data["validation_texts"] and not set(data["validation_texts"]) & set(data["train_texts"])
+    report = json.loads((out / "report.json").read_text())
+    assert report["thresholds_tuned"] == ["student", "student_int8", "teacher"]
+    assert report["split_info"]["validation"]["n_validation"] == len(data["validation_texts"])
+    settings = json.loads((out / "06-export" / "model" / "domainkit_inference.json").read_text())
+    assert set(settings["thresholds"]) == {"cardio", "gastro"}
+    assert "per-label thresholds" in (out / "report.md").read_text()
