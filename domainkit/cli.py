@@ -176,6 +176,8 @@ def deid(
     workers: Annotated[int, typer.Option("--workers", min=1, help="processes for large inputs")] = 1,
     tagger: Annotated[Optional[Path], typer.Option(
         "--tagger", help="PHI token classifier trained on your own annotated notes (added to the rules)")] = None,
+    tagger_min_confidence: Annotated[float, typer.Option(
+        "--tagger-min-confidence", min=0.0, max=1.0, help="drop tagger spans less sure than this")] = 0.0,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
 ) -> None:
     """Replace identifiers with typed placeholders; prints an audit of counts."""
@@ -188,7 +190,8 @@ def deid(
 
         policy = DeidPolicy(**{**load_pack(pack).deid_policy.__dict__, "enabled": True})
     if tagger is not None:
-        policy = DeidPolicy(**{**policy.__dict__, "tagger": str(tagger)})
+        policy = DeidPolicy(**{**policy.__dict__, "tagger": str(tagger),
+                               "tagger_min_confidence": tagger_min_confidence})
     audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column, force=force)
     _print_json(audit.to_dict())
 

@@ -35,7 +35,7 @@ class Deidentifier:
         if policy.tagger:
             from domainkit.deid.tagger import PhiTagger
 
-            self._tagger = PhiTagger(policy.tagger)
+            self._tagger = PhiTagger(policy.tagger, min_confidence=policy.tagger_min_confidence)
 
     def redact(self, text: str) -> Redaction:
         """Redact one text; spans are offsets into ``text``."""

@@ -26,14 +26,15 @@ TAGGER_STRIDE = 64
 class PhiTagger:
     """Wraps a token classifier folder; returns typed PHI spans per text."""
 
-    def __init__(self, model_dir: str | Path) -> None:
+    def __init__(self, model_dir: str | Path, *, min_confidence: float = 0.0) -> None:
         from domainkit.heads.token import TokenTagger
 
         folder = Path(model_dir)
         if not (folder / "config.json").is_file():
             raise ModelError(f"PHI tagger {folder} is not a model folder (no config.json)",
                              hint="pass a folder saved by train_token_classifier (see bench/bench_phi_tagger.py)")
-        self._tagger = TokenTagger(folder, max_length=TAGGER_MAX_LENGTH, stride=TAGGER_STRIDE)
+        self._tagger = TokenTagger(folder, max_length=TAGGER_MAX_LENGTH, stride=TAGGER_STRIDE,
+                                   min_confidence=min_confidence)
 
     def find_many(self, texts: list[str]) -> list[list[PhiSpan]]:
         return [[PhiSpan(start, end, kind if kind in PHI_TYPES else "ID") for start, end, kind in spans]

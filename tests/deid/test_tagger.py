@@ -46,3 +46,22 @@ def test_tagger_spans_are_added_to_the_rules(tagger_dir):
 def test_tagger_folder_must_be_a_model(tmp_path):
     with pytest.raises(ModelError, match="not a model folder"):
         Deidentifier(DeidPolicy(use_ner=False, tagger=str(tmp_path)))
+
+
+def test_tagger_confidence_is_the_weakest_piece_and_validated():
+    from domainkit.heads.token import _span_confidence
+
+    offsets = [(0, 0), (0, 3), (4, 7), (8, 11), (0, 0)]
+    scores = [1.0, 0.9, 0.6, 0.99, 1.0]
+    assert _span_confidence((0, 7, "NAME"), offsets, scores) == 0.6
+    assert _span_confidence((8, 11, "DATE"), offsets, scores) == 0.99
+    with pytest.raises(ValueError, match="tagger_min_confidence"):
+        DeidPolicy(tagger_min_confidence=1.5)
+
+
+def test_tagger_min_confidence_drops_spans_below_it(tagger_dir):
+    from domainkit.heads.token import TokenTagger
+
+    note = "the patient has pain with liver"
+    assert TokenTagger(tagger_dir, min_confidence=0.0)([note]) == [[(26, 31, "NAME")]]
+    assert TokenTagger(tagger_dir, min_confidence=1.01)([note]) == [[]]  # no span is surer than 1
