@@ -6,7 +6,7 @@ run folder stays readable; ``*_label_ids`` give the integer form models need.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SINGLE_LABEL = "single_label"
@@ -132,10 +132,9 @@ class TaskData:
         fit_idx, val_idx = grouped_stratified_split(strata, groups, test_size=fraction, seed=seed)
         info = dict(self.split_info, validation={"fraction": fraction, "seed": seed, "n_train": len(fit_idx),
                                                  "n_validation": len(val_idx), "method": "grouped stratified"})
-        return TaskData(
-            task=self.task, kind=self.kind, label_names=self.label_names,
+        return replace(
+            self, split_info=info,
             train_texts=[self.train_texts[i] for i in fit_idx], train_labels=[self.train_labels[i] for i in fit_idx],
-            test_texts=self.test_texts, test_labels=self.test_labels, split_info=info,
             train_groups=None if self.train_groups is None else [self.train_groups[i] for i in fit_idx],
             validation_texts=[self.train_texts[i] for i in val_idx],
             validation_labels=[self.train_labels[i] for i in val_idx],

@@ -140,6 +140,10 @@ class Lexicon:
     def is_keep(self, word: str) -> bool:
         return word in self.keep_words
 
+    def is_plain(self, word: str) -> bool:
+        """A function word, a clinical word or a kept term: never part of a name or a place."""
+        return word in STOP_WORDS or word in self.clinical or word in self.keep_words
+
     def near_keep(self, word: str) -> bool:
         """True for a misspelt kept term ("benadril", "vancomicin", "metropolol"): no name.
 

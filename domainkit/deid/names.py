@@ -144,7 +144,7 @@ class NameFinder:
     def _namelike(self, tok: _Token, mode: str) -> bool:
         """A word that could be a surname next to a name: unknown or in a name list."""
         low = tok.low
-        if low in STOP_WORDS or self.lex.is_keep(low) or low in self.lex.clinical or len(low) < 2:
+        if self.lex.is_plain(low) or len(low) < 2:
             return False
         if mode == "mixed" and tok.text.islower():
             return False
@@ -275,7 +275,7 @@ class NameFinder:
         if mode == "upper" and self.lex.is_english(tok.low):
             return False  # "SMITH-AWARE" in capitals says nothing
         low = tok.low
-        return not (low in STOP_WORDS or low in self.lex.clinical or self.lex.is_keep(low) or low in TITLES)
+        return not (self.lex.is_plain(low) or low in TITLES)
 
     def _dotted_title_name(self, low: str) -> bool:
         """A word after "Mr."/"Ms." that is a listed or unknown name, in any case ("Mr. smith")."""
@@ -289,7 +289,7 @@ class NameFinder:
         low = tokens[i].low
         if tokens[i - 1].low not in _PARTICLES or len(low) < 2:
             return False
-        return low not in STOP_WORDS and low not in self.lex.clinical and not self.lex.is_keep(low)
+        return not self.lex.is_plain(low)
 
     def _surname_after_titled_first(self, text: str, tokens: list[_Token], i: int) -> bool:
         """Token i is capitalised and follows "Title Firstname": a surname even if it is a noun.
@@ -303,7 +303,7 @@ class NameFinder:
             return False
         low = tok.low
         lex = self.lex
-        return not (low in STOP_WORDS or low in lex.clinical or lex.is_keep(low) or lex.is_common(low))
+        return not (lex.is_plain(low) or lex.is_common(low))
 
     def _signatures(self, text, tokens, names, is_protected, mode) -> None:
         """Names before a credential at the end of a line: "Nancy Jones, RN"."""
@@ -396,7 +396,7 @@ class NameFinder:
         if not _RESIDENCE_CUE.search(text[max(0, tok.start - 40) : tok.start]):
             return False
         low, lex = tok.low, self.lex
-        if len(low) < 4 or low in STOP_WORDS or lex.is_keep(low) or low in lex.clinical:
+        if len(low) < 4 or lex.is_plain(low):
             return False
         return (low in lex.places and not lex.is_common(low)) or (not lex.is_english(low) and not self._misspelling(low))
 

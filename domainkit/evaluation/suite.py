@@ -130,11 +130,14 @@ def evaluate_run(
     entries: dict[str, dict | None] = {name: None for name in REPORT_MODELS}
     predictions: dict[str, np.ndarray] = {}
     bins: dict[str, ReliabilityBins] = {}
+    with_thresholds: list[str] = []
     for name in TRANSFORMER_MODELS:
         if name not in models:
             continue
         measurement = measure_classifier(models[name], texts, batch_size=batch_size, **overrides)
         stored = (thresholds or {}).get(name) or read_settings(models[name]).thresholds
+        if stored:
+            with_thresholds.append(name)
         cutoffs = thresholds_from_dict(stored, data.label_names)
         predictions[name] = decisions(measurement.probabilities, data, cutoffs)
         bins[name] = reliability(measurement.probabilities, references, multi_label=data.multi_label)
@@ -164,7 +167,7 @@ def evaluate_run(
         "int8_agreement": _agreement_of(predictions, "student_int8", "student"),
         "onnx_agreement": None,
         "split_info": data.split_info,
-        "thresholds_tuned": _models_with_thresholds(models, thresholds) if data.multi_label else [],
+        "thresholds_tuned": sorted(with_thresholds) if data.multi_label else [],
     }
     if check_onnx and "student" in models:
         report["onnx_agreement"] = _onnx_agreement(models["student"], work / "student_onnx", texts, predictions["student"], data, overrides, batch_size)
@@ -185,12 +188,6 @@ def evaluate_run(
 
     write_report(report, out_dir, history=history, reliability_bins=bins)
     return report
-
-
-def _models_with_thresholds(models: dict[str, Path], given: dict[str, dict | None] | None) -> list[str]:
-    """Transformer models that decided with per-label thresholds (given here or stored in their folder)."""
-    return sorted(name for name in TRANSFORMER_MODELS if name in models
-                  and ((given or {}).get(name) or read_settings(models[name]).thresholds))
 
 
 def _get(entries: dict[str, dict | None], name: str, key: str) -> float | None:

@@ -164,7 +164,6 @@ class TokenTagger:
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
         self.model = AutoModelForTokenClassification.from_pretrained(model_dir, local_files_only=True).eval()
         self.id2label = {int(k): v for k, v in self.model.config.id2label.items()}
-        self.entity_types = sorted({label.split("-", 1)[1] for label in self.id2label.values() if label != "O"})
         self.max_length, self.stride, self.batch_size = max_length, stride, batch_size
         self.min_confidence = min_confidence
 

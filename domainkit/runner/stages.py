@@ -159,7 +159,7 @@ def run_teacher(ctx: RunContext, workdir: Path) -> dict[str, Any]:
 
 
 def _window_overrides(ctx: RunContext) -> dict[str, Any]:
-    """How evaluation runs the models: window, long documents, window cap."""
+    """How the run reads documents: window, long documents, stride and window cap (evaluation, thresholds, exported settings)."""
     from domainkit.heads.long_document import default_stride
 
     spec = None if ctx.own_data else ctx.pack.task(ctx.task)
@@ -217,13 +217,11 @@ def _write_inference_settings(ctx: RunContext, model_dir: Path) -> None:
     Exported with the model, so ``domainkit predict`` applies the same window
     and the pack's de-identification policy; plain transformers ignores it.
     """
-    from domainkit.heads.long_document import default_stride
     from domainkit.heads.settings import InferenceSettings, write_settings
 
-    spec = None if ctx.own_data else ctx.pack.task(ctx.task)
-    length = ctx.config.distill.max_length
+    window = _window_overrides(ctx)
     write_settings(Path(model_dir), InferenceSettings(
-        max_length=length, long_documents=bool(spec and spec.long_documents), stride=default_stride(length),
+        max_length=window["max_length"], long_documents=window["long_documents"], stride=window["stride"],
         deid_policy={**deid_policy(ctx).__dict__}))
 
 
@@ -277,12 +275,7 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     if "baseline" in ctx.outputs:
         models["student_finetune_only"] = Path(ctx.outputs["baseline"]["model_dir"])
         history["student_finetune_only"] = ctx.outputs["baseline"]["report"].get("history", [])
-    spec = None if ctx.own_data else ctx.pack.task(ctx.task)
-    max_length = ctx.config.distill.max_length
-    long_documents = bool(spec and spec.long_documents)
-    report = evaluate_run(models, data, out_dir=workdir, max_length=max_length, long_documents=long_documents,
-                          max_windows=ctx.config.run.max_windows if long_documents else 0,
-                          pack=ctx.pack.name, history=history, seed=ctx.config.run.seed,
+    report = evaluate_run(models, data, out_dir=workdir, **_window_overrides(ctx), pack=ctx.pack.name, history=history, seed=ctx.config.run.seed,
                           previous_seconds=_seconds_so_far(ctx),
                           thresholds={"teacher": ctx.outputs["teacher"].get("thresholds")})
     _publish_report(workdir, ctx.folder.root)
