@@ -178,6 +178,9 @@ def deid(
         "--tagger", help="PHI token classifier trained on your own annotated notes (added to the rules)")] = None,
     tagger_min_confidence: Annotated[float, typer.Option(
         "--tagger-min-confidence", min=0.0, max=1.0, help="drop tagger spans less sure than this")] = 0.0,
+    tagger_filter: Annotated[bool, typer.Option(
+        "--tagger-filter/--no-tagger-filter",
+        help="add only tagger spans that widen a rule's span or look like the identifier they claim")] = True,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
 ) -> None:
     """Replace identifiers with typed placeholders; prints an audit of counts."""
@@ -191,7 +194,7 @@ def deid(
         policy = DeidPolicy(**{**load_pack(pack).deid_policy.__dict__, "enabled": True})
     if tagger is not None:
         policy = DeidPolicy(**{**policy.__dict__, "tagger": str(tagger),
-                               "tagger_min_confidence": tagger_min_confidence})
+                               "tagger_min_confidence": tagger_min_confidence, "tagger_filter": tagger_filter})
     audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column, force=force)
     _print_json(audit.to_dict())
 

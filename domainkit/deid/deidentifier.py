@@ -34,8 +34,11 @@ class Deidentifier:
         self._tagger = None
         if policy.tagger:
             from domainkit.deid.tagger import PhiTagger
+            from domainkit.deid.tagger_filter import TaggerSpanFilter
 
-            self._tagger = PhiTagger(policy.tagger, min_confidence=policy.tagger_min_confidence)
+            span_filter = TaggerSpanFilter(self._lexicon) if policy.tagger_filter else None
+            self._tagger = PhiTagger(policy.tagger, min_confidence=policy.tagger_min_confidence,
+                                     span_filter=span_filter)
 
     def redact(self, text: str) -> Redaction:
         """Redact one text; spans are offsets into ``text``."""
@@ -64,7 +67,8 @@ class Deidentifier:
             for spans, extra in zip(found, self._ner.find_many(texts, found)):
                 spans.extend(extra)
         if self._tagger is not None:
-            for spans, extra in zip(found, self._tagger.find_many(texts)):
+            # the tagger sees what the rules and NER found: a span that only widens one is kept
+            for spans, extra in zip(found, self._tagger.find_many(texts, found)):
                 spans.extend(extra)
         return [self._finish(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
 

@@ -29,6 +29,12 @@ US_STATES: dict[str, str] = {
     "WI": "wisconsin", "WY": "wyoming", "DC": "district of columbia",
 }  # fmt: skip
 
+# Traditional (pre-postal) abbreviations of state names, as notes write them ("from Ariz.", "Penn").
+STATE_ABBREVIATIONS: frozenset[str] = frozenset(
+    """ala ariz ark calif cal colo conn del fla ill ind kan kans md mass mich minn miss mont neb
+    nebr nev okla ore oreg pa penn penna tenn tex vt va wash wis wisc wyo""".split()
+)
+
 # Function words and note words that follow a title or a relative word but are not names
 # ("son is aware", "dr to follow", "daughter in to visit").
 STOP_WORDS: frozenset[str] = frozenset(

@@ -178,6 +178,21 @@ def _dated_of(before: str, value: str) -> bool:
     return day.isdigit() and int(day) > 5
 
 
+def is_vent_setting(text: str, start: int, month: int, day: int) -> bool:
+    """A month/day shape at ``start`` that is a ventilator setting: "PS 10/5", "on 5/5" (not
+    "extubation planned 10/3")."""
+    if day > 10 or _EVENT_CUE.search(_before(text, start)):
+        return False
+    return month == day == 5 or bool(_VENT_CUE.search(_clause_before(text, start, 50)))
+
+
+def is_pain_score(text: str, start: int, end: int, month: int, day: int) -> bool:
+    """A month/day shape in ``text[start:end]`` that is a pain score: "CP 4/10", "3/10 incisional pain"."""
+    if day != 10 or month > 10:
+        return False
+    return bool(_PAIN_CUE.search(_before(text, start, 40)) or _PAIN_CUE.match(text[end : end + 20].strip()))
+
+
 def find_dates(text: str) -> Iterator[PhiSpan]:
     for match in _NUMERIC_DATE.finditer(text):
         value = match.group(1)
@@ -190,12 +205,10 @@ def find_dates(text: str) -> Iterator[PhiSpan]:
         if _UNIT_AFTER.match(text, end):
             continue
         month, day = (int(x) for x in value.split("/")[:2]) if value.count("/") >= 1 and "-" not in value else (0, 0)
-        if month and day <= 10 and not _EVENT_CUE.search(before) and (
-            month == day == 5 or _VENT_CUE.search(_clause_before(text, start, 50))
-        ):
-            continue  # a ventilator setting: "PS 10/5", "on 5/5" (not "extubation planned 10/3")
-        if day == 10 and month <= 10 and (_PAIN_CUE.search(_before(text, start, 40)) or _PAIN_CUE.match(text[end : end + 20].strip())):
-            continue  # a pain score: "CP 4/10", "3/10 incisional pain"
+        if month and is_vent_setting(text, start, month, day):
+            continue
+        if is_pain_score(text, start, end, month, day):
+            continue
         yield PhiSpan(start, end, "DATE")
     for match in _MONTH_YEAR.finditer(text):
         if not _MEASURE_CUE.search(_before(text, match.start())):

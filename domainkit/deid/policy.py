@@ -31,6 +31,9 @@ class DeidPolicy:
     are added to the rules' (see :mod:`domainkit.deid.tagger`); empty = none.
     ``tagger_min_confidence``: drop tagger spans less sure than this (0-1;
     raise it for precision, after checking recall on your own annotated notes).
+    ``tagger_filter``: add only the tagger spans that widen a span the rules
+    found or look like the identifier they claim (see
+    :mod:`domainkit.deid.tagger_filter`); off = every tagger span is added.
     """
 
     enabled: bool = True
@@ -39,6 +42,7 @@ class DeidPolicy:
     keep_terms: tuple[str, ...] = ()
     tagger: str = ""
     tagger_min_confidence: float = 0.0
+    tagger_filter: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.tagger_min_confidence <= 1.0:

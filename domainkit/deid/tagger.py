@@ -6,8 +6,10 @@ classifier on them (``domainkit.heads.token.train_token_classifier``, see
 ``bench/bench_phi_tagger.py``) and pass its folder as ``DeidPolicy.tagger``
 (``domainkit deid --tagger DIR``). Its spans are added to the rules' spans
 (a union: the tagger can only add redactions), so recall can only rise.
-Entity types the tagger knows that are not placeholder types are redacted as
-``ID`` (e.g. a corpus's "OTHER").
+Before they are added, a plausibility check (:mod:`domainkit.deid.tagger_filter`)
+drops standalone spans that look like no identifier; ``DeidPolicy.tagger_filter``
+switches it off. Entity types the tagger knows that are not placeholder types
+are redacted as ``ID`` (e.g. a corpus's "OTHER").
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from domainkit.deid.policy import PHI_TYPES
 from domainkit.deid.spans import PhiSpan
+from domainkit.deid.tagger_filter import TaggerSpanFilter
 from domainkit.errors import ModelError
 
 #: Window and overlap for tagging: a clinical note runs to a few hundred word pieces.
@@ -24,9 +27,14 @@ TAGGER_STRIDE = 64
 
 
 class PhiTagger:
-    """Wraps a token classifier folder; returns typed PHI spans per text."""
+    """Wraps a token classifier folder; returns typed PHI spans per text.
 
-    def __init__(self, model_dir: str | Path, *, min_confidence: float = 0.0) -> None:
+    ``min_confidence`` drops spans whose least sure word piece is below it; ``span_filter``,
+    when given, decides which of the remaining spans to add to the rules' (see ``find_many``).
+    """
+
+    def __init__(self, model_dir: str | Path, *, min_confidence: float = 0.0,
+                 span_filter: TaggerSpanFilter | None = None) -> None:
         from domainkit.heads.token import TokenTagger
 
         folder = Path(model_dir)
@@ -35,7 +43,18 @@ class PhiTagger:
                              hint="pass a folder saved by train_token_classifier (see bench/bench_phi_tagger.py)")
         self._tagger = TokenTagger(folder, max_length=TAGGER_MAX_LENGTH, stride=TAGGER_STRIDE,
                                    min_confidence=min_confidence)
+        self._filter = span_filter
 
-    def find_many(self, texts: list[str]) -> list[list[PhiSpan]]:
-        return [[PhiSpan(start, end, kind if kind in PHI_TYPES else "ID") for start, end, kind in spans]
-                for spans in self._tagger(texts)]
+    def find_many(self, texts: list[str], found: list[list[PhiSpan]] | None = None) -> list[list[PhiSpan]]:
+        """Spans to add per text; ``found`` holds the spans other detectors found in each text.
+
+        Without a filter every span is returned; with one, the filter judges each span against
+        ``found`` (a span that only widens one of those is always kept).
+        """
+        tagged = [[PhiSpan(start, end, kind if kind in PHI_TYPES else "ID") for start, end, kind in spans]
+                  for spans in self._tagger(texts)]
+        if self._filter is None:
+            return tagged
+        found = found if found is not None else [[] for _ in texts]
+        return [self._filter.filter(text, spans, known)
+                for text, spans, known in zip(texts, tagged, found, strict=True)]

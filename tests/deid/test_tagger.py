@@ -37,10 +37,18 @@ def tagger_dir(tmp_path_factory):
 
 
 def test_tagger_spans_are_added_to_the_rules(tagger_dir):
-    note = "the patient has pain with liver"
+    note = "the patient has pain with kidney"
     assert "[NAME]" not in Deidentifier(DeidPolicy(use_ner=False)).redact(note).text
     redacted = Deidentifier(DeidPolicy(use_ner=False, tagger=str(tagger_dir))).redact(note).text
     assert redacted == "the patient has pain with [NAME]"
+
+
+def test_tagger_filter_drops_ordinary_words_unless_switched_off(tagger_dir):
+    note = "the patient has pain with liver"  # "liver" is a common word: no name on its own
+    filtered = Deidentifier(DeidPolicy(use_ner=False, tagger=str(tagger_dir))).redact(note).text
+    assert filtered == note
+    union = Deidentifier(DeidPolicy(use_ner=False, tagger=str(tagger_dir), tagger_filter=False)).redact(note).text
+    assert union == "the patient has pain with [NAME]"
 
 
 def test_tagger_folder_must_be_a_model(tmp_path):
@@ -65,3 +73,21 @@ def test_tagger_min_confidence_drops_spans_below_it(tagger_dir):
     note = "the patient has pain with liver"
     assert TokenTagger(tagger_dir, min_confidence=0.0)([note]) == [[(26, 31, "NAME")]]
     assert TokenTagger(tagger_dir, min_confidence=1.01)([note]) == [[]]  # no span is surer than 1
+
+
+def test_cli_deid_tagger_filter_switch(tagger_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from domainkit.cli import app
+
+    source = tmp_path / "notes.txt"
+    source.write_text("the patient has pain with liver\n")
+    outputs = {}
+    for switch in ("--tagger-filter", "--no-tagger-filter"):
+        target = tmp_path / f"out{switch}.txt"
+        result = CliRunner().invoke(app, ["deid", "--input", str(source), "--output", str(target),
+                                          "--tagger", str(tagger_dir), switch])
+        assert result.exit_code == 0, result.output
+        outputs[switch] = target.read_text().strip()
+    assert outputs == {"--tagger-filter": "the patient has pain with liver",
+                       "--no-tagger-filter": "the patient has pain with [NAME]"}
