@@ -19,7 +19,7 @@ from domainkit.distill.collator import DistillCollator, ExampleDataset
 from domainkit.distill.config import DistillConfig, resolve_layer_map
 from domainkit.distill.encoding import LABELLED, POOL, Example, encode_examples
 from domainkit.distill.fingerprint import model_fingerprint
-from domainkit.distill.hardware import decide_bf16
+from domainkit.distill.hardware import decide_bf16, training_attention
 from domainkit.distill.losses import HiddenProjector
 from domainkit.distill.student import DistillStudent, attach_mlm_head, build_classifier
 from domainkit.distill.teacher_cache import TeacherCache
@@ -62,7 +62,7 @@ def distill(
     tokenizer = AutoTokenizer.from_pretrained(student_dir)
     teacher = TaskTeacher(teacher_dir, len(data.label_names))
     bridge = bridge_vocabularies(tokenizer, teacher.tokenizer)
-    classifier = build_classifier(student_dir, data)
+    classifier = _trainable_classifier(student_dir, data, cfg)
     pairs = resolve_layer_map(cfg.layer_map, classifier.config.num_hidden_layers, teacher.num_layers)
     mlm_source = mlm_teacher_dir or (teacher_dir if has_mlm_head(teacher_dir) else None)
     pool = pool[: cfg.pool_limit]
@@ -118,7 +118,7 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     """The baseline: the same student, trainer and schedule, hard labels only."""
     started = time.perf_counter()
     tokenizer = AutoTokenizer.from_pretrained(student_dir)
-    classifier = build_classifier(student_dir, data)
+    classifier = _trainable_classifier(student_dir, data, cfg)
     plan = LossPlan(weights={"hard": 1.0}, skipped={"soft": "labels-only baseline", "hidden": "labels-only baseline",
                                                     "mlm": "labels-only baseline"}, multi_label=data.multi_label)
     examples, _ = _encode(tokenizer, data, [], cfg, with_words=False)
@@ -132,6 +132,11 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     if args.should_save:  # rank 0 only under torchrun
         _write_json(out_dir / "distill_report.json", report)
     return DistillResult(model_dir, report)
+
+
+def _trainable_classifier(student_dir: Path, data: TaskData, cfg: DistillConfig):
+    """The student classifier, with the attention implementation that trains fastest in this precision."""
+    return build_classifier(student_dir, data, attn_implementation=training_attention(decide_bf16(cfg.bf16)[0]))
 
 
 def _plan(cfg: DistillConfig, data: TaskData, teacher: TaskTeacher, token_aligned: bool, mlm_source: Path | None,

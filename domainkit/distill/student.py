@@ -66,14 +66,18 @@ class TiedMLMHead(nn.Module):
         return False
 
 
-def build_classifier(student_dir: Path, data: TaskData) -> nn.Module:
-    """AutoModelForSequenceClassification with the task's labels (multi-label: BCE problem type)."""
+def build_classifier(student_dir: Path, data: TaskData, *, attn_implementation: str | None = None) -> nn.Module:
+    """AutoModelForSequenceClassification with the task's labels (multi-label: BCE problem type).
+
+    ``attn_implementation``: passed to ``from_pretrained`` when set (see ``hardware.training_attention``).
+    """
     config = AutoConfig.from_pretrained(student_dir)
     config.num_labels = len(data.label_names)
     config.id2label = dict(enumerate(data.label_names))
     config.label2id = {name: i for i, name in enumerate(data.label_names)}
     config.problem_type = "multi_label_classification" if data.multi_label else "single_label_classification"
-    model = AutoModelForSequenceClassification.from_pretrained(student_dir, config=config)
+    extra = {"attn_implementation": attn_implementation} if attn_implementation else {}
+    model = AutoModelForSequenceClassification.from_pretrained(student_dir, config=config, **extra)
     if data.multi_label:
         _start_from_label_priors(model, data)
     return model
