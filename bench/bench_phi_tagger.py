@@ -20,6 +20,7 @@ With ``--work``, a tagger a previous run trained there with the same settings is
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -113,16 +114,20 @@ def main() -> None:
     train_notes, train_gold = load(args.data, "dev")
     test_notes, test_gold = load(args.data, "heldout")
     train_texts, train_spans, n_positive = sentence_examples(train_notes, train_gold, negatives_per_positive=args.negatives, seed=13)
+    entity_types = sorted({k for spans in train_gold.values() for _, _, k in spans})
+    # The training data is part of the key: a tagger trained on other notes is never measured here.
     settings = {"base": str(args.base), "epochs": args.epochs, "negatives": args.negatives,
-                "learning_rate": args.learning_rate, "seed": 13,
+                "learning_rate": args.learning_rate, "seed": 13, "entity_types": entity_types,
+                "training_data": hashlib.sha256("\x00".join(train_texts).encode()).hexdigest(),
                 "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE}
     started = time.perf_counter()
     tagger = reusable_tagger(work, settings, retrain=args.retrain)
     reused = tagger is not None
     if not reused:
+        (work / _SETTINGS_FILE).unlink(missing_ok=True)  # an interrupted retrain leaves no stale key behind
         tagger = train_token_classifier(
             args.base, train_texts, train_spans, work / "tagger",
-            entity_types=sorted({k for spans in train_gold.values() for _, _, k in spans}),
+            entity_types=entity_types,
             max_length=TAGGER_MAX_LENGTH, stride=TAGGER_STRIDE, epochs=args.epochs, learning_rate=args.learning_rate,
             seed=13,
         )

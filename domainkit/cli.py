@@ -180,7 +180,7 @@ def deid(
         "--tagger-min-confidence", min=0.0, max=1.0, help="drop tagger spans less sure than this")] = 0.0,
     tagger_filter: Annotated[bool, typer.Option(
         "--tagger-filter/--no-tagger-filter",
-        help="add only tagger spans that widen a rule's span or look like the identifier they claim")] = True,
+        help="with --tagger: add only tagger spans that widen a found span or look like the identifier they claim")] = True,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
 ) -> None:
     """Replace identifiers with typed placeholders; prints an audit of counts."""

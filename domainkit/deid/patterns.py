@@ -86,7 +86,7 @@ _MEASURE_CUE = re.compile(
     r"settings?|ratio|i:e|x|tv|vt|rate|hr|ventilator|strength|of|fio2|fi02|mmhg)\s*:?\s*$",
     re.I,
 )
-_FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "2/2", "1/1"})
+FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "2/2", "1/1"})
 # Words naming an event that a date follows: "extubation 10/3", "surgery planned 4/2".
 _EVENT_CUE = re.compile(
     r"\b(?:extubation|extubate|surgery|procedure|op|appointment|appt|scheduled|planned|due|discharge|"
@@ -94,7 +94,7 @@ _EVENT_CUE = re.compile(
     re.I,
 )
 _DATE_CUE = re.compile(r"\b(?:on|since|from|until|till|dated?|d/c'?d|admitted|admission|thru|through)\s*$", re.I)
-_UNIT_AFTER = re.compile(r"\s*(?:%|mg|mcg|ml|cc|units?|u\b|l\b|lpm|ns\b|strength|tab|meq|mmol|g\b|kg|mm|cm|hrs?\b)", re.I)
+UNIT_AFTER = re.compile(r"\s*(?:%|mg|mcg|ml|cc|units?|u\b|l\b|lpm|ns\b|strength|tab|meq|mmol|g\b|kg|mm|cm|hrs?\b)", re.I)
 
 _AGE = re.compile(
     r"(?<![\w.])((?:9\d|1[01]\d)(?:\s*\+)?)\s*(?=-?(?:yo\b|y/o|y\.o\.?|years?[\s-]*old|yrs?[\s-]*old|"
@@ -200,9 +200,9 @@ def find_dates(text: str) -> Iterator[PhiSpan]:
         before = _before(text, start)
         if _MEASURE_CUE.search(before) and not _dated_of(before, value):
             continue
-        if any(part in _FRACTIONS for part in re.split(r"\s?-\s?", value)) and not _DATE_CUE.search(before):
+        if any(part in FRACTIONS for part in re.split(r"\s?-\s?", value)) and not _DATE_CUE.search(before):
             continue
-        if _UNIT_AFTER.match(text, end):
+        if UNIT_AFTER.match(text, end):
             continue
         month, day = (int(x) for x in value.split("/")[:2]) if value.count("/") >= 1 and "-" not in value else (0, 0)
         if month and is_vent_setting(text, start, month, day):

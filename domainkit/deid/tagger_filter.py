@@ -6,8 +6,8 @@ and blood-gas or ventilator numbers for dates. Added unchecked, its spans cost m
 than they bring recall. The checks here use general knowledge only (the lexicon's word lists,
 the shapes of dates, the note's capitalisation), never a list of the training corpus's words:
 
-- a tagger span that overlaps or touches a span the rules found only widens that redaction,
-  so it costs no precision and is always kept;
+- a tagger span that overlaps or touches a span the rules or NER found is kept: it widens a
+  redaction that happens anyway (it may hide a neighbouring word, but adds no new redaction);
 - a standalone NAME or LOCATION needs a word shaped like a name (two letters or more, a vowel,
   capitalised where the note capitalises) that is not a common, clinical or kept word; a span
   of such ordinary words passes only after a title, role or relative word ("NP Mason") or
@@ -27,21 +27,27 @@ from dataclasses import dataclass, field
 
 from domainkit.deid.lexicon import STATE_ABBREVIATIONS, US_STATES, Lexicon
 from domainkit.deid.names import HOSPITAL_WORDS, RELATIVES, ROLES, TITLES, case_mode
-from domainkit.deid.patterns import _FRACTIONS, _UNIT_AFTER, is_pain_score, is_vent_setting
+from domainkit.deid.patterns import FRACTIONS, UNIT_AFTER, is_pain_score, is_vent_setting
 from domainkit.deid.spans import PhiSpan
 
 
 _NAME_TYPES = frozenset({"NAME", "LOCATION"})
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # letters of any script ("Ólafsson")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
 _STATES = frozenset(US_STATES.values()) | frozenset(code.lower() for code in US_STATES) | STATE_ABBREVIATIONS
 # Words after which even a common word is a name ("NP Mason", "brother Archer", "Dr. Baker").
-_NAME_CUES = TITLES | ROLES | RELATIVES
-_LAST_WORD = re.compile(r"([A-Za-z]+)[.,:]?\s*$")
+# Not every RELATIVES word: "family", "social", "coping" start phrases ("FAMILY MEETING") more
+# often than names.
+_NAME_CUES = TITLES | ROLES | (RELATIVES - {"family", "social", "coping", "law", "manager", "worker", "coordinator"})
+_LAST_WORD = re.compile(r"([A-Za-z]+)(\.?)[,:]?\s*$")
 _NEXT_WORD = re.compile(r"[\s.,-]*([A-Za-z]+)")
 
-_MONTH_OR_DAY = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+# Month names and their abbreviations only: "decreased", "marked", "Augmentin" are no dates.
+# "May" alone is too common a word; it counts next to a number ("May 3", "3 May").
+_DATE_WORD = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+    r"|\bmay\b\.?(?=\s*\d)|(?<=\d)\s*\bmay\b"
     r"|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day\b"
     r"|\b(?:christmas|thanksgiving|easter|hanukk?ah|halloween)\b",
     re.I,
@@ -52,7 +58,7 @@ _MONTH_DAY = re.compile(r"(\d{1,2})/(\d{1,2})")
 _FULL_YEAR = re.compile(r"(?:19|20)\d\d")
 _TWO_DIGITS = re.compile(r"\d\d")
 # A two-digit year follows a month ("Jan, 88") or an apostrophe ("'88").
-_SHORT_YEAR_CUE = re.compile(rf"(?:{_MONTH_OR_DAY.pattern})\W{{0,3}}$|'$", re.I)
+_SHORT_YEAR_CUE = re.compile(rf"(?:{_DATE_WORD.pattern})\W{{0,3}}$|'$", re.I)
 
 
 @dataclass(frozen=True)
@@ -80,12 +86,14 @@ class TaggerSpanFilter:
         lows = [_base_form(word) for word in words]
         if span.type == "LOCATION" and " ".join(lows) in _STATES:
             return False
-        candidates = [low for word, low in zip(words, lows) if _name_shaped(word, low, mixed_case)]
+        cued = _name_cue_before(text, span.start)
+        # After "brother" or "Dr." a lower-case word is a name even where the note capitalises.
+        candidates = [low for word, low in zip(words, lows) if _name_shaped(word, low, mixed_case and not cued)]
         if not candidates:
             return False
         if not all(self._ordinary_word(low) for low in candidates):
             return True
-        return _name_cue_before(text, span.start) or _facility_after(text, span.end)
+        return cued or _facility_after(text, span.end)
 
     def _ordinary_word(self, low: str) -> bool:
         """A word notes use as a word: common, clinical, a kept term or a misspelt kept term."""
@@ -147,8 +155,13 @@ def _widens_any(text: str, span: PhiSpan, found: list[PhiSpan]) -> bool:
 
 
 def _name_cue_before(text: str, start: int) -> bool:
+    """A title, role or relative word just before ``start``; after a period only a title
+    ("Dr. X"): "...with son. Marked improvement" starts a sentence, not a name."""
     match = _LAST_WORD.search(text, max(0, start - 24), start)
-    return match is not None and match.group(1).lower() in _NAME_CUES
+    if match is None:
+        return False
+    word, period = match.group(1).lower(), match.group(2)
+    return word in TITLES if period else word in _NAME_CUES
 
 
 def _facility_after(text: str, end: int) -> bool:
@@ -158,12 +171,22 @@ def _facility_after(text: str, end: int) -> bool:
 
 def _plausible_date(text: str, span: PhiSpan) -> bool:
     piece = text[span.start : span.end]
-    if _MONTH_OR_DAY.search(piece):
+    if _date_word_at(text, span):
         return True
     if any(ch.isalpha() for ch in piece) or not any(ch.isdigit() for ch in piece):
         return False
     start, end = _number_bounds(text, span.start, span.end)
-    return _date_shaped(text, start, end) and not _UNIT_AFTER.match(text, end)
+    return _date_shaped(text, start, end) and not UNIT_AFTER.match(text, end)
+
+
+def _date_word_at(text: str, span: PhiSpan) -> bool:
+    """A month, weekday or holiday overlaps ``span``; a few characters around it are read so
+    that "May" can be judged by the number beside it."""
+    offset = max(0, span.start - 4)
+    for match in _DATE_WORD.finditer(text[offset : span.end + 4]):
+        if match.start() + offset < span.end and span.start < match.end() + offset:
+            return True
+    return False
 
 
 def _number_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -187,10 +210,12 @@ def _date_shaped(text: str, start: int, end: int) -> bool:
         first, separator, second, second_separator, third = match.groups()
         if separator != second_separator and (separator, second_separator) != ("/", "."):
             return False  # "4.2/51", "2-3/10": a decimal or a range before a fraction
-        return _in_range(first, second) or (len(first) == 4 and _in_range(second, third))
+        if len(first) == 4:
+            return _in_range(second, third)
+        return _in_range(first, second) or _in_range(second, first)  # month first, or day first ("17.05.09")
     if match := _MONTH_DAY.fullmatch(number):
         month, day = (int(part) for part in match.groups())
-        return (_in_range(month, day) and number not in _FRACTIONS
+        return (_in_range(month, day) and number not in FRACTIONS
                 and not is_pain_score(text, start, end, month, day)
                 and not is_vent_setting(text, start, month, day))
     if _FULL_YEAR.fullmatch(number):

@@ -134,7 +134,7 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     return DistillResult(model_dir, report)
 
 
-def _trainable_classifier(student_dir: Path, data: TaskData, cfg: DistillConfig):
+def _trainable_classifier(student_dir: Path, data: TaskData, cfg: DistillConfig) -> torch.nn.Module:
     """The student classifier, with the attention implementation that trains fastest in this precision."""
     return build_classifier(student_dir, data, attn_implementation=training_attention(decide_bf16(cfg.bf16)[0]))
 

@@ -39,8 +39,9 @@ def tagger_dir(tmp_path_factory):
 def test_tagger_spans_are_added_to_the_rules(tagger_dir):
     note = "the patient has pain with kidney"
     assert "[NAME]" not in Deidentifier(DeidPolicy(use_ner=False)).redact(note).text
-    redacted = Deidentifier(DeidPolicy(use_ner=False, tagger=str(tagger_dir))).redact(note).text
-    assert redacted == "the patient has pain with [NAME]"
+    # the tiny tagger's stand-in names are organ words: the plausibility check is off to see the union
+    policy = DeidPolicy(use_ner=False, tagger=str(tagger_dir), tagger_filter=False)
+    assert Deidentifier(policy).redact(note).text == "the patient has pain with [NAME]"
 
 
 def test_tagger_filter_drops_ordinary_words_unless_switched_off(tagger_dir):

@@ -34,6 +34,8 @@ NAMES_KEPT = [
     ("SPOKE WITH BROTHER HOPE BY PHONE.", "HOPE", "NAME"),  # ... after a relative
     ("pt seen by dr quillan this am, plan unchanged.", "quillan", "NAME"),  # lower-case note
     ("Niece lives in Brantwick now.", "Brantwick", "LOCATION"),
+    ("Pt resting, BP stable. Spoke with brother mason re plan.", "mason", "NAME"),  # lower case after a cue
+    ("Family called: Ólafsson will visit.", "Ólafsson", "NAME"),  # letters beyond ASCII
 ]
 NAMES_DROPPED = [
     ("FOLEY DRAINING BROWN URINE.", "BROWN", "NAME"),  # a common word
@@ -44,6 +46,8 @@ NAMES_DROPPED = [
     ("Niece flew home to Ariz. today.", "Ariz", "LOCATION"),  # a state (no identifier)
     ("MASON JARS WERE ORDERED.", "MASON", "NAME"),  # a common word without a cue
     ("Seen by Dr. Farquist at noon.", ".", "NAME"),  # no letters
+    ("FAMILY MEETING HELD AT NOON.", "MEETING", "NAME"),  # "family" starts a phrase, not a name
+    ("Discussed with son. Marked improvement since.", "Marked", "NAME"),  # a cue in the last sentence
 ]
 
 
@@ -86,6 +90,8 @@ DATES_KEPT = [
     ("3/14.88 neuro: pt alert.", "3/14"),  # the whole "3/14.88" is a date
     ("labs on12/19/84 reviewed.", "/19/84"),  # a piece of a date
     ("Surgery planned for Tuesday.", "Tuesday"),
+    ("Seen in clinic 17.05.2009 for review.", "17.05.2009"),  # day first
+    ("Follow-up planned May 3.", "May"),  # "May" beside a number
 ]
 DATES_DROPPED = [
     ("ABG 7.41/38/92/24 on current settings.", "7"),  # a blood gas
@@ -100,6 +106,9 @@ DATES_DROPPED = [
     ("Given 1/2 tab at bedtime.", "1/2"),
     ("Temp 37.2 at noon.", "37.2"),
     ("Output was high overnight.", "Output"),  # a word without a month
+    ("Sats decreased overnight.", "decreased"),  # starts like a month, is none
+    ("Started Augmentin today.", "Augmentin"),
+    ("Pt may need a CT later.", "may"),  # "may" without a number
 ]
 
 
