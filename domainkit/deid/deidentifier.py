@@ -67,10 +67,17 @@ class Deidentifier:
             for spans, extra in zip(found, self._ner.find_many(texts, found)):
                 spans.extend(extra)
         if self._tagger is not None:
-            # the tagger sees what the rules and NER found: a span that only widens one is kept
-            for spans, extra in zip(found, self._tagger.find_many(texts, found)):
+            # The tagger sees what the rules and NER found (a span that only widens one is kept),
+            # minus what will not be redacted: a span of a type the policy leaves, or a kept phrase,
+            # must not vouch for a tagger span.
+            redactable = [self._redactable(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
+            for spans, extra in zip(found, self._tagger.find_many(texts, redactable)):
                 spans.extend(extra)
         return [self._finish(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
+
+    def _redactable(self, text: str, spans: list[PhiSpan], protected: list[tuple[int, int]]) -> list[PhiSpan]:
+        """The spans of ``spans`` the policy redacts: its types, and no kept phrase."""
+        return [span for span in spans if span.type in self.policy.types and not _kept(text, span, protected)]
 
     def _protected(self, text: str) -> list[tuple[int, int]]:
         """Character ranges of kept phrases ("Down syndrome", "Bell palsy") in ``text``."""
@@ -86,8 +93,7 @@ class Deidentifier:
         return spans
 
     def _finish(self, text: str, spans: list[PhiSpan], protected: list[tuple[int, int]]) -> Redaction:
-        wanted = [span for span in spans if span.type in self.policy.types and not _kept(text, span, protected)]
-        merged = merge_spans(wanted, text)
+        merged = merge_spans(self._redactable(text, spans, protected), text)
         return Redaction(apply_placeholders(text, merged), merged)
 
 

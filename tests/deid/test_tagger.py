@@ -92,3 +92,21 @@ def test_cli_deid_tagger_filter_switch(tagger_dir, tmp_path):
         outputs[switch] = target.read_text().strip()
     assert outputs == {"--tagger-filter": "the patient has pain with liver",
                        "--no-tagger-filter": "the patient has pain with [NAME]"}
+
+
+def test_tagger_is_judged_only_against_spans_that_will_be_redacted(tagger_dir, monkeypatch):
+    from domainkit.deid.tagger import PhiTagger
+
+    seen = []
+
+    def record(self, texts, found=None):
+        seen.extend(found)
+        return [[] for _ in texts]
+
+    monkeypatch.setattr(PhiTagger, "find_many", record)
+    note = "Seen on 10/23 by Dr. Zebulon Farquist."
+    Deidentifier(DeidPolicy(use_ner=False, tagger=str(tagger_dir))).redact(note)
+    assert {span.type for span in seen[0]} == {"DATE", "NAME"}  # the rules find both
+    seen.clear()
+    Deidentifier(DeidPolicy(use_ner=False, tagger=str(tagger_dir), types=("NAME",))).redact(note)
+    assert {span.type for span in seen[0]} == {"NAME"}  # a DATE span that stays vouches for nothing
