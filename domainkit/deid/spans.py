@@ -55,9 +55,8 @@ def merge_spans(spans: Iterable[PhiSpan], text: str) -> tuple[PhiSpan, ...]:
     for span in ordered:
         if merged:
             last = merged[-1]
-            gap = text[last.end : span.start]
             overlaps = span.start < last.end
-            touching = span.type == last.type and len(gap) <= 2 and gap.strip(" .") == ""
+            touching = span.type == last.type and adjacent(text, last.end, span.start)
             if overlaps or touching:
                 kind = min((last.type, span.type), key=_TYPE_PRIORITY.__getitem__)
                 if overlaps and span.type != last.type and last.end - last.start >= span.end - span.start:
@@ -66,6 +65,12 @@ def merge_spans(spans: Iterable[PhiSpan], text: str) -> tuple[PhiSpan, ...]:
                 continue
         merged.append(span)
     return tuple(merged)
+
+
+def adjacent(text: str, end: int, start: int) -> bool:
+    """A span ending at ``end`` and one starting at ``start`` are apart by at most two spaces or
+    periods: ``merge_spans`` joins such neighbours of one type ("Ann" "Lee", "Dr." "Lee")."""
+    return 0 <= start - end <= 2 and text[end:start].strip(" .") == ""
 
 
 def apply_placeholders(text: str, spans: tuple[PhiSpan, ...]) -> str:

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 from domainkit.deid.lexicon import STATE_ABBREVIATIONS, US_STATES, Lexicon
 from domainkit.deid.names import HOSPITAL_WORDS, RELATIVES, ROLES, TITLES, case_mode
-from domainkit.deid.patterns import FRACTIONS, UNIT_AFTER, is_pain_score, is_vent_setting
-from domainkit.deid.spans import PhiSpan
+from domainkit.deid.patterns import FRACTIONS, MONTHS_BUT_MAY, UNIT_AFTER, is_pain_score, is_vent_setting
+from domainkit.deid.spans import PhiSpan, adjacent
 
 
 _NAME_TYPES = frozenset({"NAME", "LOCATION"})
@@ -45,8 +45,7 @@ _NEXT_WORD = re.compile(r"[\s.,-]*([A-Za-z]+)")
 # Month names and their abbreviations only: "decreased", "marked", "Augmentin" are no dates.
 # "May" alone is too common a word; it counts next to a number ("May 3", "3 May").
 _DATE_WORD = re.compile(
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+    rf"\b(?:{MONTHS_BUT_MAY})\b\.?"
     r"|\bmay\b\.?(?=\s*\d)|(?<=\d)\s*\bmay\b"
     r"|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day\b"
     r"|\b(?:christmas|thanksgiving|easter|hanukk?ah|halloween)\b",
@@ -131,17 +130,11 @@ def _adjacent_groups(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
     groups: list[PhiSpan] = []
     for span in sorted(spans):
         last = groups[-1] if groups else None
-        if last and last.type == span.type and (span.start <= last.end or _joined(text, last.end, span.start)):
+        if last and last.type == span.type and (span.start <= last.end or adjacent(text, last.end, span.start)):
             groups[-1] = PhiSpan(last.start, max(last.end, span.end), last.type)
         else:
             groups.append(span)
     return groups
-
-
-def _joined(text: str, end: int, start: int) -> bool:
-    """A span ending at ``end`` and one starting at ``start`` are apart by at most a space and a
-    period (``merge_spans`` joins such neighbours of one type)."""
-    return 0 <= start - end <= 2 and text[end:start].strip(" .") == ""
 
 
 def _widens_any(text: str, span: PhiSpan, found: list[PhiSpan]) -> bool:
@@ -149,7 +142,7 @@ def _widens_any(text: str, span: PhiSpan, found: list[PhiSpan]) -> bool:
     for other in found:
         if span.start < other.end and other.start < span.end:
             return True
-        if other.type == span.type and (_joined(text, other.end, span.start) or _joined(text, span.end, other.start)):
+        if other.type == span.type and (adjacent(text, other.end, span.start) or adjacent(text, span.end, other.start)):
             return True
     return False
 
