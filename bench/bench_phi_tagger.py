@@ -23,8 +23,6 @@ import argparse
 import hashlib
 import json
 import os
-import random
-import re
 import sys
 import tempfile
 import time
@@ -39,37 +37,12 @@ from bench_deid import load, score  # noqa: E402
 
 from domainkit.deid import Deidentifier, DeidPolicy  # noqa: E402
 from domainkit.deid.tagger import TAGGER_MAX_LENGTH, TAGGER_STRIDE  # noqa: E402
+from domainkit.deid.tagger_training import sentence_examples  # noqa: E402
 from domainkit.heads.token import evaluate_spans, predict_spans, train_token_classifier  # noqa: E402
 
 
 def spans_of(notes, gold) -> list[list[tuple[int, int, str]]]:
     return [sorted(gold.get((patient, note), [])) for patient, note, _ in notes]
-
-
-_SENTENCE_END = re.compile(r"\n+|(?<=[.!?])\s+")
-
-
-def sentence_examples(notes, gold, *, negatives_per_positive: float, seed: int):
-    """Training examples: note sentences holding PHI, plus a sample of those without.
-
-    PHI covers well under 1% of a note's word pieces; trained on whole notes the
-    tagger learns to answer "O" everywhere. Sentences with PHI, and a seeded
-    sample of sentences without, raise the share of PHI pieces and cut the cost.
-    """
-    rng = random.Random(seed)
-    positives, negatives = [], []
-    for (_, _, text), spans in zip(notes, spans_of(notes, gold)):
-        start = 0
-        for match in [*_SENTENCE_END.finditer(text), None]:
-            end = match.start() if match else len(text)
-            inside = [(s - start, e - start, k) for s, e, k in spans if start <= s and e <= end]
-            if text[start:end].strip():
-                (positives if inside else negatives).append((text[start:end], inside))
-            start = match.end() if match else end
-    rng.shuffle(negatives)
-    chosen = positives + negatives[: int(len(positives) * negatives_per_positive)]
-    rng.shuffle(chosen)
-    return [t for t, _ in chosen], [s for _, s in chosen], len(positives)
 
 
 _SETTINGS_FILE = "tagger_settings.json"
@@ -113,7 +86,8 @@ def main() -> None:
 
     train_notes, train_gold = load(args.data, "dev")
     test_notes, test_gold = load(args.data, "heldout")
-    train_texts, train_spans, n_positive = sentence_examples(train_notes, train_gold, negatives_per_positive=args.negatives, seed=13)
+    train_texts, train_spans, n_positive = sentence_examples(
+        [t for _, _, t in train_notes], spans_of(train_notes, train_gold), negatives_per_positive=args.negatives, seed=13)
     entity_types = sorted({k for spans in train_gold.values() for _, _, k in spans})
     # The training data is part of the key: a tagger trained on other notes is never measured here.
     settings = {"base": str(args.base), "epochs": args.epochs, "negatives": args.negatives,

@@ -6,6 +6,7 @@ Every user-facing failure is a ``DomainkitError``: printed as one clear message
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -19,9 +20,11 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 plugins_app = typer.Typer(no_args_is_help=True, help="List, check and scaffold domain packs.")
 models_app = typer.Typer(no_args_is_help=True, help="Install and list models.")
 config_app = typer.Typer(no_args_is_help=True, help="Show resolved run configurations.")
+tagger_app = typer.Typer(no_args_is_help=True, help="Train a PHI tagger on your own annotated notes.")
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")
+app.add_typer(tagger_app, name="tagger")
 
 SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="override: section.key=value (repeatable)")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML run file", exists=False)]
@@ -197,6 +200,40 @@ def deid(
                                "tagger_min_confidence": tagger_min_confidence, "tagger_filter": tagger_filter})
     audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column, force=force)
     _print_json(audit.to_dict())
+
+
+@tagger_app.command("train")
+def tagger_train(
+    input_path: Annotated[Path, typer.Option(
+        "--input", help="annotated notes: JSONL with text and spans, or a notes table (with --spans)")],
+    out: Annotated[Path, typer.Option("--out", help="new folder for the tagger (never overwritten)")],
+    spans: Annotated[Optional[Path], typer.Option(
+        "--spans", help="spans table (start, end, type + the notes' id columns)")] = None,
+    text_column: Annotated[str, typer.Option("--text-column", help="column with the note text")] = "text",
+    type_map: Annotated[Optional[list[str]], typer.Option(
+        "--type-map", help="OLD=NEW maps an annotation type to a placeholder type, or to skip (repeatable)")] = None,
+    base: Annotated[Optional[str], typer.Option("--base", help="model to fine-tune (default: the MiniLM student)")] = None,
+    epochs: Annotated[float, typer.Option("--epochs", min=0.1)] = 3.0,
+    learning_rate: Annotated[float, typer.Option("--learning-rate", min=0.0)] = 1e-4,
+    negatives: Annotated[float, typer.Option("--negatives", min=0.0, help="PHI-free sentences per sentence with PHI")] = 4.0,
+    holdout: Annotated[float, typer.Option("--holdout", min=0.0, max=0.9, help="share of notes kept aside to score the tagger")] = 0.0,
+    seed: Annotated[int, typer.Option("--seed")] = 13,
+) -> None:
+    """Train a PHI token classifier for `domainkit deid --tagger DIR`; prints its card (no text)."""
+    from domainkit.deid.annotations import load_annotated, parse_type_map
+    from domainkit.deid.tagger_training import TaggerTrainingConfig, train_phi_tagger
+    from domainkit.models.resolve import resolve_model
+    from domainkit.network import offline_guard
+    from domainkit.packs.contract import DEFAULT_STUDENT
+
+    config = TaggerTrainingConfig(epochs=epochs, learning_rate=learning_rate, negatives_per_positive=negatives,
+                                  holdout=holdout, seed=seed)
+    notes = load_annotated(input_path, spans_path=spans, text_column=text_column, type_map=parse_type_map(type_map))
+    # The Trainer prints its loss lines to stdout: send them to stderr so that stdout is the card alone.
+    with offline_guard(False), contextlib.redirect_stdout(sys.stderr):
+        base_dir = resolve_model(base or DEFAULT_STUDENT)
+        card = train_phi_tagger(notes, out, base=base_dir, config=config)
+    _print_json(card)
 
 
 @app.command()

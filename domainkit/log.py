@@ -17,9 +17,11 @@ def get_logger(name: str) -> logging.Logger:
     if not _CONFIGURED:
         level = os.environ.get("DOMAINKIT_LOG_LEVEL", "INFO").upper()
         try:
+            from rich.console import Console
             from rich.logging import RichHandler
 
-            handler: logging.Handler = RichHandler(show_path=False, rich_tracebacks=False)
+            # stderr: stdout carries what commands print for pipes (JSON summaries, predictions)
+            handler: logging.Handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
             fmt = "%(message)s"
         except ImportError:  # rich is a dependency; this only guards odd installs
             handler = logging.StreamHandler()

@@ -63,7 +63,7 @@ def _check_utf8(path: Path) -> None:
         ) from None
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path) -> pd.DataFrame:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise DataError(
@@ -97,7 +97,7 @@ def _read_folder(path: Path, columns: ColumnSpec) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _require_column(frame: pd.DataFrame, column: str, option: str, path: Path) -> None:
+def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) -> None:
     if column in frame.columns:
         return
     available = [str(c) for c in frame.columns]
@@ -134,11 +134,11 @@ def read_labelled(path: Path, columns: ColumnSpec) -> tuple[list[str], list]:
     if not path.exists():
         raise DataError(f"{path}: no such file or folder", hint="check the --data path")
     try:
-        frame = _read_folder(path, columns) if path.is_dir() else _read_table(path)
+        frame = _read_folder(path, columns) if path.is_dir() else read_table(path)
     except PermissionError:
         raise DataError(f"{path}: cannot be read (permission denied)") from None
-    _require_column(frame, columns.text, "--text-column", path)
-    _require_column(frame, columns.label_column, "--labels-column" if columns.multi_label else "--label-column", path)
+    require_column(frame, columns.text, "--text-column", path)
+    require_column(frame, columns.label_column, "--labels-column" if columns.multi_label else "--label-column", path)
     if frame.empty:
         raise DataError(f"{path}: holds no rows")
     return _clean_rows(frame, columns, path)

@@ -116,12 +116,22 @@ def train_token_classifier(
     learning_rate: float = 5e-5,
     batch_size: int = 16,
     seed: int = 0,
+    resume: bool = False,
+    progress: bool = False,
 ) -> Path:
-    """Fine-tune ``base_model`` (a local folder) to tag spans; saves model + tokenizer in ``out_dir``."""
+    """Fine-tune ``base_model`` (a local folder) to tag spans; saves model + tokenizer in ``out_dir``.
+
+    ``resume``: save a checkpoint each epoch in ``out_dir/checkpoints`` and continue from the
+    last one left by an interrupted call (removed once the model is saved). ``progress``: show
+    the Trainer's progress bar.
+    """
+    import shutil
+
     from transformers import (
         AutoModelForTokenClassification, AutoTokenizer, DataCollatorForTokenClassification, Trainer,
         TrainingArguments,
     )
+    from transformers.trainer_utils import get_last_checkpoint
 
     labels = bio_labels(entity_types)
     label2id = {label: i for i, label in enumerate(labels)}
@@ -132,18 +142,24 @@ def train_token_classifier(
         # a base with another head (a sequence classifier) gets a fresh token head
         ignore_mismatched_sizes=True,
     )
+    checkpoints = Path(out_dir) / "checkpoints"
     args = TrainingArguments(
-        output_dir=str(Path(out_dir) / "checkpoints"), num_train_epochs=epochs, learning_rate=learning_rate,
-        per_device_train_batch_size=batch_size, save_strategy="no", report_to=[], seed=seed,
-        logging_strategy="epoch", use_cpu=True, disable_tqdm=True,
+        output_dir=str(checkpoints), num_train_epochs=epochs, learning_rate=learning_rate,
+        per_device_train_batch_size=batch_size, save_strategy="epoch" if resume else "no", save_total_limit=1,
+        report_to=[], seed=seed, logging_strategy="epoch", use_cpu=True, disable_tqdm=not progress,
     )
     trainer = Trainer(
         model=model, args=args, train_dataset=encode(tokenizer, texts, spans, label2id, max_length=max_length, stride=stride),
         data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer,
     )
-    trainer.train()
+    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
+    trainer.train(resume_from_checkpoint=last)
     trainer.save_model(str(out_dir))
     tokenizer.save_pretrained(str(out_dir))
+    # The Trainer also saves its arguments as a pickle; a model folder that travels should hold none.
+    (Path(out_dir) / "training_args.bin").unlink(missing_ok=True)
+    if resume:  # optimizer state is three times the model: not part of the tagger
+        shutil.rmtree(checkpoints, ignore_errors=True)
     return Path(out_dir)
 
 
