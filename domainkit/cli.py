@@ -210,11 +210,13 @@ def tagger_train(
     spans: Annotated[Optional[Path], typer.Option(
         "--spans", help="spans table (start, end, type + the notes' id columns)")] = None,
     text_column: Annotated[str, typer.Option("--text-column", help="column with the note text")] = "text",
+    id_columns: Annotated[Optional[str], typer.Option(
+        "--id-columns", help="comma-separated columns naming a note in both tables (default: all they share)")] = None,
     type_map: Annotated[Optional[list[str]], typer.Option(
         "--type-map", help="OLD=NEW maps an annotation type to a placeholder type, or to skip (repeatable)")] = None,
     base: Annotated[Optional[str], typer.Option("--base", help="model to fine-tune (default: the MiniLM student)")] = None,
     epochs: Annotated[float, typer.Option("--epochs", min=0.1)] = 3.0,
-    learning_rate: Annotated[float, typer.Option("--learning-rate", min=0.0)] = 1e-4,
+    learning_rate: Annotated[float, typer.Option("--learning-rate", min=1e-8)] = 1e-4,
     negatives: Annotated[float, typer.Option("--negatives", min=0.0, help="PHI-free sentences per sentence with PHI")] = 4.0,
     holdout: Annotated[float, typer.Option("--holdout", min=0.0, max=0.9, help="share of notes kept aside to score the tagger")] = 0.0,
     seed: Annotated[int, typer.Option("--seed")] = 13,
@@ -228,7 +230,9 @@ def tagger_train(
 
     config = TaggerTrainingConfig(epochs=epochs, learning_rate=learning_rate, negatives_per_positive=negatives,
                                   holdout=holdout, seed=seed)
-    notes = load_annotated(input_path, spans_path=spans, text_column=text_column, type_map=parse_type_map(type_map))
+    ids = [c.strip() for c in id_columns.split(",") if c.strip()] if id_columns else None
+    notes = load_annotated(input_path, spans_path=spans, text_column=text_column, type_map=parse_type_map(type_map),
+                           id_columns=ids)
     # The Trainer prints its loss lines to stdout: send them to stderr so that stdout is the card alone.
     with offline_guard(False), contextlib.redirect_stdout(sys.stderr):
         base_dir = resolve_model(base or DEFAULT_STUDENT)

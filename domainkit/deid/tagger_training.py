@@ -13,8 +13,9 @@ What a user can count on:
 - the target folder is written only when training has finished; an existing,
   non-empty folder is never touched;
 - an interrupted run resumes from its last epoch (the unfinished work lives in
-  a ``.NAME.partial`` folder beside the target; a run with other notes or
-  settings starts that folder afresh);
+  a hidden ``.NAME.partial`` folder beside the target, weights trained on PHI
+  included; a run with other notes or settings starts that folder afresh, with
+  a warning; it is removed when the tagger is in place);
 - ``tagger_card.json`` in the folder records the settings, counts per type and
   (with ``holdout``) exact-span scores on held-out notes, never any text.
   The weights were trained on PHI and may reproduce identifiers they saw:
@@ -57,8 +58,11 @@ class TaggerTrainingConfig:
     def __post_init__(self) -> None:
         if not 0.0 <= self.holdout < 1.0:
             raise DataError(f"--holdout must be in [0, 1); found {self.holdout}", hint="e.g. --holdout 0.2")
-        if self.epochs <= 0 or self.learning_rate <= 0 or self.negatives_per_positive < 0:
-            raise DataError("--epochs and --learning-rate must be positive and --negatives at least 0")
+        for option, value, low in (("--epochs", self.epochs, 0), ("--learning-rate", self.learning_rate, 0)):
+            if value <= low:
+                raise DataError(f"{option} must be positive; found {value}")
+        if self.negatives_per_positive < 0:
+            raise DataError(f"--negatives must be at least 0; found {self.negatives_per_positive}")
 
 
 def sentence_examples(
@@ -69,7 +73,7 @@ def sentence_examples(
     positives, negatives = [], []
     for text, note_spans in zip(texts, spans, strict=True):
         start = 0
-        for match in [*_SENTENCE_END.finditer(text), None]:
+        for match in [*_sentence_ends(text, note_spans), None]:
             end = match.start() if match else len(text)
             inside = [(s - start, e - start, k) for s, e, k in note_spans if start <= s and e <= end]
             if text[start:end].strip():
@@ -79,6 +83,15 @@ def sentence_examples(
     chosen = positives + negatives[: int(len(positives) * negatives_per_positive)]
     rng.shuffle(chosen)
     return [t for t, _ in chosen], [s for _, s in chosen], len(positives)
+
+
+def _sentence_ends(text: str, spans: list[Span]) -> list[re.Match]:
+    """Sentence boundaries of ``text``, except those inside a span.
+
+    "St. Mary's Hospital" or an address over two lines must stay one sentence:
+    cut, the span would be lost and its pieces trained as PHI-free text.
+    """
+    return [m for m in _SENTENCE_END.finditer(text) if not any(s < m.end() and m.start() < e for s, e, _ in spans)]
 
 
 def holdout_split(n_notes: int, fraction: float, seed: int) -> tuple[list[int], list[int]]:
@@ -95,24 +108,29 @@ def train_phi_tagger(notes: AnnotatedNotes, out_dir: Path, *, base: Path, config
     """Train, measure (with ``config.holdout``) and write the tagger to ``out_dir``; returns its card."""
     from domainkit.heads.token import train_token_classifier
 
-    out_dir = Path(out_dir)
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise DataError(f"{out_dir} already exists and is not empty; nothing was written",
-                        hint="choose another --out, or remove the folder yourself")
+    out_dir = Path(out_dir).resolve()
+    _refuse_existing(out_dir)
     train_idx, held_idx = holdout_split(len(notes.texts), config.holdout, config.seed)
     texts, spans, n_positive = sentence_examples(
         [notes.texts[i] for i in train_idx], [notes.spans[i] for i in train_idx],
         negatives_per_positive=config.negatives_per_positive, seed=config.seed)
+    if n_positive == 0:
+        raise DataError(f"none of the {len(train_idx)} training notes holds an annotated span "
+                        f"({len(held_idx)} notes are held out)", hint="lower --holdout or annotate more notes")
     entity_types = sorted({kind for note_spans in notes.spans for _, _, kind in note_spans})
     settings = {"base": str(base), **asdict(config), "entity_types": entity_types,
                 "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE, "training_data": _fingerprint(texts, spans)}
     partial = _partial_folder(out_dir, settings)
+    model_dir, trained_marker = partial / "model", partial / "trained"
     started = time.perf_counter()
-    log.info("training the PHI tagger on %d sentences (%d with PHI) of %d notes", len(texts), n_positive, len(train_idx))
-    model_dir = train_token_classifier(
-        base, texts, spans, partial / "model", entity_types=entity_types, max_length=TAGGER_MAX_LENGTH,
-        stride=TAGGER_STRIDE, epochs=config.epochs, learning_rate=config.learning_rate, seed=config.seed,
-        resume=True, progress=True)
+    if not trained_marker.is_file():  # a run stopped after training (while measuring) does not train again
+        log.info("training the PHI tagger on %d sentences (%d with PHI) of %d notes; unfinished work is kept in %s",
+                 len(texts), n_positive, len(train_idx), partial)
+        train_token_classifier(
+            base, texts, spans, model_dir, entity_types=entity_types, max_length=TAGGER_MAX_LENGTH,
+            stride=TAGGER_STRIDE, epochs=config.epochs, learning_rate=config.learning_rate, seed=config.seed,
+            resume=True, progress=True)
+        trained_marker.write_text("", encoding="utf-8")
     card = {
         "what": "PHI token classifier for `domainkit deid --tagger DIR`",
         "warning": "trained on notes holding PHI; the weights may reproduce identifiers they saw: "
@@ -123,16 +141,24 @@ def train_phi_tagger(notes: AnnotatedNotes, out_dir: Path, *, base: Path, config
         "sentences": {"train": len(texts), "with_phi": n_positive},
         "spans_per_type": notes.type_counts(),
         "skipped_types": notes.skipped_types,
-        "train_seconds": round(time.perf_counter() - started, 1),
+        "dropped_spans": notes.dropped_spans,
+        "seconds_this_run": round(time.perf_counter() - started, 1),
         "held_out_exact_spans": _measure(model_dir, notes, held_idx) if held_idx else None,
     }
     write_json(model_dir / TAGGER_CARD, card)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _refuse_existing(out_dir, finished=partial)  # something may have appeared there meanwhile
     if out_dir.is_dir():
         out_dir.rmdir()  # empty (checked above): the finished model takes its place
     model_dir.rename(out_dir)
     shutil.rmtree(partial, ignore_errors=True)
     return card
+
+
+def _refuse_existing(out_dir: Path, finished: Path | None = None) -> None:
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        where = f"; the finished tagger waits in {finished / 'model'}" if finished else "; nothing was written"
+        raise DataError(f"{out_dir} already exists and is not empty{where}",
+                        hint="choose another --out, or remove the folder yourself")
 
 
 def _fingerprint(texts: list[str], spans: list[list[Span]]) -> str:
@@ -149,7 +175,7 @@ def _partial_folder(out_dir: Path, settings: dict[str, Any]) -> Path:
     partial = out_dir.with_name(f".{out_dir.name}.partial")
     record = partial / _SETTINGS
     if partial.is_dir() and not (record.is_file() and json.loads(record.read_text(encoding="utf-8")) == settings):
-        log.info("an unfinished tagger in %s had other notes or settings: starting afresh", partial)
+        log.warning("the unfinished tagger in %s was trained with other notes or settings: starting afresh", partial)
         shutil.rmtree(partial)
     elif partial.is_dir():
         log.info("resuming the unfinished tagger in %s", partial)

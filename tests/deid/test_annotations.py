@@ -42,7 +42,7 @@ def test_unknown_type_lists_the_choices_and_type_map_can_skip_it(tmp_path):
     assert "line 1" in error.value.message and "PROFESSION" in error.value.message
     assert "--type-map PROFESSION=" in error.value.hint and "LOCATION" in error.value.hint
     notes = load_annotated(path, type_map=parse_type_map(["Profession=skip"]))
-    assert notes.spans == [[(11, 23, "NAME")]] and notes.skipped_types == {"PROFESSION": 1}
+    assert notes.spans == [[(11, 23, "NAME")]] and notes.skipped_types == {"profession": 1}
 
 
 def test_type_map_must_name_a_placeholder_type():
@@ -92,3 +92,61 @@ def test_jsonl_is_required_without_a_spans_table_and_spans_are_needed(tmp_path):
     path = _jsonl(tmp_path / "n.jsonl", [{"text": NOTE, "spans": []}])
     with pytest.raises(DataError, match="no annotated spans"):
         load_annotated(path)
+
+
+def test_a_type_field_holding_text_is_not_echoed(tmp_path):
+    path = _jsonl(tmp_path / "n.jsonl", [{"text": NOTE, "spans": [[11, 23, "Quillfeather, seen on ward 3!"]]}])
+    with pytest.raises(DataError) as error:
+        load_annotated(path)
+    assert "not shown" in error.value.message and "Quillfeather" not in str(error.value)
+
+
+def test_a_headerless_table_does_not_echo_its_first_note(tmp_path):
+    (tmp_path / "notes.csv").write_text(f'1,"{NOTE}"\n2,"Calm night."\n', encoding="utf-8")
+    (tmp_path / "spans.csv").write_text("id,start,end,type\n1,11,23,NAME\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        load_annotated(tmp_path / "notes.csv", spans_path=tmp_path / "spans.csv")
+    assert "does not look like a header" in error.value.message and "Quillfeather" not in str(error.value)
+
+
+def test_missing_spans_field_means_no_phi_and_label_is_accepted_for_type(tmp_path):
+    path = _jsonl(tmp_path / "n.jsonl", [
+        {"text": NOTE, "spans": [{"start": 11, "end": 23, "label": "PERSON"}]},
+        {"text": "Calm night."},
+        {"text": "Slept well.", "spans": None},
+    ])
+    assert load_annotated(path).spans == [[(11, 23, "NAME")], [], []]
+
+
+def test_ids_and_offsets_read_as_floats_still_match(tmp_path):
+    (tmp_path / "notes.jsonl").write_text(
+        json.dumps({"id": 7, "text": NOTE}) + "\n" + json.dumps({"id": 8, "text": "Calm."}) + "\n", encoding="utf-8")
+    (tmp_path / "spans.jsonl").write_text(
+        json.dumps({"id": 7.0, "start": 11.0, "end": 23, "type": "NAME"}) + "\n"
+        + json.dumps({"id": None, "start": 1, "end": 2, "type": "NAME"}) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="spans.jsonl: line 2: id column 'id' is empty"):
+        load_annotated(tmp_path / "notes.jsonl", spans_path=tmp_path / "spans.jsonl")
+    (tmp_path / "spans.jsonl").write_text(json.dumps({"id": 7.0, "start": 11.0, "end": 23, "type": "NAME"}) + "\n")
+    assert load_annotated(tmp_path / "notes.jsonl", spans_path=tmp_path / "spans.jsonl").spans[0] == [(11, 23, "NAME")]
+
+
+def test_id_columns_can_be_named_when_tables_share_more(tmp_path):
+    (tmp_path / "notes.csv").write_text(f'id,annotator,text\na,kb,"{NOTE}"\n', encoding="utf-8")
+    (tmp_path / "spans.csv").write_text("id,annotator,start,end,type\na,jm,11,23,NAME\n", encoding="utf-8")
+    with pytest.raises(DataError, match="no note in"):
+        load_annotated(tmp_path / "notes.csv", spans_path=tmp_path / "spans.csv")
+    notes = load_annotated(tmp_path / "notes.csv", spans_path=tmp_path / "spans.csv", id_columns=["id"])
+    assert notes.spans == [[(11, 23, "NAME")]]
+
+
+def test_duplicate_and_overlapping_spans_are_dropped_and_counted(tmp_path):
+    path = _jsonl(tmp_path / "n.jsonl", [{"text": NOTE, "spans": [[8, 23, "NAME"], [11, 23, "NAME"], [8, 23, "NAME"],
+                                                                   [27, 30, "DATE"]]}])
+    notes = load_annotated(path)
+    assert notes.spans == [[(8, 23, "NAME"), (27, 30, "DATE")]]
+    assert notes.dropped_spans == {"overlapping": 1, "duplicate": 1}
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        load_annotated(tmp_path / "absent.jsonl")

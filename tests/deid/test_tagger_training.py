@@ -140,3 +140,53 @@ def test_cli_trains_from_a_notes_and_spans_table(base, tmp_path):
     assert (tmp_path / "tagger" / "config.json").is_file()
     again = CliRunner().invoke(app, args)
     assert again.exit_code != 0 and "not empty" in str(again.exception)
+
+
+def test_a_span_across_a_sentence_end_keeps_its_sentence_whole():
+    text = "Admitted to St. Brannock Hospital today. Calm night."
+    start = text.index("St.")
+    spans = [[(start, text.index(" today"), "LOCATION")]]
+    texts, sentence_spans, n_positive = sentence_examples([text], spans, negatives_per_positive=1, seed=0)
+    assert n_positive == 1
+    whole = texts[sentence_spans.index(next(s for s in sentence_spans if s))]
+    assert "St. Brannock Hospital" in whole and "Calm night." in texts
+
+
+def test_no_annotated_training_note_after_the_holdout_is_a_clear_error(base, tmp_path):
+    notes = AnnotatedNotes(["seen with lung today.", "calm night."], [[(10, 14, "NAME")], []], "invented")
+    seed = next(s for s in range(100) if holdout_split(2, 0.5, s)[1] == [0])
+    with pytest.raises(DataError, match="none of the 1 training notes"):
+        train_phi_tagger(notes, tmp_path / "t", base=base, config=TaggerTrainingConfig(holdout=0.5, seed=seed))
+
+
+def test_a_run_stopped_after_training_does_not_train_again(base, tmp_path, monkeypatch):
+    import domainkit.deid.tagger_training as training
+
+    config = TaggerTrainingConfig(epochs=1, learning_rate=1e-3, holdout=0.25)
+
+    def measuring_fails(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "_measure", measuring_fails)
+    with pytest.raises(KeyboardInterrupt):
+        train_phi_tagger(_notes(8, 0), tmp_path / "tagger", base=base, config=config)
+    assert not (tmp_path / "tagger").exists()
+    monkeypatch.undo()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr("domainkit.heads.token.train_token_classifier", no_training)
+    card = train_phi_tagger(_notes(8, 0), tmp_path / "tagger", base=base, config=config)
+    assert (tmp_path / "tagger" / "config.json").is_file() and card["notes"]["held_out"] == 2
+
+
+def test_an_incomplete_checkpoint_is_not_resumed_from(tmp_path):
+    from domainkit.heads.token import _last_complete_checkpoint
+
+    (tmp_path / "checkpoint-4").mkdir()
+    (tmp_path / "checkpoint-4" / "trainer_state.json").write_text("{}")
+    (tmp_path / "checkpoint-8").mkdir()  # killed while saving: no trainer_state.json
+    assert _last_complete_checkpoint(tmp_path) == str(tmp_path / "checkpoint-4")
+    assert not (tmp_path / "checkpoint-8").exists()
+    assert _last_complete_checkpoint(tmp_path / "none") is None
