@@ -77,7 +77,10 @@ def write_report(
     reliability_bins: dict[str, ReliabilityBins] | None = None,
 ) -> dict[str, Path]:
     """Write plots, report.json, report.md and report.html into ``out_dir``; return their paths."""
+    from domainkit.evaluation.checks import report_checks
+
     out_dir = Path(out_dir)
+    report["checks"] = report_checks(report)
     plots = _write_plots(report, out_dir / "plots", history, reliability_bins)
     report["plots"] = {name: str(path.relative_to(out_dir)) for name, path in plots.items()}
     paths = {
@@ -165,6 +168,11 @@ def _thresholds_line(report: dict[str, Any]) -> list[tuple[str, str]]:
     return [("per-label thresholds", f"{', '.join(tuned)} ({where})" if tuned else "none (0.5 for every label)")]
 
 
+def check_lines(report: dict[str, Any]) -> list[str]:
+    """``report["checks"]`` as lines: "pass: ... (detail)" or "FAIL: ... (detail)"."""
+    return [f"{'pass' if c['passed'] else 'FAIL'}: {c['name']} ({c['detail']})" for c in report.get("checks", [])]
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     header = ["model", *TABLE_COLUMNS]
     lines = [
@@ -179,6 +187,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     ]
     lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
     lines += ["", *[f"- {label}: {value}" for label, value in _headline(report)], ""]
+    if report.get("checks"):
+        lines += ["## Checks", "", *[f"- {line}" for line in check_lines(report)], ""]
     lines += [
         "ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS "
         "(MiB) were measured on this machine, each model in its own process.",
@@ -210,6 +220,8 @@ def render_html(report: dict[str, Any], out_dir: Path) -> str:
         "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in summary_rows(report)
     )
     headline = "".join(f"<li>{esc(label)}: <b>{esc(value)}</b></li>" for label, value in _headline(report))
+    checks = "".join(f"<li>{esc(line)}</li>" for line in check_lines(report))
+    checks = f"<h2>Checks</h2><ul>{checks}</ul>" if checks else ""
     per_class = report.get("per_class", {}).get("student") or []
     class_rows = "".join(
         f"<tr><td>{esc(str(r['label']))}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td>"
@@ -227,6 +239,7 @@ img{{max-width:100%}}</style></head><body>
 <p>{esc(str(report.get('kind', '')))} task; {report['n_train']} training and {report['n_test']} test documents.</p>
 <table><tr>{head}</tr>{body}</table>
 <ul>{headline}</ul>
+{checks}
 <p>ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS (MiB)
 measured on this machine, each model in its own process.</p>
 <h2>Per-class results (student)</h2>

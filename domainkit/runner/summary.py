@@ -31,4 +31,9 @@ def print_summary(ctx: RunContext) -> None:
         f"retention {_fmt(evaluation.get('retention'))}  speed-up vs teacher {_fmt(evaluation.get('speedup_vs_teacher'))}"
         f"  int8 speed-up {_fmt(evaluation.get('int8_speedup'))}"
     )
+    from domainkit.evaluation.checks import report_checks
+
+    for check in report_checks(evaluation):  # from the stage's outputs: runs resumed from older folders too
+        mark = "[green]pass[/green]" if check["passed"] else "[bold red]FAIL[/bold red]"
+        console.print(f"{mark} {check['name']} ({check['detail']})", highlight=False)
     console.print(f"report: {ctx.folder.root / 'report.html'}  model: {ctx.outputs.get('export', {}).get('model_dir', '-')}")

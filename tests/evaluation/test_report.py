@@ -25,6 +25,10 @@ def test_report_writes_json_md_html_and_never_text(tmp_path):
     html = paths["html"].read_text()
     assert html.count("data:image/png;base64,") == 3
     assert "| student |" in paths["md"].read_text()
+    # every model scores 0.8: the student does not beat TF-IDF, and the report says so in words
+    assert "FAIL: student beats TF-IDF + logistic regression (macro-F1 0.800 vs 0.800" in paths["md"].read_text()
+    assert "pass: student keeps &gt;= 97% of the teacher" in html
+    assert {c["name"] for c in loaded["checks"]} >= {"student beats TF-IDF + logistic regression"}
 
 
 def test_report_schema_problems_name_the_mismatch():
