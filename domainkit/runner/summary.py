@@ -33,6 +33,8 @@ def print_summary(ctx: RunContext) -> None:
     )
     from domainkit.evaluation.checks import report_checks
 
+    if ctx.config.preset == "smoke":
+        console.print("smoke preset: a wiring check on a few examples; the checks below say nothing of quality")
     for check in report_checks(evaluation):  # from the stage's outputs: runs resumed from older folders too
         mark = "[green]pass[/green]" if check["passed"] else "[bold red]FAIL[/bold red]"
         console.print(f"{mark} {check['name']} ({check['detail']})", highlight=False)
