@@ -10,6 +10,9 @@ a self-contained ``report.html`` (PNG plots embedded as data URIs).
     M = {"name": str, "accuracy": float, "macro_f1": float, "micro_f1": float, "ece": float,
          "params": int, "disk_mb": float, "seq_per_s": float, "peak_rss_mb": float}
 
+plus, among the extra keys, ``checks``: ``[{"name": str, "passed": bool | None, "detail": str}]``
+(see :mod:`domainkit.evaluation.checks`) and ``preset``.
+
 A model that was not part of the run is ``null``, and so is a ratio that
 needs it. Reports never contain document text: only label names, counts and
 numbers.
@@ -168,9 +171,14 @@ def _thresholds_line(report: dict[str, Any]) -> list[tuple[str, str]]:
     return [("per-label thresholds", f"{', '.join(tuned)} ({where})" if tuned else "none (0.5 for every label)")]
 
 
+SMOKE_CAVEAT = "smoke preset: a wiring check on a few examples; the checks say nothing of quality"
+
+
 def check_lines(report: dict[str, Any]) -> list[str]:
-    """``report["checks"]`` as lines: "pass: ... (detail)" or "FAIL: ... (detail)"."""
-    return [f"{'pass' if c['passed'] else 'FAIL'}: {c['name']} ({c['detail']})" for c in report.get("checks", [])]
+    """``report["checks"]`` as lines: "pass: ...", "FAIL: ..." or "skip: ...", each with its detail."""
+    marks = {True: "pass", False: "FAIL", None: "skip"}
+    lines = [SMOKE_CAVEAT] if report.get("preset") == "smoke" else []
+    return lines + [f"{marks[c['passed']]}: {c['name']} ({c['detail']})" for c in report.get("checks", [])]
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -187,8 +195,6 @@ def render_markdown(report: dict[str, Any]) -> str:
     ]
     lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
     lines += ["", *[f"- {label}: {value}" for label, value in _headline(report)], ""]
-    if report.get("checks"):
-        lines += ["## Checks", "", *[f"- {line}" for line in check_lines(report)], ""]
     lines += [
         "ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS "
         "(MiB) were measured on this machine, each model in its own process.",
@@ -205,6 +211,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append("")
     for name, path in report.get("plots", {}).items():
         lines += [f"![{name}]({path})", ""]
+    if report.get("checks"):
+        lines += ["## Checks", "", *[f"- {line}" for line in check_lines(report)], ""]
     return "\n".join(lines)
 
 
@@ -239,11 +247,11 @@ img{{max-width:100%}}</style></head><body>
 <p>{esc(str(report.get('kind', '')))} task; {report['n_train']} training and {report['n_test']} test documents.</p>
 <table><tr>{head}</tr>{body}</table>
 <ul>{headline}</ul>
-{checks}
 <p>ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS (MiB)
 measured on this machine, each model in its own process.</p>
 <h2>Per-class results (student)</h2>
 <table><tr><th>label</th><th>precision</th><th>recall</th><th>f1</th><th>support</th></tr>{class_rows}</table>
 {images}
+{checks}
 </body></html>
 """

@@ -84,6 +84,7 @@ def evaluate_run(
     max_length: int,
     long_documents: bool,
     pack: str = "",
+    preset: str = "",
     history: dict[str, list[dict]] | None = None,
     batch_size: int = 32,
     stride: int | None = None,
@@ -153,6 +154,7 @@ def evaluate_run(
 
     report: dict[str, Any] = {
         "pack": pack,
+        "preset": preset,
         "task": data.task,
         "kind": data.kind,
         "n_train": len(data.train_texts),

@@ -275,7 +275,7 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     if "baseline" in ctx.outputs:
         models["student_finetune_only"] = Path(ctx.outputs["baseline"]["model_dir"])
         history["student_finetune_only"] = ctx.outputs["baseline"]["report"].get("history", [])
-    report = evaluate_run(models, data, out_dir=workdir, **_window_overrides(ctx), pack=ctx.pack.name, history=history, seed=ctx.config.run.seed,
+    report = evaluate_run(models, data, out_dir=workdir, **_window_overrides(ctx), pack=ctx.pack.name, preset=ctx.config.preset, history=history, seed=ctx.config.run.seed,
                           previous_seconds=_seconds_so_far(ctx),
                           thresholds={"teacher": ctx.outputs["teacher"].get("thresholds")})
     _publish_report(workdir, ctx.folder.root)

@@ -32,10 +32,11 @@ def print_summary(ctx: RunContext) -> None:
         f"  int8 speed-up {_fmt(evaluation.get('int8_speedup'))}"
     )
     from domainkit.evaluation.checks import report_checks
+    from domainkit.evaluation.report import SMOKE_CAVEAT
 
     if ctx.config.preset == "smoke":
-        console.print("smoke preset: a wiring check on a few examples; the checks below say nothing of quality")
+        console.print(SMOKE_CAVEAT)
+    marks = {True: "[green]pass[/green]", False: "[bold red]FAIL[/bold red]", None: "skip"}
     for check in report_checks(evaluation):  # from the stage's outputs: runs resumed from older folders too
-        mark = "[green]pass[/green]" if check["passed"] else "[bold red]FAIL[/bold red]"
-        console.print(f"{mark} {check['name']} ({check['detail']})", highlight=False)
+        console.print(f"{marks[check['passed']]} {check['name']} ({check['detail']})", highlight=False)
     console.print(f"report: {ctx.folder.root / 'report.html'}  model: {ctx.outputs.get('export', {}).get('model_dir', '-')}")

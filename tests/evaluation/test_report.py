@@ -25,10 +25,20 @@ def test_report_writes_json_md_html_and_never_text(tmp_path):
     html = paths["html"].read_text()
     assert html.count("data:image/png;base64,") == 3
     assert "| student |" in paths["md"].read_text()
-    # every model scores 0.8: the student does not beat TF-IDF, and the report says so in words
-    assert "FAIL: student beats TF-IDF + logistic regression (macro-F1 0.800 vs 0.800" in paths["md"].read_text()
+    # every model scores 0.8: the student does not beat TF-IDF (level), and the report says so in words
+    markdown = paths["md"].read_text()
+    assert markdown.rstrip().endswith("(not checked: no int8 measurement in this run)")  # the checks close the report
+    assert "FAIL: student beats TF-IDF + logistic regression (macro-F1 0.800 vs 0.800: level" in markdown
     assert "pass: student keeps &gt;= 97% of the teacher" in html
     assert {c["name"] for c in loaded["checks"]} >= {"student beats TF-IDF + logistic regression"}
+
+
+def test_a_smoke_report_says_its_checks_measure_nothing(tmp_path):
+    report = {"pack": "p", "task": "t", "preset": "smoke", "n_train": 1, "n_test": 1, "label_names": ["a", "b"],
+              "models": {name: _entry(name) for name in REPORT_MODELS}, "retention": 1.0,
+              "speedup_vs_teacher": 4.0, "wall_seconds": 1.0}
+    paths = write_report(report, tmp_path)
+    assert "smoke preset: a wiring check" in paths["md"].read_text()
 
 
 def test_report_schema_problems_name_the_mismatch():
