@@ -20,7 +20,6 @@ With ``--work``, a tagger a previous run trained there with the same settings is
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -37,7 +36,9 @@ from bench_deid import load, score  # noqa: E402
 
 from domainkit.deid import Deidentifier, DeidPolicy  # noqa: E402
 from domainkit.deid.tagger import TAGGER_MAX_LENGTH, TAGGER_STRIDE  # noqa: E402
-from domainkit.deid.tagger_training import sentence_examples  # noqa: E402
+from domainkit.deid.tagger_training import (  # noqa: E402
+    recorded_settings_match, sentence_examples, training_fingerprint,
+)
 from domainkit.heads.token import evaluate_spans, predict_spans, train_token_classifier  # noqa: E402
 
 
@@ -54,10 +55,10 @@ def reusable_tagger(work: Path, settings: dict, *, retrain: bool) -> Path | None
     Training takes minutes on CPU; re-measuring filters and thresholds should not.
     A tagger trained with other settings (or without a settings record) is retrained.
     """
-    folder, record = work / "tagger", work / _SETTINGS_FILE
-    if retrain or not (folder / "config.json").is_file() or not record.is_file():
+    folder = work / "tagger"
+    if retrain or not (folder / "config.json").is_file():
         return None
-    return folder if json.loads(record.read_text(encoding="utf-8")) == settings else None
+    return folder if recorded_settings_match(work / _SETTINGS_FILE, settings) else None
 
 
 def print_table(title: str, notes, gold, redactions) -> None:
@@ -92,7 +93,7 @@ def main() -> None:
     # The training data is part of the key: a tagger trained on other notes is never measured here.
     settings = {"base": str(args.base), "epochs": args.epochs, "negatives": args.negatives,
                 "learning_rate": args.learning_rate, "seed": 13, "entity_types": entity_types,
-                "training_data": hashlib.sha256("\x00".join(train_texts).encode()).hexdigest(),
+                "training_data": training_fingerprint(train_texts, train_spans),
                 "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE}
     started = time.perf_counter()
     tagger = reusable_tagger(work, settings, retrain=args.retrain)

@@ -119,7 +119,7 @@ def train_phi_tagger(notes: AnnotatedNotes, out_dir: Path, *, base: Path, config
                         f"({len(held_idx)} notes are held out)", hint="lower --holdout or annotate more notes")
     entity_types = sorted({kind for note_spans in notes.spans for _, _, kind in note_spans})
     settings = {"base": str(base), **asdict(config), "entity_types": entity_types,
-                "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE, "training_data": _fingerprint(texts, spans)}
+                "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE, "training_data": training_fingerprint(texts, spans)}
     partial = _partial_folder(out_dir, settings)
     model_dir, trained_marker = partial / "model", partial / "trained"
     started = time.perf_counter()
@@ -161,8 +161,8 @@ def _refuse_existing(out_dir: Path, finished: Path | None = None) -> None:
                         hint="choose another --out, or remove the folder yourself")
 
 
-def _fingerprint(texts: list[str], spans: list[list[Span]]) -> str:
-    """A hash of the training sentences and spans: a resumed run must train on the same data."""
+def training_fingerprint(texts: list[str], spans: list[list[Span]]) -> str:
+    """A hash of the training sentences and spans: a resumed or reused tagger must come from the same data."""
     digest = hashlib.sha256()
     for text, note_spans in zip(texts, spans, strict=True):
         digest.update(text.encode())
@@ -174,7 +174,7 @@ def _partial_folder(out_dir: Path, settings: dict[str, Any]) -> Path:
     """The scratch folder for ``out_dir``: reused when an interrupted run had the same settings."""
     partial = out_dir.with_name(f".{out_dir.name}.partial")
     record = partial / _SETTINGS
-    if partial.is_dir() and not (record.is_file() and json.loads(record.read_text(encoding="utf-8")) == settings):
+    if partial.is_dir() and not recorded_settings_match(record, settings):
         log.warning("the unfinished tagger in %s was trained with other notes or settings: starting afresh", partial)
         shutil.rmtree(partial)
     elif partial.is_dir():
@@ -182,6 +182,11 @@ def _partial_folder(out_dir: Path, settings: dict[str, Any]) -> Path:
     partial.mkdir(parents=True, exist_ok=True)
     write_json(record, settings)
     return partial
+
+
+def recorded_settings_match(record: Path, settings: dict[str, Any]) -> bool:
+    """Whether the JSON settings record at ``record`` exists and equals ``settings``."""
+    return record.is_file() and json.loads(record.read_text(encoding="utf-8")) == settings
 
 
 def _measure(model_dir: Path, notes: AnnotatedNotes, held_idx: list[int]) -> dict[str, Any]:
