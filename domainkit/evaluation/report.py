@@ -174,11 +174,14 @@ def _thresholds_line(report: dict[str, Any]) -> list[tuple[str, str]]:
 SMOKE_CAVEAT = "smoke preset: a wiring check on a few examples; the checks say nothing of quality"
 
 
-def check_lines(report: dict[str, Any]) -> list[str]:
-    """``report["checks"]`` as lines: "pass: ...", "FAIL: ..." or "skip: ...", each with its detail."""
-    marks = {True: "pass", False: "FAIL", None: "skip"}
+#: How each outcome of a check opens its line (``passed`` is True, False or None).
+CHECK_MARKS = {True: "pass:", False: "FAIL:", None: "skip:"}
+
+
+def check_lines(report: dict[str, Any], marks: dict[bool | None, str] = CHECK_MARKS) -> list[str]:
+    """The smoke caveat (smoke runs) and ``report["checks"]`` as lines: mark, name, (detail)."""
     lines = [SMOKE_CAVEAT] if report.get("preset") == "smoke" else []
-    return lines + [f"{marks[c['passed']]}: {c['name']} ({c['detail']})" for c in report.get("checks", [])]
+    return lines + [f"{marks[c['passed']]} {c['name']} ({c['detail']})" for c in report.get("checks", [])]
 
 
 def render_markdown(report: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domainkit.runner.pipeline import RunContext
 
+_COLOURED_MARKS = {True: "[green]pass[/green]", False: "[bold red]FAIL[/bold red]", None: "skip"}
 COLUMNS = ("accuracy", "macro_f1", "micro_f1", "ece", "seq_per_s", "disk_mb")
 
 
@@ -32,11 +33,10 @@ def print_summary(ctx: RunContext) -> None:
         f"  int8 speed-up {_fmt(evaluation.get('int8_speedup'))}"
     )
     from domainkit.evaluation.checks import report_checks
-    from domainkit.evaluation.report import SMOKE_CAVEAT
+    from domainkit.evaluation.report import check_lines
 
-    if ctx.config.preset == "smoke":
-        console.print(SMOKE_CAVEAT)
-    marks = {True: "[green]pass[/green]", False: "[bold red]FAIL[/bold red]", None: "skip"}
-    for check in report_checks(evaluation):  # from the stage's outputs: runs resumed from older folders too
-        console.print(f"{marks[check['passed']]} {check['name']} ({check['detail']})", highlight=False)
+    # Checked from the stage's outputs, so runs resumed from folders older than the checks get them too.
+    checked = {"checks": report_checks(evaluation), "preset": ctx.config.preset}
+    for line in check_lines(checked, marks=_COLOURED_MARKS):
+        console.print(line, highlight=False)
     console.print(f"report: {ctx.folder.root / 'report.html'}  model: {ctx.outputs.get('export', {}).get('model_dir', '-')}")
