@@ -86,19 +86,24 @@ def main() -> None:
                         logging_steps=20, save_steps=10_000)
 
     rows = []
-    cached = distill(args.student, teacher.model_dir, data, pool, cfg, out_dir=work / "cached", cache_dir=work / "cache")
+    # The labels-only student first: it is the baseline and, with the default soft_labels
+    # "teacher+finetuned", half of the ensemble the distilled students learn from.
+    base = finetune_only(args.student, data, cfg, out_dir=work / "labels_only")
+    companion = base.model_dir
+    cached = distill(args.student, teacher.model_dir, data, pool, cfg, out_dir=work / "cached", cache_dir=work / "cache",
+                     companion_dir=companion)
     cold = cached.report["wall_seconds"]
     warm = cold - cached.report["teacher_cache"]["teacher_seconds"]
     rows.append(("distilled, cached teacher", cold, macro_f1(cached.model_dir, data, args.max_length)))
     if not args.skip_in_loop:
         loop = distill(args.student, teacher.model_dir, data, pool, cfg, out_dir=work / "in_loop",
-                       cache_dir=work / "cache", teacher_mode=IN_LOOP)
+                       cache_dir=work / "cache", teacher_mode=IN_LOOP, companion_dir=companion)
         rows.append(("distilled, teacher in the loop", loop.report["wall_seconds"], macro_f1(loop.model_dir, data, args.max_length)))
-    base = finetune_only(args.student, data, cfg, out_dir=work / "labels_only")
     rows.append(("fine-tuned on labels only", base.report["wall_seconds"], macro_f1(base.model_dir, data, args.max_length)))
 
     print(f"\nteacher (MPNet, method=head): macro-F1 {teacher.scores['macro_f1']:.4f}  ({teacher_seconds:.0f}s, reused={teacher.reused})")
     print(f"active terms: {cached.report['active_terms']}  skipped: {cached.report['skipped_terms']}")
+    print(f"soft labels: {cached.report['soft_labels']['source']} ({cached.report['soft_labels']['why']})")
     print(f"vocab: {cached.report['vocab']}  layer map: {cached.report['layer_map']}  bf16: {cached.report['bf16']}")
     print(f"\n{'student':34s} {'wall s':>8s} {'macro-F1':>9s} {'/teacher':>9s}")
     for name, seconds, f1 in rows:

@@ -15,8 +15,10 @@ from transformers import AutoTokenizer, TrainingArguments
 from transformers.trainer_utils import get_last_checkpoint
 
 from domainkit.data.taskdata import TaskData
+from domainkit.errors import ConfigError
 from domainkit.distill.collator import DistillCollator, ExampleDataset
-from domainkit.distill.config import DistillConfig, resolve_layer_map
+from domainkit.distill.config import TEACHER_ONLY, TEACHER_AND_FINETUNED, DistillConfig, resolve_layer_map
+from domainkit.distill.ensemble import FinetunedCompanion
 from domainkit.distill.encoding import LABELLED, POOL, Example, encode_examples
 from domainkit.distill.fingerprint import model_fingerprint
 from domainkit.distill.hardware import decide_bf16, training_attention
@@ -48,11 +50,14 @@ def distill(
     resume: bool = True,
     mlm_teacher_dir: Path | None = None,
     teacher_mode: str = CACHED,
+    companion_dir: Path | None = None,
 ) -> DistillResult:
     """Continue distilling ``student_dir`` from the task teacher on the labelled split plus ``pool``.
 
     ``mlm_teacher_dir``: a checkpoint with an MLM head for MLM-KL (default: the teacher if it has one).
     ``teacher_mode="in_loop"`` runs the teacher every step instead of the cache (benchmark baseline).
+    ``companion_dir``: the labels-only student; with ``cfg.soft_labels="teacher+finetuned"`` the soft
+    labels are the mean of its and the teacher's probabilities (see ``ensemble.py``).
     """
     started = time.perf_counter()
     if cfg.init_from_teacher:  # DistilBERT: the student is the teacher with one layer in two
@@ -71,14 +76,15 @@ def distill(
     examples, texts = _encode(tokenizer, data, pool, cfg, with_words=not bridge.token_aligned)
     mlm_teacher = load_mlm_teacher(mlm_source) if "mlm_kl" in plan.active else None
     layers = tuple(sorted({t for _, t in pairs})) if "hidden" in plan.active else ()
+    companion, soft_source = _companion(cfg, plan, companion_dir, tokenizer.pad_token_id, len(data.label_names))
     runner = TeacherRunner(teacher, bridge, layers=layers, top_k=cfg.top_k, multi_label=data.multi_label,
                            max_length=cfg.max_length, batch_size=max(cfg.batch_size, 32), mlm_teacher=mlm_teacher,
-                           bf16=decide_bf16(cfg.bf16)[0])
+                           bf16=decide_bf16(cfg.bf16)[0], companion=companion)
     args = _training_args(cfg, out_dir / "checkpoints")
     cache_stats: dict[str, Any] = {"mode": teacher_mode}
     if teacher_mode == CACHED:
         with args.main_process_first(desc="teacher cache"):  # rank 0 fills the cache, the others read it
-            cache = TeacherCache(cache_dir, model_fingerprint(teacher_dir), _cache_spec(cfg, data, bridge, layers, mlm_source))
+            cache = TeacherCache(cache_dir, model_fingerprint(teacher_dir), _cache_spec(cfg, data, bridge, layers, mlm_source, companion))
             teacher_started = time.perf_counter()
             records = cache.ensure([e.key for e in examples], lambda idx: runner.compute([examples[i] for i in idx], [texts[i] for i in idx]))
         cache_stats.update(folder=str(cache.folder), computed=cache.computed, reused=len(examples) - cache.computed,
@@ -98,6 +104,7 @@ def distill(
         "student_checksum": _checksum(model),
         "active_terms": {t: plan.weights[t] for t in plan.active},
         "skipped_terms": plan.skipped,
+        "soft_labels": soft_source,
         "notes": init_notes,
         "vocab": bridge.describe(),
         "layer_map": [list(p) for p in pairs],
@@ -162,6 +169,23 @@ def _plan(cfg: DistillConfig, data: TaskData, teacher: TaskTeacher, token_aligne
     return LossPlan(weights, skipped, data.multi_label, cfg.temperature, cfg.hidden_loss, pairs)
 
 
+def _companion(cfg: DistillConfig, plan: LossPlan, companion_dir: Path | None, pad_id: int,
+               num_labels: int) -> tuple[FinetunedCompanion | None, dict[str, str]]:
+    """The labels-only student that joins the teacher for soft labels, and what the report says about it."""
+    if "soft" not in plan.active:
+        return None, {"source": "none", "why": plan.skipped.get("soft", "soft labels are off")}
+    if cfg.soft_labels == TEACHER_ONLY:
+        return None, {"source": TEACHER_ONLY, "why": "distill.soft_labels = 'teacher' in the config"}
+    if companion_dir is None:
+        return None, {"source": TEACHER_ONLY, "why": "no labels-only student was given to average with"}
+    companion = FinetunedCompanion(companion_dir, pad_id)
+    if companion.num_labels != num_labels:
+        raise ConfigError(f"labels-only student {companion_dir} has {companion.num_labels} labels, the task has {num_labels}",
+                          hint="pass the labels-only student trained on this task, or set distill.soft_labels = 'teacher'")
+    return companion, {"source": TEACHER_AND_FINETUNED,
+                       "why": "mean of the teacher's and the labels-only student's probabilities (ensemble)"}
+
+
 def _encode(tokenizer, data: TaskData, pool: list[str], cfg: DistillConfig, *, with_words: bool) -> tuple[list[Example], list[str]]:
     common = {"max_length": cfg.max_length, "mlm_probability": cfg.mlm_probability, "seed": cfg.seed, "with_words": with_words}
     labelled = encode_examples(data.train_texts, data.train_label_ids, tokenizer, role=LABELLED, **common)
@@ -169,13 +193,16 @@ def _encode(tokenizer, data: TaskData, pool: list[str], cfg: DistillConfig, *, w
     return labelled + unlabelled, list(data.train_texts) + list(pool)
 
 
-def _cache_spec(cfg: DistillConfig, data: TaskData, bridge, layers: tuple, mlm_source: Path | None) -> dict[str, Any]:
+def _cache_spec(cfg: DistillConfig, data: TaskData, bridge, layers: tuple, mlm_source: Path | None,
+                companion: FinetunedCompanion | None = None) -> dict[str, Any]:
     """Everything besides the teacher weights and the example that changes what a record holds."""
     return {
         "version": 1, "precision": "bf16" if decide_bf16(cfg.bf16)[0] else "fp32", "top_k": cfg.top_k, "layers": list(layers), "vocab": bridge.describe(),
         "multi_label": data.multi_label, "num_labels": len(data.label_names),
         "mlm_teacher": model_fingerprint(mlm_source) if mlm_source else None,
         "mlm_probability": cfg.mlm_probability, "mask_seed": cfg.seed,
+        # The ensemble's soft labels depend on the labels-only student's weights too.
+        **({"companion": model_fingerprint(companion.folder)} if companion is not None else {}),
     }
 
 

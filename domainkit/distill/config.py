@@ -14,6 +14,10 @@ from domainkit.errors import ConfigError
 
 TEACHER_METHODS = ("full", "lora", "head")
 HIDDEN_LOSSES = ("cosine", "mse")
+#: Where soft labels come from: the teacher alone, or the mean of the teacher's and the
+#: labels-only student's probabilities (see ``domainkit.distill.ensemble`` for why).
+TEACHER_ONLY, TEACHER_AND_FINETUNED = "teacher", "teacher+finetuned"
+SOFT_LABEL_SOURCES = (TEACHER_ONLY, TEACHER_AND_FINETUNED)
 LAYER_MAP_PRESETS = ("uniform", "last")
 
 
@@ -97,6 +101,10 @@ class DistillConfig:
     alpha_hard: float = field(default=1.0, metadata=_help("weight of the hard-label CE / BCE"))
     # T=1 with lr 2e-4 gave 0.825 vs 0.773 at T=2, lr 1e-4 (same bench): the probe teacher's
     # distribution is already soft, so a higher temperature flattens it further.
+    soft_labels: str = field(
+        default=TEACHER_AND_FINETUNED,
+        metadata=_help("teacher | teacher+finetuned (mean with the labels-only student's probabilities)"),
+    )
     temperature: float = field(default=1.0, metadata=_help("softmax temperature of soft labels (loss x T^2)"))
     top_k: int = field(default=20, metadata=_help("teacher logits kept per example / masked token in the cache"))
     layer_map: Any = field(
@@ -134,6 +142,7 @@ class DistillConfig:
         if not 0 < self.mlm_probability < 1:
             raise ConfigError(f"distill.mlm_probability must be in (0, 1); found {self.mlm_probability!r}")
         _one_of("distill", "hidden_loss", self.hidden_loss, HIDDEN_LOSSES)
+        _one_of("distill", "soft_labels", self.soft_labels, SOFT_LABEL_SOURCES)
         _one_of("distill", "bf16", self.bf16, ("auto", True, False))
         object.__setattr__(self, "layer_map", _normalise_layer_map(self.layer_map))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import torch
 
 from domainkit.distill.fingerprint import example_key, tokenizer_fingerprint
 from domainkit.distill.vocab import token_word_index, word_spans
@@ -85,3 +86,14 @@ def static_mask(
         elif draw < MASK_SHARE + RANDOM_SHARE:
             masked[pos] = int(rng.integers(0, vocab_size))
     return masked, labels
+
+
+def pad_id_lists(ids: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-pad token id lists into ``(input_ids, attention_mask)`` tensors as wide as the longest."""
+    width = max(len(x) for x in ids)
+    input_ids = torch.full((len(ids), width), pad_id, dtype=torch.long)
+    attention = torch.zeros((len(ids), width), dtype=torch.long)
+    for row, x in enumerate(ids):
+        input_ids[row, : len(x)] = torch.tensor(x)
+        attention[row, : len(x)] = 1
+    return input_ids, attention

@@ -28,6 +28,7 @@ from transformers import AutoModel, AutoModelForSequenceClassification, AutoToke
 from domainkit.data.taskdata import TaskData
 from domainkit.distill.config import TeacherConfig
 from domainkit.distill.fingerprint import hash_json, model_fingerprint
+from domainkit.distill.hardware import decide_bf16
 from domainkit.distill.scoring import score_logits
 from domainkit.distill.teacher_outputs import HEAD_CONFIG, HEAD_FILE, TaskTeacher, mean_pool, task_head_kind
 
@@ -54,7 +55,8 @@ def prepare_teacher(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, *, ca
     if task_head_kind(teacher_dir, len(data.label_names)) is not None:
         scores = _score(TaskTeacher(teacher_dir, len(data.label_names)), data, cfg.max_length)
         return _finish(TeacherResult(teacher_dir, base_fp, scores, reused=True), out_dir)
-    fingerprint = hash_json({"teacher": base_fp, "data": _data_fingerprint(data), "cfg": cfg.to_dict()})
+    fingerprint = hash_json({"teacher": base_fp, "data": _data_fingerprint(data), "cfg": cfg.to_dict(),
+                             "precision": _precision()})
     cached = Path(cache_root) / fingerprint[:20]
     if (cached / RESULT_FILE).exists():
         stored = json.loads((cached / RESULT_FILE).read_text())
@@ -92,13 +94,29 @@ def _score(teacher: TaskTeacher, data: TaskData, max_length: int) -> dict[str, f
     return score_logits(logits, data)
 
 
+def _precision() -> str:
+    """bf16 where the CPU (or GPU) has native bf16, as the cache fill uses (``TeacherRunner``).
+
+    MPNet at 128 pieces, batches of 32, on these 2-core machines: 6.8 seq/s in
+    fp32, 14.6 in bf16. The head is fitted on features of the precision it is
+    later applied in, so the cached soft labels come from the head as fitted.
+    """
+    return "bf16" if decide_bf16("auto")[0] else "fp32"
+
+
+def _autocast():
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.autocast(device, dtype=torch.bfloat16, enabled=_precision() == "bf16")
+
+
 def _teacher_logits(teacher: TaskTeacher, texts: list[str], max_length: int, batch_size: int = 32) -> np.ndarray:
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     out: list[Any] = [None] * len(texts)
     for start in range(0, len(order), batch_size):
         chunk = order[start : start + batch_size]
         enc = teacher.tokenizer([texts[i] for i in chunk], truncation=True, max_length=max_length, padding=True, return_tensors="pt")
-        logits, _ = teacher(enc["input_ids"], enc["attention_mask"])
+        with _autocast():
+            logits, _ = teacher(enc["input_ids"], enc["attention_mask"])
         for i, row in zip(chunk, logits.float().numpy(), strict=True):
             out[i] = row
     return np.stack(out)
@@ -111,8 +129,9 @@ def _pooled_features(encoder, tokenizer, texts: list[str], max_length: int, batc
     for start in range(0, len(order), batch_size):
         chunk = order[start : start + batch_size]
         enc = tokenizer([texts[i] for i in chunk], truncation=True, max_length=max_length, padding=True, return_tensors="pt")
-        hidden = encoder(**enc).last_hidden_state
-        feats[chunk] = mean_pool(hidden, enc["attention_mask"]).float()
+        with _autocast():
+            hidden = encoder(**enc).last_hidden_state
+        feats[chunk] = mean_pool(hidden.float(), enc["attention_mask"])
     return feats
 
 

@@ -36,7 +36,7 @@ _EPS = 1e-9
 #: Each rival as a user knows it, and what the run keeps of it (for the advice of a failed check).
 _RIVALS = {
     "tfidf_logreg": ("the TF-IDF baseline", "kept for evaluation only, in 05-evaluate/models"),
-    "student_finetune_only": ("the labels-only student", "this run's 04-baseline/model, which `domainkit predict` "
+    "student_finetune_only": ("the labels-only student", "this run's 03-baseline/model, which `domainkit predict` "
                               "runs; only the distilled student is exported"),
 }
 

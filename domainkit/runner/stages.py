@@ -1,7 +1,9 @@
 """The stages of a run, in data-flow order.
 
 raw corpus -> de-identify -> teacher (fine-tuned on the task, cached) ->
-continued distillation -> labels-only baseline -> evaluation + report -> export.
+labels-only baseline -> continued distillation -> evaluation + report -> export.
+The baseline comes before distillation because it is also half of the soft
+labels' ensemble (``distill.soft_labels``, see ``domainkit.distill.ensemble``).
 
 Each stage reads what earlier stages wrote in the run folder (never the raw
 corpus again, so nothing downstream sees text that de-identification removed).
@@ -204,8 +206,10 @@ def run_distill(ctx: RunContext, workdir: Path) -> dict[str, Any]:
 
     data, pool = load_data(ctx)
     teacher_dir = Path(ctx.outputs["teacher"]["model_dir"])
+    baseline = ctx.outputs.get("baseline")  # absent when run.baselines is off: the teacher alone gives soft labels
     result = distill(_student_folder(ctx), teacher_dir, data, pool, ctx.config.distill,
-                     out_dir=workdir, cache_dir=teacher_outputs_dir(), resume=True)
+                     out_dir=workdir, cache_dir=teacher_outputs_dir(), resume=True,
+                     companion_dir=Path(baseline["model_dir"]) if baseline else None)
     _write_inference_settings(ctx, result.model_dir)
     thresholds = _store_thresholds(ctx, result.model_dir, data)
     return {"model_dir": str(result.model_dir), "report": result.report, "thresholds": thresholds}
@@ -320,8 +324,8 @@ def default_stages() -> list[Stage]:
     return [
         Stage("data", run_data, inputs=data_inputs),
         Stage("teacher", run_teacher),
-        Stage("distill", run_distill, inputs=student_inputs),
         Stage("baseline", run_baseline, inputs=student_inputs, enabled=lambda ctx: ctx.config.run.baselines),
+        Stage("distill", run_distill, inputs=student_inputs),
         Stage("evaluate", run_evaluate),
         Stage("export", run_export),
     ]

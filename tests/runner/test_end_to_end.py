@@ -40,7 +40,7 @@ def test_end_to_end_smoke_run_offline_then_skips(tmp_path, tiny_models, fake_pac
     exported = ctx.outputs["export"]["model_dir"]
     assert (tmp_path / "run" / "06-export").is_dir() and exported
     stages = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name[:2].isdigit())
-    assert stages == ["01-data", "02-teacher", "03-distill", "05-evaluate", "06-export"]
+    assert stages == ["01-data", "02-teacher", "04-distill", "05-evaluate", "06-export"]  # smoke: no 03-baseline
     manifests = {s: json.loads((out / s / "manifest.json").read_text()) for s in stages}
     again = _run(tmp_path, tiny_models, out)
     for stage in stages:
