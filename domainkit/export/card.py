@@ -65,7 +65,11 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
               f"{settings.get('long_documents')} (stride {settings.get('stride')})", ""]
     if card.get("base_model") or card.get("teacher"):
         lines += ["## Models", "", f"- student (base): {card.get('base_model', '—')}",
-                  f"- teacher: {card.get('teacher', '—')}", ""]
+                  f"- teacher: {card.get('teacher', '—')}"]
+        soft = (card.get("distillation") or {}).get("soft_labels")
+        if soft:
+            lines.append(f"- soft labels: {soft['source']} ({soft['why']})")
+        lines.append("")
     lines += ["## Data sources and licences", ""]
     sources = card.get("data_sources") or []
     lines += [f"- {s.get('name')}: {s.get('source', '')} — licence: {s.get('licence', 'unknown')}" for s in sources]
