@@ -10,7 +10,9 @@ Measures, in one run:
      printed for a cold cache, which includes filling it, and a warm one, as in later runs)
      and both students' macro-F1;
  (b) distilled student vs the same student fine-tuned on labels only, and student/teacher
-     macro-F1 (target >= 0.97).
+     macro-F1 (target >= 0.97). The labels-only student trains first: with the default
+     ``soft_labels = "teacher+finetuned"`` both distilled students learn from the mean of its and
+     the teacher's probabilities, as in ``domainkit run``.
 
     python bench/bench_distill.py --train 600 --pool 300 --epochs 3
 """
