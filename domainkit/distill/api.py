@@ -16,9 +16,10 @@ from transformers.trainer_utils import get_last_checkpoint
 
 from domainkit.data.taskdata import TaskData
 from domainkit.errors import ConfigError
+from domainkit.log import get_logger
 from domainkit.distill.collator import DistillCollator, ExampleDataset
 from domainkit.distill.config import TEACHER_ONLY, TEACHER_AND_FINETUNED, DistillConfig, resolve_layer_map
-from domainkit.distill.ensemble import FinetunedCompanion
+from domainkit.distill.ensemble import FinetunedCompanion, blend_records
 from domainkit.distill.encoding import LABELLED, POOL, Example, encode_examples
 from domainkit.distill.fingerprint import model_fingerprint
 from domainkit.distill.hardware import decide_bf16, training_attention
@@ -30,6 +31,7 @@ from domainkit.distill.trainer import DistillationTrainer, LossPlan
 from domainkit.distill.vocab import bridge_vocabularies
 
 CACHED, IN_LOOP = "cached", "in_loop"
+log = get_logger(__name__)
 
 
 @dataclass
@@ -76,15 +78,15 @@ def distill(
     examples, texts = _encode(tokenizer, data, pool, cfg, with_words=not bridge.token_aligned)
     mlm_teacher = load_mlm_teacher(mlm_source) if "mlm_kl" in plan.active else None
     layers = tuple(sorted({t for _, t in pairs})) if "hidden" in plan.active else ()
-    companion, soft_source = _companion(cfg, plan, companion_dir, tokenizer.pad_token_id, len(data.label_names))
+    companion, soft_source = _companion(cfg, plan, companion_dir, tokenizer, len(data.label_names))
     runner = TeacherRunner(teacher, bridge, layers=layers, top_k=cfg.top_k, multi_label=data.multi_label,
                            max_length=cfg.max_length, batch_size=max(cfg.batch_size, 32), mlm_teacher=mlm_teacher,
-                           bf16=decide_bf16(cfg.bf16)[0], companion=companion)
+                           bf16=decide_bf16(cfg.bf16)[0])
     args = _training_args(cfg, out_dir / "checkpoints")
     cache_stats: dict[str, Any] = {"mode": teacher_mode}
     if teacher_mode == CACHED:
         with args.main_process_first(desc="teacher cache"):  # rank 0 fills the cache, the others read it
-            cache = TeacherCache(cache_dir, model_fingerprint(teacher_dir), _cache_spec(cfg, data, bridge, layers, mlm_source, companion))
+            cache = TeacherCache(cache_dir, model_fingerprint(teacher_dir), _cache_spec(cfg, data, bridge, layers, mlm_source))
             teacher_started = time.perf_counter()
             records = cache.ensure([e.key for e in examples], lambda idx: runner.compute([examples[i] for i in idx], [texts[i] for i in idx]))
         cache_stats.update(folder=str(cache.folder), computed=cache.computed, reused=len(examples) - cache.computed,
@@ -93,7 +95,16 @@ def distill(
     else:
         records = None
         def live(indices: list[int]) -> list:  # noqa: E306 - the HF example's way: a teacher forward per step
-            return runner.compute([examples[i] for i in indices], [texts[i] for i in indices])
+            found = runner.compute([examples[i] for i in indices], [texts[i] for i in indices])
+            if companion is None:
+                return found
+            mixed = companion.logits_for([examples[i] for i in indices])
+            return blend_records(found, mixed, multi_label=data.multi_label, top_k=cfg.top_k)
+    if companion is not None and records is not None:
+        # Mixed in memory, never stored: the labels-only student changes every run, the teacher cache does not.
+        companion_started = time.perf_counter()
+        records = blend_records(records, companion.logits_for(examples), multi_label=data.multi_label, top_k=cfg.top_k)
+        cache_stats["companion_seconds"] = round(time.perf_counter() - companion_started, 2)
 
     model, init_notes = _student(classifier, student_dir, plan, teacher.width, len(pairs))
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, layers,
@@ -134,6 +145,7 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, (), True)
     history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume)
     model_dir = _save_student(model, tokenizer, out_dir / "model", args)
+    _wait_for_rank_zero()  # under torchrun the other ranks read this folder next (soft-label ensemble)
     report = {"student_checksum": _checksum(model), "active_terms": {"hard": 1.0}, "skipped_terms": plan.skipped, "bf16": bool(args.bf16), "history": history,
               "wall_seconds": round(time.perf_counter() - started, 2), "config": cfg.to_dict()}
     if args.should_save:  # rank 0 only under torchrun
@@ -169,7 +181,7 @@ def _plan(cfg: DistillConfig, data: TaskData, teacher: TaskTeacher, token_aligne
     return LossPlan(weights, skipped, data.multi_label, cfg.temperature, cfg.hidden_loss, pairs)
 
 
-def _companion(cfg: DistillConfig, plan: LossPlan, companion_dir: Path | None, pad_id: int,
+def _companion(cfg: DistillConfig, plan: LossPlan, companion_dir: Path | None, tokenizer,
                num_labels: int) -> tuple[FinetunedCompanion | None, dict[str, str]]:
     """The labels-only student that joins the teacher for soft labels, and what the report says about it."""
     if "soft" not in plan.active:
@@ -177,11 +189,16 @@ def _companion(cfg: DistillConfig, plan: LossPlan, companion_dir: Path | None, p
     if cfg.soft_labels == TEACHER_ONLY:
         return None, {"source": TEACHER_ONLY, "why": "distill.soft_labels = 'teacher' in the config"}
     if companion_dir is None:
-        return None, {"source": TEACHER_ONLY, "why": "no labels-only student was given to average with"}
-    companion = FinetunedCompanion(companion_dir, pad_id)
+        return None, {"source": TEACHER_ONLY, "why": "no labels-only student to average with "
+                                                     "(`domainkit run` trains one unless run.baselines = false)"}
+    companion = FinetunedCompanion(companion_dir, tokenizer.pad_token_id)
     if companion.num_labels != num_labels:
         raise ConfigError(f"labels-only student {companion_dir} has {companion.num_labels} labels, the task has {num_labels}",
                           hint="pass the labels-only student trained on this task, or set distill.soft_labels = 'teacher'")
+    if not companion.reads_like(tokenizer):  # distill.init_from_teacher: the student reads the teacher's word pieces
+        log.warning("soft labels from the teacher alone: the labels-only student uses another tokenizer")
+        return None, {"source": TEACHER_ONLY, "why": "the labels-only student reads other word pieces than the "
+                                                     "distilled student (distill.init_from_teacher)"}
     return companion, {"source": TEACHER_AND_FINETUNED,
                        "why": "mean of the teacher's and the labels-only student's probabilities (ensemble)"}
 
@@ -193,16 +210,13 @@ def _encode(tokenizer, data: TaskData, pool: list[str], cfg: DistillConfig, *, w
     return labelled + unlabelled, list(data.train_texts) + list(pool)
 
 
-def _cache_spec(cfg: DistillConfig, data: TaskData, bridge, layers: tuple, mlm_source: Path | None,
-                companion: FinetunedCompanion | None = None) -> dict[str, Any]:
+def _cache_spec(cfg: DistillConfig, data: TaskData, bridge, layers: tuple, mlm_source: Path | None) -> dict[str, Any]:
     """Everything besides the teacher weights and the example that changes what a record holds."""
     return {
         "version": 1, "precision": "bf16" if decide_bf16(cfg.bf16)[0] else "fp32", "top_k": cfg.top_k, "layers": list(layers), "vocab": bridge.describe(),
         "multi_label": data.multi_label, "num_labels": len(data.label_names),
         "mlm_teacher": model_fingerprint(mlm_source) if mlm_source else None,
         "mlm_probability": cfg.mlm_probability, "mask_seed": cfg.seed,
-        # The ensemble's soft labels depend on the labels-only student's weights too.
-        **({"companion": model_fingerprint(companion.folder)} if companion is not None else {}),
     }
 
 
@@ -266,6 +280,11 @@ def _save_student(model: DistillStudent, tokenizer, target: Path, args: Training
         shutil.rmtree(target)
     os.replace(tmp, target)
     return target
+
+
+def _wait_for_rank_zero() -> None:
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.barrier()
 
 
 def _checksum(model: DistillStudent) -> float:

@@ -99,12 +99,12 @@ class DistillConfig:
     # so a large MLM weight pulls the shared encoder away from the task early on.
     alpha_mlm: float = field(default=0.1, metadata=_help("weight of masked-language modelling on domain text"))
     alpha_hard: float = field(default=1.0, metadata=_help("weight of the hard-label CE / BCE"))
-    # T=1 with lr 2e-4 gave 0.825 vs 0.773 at T=2, lr 1e-4 (same bench): the probe teacher's
-    # distribution is already soft, so a higher temperature flattens it further.
     soft_labels: str = field(
         default=TEACHER_AND_FINETUNED,
         metadata=_help("teacher | teacher+finetuned (mean with the labels-only student's probabilities)"),
     )
+    # T=1 with lr 2e-4 gave 0.825 vs 0.773 at T=2, lr 1e-4 (same bench): the probe teacher's
+    # distribution is already soft, so a higher temperature flattens it further.
     temperature: float = field(default=1.0, metadata=_help("softmax temperature of soft labels (loss x T^2)"))
     top_k: int = field(default=20, metadata=_help("teacher logits kept per example / masked token in the cache"))
     layer_map: Any = field(

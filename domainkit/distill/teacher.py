@@ -28,7 +28,7 @@ from transformers import AutoModel, AutoModelForSequenceClassification, AutoToke
 from domainkit.data.taskdata import TaskData
 from domainkit.distill.config import TeacherConfig
 from domainkit.distill.fingerprint import hash_json, model_fingerprint
-from domainkit.distill.hardware import decide_bf16
+from domainkit.distill.hardware import NATIVE_BF16_FLAGS, cpu_flags
 from domainkit.distill.scoring import score_logits
 from domainkit.distill.teacher_outputs import HEAD_CONFIG, HEAD_FILE, TaskTeacher, mean_pool, task_head_kind
 
@@ -55,8 +55,9 @@ def prepare_teacher(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, *, ca
     if task_head_kind(teacher_dir, len(data.label_names)) is not None:
         scores = _score(TaskTeacher(teacher_dir, len(data.label_names)), data, cfg.max_length)
         return _finish(TeacherResult(teacher_dir, base_fp, scores, reused=True), out_dir)
-    fingerprint = hash_json({"teacher": base_fp, "data": _data_fingerprint(data), "cfg": cfg.to_dict(),
-                             "precision": _precision()})
+    # bf16 features give a (slightly) different head: such teachers get their own key; fp32 keys are as before.
+    precision = {"precision": "bf16"} if _encode_in_bf16() else {}
+    fingerprint = hash_json({"teacher": base_fp, "data": _data_fingerprint(data), "cfg": cfg.to_dict(), **precision})
     cached = Path(cache_root) / fingerprint[:20]
     if (cached / RESULT_FILE).exists():
         stored = json.loads((cached / RESULT_FILE).read_text())
@@ -94,19 +95,19 @@ def _score(teacher: TaskTeacher, data: TaskData, max_length: int) -> dict[str, f
     return score_logits(logits, data)
 
 
-def _precision() -> str:
-    """bf16 where the CPU (or GPU) has native bf16, as the cache fill uses (``TeacherRunner``).
+def _encode_in_bf16() -> bool:
+    """Encode under CPU bf16 autocast where the CPU has native bf16, as the cache fill does (``TeacherRunner``).
 
     MPNet at 128 pieces, batches of 32, on these 2-core machines: 6.8 seq/s in
-    fp32, 14.6 in bf16. The head is fitted on features of the precision it is
-    later applied in, so the cached soft labels come from the head as fitted.
+    fp32, 14.6 in bf16. The head is then fitted on features of the precision
+    the cache fill applies it in (with distill.bf16 = "auto"). The teacher
+    stage keeps its tensors on the CPU, so only the CPU's flags matter.
     """
-    return "bf16" if decide_bf16("auto")[0] else "fp32"
+    return any(flag in cpu_flags() for flag in NATIVE_BF16_FLAGS)
 
 
 def _autocast():
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    return torch.autocast(device, dtype=torch.bfloat16, enabled=_precision() == "bf16")
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=_encode_in_bf16())
 
 
 def _teacher_logits(teacher: TaskTeacher, texts: list[str], max_length: int, batch_size: int = 32) -> np.ndarray:

@@ -28,7 +28,6 @@ from safetensors.torch import load_file
 from transformers import AutoConfig, AutoModel, AutoModelForMaskedLM, AutoModelForSequenceClassification, AutoTokenizer
 
 from domainkit.distill.encoding import POOL, Example, pad_id_lists
-from domainkit.distill.ensemble import FinetunedCompanion, mean_probability_logits
 from domainkit.distill.teacher_cache import Record, topk_arrays
 from domainkit.distill.vocab import VocabBridge, token_word_index, word_spans
 
@@ -115,7 +114,6 @@ class TeacherRunner:
         batch_size: int = 32,
         mlm_teacher: torch.nn.Module | None = None,
         bf16: bool = False,
-        companion: FinetunedCompanion | None = None,
     ) -> None:
         self.teacher, self.bridge, self.layers = teacher, bridge, layers
         self.top_k, self.multi_label, self.max_length, self.batch_size = top_k, multi_label, max_length, batch_size
@@ -125,8 +123,6 @@ class TeacherRunner:
         # the teacher pass (the cache fill) runs about twice as fast, and the
         # cached outputs are stored in fp16 either way.
         self.bf16 = bf16
-        # Soft labels averaged with the labels-only student's (see ``ensemble.py``).
-        self.companion = companion
 
     def compute(self, examples: list[Example], texts: list[str]) -> list[Record]:
         order = sorted(range(len(examples)), key=lambda i: -len(examples[i].input_ids))
@@ -153,9 +149,6 @@ class TeacherRunner:
         ids, words = self._teacher_inputs(examples, texts)
         input_ids, attention = pad_id_lists(ids, self.pad_id)
         logits, hidden = self.teacher(input_ids, attention)
-        if logits is not None and self.companion is not None:
-            companion_logits = self.companion.logits([e.input_ids for e in examples])
-            logits = mean_probability_logits(logits, companion_logits, multi_label=self.multi_label)
         mlm_logits = None
         if self.mlm_teacher is not None and any(e.role == POOL for e in examples):
             with torch.no_grad():

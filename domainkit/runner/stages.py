@@ -189,7 +189,7 @@ def _store_thresholds(ctx: RunContext, model_dir: Path, data: TaskData) -> dict[
     return thresholds
 
 
-# -- 03 distill / 04 baseline -----------------------------------------------
+# -- 03 baseline / 04 distill -----------------------------------------------
 def _student_folder(ctx: RunContext) -> Path:
     from domainkit.models.resolve import resolve_model
     from domainkit.models.safety import check_weights
