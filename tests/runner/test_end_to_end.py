@@ -49,7 +49,7 @@ def test_end_to_end_smoke_run_offline_then_skips(tmp_path, tiny_models, fake_pac
 
 
 @pytest.mark.slow
-def test_end_to_end_own_documents_csv(tmp_path, tiny_models, fake_packs, dk_home, no_sockets):
+def _two_specialty_csv(tmp_path):
     import csv
 
     path = tmp_path / "mine.csv"
@@ -59,6 +59,11 @@ def test_end_to_end_own_documents_csv(tmp_path, tiny_models, fake_packs, dk_home
         for i in range(15):
             writer.writerow([f"chest report {i} about the heart, seen by Dr. Smith on 3/4/2021", "cardio"])
             writer.writerow([f"head note {i} about the findings of the abdomen", "gastro"])
+    return path
+
+
+def test_end_to_end_own_documents_csv(tmp_path, tiny_models, fake_packs, dk_home, no_sockets):
+    path = _two_specialty_csv(tmp_path)
     before = path.read_bytes()
     out = tmp_path / "run"
     run_pack("good", preset="smoke", out=out,
@@ -101,3 +106,18 @@ def test_end_to_end_multi_label_tunes_thresholds_on_validation(tmp_path, tiny_mo
     settings = json.loads((out / "06-export" / "model" / "domainkit_inference.json").read_text())
     assert set(settings["thresholds"]) == {"cardio", "gastro"}
     assert "per-label thresholds" in (out / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_end_to_end_with_the_baseline_distils_from_the_ensemble(tmp_path, tiny_models, fake_packs, dk_home, no_sockets):
+    out = tmp_path / "run"
+    run_pack("good", preset="smoke", out=out,
+             overrides=[f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}",
+                        "run.baselines=true"],
+             cli={"data": {"path": str(_two_specialty_csv(tmp_path)), "text_column": "note",
+                           "label_column": "specialty"}})
+    stages = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name[:2].isdigit())
+    assert stages[:4] == ["01-data", "02-teacher", "03-baseline", "04-distill"]
+    soft = json.loads((out / "04-distill" / "distill_report.json").read_text())["soft_labels"]
+    assert soft["source"] == "teacher+finetuned"
+    assert "- soft labels: teacher+finetuned" in (out / "06-export" / "model" / "README.md").read_text()
