@@ -12,11 +12,9 @@ from typing import Any
 
 import torch
 from transformers import AutoTokenizer, TrainingArguments
-from transformers.trainer_utils import get_last_checkpoint
 
+from domainkit.checkpoints import last_complete_checkpoint
 from domainkit.data.taskdata import TaskData
-from domainkit.errors import ConfigError
-from domainkit.log import get_logger
 from domainkit.distill.collator import DistillCollator, ExampleDataset
 from domainkit.distill.config import TEACHER_ONLY, TEACHER_AND_FINETUNED, DistillConfig, resolve_layer_map
 from domainkit.distill.ensemble import FinetunedCompanion, blend_records
@@ -29,6 +27,8 @@ from domainkit.distill.teacher_cache import TeacherCache
 from domainkit.distill.teacher_outputs import TaskTeacher, TeacherRunner, has_mlm_head, load_mlm_teacher
 from domainkit.distill.trainer import DistillationTrainer, LossPlan
 from domainkit.distill.vocab import bridge_vocabularies
+from domainkit.errors import ConfigError
+from domainkit.log import get_logger
 
 CACHED, IN_LOOP = "cached", "in_loop"
 log = get_logger(__name__)
@@ -263,7 +263,7 @@ def _training_args(cfg: DistillConfig, output_dir: Path) -> TrainingArguments:
 def _train(model, args, plan, dataset, collator, tokenizer, resume: bool) -> list[dict[str, Any]]:
     trainer = DistillationTrainer(model=model, args=args, train_dataset=dataset, data_collator=collator,
                                   processing_class=tokenizer, plan=plan)
-    last = get_last_checkpoint(args.output_dir) if resume and Path(args.output_dir).is_dir() else None
+    last = last_complete_checkpoint(Path(args.output_dir)) if resume else None
     trainer.train(resume_from_checkpoint=last)
     return [entry for entry in trainer.state.log_history if "loss" in entry or "train_runtime" in entry]
 

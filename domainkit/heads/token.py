@@ -151,7 +151,9 @@ def train_token_classifier(
         model=model, args=args, train_dataset=encode(tokenizer, texts, spans, label2id, max_length=max_length, stride=stride),
         data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer,
     )
-    last = _last_complete_checkpoint(checkpoints) if resume else None
+    from domainkit.checkpoints import last_complete_checkpoint
+
+    last = last_complete_checkpoint(checkpoints) if resume else None
     trainer.train(resume_from_checkpoint=last)
     trainer.save_model(str(out_dir))
     tokenizer.save_pretrained(str(out_dir))
@@ -160,25 +162,6 @@ def train_token_classifier(
     if resume:  # optimizer state is three times the model: not part of the tagger
         shutil.rmtree(checkpoints, ignore_errors=True)
     return Path(out_dir)
-
-
-def _last_complete_checkpoint(checkpoints: Path) -> str | None:
-    """The newest checkpoint that was written to the end, or None; incomplete ones are removed.
-
-    The Trainer writes ``trainer_state.json`` last: a run killed while saving
-    leaves a checkpoint without it, which ``get_last_checkpoint`` would pick
-    and then fail to resume from, run after run.
-    """
-    import shutil
-
-    if not checkpoints.is_dir():
-        return None
-    found = sorted((p for p in checkpoints.glob("checkpoint-*") if p.name.split("-")[-1].isdigit()),
-                   key=lambda p: int(p.name.split("-")[-1]))
-    complete = [p for p in found if (p / "trainer_state.json").is_file()]
-    for partial in set(found) - set(complete):
-        shutil.rmtree(partial, ignore_errors=True)
-    return str(complete[-1]) if complete else None
 
 
 class TokenTagger:

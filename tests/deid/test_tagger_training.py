@@ -179,14 +179,3 @@ def test_a_run_stopped_after_training_does_not_train_again(base, tmp_path, monke
     monkeypatch.setattr("domainkit.heads.token.train_token_classifier", no_training)
     card = train_phi_tagger(_notes(8, 0), tmp_path / "tagger", base=base, config=config)
     assert (tmp_path / "tagger" / "config.json").is_file() and card["notes"]["held_out"] == 2
-
-
-def test_an_incomplete_checkpoint_is_not_resumed_from(tmp_path):
-    from domainkit.heads.token import _last_complete_checkpoint
-
-    (tmp_path / "checkpoint-4").mkdir()
-    (tmp_path / "checkpoint-4" / "trainer_state.json").write_text("{}")
-    (tmp_path / "checkpoint-8").mkdir()  # killed while saving: no trainer_state.json
-    assert _last_complete_checkpoint(tmp_path) == str(tmp_path / "checkpoint-4")
-    assert not (tmp_path / "checkpoint-8").exists()
-    assert _last_complete_checkpoint(tmp_path / "none") is None

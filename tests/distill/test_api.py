@@ -81,3 +81,17 @@ def test_api_resume_continues_from_last_checkpoint(tmp_path, student_dir, single
     more = finetune_only(student_dir, single_label_data, cfg.replace(epochs=2), out_dir=tmp_path / "base")
     assert len(calls) == 3  # only the second epoch ran: the first came from checkpoint-3
     assert max(h["step"] for h in more.report["history"] if "loss" in h) == 6
+
+
+def test_api_resume_skips_a_checkpoint_killed_while_saving(tmp_path, student_dir, single_label_data, monkeypatch):
+    from domainkit.distill.trainer import DistillationTrainer
+
+    cfg = DistillConfig(**{**FAST, "save_steps": 1})
+    finetune_only(student_dir, single_label_data, cfg, out_dir=tmp_path / "base")  # checkpoints 1 to 3
+    (tmp_path / "base" / "checkpoints" / "checkpoint-99").mkdir()  # no trainer_state.json: cut off mid-save
+    calls = []
+    original = DistillationTrainer.compute_loss
+    monkeypatch.setattr(DistillationTrainer, "compute_loss", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    finetune_only(student_dir, single_label_data, cfg.replace(epochs=2), out_dir=tmp_path / "base")
+    assert len(calls) == 3  # resumed from checkpoint-3, the newest complete one
+    assert not (tmp_path / "base" / "checkpoints" / "checkpoint-99").exists()
