@@ -25,6 +25,11 @@ def cpu_flags() -> frozenset[str]:
     return frozenset()
 
 
+def native_bf16_flags() -> list[str]:
+    """This CPU's flags for native bf16 arithmetic (empty: bf16 would be emulated, slower than fp32)."""
+    return [f for f in NATIVE_BF16_FLAGS if f in cpu_flags()]
+
+
 def decide_bf16(setting: bool | str) -> tuple[bool, str]:
     """(use bf16 autocast, why)."""
     if setting is True or setting is False:
@@ -32,7 +37,7 @@ def decide_bf16(setting: bool | str) -> tuple[bool, str]:
     if torch.cuda.is_available():
         ok = torch.cuda.is_bf16_supported()
         return ok, "GPU supports bf16" if ok else "GPU lacks bf16"
-    native = [f for f in NATIVE_BF16_FLAGS if f in cpu_flags()]
+    native = native_bf16_flags()
     if native:
         return True, f"CPU has native bf16 ({', '.join(native)})"
     return False, "CPU has no native bf16 instructions: fp32 is faster"

@@ -28,7 +28,7 @@ from transformers import AutoModel, AutoModelForSequenceClassification, AutoToke
 from domainkit.data.taskdata import TaskData
 from domainkit.distill.config import TeacherConfig
 from domainkit.distill.fingerprint import hash_json, model_fingerprint
-from domainkit.distill.hardware import NATIVE_BF16_FLAGS, cpu_flags
+from domainkit.distill.hardware import native_bf16_flags
 from domainkit.distill.scoring import score_logits
 from domainkit.distill.teacher_outputs import HEAD_CONFIG, HEAD_FILE, TaskTeacher, mean_pool, task_head_kind
 
@@ -103,7 +103,7 @@ def _encode_in_bf16() -> bool:
     the cache fill applies it in (with distill.bf16 = "auto"). The teacher
     stage keeps its tensors on the CPU, so only the CPU's flags matter.
     """
-    return any(flag in cpu_flags() for flag in NATIVE_BF16_FLAGS)
+    return bool(native_bf16_flags())
 
 
 def _autocast():
