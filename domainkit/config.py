@@ -42,10 +42,13 @@ class RunSection:
     allow_pickle: bool = field(default=False, metadata=_help("permit pickle checkpoints (can execute code)"))
     baselines: bool = field(default=True, metadata=_help("train the labels-only student baseline"))
     max_windows: int = field(default=0, metadata=_help("long documents: windows per document at evaluation (0 = all)"))
+    train_windows: int = field(default=0, metadata=_help(
+        "long documents: windows per training document (0 = as run.max_windows; 1 = the opening window only)"))
 
     def __post_init__(self) -> None:
-        if self.max_windows < 0:
-            raise ConfigError(f"run.max_windows must be >= 0; found {self.max_windows!r}")
+        for name in ("max_windows", "train_windows"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"run.{name} must be >= 0; found {getattr(self, name)!r}")
         if self.deid not in ("pack", "on", "off"):
             raise ConfigError(f"run.deid must be one of 'pack', 'on', 'off'; found {self.deid!r}")
 

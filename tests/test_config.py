@@ -37,6 +37,8 @@ def test_config_bad_value_names_option():
         resolve_config("medical", overrides=["distill.epochs=many"])
     with pytest.raises(ConfigError, match="distill.temperature must be > 0"):
         resolve_config("medical", overrides=["distill.temperature=0"])
+    with pytest.raises(ConfigError, match="run.train_windows must be >= 0"):
+        resolve_config("medical", overrides=["run.train_windows=-1"])
 
 
 def test_config_run_file_and_set_priority(tmp_path):

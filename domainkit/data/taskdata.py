@@ -118,6 +118,33 @@ class TaskData:
             validation_labels=self.validation_labels,
         )
 
+    def with_training_windows(self, tokenizer, *, max_length: int, stride: int, max_windows: int) -> TaskData:
+        """A copy whose training split is the long documents' windows, each labelled as its document.
+
+        Evaluation pools the logits of a document's first ``max_windows``
+        windows, so training sees those same windows (see
+        :func:`domainkit.heads.long_document.window_texts`). A window keeps
+        its document's group, so a later validation split never separates
+        windows of one document. Test and validation stay whole documents.
+        """
+        from domainkit.heads.long_document import window_texts
+
+        windows, owner = window_texts(
+            tokenizer, self.train_texts, max_length=max_length, stride=stride, max_windows=max_windows
+        )
+        groups = self.train_groups or [f"document-{i}" for i in range(len(self.train_texts))]
+        info = dict(self.split_info, training_windows={
+            "documents": len(self.train_texts), "windows": len(windows), "max_windows": max_windows,
+            "max_length": max_length, "stride": stride,
+        })
+        return replace(
+            self,
+            train_texts=windows,
+            train_labels=[self.train_labels[i] for i in owner],
+            train_groups=[groups[i] for i in owner],
+            split_info=info,
+        )
+
     def split_validation(self, fraction: float, seed: int) -> TaskData:
         """Move a grouped, stratified ``fraction`` of the training split to validation.
 

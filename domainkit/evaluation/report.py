@@ -184,6 +184,17 @@ def check_lines(report: dict[str, Any], marks: dict[bool | None, str] = CHECK_MA
     return lines + [f"{marks[c['passed']]} {c['name']} ({c['detail']})" for c in report.get("checks", [])]
 
 
+def _training_windows_line(report: dict[str, Any]) -> list[str]:
+    """One sentence when the transformers trained on long documents' windows (empty list otherwise)."""
+    windows = (report.get("split_info") or {}).get("training_windows")
+    if not windows:
+        return []
+    cap = f"the first {windows['max_windows']}" if windows["max_windows"] else "all"
+    return [f"Transformers trained on {windows['windows']} windows of {windows['max_length']} word pieces "
+            f"({cap} of each training document, labelled as it) and are scored on the same windows pooled per "
+            f"document; TF-IDF reads whole documents."]
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     header = ["model", *TABLE_COLUMNS]
     lines = [
@@ -192,6 +203,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"{report.get('kind', '')} task, {len(report.get('label_names', []))} labels, "
         f"{report['n_train']} training and {report['n_test']} test documents, "
         f"max_length {report.get('max_length')}, long documents {report.get('long_documents')}.",
+        *_training_windows_line(report),
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),

@@ -107,3 +107,39 @@ def pool_window_logits(
 def count_windows(tokenizer, text: str, *, max_length: int, stride: int = DEFAULT_STRIDE) -> int:
     """How many windows ``text`` needs (for reports and for batching by cost)."""
     return int(encode_windows(tokenizer, [text], max_length=max_length, stride=stride).window_to_doc.numel())
+
+
+def window_texts(
+    tokenizer, texts: list[str], *, max_length: int, stride: int = DEFAULT_STRIDE, max_windows: int = 0
+) -> tuple[list[str], list[int]]:
+    """The windows of ``texts`` as text, and the index of each window's document.
+
+    The same windows :func:`encode_windows` classifies at inference (the first
+    ``max_windows`` of each document, 0 = all), cut out of the text by the word
+    pieces' character offsets. Training on these windows, each labelled as its
+    document, teaches the model on the text it is pooled over at inference;
+    training on the opening window alone and pooling four scored worse on
+    licences (see README, Long documents). Text, not ids, so the teacher and
+    its cache, which tokenise for themselves, take windows like any text.
+    """
+    if not getattr(tokenizer, "is_fast", False):
+        raise TypeError("sliding windows need a fast tokenizer (PreTrainedTokenizerFast)")
+    if stride >= max_length - 2:
+        raise ValueError(f"stride ({stride}) must be smaller than max_length - 2 ({max_length - 2})")
+    encoded = tokenizer(
+        texts, truncation=True, max_length=max_length, stride=stride,
+        return_overflowing_tokens=True, return_offsets_mapping=True,
+    )
+    windows: list[str] = []
+    window_to_doc: list[int] = []
+    per_doc: dict[int, int] = {}
+    for offsets, doc in zip(encoded["offset_mapping"], encoded["overflow_to_sample_mapping"]):
+        if max_windows and per_doc.get(doc, 0) >= max_windows:
+            continue
+        spans = [(start, end) for start, end in offsets if end > start]  # special tokens have empty spans
+        if not spans:
+            continue  # an empty or whitespace-only text has no window worth training on
+        per_doc[doc] = per_doc.get(doc, 0) + 1
+        windows.append(texts[doc][spans[0][0] : spans[-1][1]])
+        window_to_doc.append(int(doc))
+    return windows, window_to_doc

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,37 @@ def load_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
     return data, pool
 
 
+def training_windows_per_document(ctx: RunContext) -> int:
+    """Windows per long training document: ``run.train_windows``, else as many as evaluation pools (0 = all)."""
+    return ctx.config.run.train_windows or ctx.config.run.max_windows
+
+
+def training_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
+    """The data the teacher and the students train on: long documents as their windows.
+
+    Evaluation pools the logits of each document's first ``run.max_windows``
+    windows; a model trained on the opening window alone is then scored on
+    text it never saw. So for long-document tasks each training document is
+    cut into the same windows (by the student's word pieces), each labelled as
+    its document. Other tasks train on the texts as they are.
+    """
+    data, pool = load_data(ctx)
+    window = _window_overrides(ctx)
+    if not window["long_documents"]:
+        return data, pool
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(_student_folder(ctx))
+    windowed = data.with_training_windows(
+        tokenizer, max_length=window["max_length"], stride=window["stride"],
+        max_windows=training_windows_per_document(ctx),
+    )
+    info = windowed.split_info["training_windows"]
+    log.info("long documents: %d training documents as %d windows (at most %s each)",
+             info["documents"], info["windows"], info["max_windows"] or "all")
+    return windowed, pool
+
+
 # -- 02 teacher ------------------------------------------------------------
 def run_teacher(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.distill.teacher import prepare_teacher
@@ -151,7 +183,7 @@ def run_teacher(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     for reason in skipped:
         log.info("teacher chain: skipped %s", reason)
     check_weights(folder, allow_pickle=cfg.run.allow_pickle)
-    data, _ = load_data(ctx)
+    data, _ = training_data(ctx)
     result = prepare_teacher(folder, data, cfg.teacher, cache_root=teachers_dir(), out_dir=workdir / "teacher")
     # The teacher folder is shared through the teacher cache: its thresholds live in this run's outputs.
     thresholds = _tuned_thresholds(ctx, result.model_dir, data)
@@ -204,7 +236,7 @@ def run_distill(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.distill.api import distill
     from domainkit.paths import teacher_outputs_dir
 
-    data, pool = load_data(ctx)
+    data, pool = training_data(ctx)
     teacher_dir = Path(ctx.outputs["teacher"]["model_dir"])
     baseline = ctx.outputs.get("baseline")  # absent when run.baselines is off: the teacher alone gives soft labels
     result = distill(_student_folder(ctx), teacher_dir, data, pool, ctx.config.distill,
@@ -212,7 +244,8 @@ def run_distill(ctx: RunContext, workdir: Path) -> dict[str, Any]:
                      companion_dir=Path(baseline["model_dir"]) if baseline else None)
     _write_inference_settings(ctx, result.model_dir)
     thresholds = _store_thresholds(ctx, result.model_dir, data)
-    return {"model_dir": str(result.model_dir), "report": result.report, "thresholds": thresholds}
+    return {"model_dir": str(result.model_dir), "report": result.report, "thresholds": thresholds,
+            "training_windows": data.split_info.get("training_windows")}
 
 
 def _write_inference_settings(ctx: RunContext, model_dir: Path) -> None:
@@ -226,13 +259,13 @@ def _write_inference_settings(ctx: RunContext, model_dir: Path) -> None:
     window = _window_overrides(ctx)
     write_settings(Path(model_dir), InferenceSettings(
         max_length=window["max_length"], long_documents=window["long_documents"], stride=window["stride"],
-        deid_policy={**deid_policy(ctx).__dict__}))
+        max_windows=window["max_windows"], deid_policy={**deid_policy(ctx).__dict__}))
 
 
 def run_baseline(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.distill.api import finetune_only
 
-    data, _ = load_data(ctx)
+    data, _ = training_data(ctx)
     result = finetune_only(_student_folder(ctx), data, ctx.config.distill, out_dir=workdir, resume=True)
     _write_inference_settings(ctx, result.model_dir)
     thresholds = _store_thresholds(ctx, result.model_dir, data)
@@ -273,6 +306,9 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.evaluation.suite import evaluate_run
 
     data, _ = load_data(ctx)
+    windows = ctx.outputs["distill"].get("training_windows")
+    if windows:  # the report says the transformers learnt from windows; TF-IDF reads the whole documents
+        data = replace(data, split_info={**data.split_info, "training_windows": windows})
     models = {"teacher": Path(ctx.outputs["teacher"]["model_dir"]),
               "student": Path(ctx.outputs["distill"]["model_dir"])}
     history = {"student": ctx.outputs["distill"]["report"].get("history", [])}

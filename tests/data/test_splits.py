@@ -185,3 +185,21 @@ def test_split_validation_moves_whole_groups_out_of_training():
     assert split.split_info["validation"]["n_validation"] == len(split.validation_texts)
     assert TaskData.from_dict(split.to_dict()) == split
     assert data.split_validation(0.1, seed=3) == split  # seeded: the same split again
+
+
+def test_training_windows_keep_labels_and_groups_of_their_document(make_tokenizer):
+    from domainkit.data.taskdata import TaskData
+
+    tokenizer = make_tokenizer("bert")
+    long_text = " ".join(["patient has fever"] * 30)
+    data = TaskData(task="t", kind="single_label", label_names=["a", "b"],
+                    train_texts=[long_text, "short a"], train_labels=["b", "a"],
+                    test_texts=[long_text], test_labels=["b"], train_groups=["g1", "g2"],
+                    validation_texts=[long_text], validation_labels=["b"])
+    windowed = data.with_training_windows(tokenizer, max_length=16, stride=4, max_windows=2)
+    assert windowed.train_labels == ["b", "b", "a"] and windowed.train_groups == ["g1", "g1", "g2"]
+    assert windowed.train_texts[2] == "short a" and all(t in long_text for t in windowed.train_texts[:2])
+    assert windowed.test_texts == data.test_texts and windowed.validation_texts == data.validation_texts
+    assert windowed.split_info["training_windows"] == {
+        "documents": 2, "windows": 3, "max_windows": 2, "max_length": 16, "stride": 4}
+    assert data.train_texts == [long_text, "short a"]  # the original is not changed

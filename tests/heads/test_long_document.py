@@ -38,3 +38,22 @@ def test_long_document_pooled_prediction_matches_manual_window_average(make_clas
         manual = classifier.model(**windows.encoding).logits.mean(dim=0)
     pooled = predict_logits(classifier, [long_text, "skin rash"], batch_size=2)
     assert torch.allclose(torch.from_numpy(pooled[0]), manual, atol=1e-5)
+
+
+def test_window_texts_are_the_windows_inference_pools(make_classifier):
+    from transformers import AutoTokenizer
+
+    from domainkit.heads.long_document import window_texts
+
+    tokenizer = AutoTokenizer.from_pretrained(make_classifier())
+    long_text = " ".join(f"patient has fever {i % 10}" for i in range(30))
+    texts = [long_text, "short text", long_text]
+    windows, owner = window_texts(tokenizer, texts, max_length=32, stride=8, max_windows=3)
+    assert owner == [0, 0, 0, 1, 2, 2, 2]  # capped at 3 per document, in document order
+    assert windows[3] == "short text"
+    encoded = encode_windows(tokenizer, texts, max_length=32, stride=8, max_windows=3)
+    for window, ids in zip(windows, encoded.encoding["input_ids"].tolist()):
+        # each window's text tokenises back to the word pieces inference classifies
+        assert tokenizer(window)["input_ids"] == [i for i in ids if i != tokenizer.pad_token_id]
+    everything, _ = window_texts(tokenizer, [long_text], max_length=32, stride=8)
+    assert len(everything) == count_windows(tokenizer, long_text, max_length=32, stride=8) > 3

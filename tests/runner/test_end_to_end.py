@@ -121,3 +121,52 @@ def test_end_to_end_with_the_baseline_distils_from_the_ensemble(tmp_path, tiny_m
     soft = json.loads((out / "04-distill" / "distill_report.json").read_text())["soft_labels"]
     assert soft["source"] == "teacher+finetuned"
     assert "- soft labels: teacher+finetuned" in (out / "06-export" / "model" / "README.md").read_text()
+
+
+LONG_DOCUMENTS_PACK = '''
+from domainkit.data.taskdata import TaskData
+from domainkit.deid.policy import DeidPolicy
+from domainkit.packs.contract import CorpusSpec, DomainPack, TaskSpec
+
+TOPICS = ("alpha", "beta")
+TEXTS = [" ".join(f"document {i} about {topic} report" for _ in range(8)) for i in range(12) for topic in TOPICS]
+LABELS = [topic for _ in range(12) for topic in TOPICS]
+
+
+class Pack(DomainPack):
+    name = "longdocs"
+    description = "a fake pack whose documents are longer than their window"
+    tasks = (TaskSpec(name="topic", kind="single_label", description="topic", max_length=16, long_documents=True),)
+    corpora = (CorpusSpec(name="inline", source="inline", licence="CC0-1.0"),)
+    teacher_chain = ("store:all-mpnet-base-v2",)
+    deid_policy = DeidPolicy(enabled=False)
+
+    def load_task(self, task, *, seed):
+        return TaskData(task=task, kind="single_label", label_names=list(TOPICS),
+                        train_texts=TEXTS[:18], train_labels=LABELS[:18],
+                        test_texts=TEXTS[18:], test_labels=LABELS[18:], split_info={"seed": seed, "method": "head"})
+
+    def load_pool(self, *, exclude, limit, seed):
+        return [t for t in TEXTS if t not in exclude][:limit]
+'''
+
+
+@pytest.mark.slow
+def test_end_to_end_long_documents_train_on_the_windows_evaluation_pools(
+    tmp_path, tiny_models, fake_packs, dk_home, no_sockets
+):
+    from conftest import install_fake_pack
+
+    install_fake_pack(fake_packs, "longdocs", LONG_DOCUMENTS_PACK)
+    out = tmp_path / "run"
+    ctx = run_pack("longdocs", preset="smoke", out=out,
+                   overrides=[f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}",
+                              "distill.pool_limit=4", "distill.batch_size=8"])
+    windows = ctx.outputs["distill"]["training_windows"]
+    # smoke evaluates 2 windows per document, so each of the 18 training documents gives 2 training windows
+    assert windows == {"documents": 18, "windows": 36, "max_windows": 2, "max_length": 16, "stride": 4}
+    assert ctx.outputs["distill"]["report"]["examples"]["labelled"] == 36
+    assert "Transformers trained on 36 windows of 16 word pieces (the first 2" in (out / "report.md").read_text()
+    assert json.loads((out / "report.json").read_text())["n_train"] == 18  # documents, as TF-IDF reads them
+    exported = json.loads((out / "06-export" / "model" / "domainkit_inference.json").read_text())
+    assert exported["long_documents"] and exported["max_windows"] == 2  # predict pools what the report scored
