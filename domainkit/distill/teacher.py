@@ -57,7 +57,10 @@ def prepare_teacher(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, *, ca
         return _finish(TeacherResult(teacher_dir, base_fp, scores, reused=True), out_dir)
     # bf16 features give a (slightly) different head: such teachers get their own key; fp32 keys are as before.
     precision = {"precision": "bf16"} if _encode_in_bf16() else {}
-    fingerprint = hash_json({"teacher": base_fp, "data": _data_fingerprint(data), "cfg": cfg.to_dict(), **precision})
+    # Multi-label probes fitted with the per-label mean loss (see _per_example_bce) are not reused.
+    probe = {"probe_loss": "per-example"} if data.multi_label and cfg.method == "head" else {}
+    fingerprint = hash_json({"teacher": base_fp, "data": _data_fingerprint(data), "cfg": cfg.to_dict(),
+                             **precision, **probe})
     cached = Path(cache_root) / fingerprint[:20]
     if (cached / RESULT_FILE).exists():
         stored = json.loads((cached / RESULT_FILE).read_text())
@@ -164,7 +167,7 @@ def _fit_linear_probe(feats: torch.Tensor, y: torch.Tensor, n_labels: int, *, mu
     the preset's epoch count; the expensive part (encoding) happened once.
     """
     head = torch.nn.Linear(feats.shape[1], n_labels)
-    loss_fn = torch.nn.BCEWithLogitsLoss() if multi_label else torch.nn.CrossEntropyLoss()
+    loss_fn = _per_example_bce if multi_label else torch.nn.CrossEntropyLoss()
     optimiser = torch.optim.LBFGS(head.parameters(), lr=1.0, max_iter=HEAD_MAX_ITERATIONS,
                                   line_search_fn="strong_wolfe")
 
@@ -176,6 +179,18 @@ def _fit_linear_probe(feats: torch.Tensor, y: torch.Tensor, n_labels: int, *, mu
 
     optimiser.step(closure)
     return head
+
+
+def _per_example_bce(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy summed over labels, averaged over examples.
+
+    The mean over labels too (``BCEWithLogitsLoss()``'s default) shrinks the
+    data term by the label count while ``HEAD_L2`` stays, so a 21-label probe
+    was regularised 21 times harder than a single-label one: on
+    hpo-organ-systems its test macro-F1 was 0.762, against 0.805 with the
+    penalty scaled down to match (validation 0.861 vs 0.897).
+    """
+    return torch.nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="sum") / len(logits)
 
 
 def _link_tree(source: Path, target: Path) -> None:
