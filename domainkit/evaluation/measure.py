@@ -10,7 +10,11 @@ once per model, not once for metrics and again for timing.
 
 Speed: sequences per second over the whole test set, tokenisation included,
 model loading and one warm-up batch excluded (the first batch pays for lazy
-allocations). Text goes to the child over stdin, never through a file.
+allocations). A pass shorter than ``MIN_TIMED_SECONDS`` is repeated (at most
+``MAX_PASSES`` in all) and the median pass counts: a small student crosses 600
+short test texts in 4 seconds, and one such pass moved the int8 speed-up of one
+pair of models between 1.8x and 2.5x from run to run. Text goes to the child
+over stdin, never through a file.
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ import numpy as np
 
 from domainkit.errors import ModelError
 from domainkit.evaluation.size import MIB
+
+#: Passes over the test texts are repeated until this much time was timed in all (see the module docstring).
+MIN_TIMED_SECONDS = 15.0
+#: The most passes a speed measurement makes.
+MAX_PASSES = 5
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -112,9 +121,20 @@ def _run_transformer(job: dict[str, Any], texts: list[str]) -> tuple[np.ndarray,
     classifier = load_classifier(Path(job["model"]), **job.get("overrides", {}))
     warmup = [texts[i] for i in length_sorted_order(texts)[: job["batch_size"]]]
     predict_proba(classifier, warmup, batch_size=job["batch_size"])
+    probabilities, seconds = _timed_passes(lambda: predict_proba(classifier, texts, batch_size=job["batch_size"]))
+    return probabilities, seconds, count_parameters(classifier.model)
+
+
+def _timed_passes(run_pass) -> tuple[np.ndarray, float]:
+    """The first pass's output and the median pass's seconds (passes repeated while the timed total is short)."""
     start = time.perf_counter()
-    probabilities = predict_proba(classifier, texts, batch_size=job["batch_size"])
-    return probabilities, time.perf_counter() - start, count_parameters(classifier.model)
+    output = run_pass()
+    durations = [time.perf_counter() - start]
+    while sum(durations) < MIN_TIMED_SECONDS and len(durations) < MAX_PASSES:
+        start = time.perf_counter()
+        run_pass()
+        durations.append(time.perf_counter() - start)
+    return output, float(np.median(durations))
 
 
 def _run_sklearn(job: dict[str, Any], texts: list[str]) -> tuple[np.ndarray, float, int]:
@@ -122,9 +142,8 @@ def _run_sklearn(job: dict[str, Any], texts: list[str]) -> tuple[np.ndarray, flo
 
     baseline = load_baseline(Path(job["sklearn"]))
     baseline_proba(baseline, texts[: job["batch_size"]])
-    start = time.perf_counter()
-    probabilities = baseline_proba(baseline, texts)
-    return probabilities, time.perf_counter() - start, count_baseline_parameters(baseline)
+    probabilities, seconds = _timed_passes(lambda: baseline_proba(baseline, texts))
+    return probabilities, seconds, count_baseline_parameters(baseline)
 
 
 def _run_job() -> None:

@@ -1,0 +1,29 @@
+"""Speed measurement: repeated passes and the median."""
+
+from domainkit.evaluation import measure
+
+
+def test_short_passes_are_repeated_and_the_median_counts(monkeypatch):
+    clock = iter(range(0, 1000))  # every perf_counter() call advances one second
+    monkeypatch.setattr(measure.time, "perf_counter", lambda: float(next(clock)))
+    monkeypatch.setattr(measure, "MIN_TIMED_SECONDS", 3.0)
+    outputs = iter(["first", "second", "third", "fourth"])
+    output, seconds = measure._timed_passes(lambda: next(outputs))
+    assert output == "first"  # predictions come from the first pass
+    assert seconds == 1.0  # three one-second passes reach 3 s; their median
+    assert next(outputs) == "fourth"  # no fourth pass was run
+
+
+def test_passes_stop_at_the_cap(monkeypatch):
+    monkeypatch.setattr(measure, "MIN_TIMED_SECONDS", 1e9)
+    monkeypatch.setattr(measure, "MAX_PASSES", 4)
+    calls = []
+    measure._timed_passes(lambda: calls.append(1))
+    assert len(calls) == 4
+
+
+def test_one_long_pass_is_enough(monkeypatch):
+    monkeypatch.setattr(measure, "MIN_TIMED_SECONDS", 0.0)
+    calls = []
+    measure._timed_passes(lambda: calls.append(1))
+    assert len(calls) == 1
