@@ -43,7 +43,8 @@ class RunSection:
     baselines: bool = field(default=True, metadata=_help("train the labels-only student baseline"))
     max_windows: int = field(default=0, metadata=_help("long documents: windows per document at evaluation (0 = all)"))
     train_windows: int = field(default=0, metadata=_help(
-        "long documents: windows per training document (0 = as run.max_windows; 1 = the opening window only)"))
+        "long documents: windows per training document (0 = as run.max_windows, or 4 if that is 0; "
+        "1 = the opening window only)"))
 
     def __post_init__(self) -> None:
         for name in ("max_windows", "train_windows"):

@@ -134,7 +134,7 @@ class TaskData:
         )
         groups = self.train_groups or [f"document-{i}" for i in range(len(self.train_texts))]
         info = dict(self.split_info, training_windows={
-            "documents": len(self.train_texts), "windows": len(windows), "max_windows": max_windows,
+            "documents": len(set(owner)), "windows": len(windows), "max_windows": max_windows,
             "max_length": max_length, "stride": stride,
         })
         return replace(

@@ -189,10 +189,11 @@ def _training_windows_line(report: dict[str, Any]) -> list[str]:
     windows = (report.get("split_info") or {}).get("training_windows")
     if not windows:
         return []
-    cap = f"the first {windows['max_windows']}" if windows["max_windows"] else "all"
+    scored = windows.get("scored_windows")
+    scored_text = "every window" if scored == 0 else f"the first {scored} window{'s' if scored != 1 else ''}"
     return [f"Transformers trained on {windows['windows']} windows of {windows['max_length']} word pieces "
-            f"({cap} of each training document, labelled as it) and are scored on the same windows pooled per "
-            f"document; TF-IDF reads whole documents."]
+            f"(at most {windows['max_windows']} of each training document, each labelled as its document); "
+            f"a test document's prediction pools the logits of {scored_text} of it. TF-IDF reads whole documents."]
 
 
 def render_markdown(report: dict[str, Any]) -> str:

@@ -34,6 +34,19 @@ def _policy_dict(policy: Any) -> dict[str, Any] | None:
     return dict(policy)
 
 
+def _pooled_note(settings: dict[str, Any]) -> str:
+    windows = settings.get("max_windows")
+    return f"; the first {windows} windows of a document are pooled" if settings.get("long_documents") and windows else ""
+
+
+def _training_windows_note(card: dict[str, Any]) -> list[str]:
+    windows = (card.get("split") or {}).get("training_windows")
+    if not windows:
+        return []
+    return [f"- trained on {windows['windows']} windows of {windows['documents']} training documents "
+            f"(at most {windows['max_windows']} each, each labelled as its document)"]
+
+
 def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bool,
                 settings: dict[str, Any], variants: dict[str, Any]) -> str:
     metadata = {
@@ -62,7 +75,8 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
               f"- {'multi-label' if multi_label else 'single-label'} classification over "
               f"{len(label_names)} labels: {', '.join(label_names)}",
               f"- window: {settings.get('max_length')} word pieces; long documents: "
-              f"{settings.get('long_documents')} (stride {settings.get('stride')})", ""]
+              f"{settings.get('long_documents')} (stride {settings.get('stride')}{_pooled_note(settings)})",
+              *_training_windows_note(card), ""]
     if card.get("base_model") or card.get("teacher"):
         lines += ["## Models", "", f"- student (base): {card.get('base_model', '—')}",
                   f"- teacher: {card.get('teacher', '—')}"]

@@ -114,9 +114,10 @@ def window_texts(
 ) -> tuple[list[str], list[int]]:
     """The windows of ``texts`` as text, and the index of each window's document.
 
-    The same windows :func:`encode_windows` classifies at inference (the first
+    The windows :func:`encode_windows` classifies at inference (the first
     ``max_windows`` of each document, 0 = all), cut out of the text by the word
-    pieces' character offsets. Training on these windows, each labelled as its
+    pieces' character offsets; a window that starts inside a word starts at
+    that word instead (see :func:`_window_span`). Training on these windows, each labelled as its
     document, teaches the model on the text it is pooled over at inference;
     training on the opening window alone and pooling four scored worse on
     licences (see README, Long documents). Text, not ids, so the teacher and
@@ -133,13 +134,31 @@ def window_texts(
     windows: list[str] = []
     window_to_doc: list[int] = []
     per_doc: dict[int, int] = {}
-    for offsets, doc in zip(encoded["offset_mapping"], encoded["overflow_to_sample_mapping"]):
+    for index, doc in enumerate(encoded["overflow_to_sample_mapping"]):
         if max_windows and per_doc.get(doc, 0) >= max_windows:
             continue
-        spans = [(start, end) for start, end in offsets if end > start]  # special tokens have empty spans
-        if not spans:
+        span = _window_span(texts[doc], encoded["offset_mapping"][index])
+        if span is None:
             continue  # an empty or whitespace-only text has no window worth training on
         per_doc[doc] = per_doc.get(doc, 0) + 1
-        windows.append(texts[doc][spans[0][0] : spans[-1][1]])
+        windows.append(texts[doc][span[0] : span[1]])
         window_to_doc.append(int(doc))
     return windows, window_to_doc
+
+
+def _window_span(text: str, offsets: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Character span of a window's word pieces, its start moved back to the start of its word.
+
+    A window that starts inside a word ("##claims") would re-tokenise
+    differently from its text ("claims"): starting at the word's first
+    character keeps every word whole, at the cost of a piece or two more at the
+    front. A word here is a run of letters and digits, as BERT-style
+    pre-tokenisers cut words at spaces and punctuation.
+    """
+    spans = [(start, end) for start, end in offsets if end > start]  # special tokens have empty spans
+    if not spans:
+        return None
+    start = spans[0][0]
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    return start, spans[-1][1]

@@ -139,9 +139,15 @@ def load_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
     return data, pool
 
 
+#: Windows per long training document when neither ``run.train_windows`` nor ``run.max_windows`` caps them:
+#: every window of every licence (``--preset full``) would multiply the teacher's and students' work.
+DEFAULT_TRAIN_WINDOWS = 4
+
+
 def training_windows_per_document(ctx: RunContext) -> int:
-    """Windows per long training document: ``run.train_windows``, else as many as evaluation pools (0 = all)."""
-    return ctx.config.run.train_windows or ctx.config.run.max_windows
+    """Windows per long training document: ``run.train_windows``, else as many as evaluation pools."""
+    run = ctx.config.run
+    return run.train_windows or run.max_windows or DEFAULT_TRAIN_WINDOWS
 
 
 def training_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
@@ -165,6 +171,7 @@ def training_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
         max_windows=training_windows_per_document(ctx),
     )
     info = windowed.split_info["training_windows"]
+    info["scored_windows"] = window["max_windows"]  # evaluation and predict pool this many (0 = all)
     log.info("long documents: %d training documents as %d windows (at most %s each)",
              info["documents"], info["windows"], info["max_windows"] or "all")
     return windowed, pool
@@ -343,7 +350,7 @@ def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
         "student_base": ctx.config.run.student or ctx.pack.student,
         "metrics": ctx.outputs.get("evaluate", {}).get("models", {}),
         "deid_policy": {**policy.__dict__},
-        "split": data.split_info,
+        "split": {**data.split_info, "training_windows": ctx.outputs["distill"].get("training_windows")},
         "distillation": ctx.outputs["distill"]["report"],
     }
     # force: the folder is this stage's own; an interrupted export is redone whole.

@@ -57,3 +57,21 @@ def test_window_texts_are_the_windows_inference_pools(make_classifier):
         assert tokenizer(window)["input_ids"] == [i for i in ids if i != tokenizer.pad_token_id]
     everything, _ = window_texts(tokenizer, [long_text], max_length=32, stride=8)
     assert len(everything) == count_windows(tokenizer, long_text, max_length=32, stride=8) > 3
+
+
+def test_window_texts_start_windows_cut_inside_a_word_at_the_word(make_tokenizer):
+    from domainkit.heads.long_document import window_texts
+
+    tokenizer = make_tokenizer("bert")
+    text = " ".join(["patient coughing pains"] * 30)  # cough ##ing, pain ##s
+    cut_inside_a_word = 0
+    for max_length in range(12, 20):
+        windows, _ = window_texts(tokenizer, [text], max_length=max_length, stride=3)
+        encoded = encode_windows(tokenizer, [text], max_length=max_length, stride=3)
+        for window, ids in zip(windows, encoded.encoding["input_ids"].tolist()):
+            pieces = [i for i in ids if i not in (tokenizer.pad_token_id, tokenizer.cls_token_id, tokenizer.sep_token_id)]
+            cut_inside_a_word += tokenizer.convert_ids_to_tokens(pieces[0]).startswith("##")
+            assert window.split()[0] in {"patient", "coughing", "pains"}  # whole words only
+            # the window's text reads as the pieces inference classifies, plus the start of the cut word
+            assert tokenizer(window, add_special_tokens=False)["input_ids"][-len(pieces):] == pieces
+    assert cut_inside_a_word > 0

@@ -164,9 +164,28 @@ def test_end_to_end_long_documents_train_on_the_windows_evaluation_pools(
                               "distill.pool_limit=4", "distill.batch_size=8"])
     windows = ctx.outputs["distill"]["training_windows"]
     # smoke evaluates 2 windows per document, so each of the 18 training documents gives 2 training windows
-    assert windows == {"documents": 18, "windows": 36, "max_windows": 2, "max_length": 16, "stride": 4}
+    assert windows == {"documents": 18, "windows": 36, "max_windows": 2, "max_length": 16, "stride": 4,
+                       "scored_windows": 2}
     assert ctx.outputs["distill"]["report"]["examples"]["labelled"] == 36
-    assert "Transformers trained on 36 windows of 16 word pieces (the first 2" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    assert "trained on 36 windows of 16 word pieces (at most 2 of each training document" in report
+    assert "pools the logits of the first 2 windows of it" in report
+    card = (out / "06-export" / "model" / "README.md").read_text()
+    assert "trained on 36 windows of 18 training documents (at most 2 each" in card
+    assert "the first 2 windows of a document are pooled" in card
     assert json.loads((out / "report.json").read_text())["n_train"] == 18  # documents, as TF-IDF reads them
     exported = json.loads((out / "06-export" / "model" / "domainkit_inference.json").read_text())
     assert exported["long_documents"] and exported["max_windows"] == 2  # predict pools what the report scored
+
+
+def test_training_windows_default_to_the_evaluation_cap_else_four():
+    from types import SimpleNamespace
+
+    from domainkit.runner.stages import DEFAULT_TRAIN_WINDOWS, training_windows_per_document
+
+    def ctx(train, scored):
+        return SimpleNamespace(config=SimpleNamespace(run=SimpleNamespace(train_windows=train, max_windows=scored)))
+
+    assert training_windows_per_document(ctx(0, 2)) == 2  # as evaluation pools
+    assert training_windows_per_document(ctx(1, 2)) == 1  # the user's choice
+    assert training_windows_per_document(ctx(0, 0)) == DEFAULT_TRAIN_WINDOWS == 4  # every window scored: capped
