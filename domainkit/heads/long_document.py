@@ -50,19 +50,7 @@ def encode_windows(
     Needs a fast tokenizer (``return_overflowing_tokens`` maps windows back to
     texts through ``overflow_to_sample_mapping``). A short text gives one window.
     """
-    if not getattr(tokenizer, "is_fast", False):
-        raise TypeError("sliding windows need a fast tokenizer (PreTrainedTokenizerFast)")
-    if stride >= max_length - 2:
-        raise ValueError(f"stride ({stride}) must be smaller than max_length - 2 ({max_length - 2})")
-    encoded = tokenizer(
-        texts,
-        truncation=True,
-        max_length=max_length,
-        stride=stride,
-        return_overflowing_tokens=True,
-        padding=True,
-        return_tensors="pt",
-    )
+    encoded = _overflowing(tokenizer, texts, max_length=max_length, stride=stride, padding=True, return_tensors="pt")
     window_to_doc = encoded.pop("overflow_to_sample_mapping")
     encoded.pop("offset_mapping", None)
     encoding = dict(encoded)
@@ -71,6 +59,16 @@ def encode_windows(
         encoding = {key: value[keep] for key, value in encoding.items()}
         window_to_doc = window_to_doc[keep]
     return WindowedBatch(encoding=encoding, window_to_doc=window_to_doc, n_docs=len(texts))
+
+
+def _overflowing(tokenizer, texts: list[str], *, max_length: int, stride: int, **options):
+    """``texts`` cut into overlapping windows by the tokenizer (``overflow_to_sample_mapping`` names each window's text)."""
+    if not getattr(tokenizer, "is_fast", False):
+        raise TypeError("sliding windows need a fast tokenizer (PreTrainedTokenizerFast)")
+    if stride >= max_length - 2:
+        raise ValueError(f"stride ({stride}) must be smaller than max_length - 2 ({max_length - 2})")
+    return tokenizer(texts, truncation=True, max_length=max_length, stride=stride,
+                     return_overflowing_tokens=True, **options)
 
 
 def _first_windows(window_to_doc: torch.Tensor, max_windows: int) -> torch.Tensor:
@@ -123,24 +121,16 @@ def window_texts(
     licences (see README, Long documents). Text, not ids, so the teacher and
     its cache, which tokenise for themselves, take windows like any text.
     """
-    if not getattr(tokenizer, "is_fast", False):
-        raise TypeError("sliding windows need a fast tokenizer (PreTrainedTokenizerFast)")
-    if stride >= max_length - 2:
-        raise ValueError(f"stride ({stride}) must be smaller than max_length - 2 ({max_length - 2})")
-    encoded = tokenizer(
-        texts, truncation=True, max_length=max_length, stride=stride,
-        return_overflowing_tokens=True, return_offsets_mapping=True,
-    )
+    encoded = _overflowing(tokenizer, texts, max_length=max_length, stride=stride, return_offsets_mapping=True)
+    owners = encoded["overflow_to_sample_mapping"]
+    kept = range(len(owners)) if max_windows <= 0 else _first_windows(torch.as_tensor(owners), max_windows).tolist()
     windows: list[str] = []
     window_to_doc: list[int] = []
-    per_doc: dict[int, int] = {}
-    for index, doc in enumerate(encoded["overflow_to_sample_mapping"]):
-        if max_windows and per_doc.get(doc, 0) >= max_windows:
-            continue
+    for index in kept:
+        doc = owners[index]
         span = _window_span(texts[doc], encoded["offset_mapping"][index])
         if span is None:
             continue  # an empty or whitespace-only text has no window worth training on
-        per_doc[doc] = per_doc.get(doc, 0) + 1
         windows.append(texts[doc][span[0] : span[1]])
         window_to_doc.append(int(doc))
     return windows, window_to_doc

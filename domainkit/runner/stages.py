@@ -284,6 +284,12 @@ def student_inputs(ctx: RunContext) -> dict[str, Any]:
 
 
 # -- 05 evaluate -----------------------------------------------------------
+def _reported_split(ctx: RunContext, data: TaskData) -> dict[str, Any]:
+    """The split as reports and the model card describe it: with the training windows, when the models trained on windows."""
+    windows = ctx.outputs["distill"].get("training_windows")
+    return {**data.split_info, "training_windows": windows} if windows else data.split_info
+
+
 REPORT_FILES = ("report.json", "report.md", "report.html")
 
 
@@ -313,9 +319,7 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.evaluation.suite import evaluate_run
 
     data, _ = load_data(ctx)
-    windows = ctx.outputs["distill"].get("training_windows")
-    if windows:  # the report says the transformers learnt from windows; TF-IDF reads the whole documents
-        data = replace(data, split_info={**data.split_info, "training_windows": windows})
+    data = replace(data, split_info=_reported_split(ctx, data))  # TF-IDF still reads the whole documents
     models = {"teacher": Path(ctx.outputs["teacher"]["model_dir"]),
               "student": Path(ctx.outputs["distill"]["model_dir"])}
     history = {"student": ctx.outputs["distill"]["report"].get("history", [])}
@@ -350,7 +354,7 @@ def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
         "student_base": ctx.config.run.student or ctx.pack.student,
         "metrics": ctx.outputs.get("evaluate", {}).get("models", {}),
         "deid_policy": {**policy.__dict__},
-        "split": {**data.split_info, "training_windows": ctx.outputs["distill"].get("training_windows")},
+        "split": _reported_split(ctx, data),
         "distillation": ctx.outputs["distill"]["report"],
     }
     # force: the folder is this stage's own; an interrupted export is redone whole.
