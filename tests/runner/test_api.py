@@ -1,0 +1,20 @@
+"""Run settings the task implies (domainkit/runner/api.py): window length and epochs."""
+
+from __future__ import annotations
+
+import pytest
+
+from domainkit.runner.api import MULTI_LABEL_EPOCHS, resolve_for_pack
+
+
+@pytest.mark.parametrize(("task", "epochs"), [("hpo-organ-systems", MULTI_LABEL_EPOCHS), ("hpo-organ-system", 5.0)])
+def test_default_run_trains_multi_label_tasks_longer(task: str, epochs: float) -> None:
+    config, _ = resolve_for_pack("medical", overrides=[f"task={task}"])
+    assert config.distill.epochs == epochs
+
+
+def test_smoke_run_and_set_override_the_multi_label_epochs() -> None:
+    smoke, _ = resolve_for_pack("medical", preset="smoke", overrides=["task=hpo-organ-systems"])
+    assert smoke.distill.epochs == 1.0 and smoke.distill.max_length == 64
+    chosen, _ = resolve_for_pack("medical", overrides=["task=hpo-organ-systems", "distill.epochs=3"])
+    assert chosen.distill.epochs == 3.0
