@@ -25,12 +25,15 @@ def resolve_for_pack(
     """Load the pack and resolve the run config (validating the task name)."""
     pack = load_pack(pack_name)
     config = resolve_config(pack_name, preset=preset, run_file=run_file, overrides=overrides, cli=cli)
-    if config.data.path:
+    if config.data.path:  # the user's own documents: multi-label when they name a labels column
+        defaults = epoch_defaults(multi_label=bool(config.data.labels_column), preset=preset)
+    else:
+        spec = pack.task(config.run.task or pack.default_task)  # unknown tasks fail here, listing the choices
+        defaults = task_defaults(spec, preset)
+        for section, values in pack.config_defaults(spec.name, preset).items():
+            defaults.setdefault(section, {}).update(values)
+    if not defaults:
         return config, pack
-    spec = pack.task(config.run.task or pack.default_task)  # unknown tasks fail here, listing the choices
-    defaults = task_defaults(spec, preset)
-    for section, values in pack.config_defaults(spec.name, preset).items():
-        defaults.setdefault(section, {}).update(values)
     config = resolve_config(pack_name, preset=preset, pack_defaults=defaults, run_file=run_file,
                             overrides=overrides, cli=cli)
     return config, pack
@@ -59,9 +62,13 @@ def task_defaults(spec: TaskSpec, preset: str) -> dict[str, dict[str, Any]]:
     """
     length = min(spec.max_length, SMOKE_MAX_LENGTH) if preset == "smoke" else spec.max_length
     defaults: dict[str, dict[str, Any]] = {"teacher": {"max_length": length}, "distill": {"max_length": length}}
-    if spec.kind == "multi_label" and preset != "smoke":
-        defaults["distill"]["epochs"] = MULTI_LABEL_EPOCHS
+    defaults["distill"].update(epoch_defaults(multi_label=spec.kind == "multi_label", preset=preset).get("distill", {}))
     return defaults
+
+
+def epoch_defaults(*, multi_label: bool, preset: str) -> dict[str, dict[str, Any]]:
+    """``MULTI_LABEL_EPOCHS`` for multi-label tasks outside ``smoke``; nothing otherwise."""
+    return {"distill": {"epochs": MULTI_LABEL_EPOCHS}} if multi_label and preset != "smoke" else {}
 
 
 def default_out(config: RunConfig, pack: DomainPack) -> Path:

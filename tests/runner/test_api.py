@@ -18,3 +18,9 @@ def test_smoke_run_and_set_override_the_multi_label_epochs() -> None:
     assert smoke.distill.epochs == 1.0 and smoke.distill.max_length == 64
     chosen, _ = resolve_for_pack("medical", overrides=["task=hpo-organ-systems", "distill.epochs=3"])
     assert chosen.distill.epochs == 3.0
+
+
+@pytest.mark.parametrize(("flag", "epochs"), [("data.labels_column=codes", MULTI_LABEL_EPOCHS), ("data.label_column=label", 5.0)])
+def test_own_documents_with_a_labels_column_train_longer(flag: str, epochs: float) -> None:
+    config, _ = resolve_for_pack("medical", overrides=["data.path=notes.csv", flag])
+    assert config.distill.epochs == epochs
