@@ -1,10 +1,11 @@
-"""Run settings the task implies (domainkit/runner/api.py): window length and epochs."""
+"""Run settings the task implies (domainkit/runner/api.py): window length, epochs and pool size."""
 
 from __future__ import annotations
 
 import pytest
 
-from domainkit.runner.api import MULTI_LABEL_EPOCHS, resolve_for_pack
+from domainkit.config import DEFAULT_POOL
+from domainkit.runner.api import MULTI_LABEL_EPOCHS, MULTI_LABEL_POOL, resolve_for_pack
 
 
 @pytest.mark.parametrize(("task", "epochs"), [("hpo-organ-systems", MULTI_LABEL_EPOCHS), ("hpo-organ-system", 5.0)])
@@ -24,3 +25,20 @@ def test_smoke_run_and_set_override_the_multi_label_epochs() -> None:
 def test_own_documents_with_a_labels_column_train_longer(flag: str, epochs: float) -> None:
     config, _ = resolve_for_pack("medical", overrides=["data.path=notes.csv", flag])
     assert config.distill.epochs == epochs
+
+
+@pytest.mark.parametrize(
+    ("pack", "task", "pool"),
+    [("medical", "hpo-organ-system", DEFAULT_POOL), ("medical", "hpo-organ-systems", MULTI_LABEL_POOL),
+     ("legal", "license-category", 200)],
+)
+def test_default_pool_size_follows_the_task(pack: str, task: str, pool: int) -> None:
+    config, _ = resolve_for_pack(pack, overrides=[f"task={task}"])
+    assert config.distill.pool_limit == pool
+
+
+def test_smoke_run_and_set_override_the_pool_size() -> None:
+    smoke, _ = resolve_for_pack("medical", preset="smoke", overrides=["task=hpo-organ-systems"])
+    assert smoke.distill.pool_limit == 32
+    chosen, _ = resolve_for_pack("medical", overrides=["task=hpo-organ-systems", "distill.pool_limit=50"])
+    assert chosen.distill.pool_limit == 50
