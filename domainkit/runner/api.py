@@ -26,7 +26,7 @@ def resolve_for_pack(
     pack = load_pack(pack_name)
     config = resolve_config(pack_name, preset=preset, run_file=run_file, overrides=overrides, cli=cli)
     if config.data.path:  # the user's own documents: multi-label when they name a labels column
-        defaults = epoch_defaults(multi_label=bool(config.data.labels_column), preset=preset)
+        defaults = multi_label_defaults(multi_label=bool(config.data.labels_column), preset=preset)
     else:
         spec = pack.task(config.run.task or pack.default_task)  # unknown tasks fail here, listing the choices
         defaults = task_defaults(spec, preset)
@@ -55,25 +55,25 @@ SMOKE_MAX_LENGTH = 64
 MULTI_LABEL_EPOCHS = 8.0
 
 #: Unlabelled pool texts for multi-label tasks outside ``smoke`` (the default preset takes 3000).
-#: Eight epochs over 3000 pool texts would take the run past its 20 minutes; 2000 keeps it inside.
+#: With 2000 the default run took 15.5 minutes; by its pace 3000 would take about 18, too close to 20.
 #: ``hpo-organ-systems``, one-off runs (validation macro-F1 at 0.5 thresholds, 1599 training terms,
 #: 8 epochs): labels-only 0.823; distilled with a pool of 600 0.804, of 2000 0.832.
 MULTI_LABEL_POOL = 2000
 
 
 def task_defaults(spec: TaskSpec, preset: str) -> dict[str, dict[str, Any]]:
-    """Settings the task itself implies: its window length (capped for ``smoke``) and its epochs.
+    """Settings the task itself implies: its window length (capped for ``smoke``), epochs and pool size.
 
     Texts are padded per batch, so a generous window costs only for the texts
     that need it.
     """
     length = min(spec.max_length, SMOKE_MAX_LENGTH) if preset == "smoke" else spec.max_length
     defaults: dict[str, dict[str, Any]] = {"teacher": {"max_length": length}, "distill": {"max_length": length}}
-    defaults["distill"].update(epoch_defaults(multi_label=spec.kind == "multi_label", preset=preset).get("distill", {}))
+    defaults["distill"].update(multi_label_defaults(multi_label=spec.kind == "multi_label", preset=preset).get("distill", {}))
     return defaults
 
 
-def epoch_defaults(*, multi_label: bool, preset: str) -> dict[str, dict[str, Any]]:
+def multi_label_defaults(*, multi_label: bool, preset: str) -> dict[str, dict[str, Any]]:
     """``MULTI_LABEL_EPOCHS`` and ``MULTI_LABEL_POOL`` for multi-label tasks outside ``smoke``; nothing otherwise."""
     if not multi_label or preset == "smoke":
         return {}
