@@ -36,7 +36,7 @@ os.environ.setdefault("DOMAINKIT_QUIET", "1")
 
 from transformers import AutoModelForSequenceClassification, AutoTokenizer  # noqa: E402
 
-from domainkit.config import DEFAULT_POOL  # noqa: E402
+from domainkit.distill.config import DEFAULT_POOL  # noqa: E402
 from domainkit.data.taskdata import TaskData  # noqa: E402
 from domainkit.distill.api import IN_LOOP, distill, finetune_only  # noqa: E402
 from domainkit.distill.config import DistillConfig, TeacherConfig  # noqa: E402

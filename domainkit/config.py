@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from domainkit.distill.config import DistillConfig, TeacherConfig
+from domainkit.distill.config import DEFAULT_POOL, DistillConfig, TeacherConfig
 from domainkit.errors import ConfigError, unknown_choice
 
 PRESETS = ("smoke", "default", "full")
@@ -100,9 +100,6 @@ class RunConfig:
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-#: Unlabelled pool texts of a default run (packs may lower it: legal licences take 200).
-DEFAULT_POOL = 3000
-
 SECTIONS: dict[str, type] = {"run": RunSection, "data": DataSection, "teacher": TeacherConfig, "distill": DistillConfig}
 
 #: Preset values, applied before the run file and --set overrides. ``default``
@@ -117,11 +114,7 @@ PRESET_VALUES: dict[str, dict[str, dict[str, Any]]] = {
     "default": {
         "run": {"max_windows": 4},
         "data": {"max_train": 2000, "max_test": 600},
-        # The pool is where distillation teaches what the labels cannot: there the soft labels are
-        # two models' opinions on texts neither trained on. One-off runs on hpo-organ-system
-        # (validation macro-F1, 1600 training terms): labels-only 0.882, distilled with a pool of
-        # 600 0.860, of 3000 0.891. Multi-label tasks train longer and take 2000 (runner/api.py).
-        "distill": {"epochs": 5.0, "pool_limit": DEFAULT_POOL},
+        "distill": {"epochs": 5.0, "pool_limit": DEFAULT_POOL},  # why so large: distill/config.py
     },
     "full": {},
 }

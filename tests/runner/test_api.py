@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domainkit.config import DEFAULT_POOL
+from domainkit.distill.config import DEFAULT_POOL
 from domainkit.runner.api import MULTI_LABEL_EPOCHS, MULTI_LABEL_POOL, resolve_for_pack
 
 
