@@ -36,10 +36,9 @@ os.environ.setdefault("DOMAINKIT_QUIET", "1")
 
 from transformers import AutoModelForSequenceClassification, AutoTokenizer  # noqa: E402
 
-from domainkit.distill.config import DEFAULT_POOL  # noqa: E402
 from domainkit.data.taskdata import TaskData  # noqa: E402
 from domainkit.distill.api import IN_LOOP, distill, finetune_only  # noqa: E402
-from domainkit.distill.config import DistillConfig, TeacherConfig  # noqa: E402
+from domainkit.distill.config import DEFAULT_POOL, DistillConfig, TeacherConfig  # noqa: E402
 from domainkit.distill.scoring import classifier_logits, score_logits  # noqa: E402
 from domainkit.distill.teacher import prepare_teacher  # noqa: E402
 
