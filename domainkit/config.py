@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from domainkit.distill.config import DEFAULT_POOL, DistillConfig, TeacherConfig
+from domainkit.distill.config import DistillConfig, TeacherConfig
 from domainkit.errors import ConfigError, unknown_choice
 
 PRESETS = ("smoke", "default", "full")
@@ -114,7 +114,7 @@ PRESET_VALUES: dict[str, dict[str, dict[str, Any]]] = {
     "default": {
         "run": {"max_windows": 4},
         "data": {"max_train": 2000, "max_test": 600},
-        "distill": {"epochs": 5.0, "pool_limit": DEFAULT_POOL},  # why so large: distill/config.py
+        "distill": {"epochs": 5.0},  # pool_limit: DistillConfig's DEFAULT_POOL (see distill/config.py)
     },
     "full": {},
 }
