@@ -12,7 +12,7 @@ measuring, not for shipping. Rows "+ tagger (conf >= P)" add every tagger span
 at least P sure (the plain union); "+ tagger, filtered" is the default, where
 tagger spans pass a plausibility check first (``domainkit.deid.tagger_filter``).
 
-    python bench/bench_phi_tagger.py [--epochs 3] [--negatives 4] [--work DIR] [--retrain]
+    python bench/bench_phi_tagger.py [--epochs 3] [--negatives 4] [--surrogates 0] [--work DIR] [--retrain]
 
 With ``--work``, a tagger a previous run trained there with the same settings is reused.
 """
@@ -35,6 +35,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from bench_deid import load, score  # noqa: E402
 
 from domainkit.deid import Deidentifier, DeidPolicy  # noqa: E402
+from domainkit.deid.surrogates import augment  # noqa: E402
 from domainkit.deid.tagger import TAGGER_MAX_LENGTH, TAGGER_STRIDE  # noqa: E402
 from domainkit.deid.tagger_training import (  # noqa: E402
     recorded_settings_match, sentence_examples, training_fingerprint,
@@ -75,6 +76,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=float, default=3.0)
     parser.add_argument("--negatives", type=float, default=4.0, help="sentences without PHI per sentence with PHI")
     parser.add_argument("--learning-rate", type=float, default=1e-4)
+    parser.add_argument("--surrogates", type=int, default=0,
+                        help="extra copies of each sentence with PHI, identifiers swapped (domainkit.deid.surrogates)")
     parser.add_argument("--work", type=Path, default=None,
                         help="folder for the tagger; a tagger trained there with the same settings is reused")
     parser.add_argument("--retrain", action="store_true", help="train the tagger even if --work holds one")
@@ -89,9 +92,10 @@ def main() -> None:
     test_notes, test_gold = load(args.data, "heldout")
     train_texts, train_spans, n_positive = sentence_examples(
         [t for _, _, t in train_notes], spans_of(train_notes, train_gold), negatives_per_positive=args.negatives, seed=13)
+    train_texts, train_spans = augment(train_texts, train_spans, copies=args.surrogates, seed=13)
     entity_types = sorted({k for spans in train_gold.values() for _, _, k in spans})
     # The training data is part of the key: a tagger trained on other notes is never measured here.
-    settings = {"base": str(args.base), "epochs": args.epochs, "negatives": args.negatives,
+    settings = {"base": str(args.base), "epochs": args.epochs, "negatives": args.negatives, "surrogates": args.surrogates,
                 "learning_rate": args.learning_rate, "seed": 13, "entity_types": entity_types,
                 "training_data": training_fingerprint(train_texts, train_spans),
                 "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE}

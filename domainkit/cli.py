@@ -218,6 +218,8 @@ def tagger_train(
     epochs: Annotated[float, typer.Option("--epochs", min=0.1)] = 3.0,
     learning_rate: Annotated[float, typer.Option("--learning-rate", min=1e-8)] = 1e-4,
     negatives: Annotated[float, typer.Option("--negatives", min=0.0, help="PHI-free sentences per sentence with PHI")] = 4.0,
+    surrogates: Annotated[int, typer.Option(
+        "--surrogates", min=0, help="extra copies of each sentence with PHI, identifiers swapped for others")] = 0,
     holdout: Annotated[float, typer.Option("--holdout", min=0.0, max=0.9, help="share of notes kept aside to score the tagger")] = 0.0,
     seed: Annotated[int, typer.Option("--seed")] = 13,
 ) -> None:
@@ -229,7 +231,7 @@ def tagger_train(
     from domainkit.packs.contract import DEFAULT_STUDENT
 
     config = TaggerTrainingConfig(epochs=epochs, learning_rate=learning_rate, negatives_per_positive=negatives,
-                                  holdout=holdout, seed=seed)
+                                  surrogate_copies=surrogates, holdout=holdout, seed=seed)
     ids = [c.strip() for c in id_columns.split(",") if c.strip()] if id_columns else None
     notes = load_annotated(input_path, spans_path=spans, text_column=text_column, type_map=parse_type_map(type_map),
                            id_columns=ids)

@@ -57,7 +57,7 @@ _WORD_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), 
                   ("ing", "e"), ("ly", ""), ("'s", ""))  # fmt: skip
 
 
-def _data_lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
     """Lines of a data file shipped in ``domainkit/deid/data`` (comments and blanks dropped)."""
     raw = resources.files("domainkit.deid").joinpath("data", name).read_bytes()
     if name.endswith(".gz"):
@@ -205,23 +205,23 @@ def _inflect(words: frozenset[str]) -> frozenset[str]:
 @lru_cache(maxsize=4)
 def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
     """Read every list once per process; ``extra_keep_terms`` come from the policy."""
-    keep = _data_lines("keep_terms.txt") + [term.lower() for term in extra_keep_terms]
+    keep = data_lines("keep_terms.txt") + [term.lower() for term in extra_keep_terms]
     keep_words = {term for term in keep if " " not in term}
     keep_words |= {part for term in keep_words for part in term.split("-")}
     keep_phrases = tuple(sorted({term for term in keep if " " in term}, key=len, reverse=True))
-    last_names = _data_lines("last_names.txt.gz")
+    last_names = data_lines("last_names.txt.gz")
     english, common = _wordnet_lemmas()
     # States and countries are not identifying (HIPAA Safe Harbor keeps them); towns and cities are.
-    places = set(_data_lines("places.txt.gz")) - set(US_STATES.values())
+    places = set(data_lines("places.txt.gz")) - set(US_STATES.values())
     return Lexicon(
-        first_names=frozenset(_data_lines("first_names.txt.gz")),
+        first_names=frozenset(data_lines("first_names.txt.gz")),
         last_names=frozenset(last_names),
         common_last_names=frozenset(last_names[:5000]),
         places=frozenset(places),
         english=english,
-        common=common | frozenset(_data_lines("common_words.txt")),
+        common=common | frozenset(data_lines("common_words.txt")),
         common_forms=_inflect(common),
-        clinical=frozenset(_data_lines("clinical_vocab.txt")),
+        clinical=frozenset(data_lines("clinical_vocab.txt")),
         keep_words=frozenset(keep_words),
         keep_phrases=keep_phrases,
     )

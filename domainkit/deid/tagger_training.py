@@ -36,6 +36,7 @@ from typing import Any
 
 from domainkit.atomic import write_json
 from domainkit.deid.annotations import AnnotatedNotes, Span
+from domainkit.deid.surrogates import augment
 from domainkit.deid.tagger import TAGGER_MAX_LENGTH, TAGGER_STRIDE
 from domainkit.errors import DataError
 from domainkit.log import get_logger
@@ -52,6 +53,7 @@ class TaggerTrainingConfig:
     epochs: float = 3.0
     learning_rate: float = 1e-4
     negatives_per_positive: float = 4.0
+    surrogate_copies: int = 0  # copies of each sentence with PHI, identifiers swapped (domainkit.deid.surrogates)
     holdout: float = 0.0  # share of notes kept aside to measure the tagger (0: train on all)
     seed: int = 13
 
@@ -63,6 +65,8 @@ class TaggerTrainingConfig:
                 raise DataError(f"{option} must be positive; found {value}")
         if self.negatives_per_positive < 0:
             raise DataError(f"--negatives must be at least 0; found {self.negatives_per_positive}")
+        if self.surrogate_copies < 0:
+            raise DataError(f"--surrogates must be at least 0; found {self.surrogate_copies}", hint="e.g. --surrogates 2")
 
 
 def sentence_examples(
@@ -114,6 +118,7 @@ def train_phi_tagger(notes: AnnotatedNotes, out_dir: Path, *, base: Path, config
     texts, spans, n_positive = sentence_examples(
         [notes.texts[i] for i in train_idx], [notes.spans[i] for i in train_idx],
         negatives_per_positive=config.negatives_per_positive, seed=config.seed)
+    texts, spans = augment(texts, spans, copies=config.surrogate_copies, seed=config.seed)
     if n_positive == 0:
         raise DataError(f"none of the {len(train_idx)} training notes holds an annotated span "
                         f"({len(held_idx)} notes are held out)", hint="lower --holdout or annotate more notes")
@@ -138,7 +143,8 @@ def train_phi_tagger(notes: AnnotatedNotes, out_dir: Path, *, base: Path, config
         "source": notes.source,
         "settings": {k: v for k, v in settings.items() if k != "training_data"},
         "notes": {"train": len(train_idx), "held_out": len(held_idx)},
-        "sentences": {"train": len(texts), "with_phi": n_positive},
+        "sentences": {"train": len(texts), "with_phi": n_positive,
+                      "surrogate_copies": n_positive * config.surrogate_copies},
         "spans_per_type": notes.type_counts(),
         "skipped_types": notes.skipped_types,
         "dropped_spans": notes.dropped_spans,

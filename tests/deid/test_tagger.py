@@ -76,6 +76,16 @@ def test_tagger_min_confidence_drops_spans_below_it(tagger_dir):
     assert TokenTagger(tagger_dir, min_confidence=1.01)([note]) == [[]]  # no span is surer than 1
 
 
+def test_tagger_answers_in_input_order_whatever_the_lengths_and_precision(tagger_dir):
+    from domainkit.heads.token import TokenTagger
+
+    notes = ["the patient has pain with liver and the patient has a pain again today", "liver", "pain with liver"]
+    alone = [TokenTagger(tagger_dir, bf16=False)([note])[0] for note in notes]
+    assert TokenTagger(tagger_dir, batch_size=2, bf16=False)(notes) == alone  # sorted by length inside
+    in_bf16 = TokenTagger(tagger_dir, batch_size=2, bf16=True)(notes)  # bf16 may move a span: it must still be one
+    assert len(in_bf16) == 3 and all(0 <= s < e <= len(note) for note, spans in zip(notes, in_bf16) for s, e, _ in spans)
+
+
 def test_cli_deid_tagger_filter_switch(tagger_dir, tmp_path):
     from typer.testing import CliRunner
 

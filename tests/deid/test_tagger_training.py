@@ -90,6 +90,8 @@ def test_config_rejects_out_of_range_values():
         TaggerTrainingConfig(holdout=1.0)
     with pytest.raises(DataError, match="--epochs"):
         TaggerTrainingConfig(epochs=0)
+    with pytest.raises(DataError, match="--surrogates"):
+        TaggerTrainingConfig(surrogate_copies=-1)
 
 
 def test_interrupted_training_resumes_from_its_last_epoch(base, tmp_path, monkeypatch):
@@ -133,10 +135,13 @@ def test_cli_trains_from_a_notes_and_spans_table(base, tmp_path):
     spans = "".join(f"{i},{s},{e},Staff\n" for i, note_spans in enumerate(notes.spans) for s, e, _ in note_spans)
     (tmp_path / "spans.csv").write_text("note_id,start,end,type\n" + spans, encoding="utf-8")
     args = ["tagger", "train", "--input", str(tmp_path / "notes.csv"), "--spans", str(tmp_path / "spans.csv"),
-            "--out", str(tmp_path / "tagger"), "--base", str(base), "--epochs", "1", "--type-map", "Staff=NAME"]
+            "--out", str(tmp_path / "tagger"), "--base", str(base), "--epochs", "1", "--type-map", "Staff=NAME",
+            "--surrogates", "1"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["spans_per_type"] == {"NAME": 12}
+    card = json.loads(result.stdout)
+    assert card["spans_per_type"] == {"NAME": 12} and card["settings"]["surrogate_copies"] == 1
+    assert card["sentences"]["with_phi"] == card["sentences"]["surrogate_copies"] == 12  # one copy each
     assert (tmp_path / "tagger" / "config.json").is_file()
     again = CliRunner().invoke(app, args)
     assert again.exit_code != 0 and "not empty" in str(again.exception)
