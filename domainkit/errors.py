@@ -42,6 +42,22 @@ def closest(name: str, choices: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+#: Said instead of listing a file's column names. Listing the choices is the house rule for options,
+#: but column names come from the file: in a file without a header row they are its first document.
+COLUMN_NAMES_NOT_SHOWN = "its column names are not shown, as a file without a header row would show its first document"
+
+
+def close_column(name: str, found: Iterable[str]) -> str | None:
+    """The column of ``found`` spelled nearly like ``name`` (case aside), or None.
+
+    Stricter than :func:`closest`: a name is echoed back only when it is nearly what the user
+    typed, so that a headerless file's first document never is.
+    """
+    by_lower = {str(column).lower(): str(column) for column in found}
+    matches = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
+    return by_lower[matches[0]] if matches else None
+
+
 def unknown_choice(kind: str, name: str, choices: Iterable[str]) -> str:
     """Message for an unknown name: lists the choices and suggests the closest."""
     choices = sorted(choices)

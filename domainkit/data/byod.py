@@ -9,7 +9,6 @@ never quote document text. The input is only ever read.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
-from domainkit.errors import DataError, closest
+from domainkit.errors import COLUMN_NAMES_NOT_SHOWN, DataError, close_column
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
 #: A class needs this many documents so that a stratified split leaves at
@@ -98,30 +97,23 @@ def _read_folder(path: Path, columns: ColumnSpec) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: What a column name looks like. A file without a header row makes pandas take
-#: its first document as the names: those are never echoed back.
-_COLUMN_NAME = re.compile(r"^[\w .:/()#-]{1,40}$")
-
-
 def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) -> None:
-    """Raise a DataError naming the missing column, the columns found and the closest one.
+    """Raise a DataError naming the missing column and a near-spelled one, never the names found.
 
     ``option`` is the flag that sets the column (``--text-column``) or, for a fixed name,
     a phrase such as ``"a 'start' column"``.
     """
     if column in frame.columns:
         return
-    available = [str(c) for c in frame.columns]
-    if not all(_COLUMN_NAME.match(name) for name in available):
-        raise DataError(f"{path}: no column {column!r}, and the first row does not look like a header "
-                        "(its cells are not shown)", hint="add a header row with the column names")
     fixed = not option.startswith("--")
     message = f"{path}: no column {column!r}" + ("" if fixed else f" (set with {option})")
-    message += f"; columns found: {', '.join(available)}"
-    suggestion = closest(column, available)
+    message += f" among its {len(frame.columns)} column(s); {COLUMN_NAMES_NOT_SHOWN}"
+    suggestion = close_column(column, frame.columns)
     if fixed:
-        raise DataError(message, hint=f"the file needs {option}" + (f" (is {suggestion!r} it?)" if suggestion else ""))
-    raise DataError(message, hint=f"did you mean {option} {suggestion}?" if suggestion else f"pass {option} NAME")
+        raise DataError(message, hint=f"the file needs {option}" + (f" (is {suggestion!r} it?)" if suggestion else
+                                                                     "; check the header row (head -1 FILE)"))
+    raise DataError(message, hint=f"did you mean {option} {suggestion}?" if suggestion else
+                    f"pass {option} NAME, a name from the file's header row (head -1 FILE shows it)")
 
 
 def _clean_rows(frame: pd.DataFrame, columns: ColumnSpec, path: Path) -> tuple[list[str], list]:

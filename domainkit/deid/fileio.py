@@ -17,7 +17,7 @@ from pathlib import Path
 
 from domainkit.deid.audit import Audit
 from domainkit.deid.policy import DeidPolicy
-from domainkit.errors import DataError, closest
+from domainkit.errors import COLUMN_NAMES_NOT_SHOWN, DataError, close_column
 
 FORMATS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl"}
 #: Inputs with at least this many documents show a progress bar on stderr.
@@ -102,14 +102,12 @@ def _read_utf8(path: Path) -> str:
 
 def _require_column(path: Path, text_column: str | None, columns: list[str], where: str) -> str:
     if text_column is None:
-        raise DataError(
-            f"{path} has columns; say which one holds the text",
-            hint=f"pass --text-column, one of: {', '.join(columns)}",
-        )
+        raise DataError(f"{path} has {len(columns)} column(s); say which one holds the text",
+                        hint="pass --text-column NAME, a name from the file's header row (head -1 FILE shows it)")
     if text_column not in columns:
-        message = f"{path}{where}: no column {text_column!r}; columns are: {', '.join(columns)}"
-        suggestion = closest(text_column, columns)
-        raise DataError(message, hint=f"did you mean {suggestion!r}?" if suggestion else "check --text-column")
+        suggestion = close_column(text_column, columns)
+        raise DataError(f"{path}{where}: no column {text_column!r} among its {len(columns)}; {COLUMN_NAMES_NOT_SHOWN}",
+                        hint=f"did you mean {suggestion!r}?" if suggestion else "check --text-column against the header row")
     return text_column
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from domainkit.deid.annotations import Span
-from domainkit.deid.lexicon import data_lines
+from domainkit.deid.lexicon import data_lines, load_lexicon
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")  # fmt: skip
@@ -123,7 +123,7 @@ def _location(original: str, rng: random.Random) -> str:
     words = list(_WORD.finditer(original))
     if len(words) == 1 and words[0].group().isupper() and len(words[0].group()) <= 5:
         # A hospital's or a town's abbreviation ("GH", "GBMC"): other capitals, same length.
-        return _replace_words(original, words, lambda m, _: "".join(rng.choices(string.ascii_uppercase, k=len(m.group()))))
+        return _replace_words(original, words, lambda m, _: _abbreviation(len(m.group()), rng))
     places = _pools().one_word_places
 
     def pick(match: re.Match, _: int) -> str:
@@ -134,6 +134,15 @@ def _location(original: str, rng: random.Random) -> str:
         return _same_case(word, rng.choice(places).capitalize())
 
     return _other_digits(_replace_words(original, words, pick), rng)
+
+
+def _abbreviation(length: int, rng: random.Random) -> str:
+    """Random capitals that spell no English, clinical or kept word ("IV", "AT" would teach the wrong thing)."""
+    lexicon = load_lexicon()
+    while True:
+        letters = "".join(rng.choices(string.ascii_uppercase, k=length))
+        if not (lexicon.is_english(letters.lower()) or lexicon.is_plain(letters.lower())):
+            return letters
 
 
 def _date(original: str, rng: random.Random) -> str:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from domainkit.errors import DataError
+from domainkit.errors import COLUMN_NAMES_NOT_SHOWN, DataError, close_column
 
 DEFAULT_TEXT_COLUMN = "text"
 Document = tuple[str, str]
@@ -62,10 +62,11 @@ def _read_csv(path: Path, column: str) -> Iterator[Document]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if column not in (reader.fieldnames or []):
-            raise DataError(
-                f"{path}: no column {column!r}; columns: {', '.join(reader.fieldnames or [])}",
-                hint="name the text column with --text-column",
-            )
+            found = reader.fieldnames or []
+            suggestion = close_column(column, found)
+            raise DataError(f"{path}: no column {column!r} among its {len(found)} column(s); {COLUMN_NAMES_NOT_SHOWN}",
+                            hint=f"did you mean --text-column {suggestion}?" if suggestion else
+                            "name the text column with --text-column (head -1 FILE shows the header row)")
         for number, row in enumerate(reader, start=2):  # row 1 is the header
             text = row.get(column)
             if text is None:

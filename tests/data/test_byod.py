@@ -68,6 +68,15 @@ def test_byod_misspelled_column_suggests_closest(tmp_path):
     assert "did you mean --label-column label" in str(error.value)
 
 
+def test_byod_headerless_file_never_echoes_its_first_document(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text("Patient John Smith has HIV,positive\nMary Jones seen,negative\n", encoding="utf-8")
+    with pytest.raises(DataError, match="no column 'text'") as error:
+        read_labelled(path, ColumnSpec())
+    assert "John" not in str(error.value) and "positive" not in str(error.value)
+    assert "not shown" in str(error.value) and "head -1" in str(error.value)
+
+
 def test_byod_empty_cell_names_row_without_text(tmp_path):
     rows = _rows()
     rows[4]["text"] = "   "

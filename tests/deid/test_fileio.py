@@ -78,6 +78,16 @@ def test_fileio_never_writes_over_the_input(tmp_path):
     assert source.read_text() == NOTES[0] + "\n"
 
 
+def test_fileio_headerless_csv_never_echoes_its_first_note(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("Patient John Smith,DOB 1970-01-01\nCalm night,none\n", encoding="utf-8")
+    for column in (None, "text"):
+        with pytest.raises(DataError) as error:
+            deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column=column)
+        assert "John" not in str(error.value) and "1970" not in str(error.value)
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_fileio_missing_column_names_file_and_suggests(tmp_path):
     source = tmp_path / "in.csv"
     _write_csv(source)

@@ -88,9 +88,10 @@ def test_runner_never_overwrites_and_names_bad_rows(make_classifier, tmp_path):
         predict_file(model, bad, tmp_path / "x.jsonl", progress=False)
     assert "secret" not in str(error.value)
     assert not (tmp_path / "x.jsonl").exists()
-    with pytest.raises(DataError, match="columns: id, body"):
-        (tmp_path / "c.csv").write_text("id,body\n1,heart\n")
+    with pytest.raises(DataError, match="no column 'text' among its 2 column") as error:
+        (tmp_path / "c.csv").write_text("Ann Lee seen,body\n1,heart\n")  # no header: row 1 is a document
         predict_file(model, tmp_path / "c.csv", tmp_path / "y.csv", progress=False)
+    assert "Ann Lee" not in str(error.value)
 
 
 def test_runner_applies_the_models_deid_policy(make_classifier, tmp_path, monkeypatch):
