@@ -1,27 +1,53 @@
 """Bring your own documents: read a user's labelled files into a ``TaskData``.
 
 Accepted: CSV, TSV, JSONL, Parquet, or a folder with one sub-folder of ``.txt``
-files per label. Every problem is reported with the file, the row (1-based, as
-a spreadsheet shows it, header = row 1) or column, and what to fix; messages
-never quote document text. The input is only ever read.
+files per label. Every problem is reported with the file, the place in it and
+what to fix. The place is what the user's tools show: a CSV/TSV row as a
+spreadsheet numbers it (header = row 1), a JSONL line, a Parquet record (from
+1), a folder's .txt file. Messages never quote document text, nor a label that
+does not look like one (a label column that holds text would print documents).
+The input is only ever read.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import json
+import os
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 from domainkit.errors import COLUMN_NAMES_NOT_SHOWN, DataError, close_column
+from domainkit.log import get_logger
+
+log = get_logger(__name__)
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
-#: A class needs this many documents so that a stratified split leaves at
-#: least one in test and the rest to learn from.
+DELIMITERS = {"csv": (",", "a comma"), "tsv": ("\t", "a tab")}
+#: A class needs this many documents to be in both train and test at all. The
+#: grouped split does not promise it: a small class's groups go to whichever
+#: folds balance best, so a class this small often has no test document.
 MIN_PER_CLASS = 2
+#: Labels echoed in a message must look like labels: a short name, few words.
+LABEL_LIKE = re.compile(r"[\w .:/()#+-]{1,40}")
+MAX_LABEL_WORDS = 4
+LABELS_SHOWN = 10
+#: A file with more rows than this whose distinct labels outnumber half its
+#: rows has text in its label column (or an ID), not a handful of classes.
+TEXT_LIKE_MIN_ROWS = 20
+#: Fields of a CSV cell the csv module accepts (its default, 128 kB, is less than a long note).
+_FIELD_LIMIT = 2**31 - 1
+
+#: Names a cell for messages: (row position, column) -> "docs.csv: row 3, column 'text'".
+Locate = Callable[[int, str], str]
 
 
 @dataclass(frozen=True)
@@ -39,15 +65,35 @@ class ColumnSpec:
     def label_column(self) -> str:
         return self.labels or self.label
 
+    @property
+    def label_option(self) -> str:
+        return "--labels-column" if self.multi_label else "--label-column"
+
+
+def require_readable(path: Path, option: str) -> None:
+    """Refuse a missing or unreadable input by its path and option, before anything reads or hashes it."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file or folder (given to {option})", hint=f"check the {option} path")
+    needed = os.R_OK | os.X_OK if path.is_dir() else os.R_OK
+    if not os.access(path, needed):
+        raise DataError(f"{path}: cannot be read (permission denied, given to {option})",
+                        hint=f"make it readable (chmod) or pass a copy to {option}")
+
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    if path.is_dir():
-        for file in sorted(path.rglob("*.txt")):
-            digest.update(str(file.relative_to(path)).encode())
-            digest.update(file.read_bytes())
-    else:
-        digest.update(path.read_bytes())
+    try:
+        if path.is_dir():
+            for file in sorted(path.rglob("*.txt")):
+                digest.update(str(file.relative_to(path)).encode())
+                digest.update(file.read_bytes())
+        else:
+            digest.update(path.read_bytes())
+    except OSError as error:
+        # Checked before, but a file inside a folder (or a race) can still fail: no traceback for that.
+        raise DataError(f"{error.filename or path}: cannot be read ({error.strerror or type(error).__name__})",
+                        hint="check that the file exists and is readable") from None
     return digest.hexdigest()
 
 
@@ -64,6 +110,12 @@ def _check_utf8(path: Path) -> None:
 
 
 def read_table(path: Path) -> pd.DataFrame:
+    """The table of a CSV, TSV, JSONL or Parquet file (see :func:`_read_located` for where rows came from)."""
+    return _read_located(path)[0]
+
+
+def _read_located(path: Path) -> tuple[pd.DataFrame, list[int], str]:
+    """The table, each row's number in the file and what that number counts ("row", "line", "record")."""
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise DataError(
@@ -72,29 +124,103 @@ def read_table(path: Path) -> pd.DataFrame:
         )
     if kind != "parquet":
         _check_utf8(path)
+    if kind == "jsonl":
+        return (*_read_jsonl(path), "line")
     try:
-        if kind == "csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False)
-        if kind == "tsv":
-            return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-        if kind == "jsonl":
-            return pd.read_json(path, lines=True, dtype=False)
-        return pd.read_parquet(path)
+        if kind == "parquet":
+            frame = pd.read_parquet(path)
+            return frame, list(range(1, len(frame) + 1)), "record"
+        numbers = _record_numbers(path, kind)
+        # index_col=False: a row with an extra field must never become the index (checked above anyway).
+        frame = pd.read_csv(path, sep=DELIMITERS[kind][0], dtype=str, keep_default_na=False, index_col=False)
     except (ValueError, OSError, pd.errors.ParserError) as error:
         # The parser's message names a line and token counts, never cell text.
         reason = str(error).splitlines()[0][:200]
         raise DataError(f"{path}: cannot be read as {kind.upper()} ({reason})", hint="check the file's format") from None
+    if len(numbers) != len(frame):  # pandas and the csv module disagree on an odd layout: count rows plainly
+        numbers = list(range(2, len(frame) + 2))
+    return frame, numbers, "row"
 
 
-def _read_folder(path: Path, columns: ColumnSpec) -> pd.DataFrame:
-    rows = []
+def _blank(record: list[str]) -> bool:
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+def _record_numbers(path: Path, kind: str) -> list[int]:
+    """Row number (as a spreadsheet shows it) of each data row; refuses a row whose field count is not the header's.
+
+    pandas takes a row with one field more than the header as index + fields,
+    so a document with an unquoted comma silently lost its start. One cheap
+    pass with the csv module (same quoting rules) counts every row's fields.
+    """
+    delimiter, name = DELIMITERS[kind]
+    numbers: list[int] = []
+    header: list[str] | None = None
+    previous_limit = csv.field_size_limit(_FIELD_LIMIT)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+                if _blank(record):
+                    continue  # pandas skips blank lines too
+                if header is None:
+                    header = record
+                elif len(record) != len(header):
+                    raise DataError(
+                        f"{path}: row {number} has {len(record)} fields, the header row has {len(header)}",
+                        hint=f"put double quotes around every field that contains {name}, a quote or a line break "
+                             f"(quotes inside a quoted field are doubled)",
+                    )
+                else:
+                    numbers.append(number)
+    except csv.Error as error:
+        raise DataError(f"{path}: cannot be read as {kind.upper()} ({error})", hint="check the file's quoting") from None
+    finally:
+        csv.field_size_limit(previous_limit)
+    return numbers
+
+
+_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+
+
+def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """One JSON object per line; blank lines are skipped, every other line is checked."""
+    records, numbers = [], []
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                # error.msg names what was expected, never the text.
+                raise DataError(f"{path}: line {number} is not valid JSON ({error.msg}, column {error.colno})",
+                                hint='write one JSON object per line, e.g. {"text": "...", "label": "..."}') from None
+            if not isinstance(record, dict):
+                raise DataError(f"{path}: line {number} is a JSON {_JSON_KINDS.get(type(record), 'value')}, not an object",
+                                hint='write one JSON object per line, e.g. {"text": "...", "label": "..."}')
+            records.append(record)
+            numbers.append(number)
+    return pd.DataFrame.from_records(records), numbers
+
+
+def _read_folder(path: Path, columns: ColumnSpec) -> tuple[pd.DataFrame, list[Path]]:
+    """One row per FOLDER/LABEL/*.txt file, and the files (messages name the file, not a row)."""
+    stray = sum(1 for p in path.glob("*.txt") if p.is_file())
+    if stray:
+        # A warning, not an error: the sub-folders may hold every document the user meant.
+        log.warning("%s: %d .txt file(s) directly in the folder are ignored; documents go in FOLDER/LABEL/doc.txt",
+                    path, stray)
+    rows, files = [], []
     for label_dir in sorted(p for p in path.iterdir() if p.is_dir()):
         for file in sorted(label_dir.glob("*.txt")):
             _check_utf8(file)
             rows.append({columns.text: file.read_text(encoding="utf-8"), columns.label_column: label_dir.name})
+            files.append(file)
     if not rows:
-        raise DataError(f"{path}: no .txt files in label sub-folders", hint="lay it out as FOLDER/LABEL/doc.txt")
-    return pd.DataFrame(rows)
+        ignored = f"; the {stray} .txt file(s) directly in {path} are ignored" if stray else ""
+        raise DataError(f"{path}: no .txt files in label sub-folders",
+                        hint=f"lay it out as FOLDER/LABEL/doc.txt{ignored}")
+    return pd.DataFrame(rows), files
 
 
 def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) -> None:
@@ -116,42 +242,84 @@ def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) ->
                     f"pass {option} NAME, a name from the file's header row (head -1 FILE shows it)")
 
 
-def _clean_rows(frame: pd.DataFrame, columns: ColumnSpec, path: Path) -> tuple[list[str], list]:
+def _label_of(cell, where: str, columns: ColumnSpec) -> str | list[str]:
+    """The label (single-label) or sorted label set (multi-label) of one cell."""
+    if isinstance(cell, (list, tuple, np.ndarray)):  # JSONL arrays, Parquet list columns
+        if not columns.multi_label:
+            raise DataError(f"{where} holds a list of labels",
+                            hint="for several labels per document pass --labels-column COLUMN instead of --label-column")
+        parts = [str(part) for part in cell]
+    elif isinstance(cell, dict):
+        raise DataError(f"{where} is not a label (a JSON object)",
+                        hint="a label is a text; for several labels use --labels-column with a list or 'a|b'")
+    else:
+        text = "" if cell is None else str(cell).strip()
+        if text.lower() == "nan":  # pandas' missing value
+            text = ""
+        parts = text.split(columns.separator) if columns.multi_label else [text]
+    names = sorted({part.strip() for part in parts if part.strip()})
+    if not names:
+        raise DataError(f"{where} is empty", hint="every document needs a label")
+    return names if columns.multi_label else names[0]
+
+
+def _clean_rows(frame: pd.DataFrame, columns: ColumnSpec, locate: Locate) -> tuple[list[str], list]:
     texts, labels = [], []
     for position, (text, label) in enumerate(zip(frame[columns.text], frame[columns.label_column], strict=True)):
-        row = position + 2  # header is row 1
         if not isinstance(text, str):
-            raise DataError(f"{path}: row {row}, column {columns.text!r} is not text ({type(text).__name__})",
+            raise DataError(f"{locate(position, columns.text)} is not text ({type(text).__name__})",
                             hint="every document must be a non-empty string")
         if not text.strip():
-            raise DataError(f"{path}: row {row}, column {columns.text!r} is empty",
-                            hint="remove the row or fill in the document")
-        label_text = "" if label is None else str(label).strip()
-        if not label_text or label_text.lower() == "nan":
-            raise DataError(f"{path}: row {row}, column {columns.label_column!r} is empty",
-                            hint="every document needs a label")
+            raise DataError(f"{locate(position, columns.text)} is empty", hint="remove that document or fill it in")
         texts.append(text)
-        if columns.multi_label:
-            labels.append(sorted({part.strip() for part in label_text.split(columns.separator) if part.strip()}))
-        else:
-            labels.append(label_text)
+        labels.append(_label_of(label, locate(position, columns.label_column), columns))
     return texts, labels
 
 
-def read_labelled(path: Path, columns: ColumnSpec) -> tuple[list[str], list]:
-    """Texts and labels of one labelled file or folder, validated."""
+def _read_with_locator(path: Path, columns: ColumnSpec) -> tuple[pd.DataFrame, Locate]:
+    if path.is_dir():
+        frame, files = _read_folder(path, columns)
+        return frame, lambda position, column: str(files[position])  # a file is one document: no column to name
+    frame, numbers, unit = _read_located(path)
+    return frame, lambda position, column: f"{path}: {unit} {numbers[position]}, column {column!r}"
+
+
+def read_labelled(path: Path, columns: ColumnSpec, option: str = "--data") -> tuple[list[str], list]:
+    """Texts and labels of one labelled file or folder, validated; ``option`` is the flag that named it."""
     path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: no such file or folder", hint="check the --data path")
+    require_readable(path, option)
     try:
-        frame = _read_folder(path, columns) if path.is_dir() else read_table(path)
+        frame, locate = _read_with_locator(path, columns)
     except PermissionError:
-        raise DataError(f"{path}: cannot be read (permission denied)") from None
-    require_column(frame, columns.text, "--text-column", path)
-    require_column(frame, columns.label_column, "--labels-column" if columns.multi_label else "--label-column", path)
+        raise DataError(f"{path}: cannot be read (permission denied, given to {option})") from None
     if frame.empty:
         raise DataError(f"{path}: holds no rows")
-    return _clean_rows(frame, columns, path)
+    require_column(frame, columns.text, "--text-column", path)
+    require_column(frame, columns.label_column, columns.label_option, path)
+    return _clean_rows(frame, columns, locate)
+
+
+def _label_names(labels: list, multi_label: bool) -> set[str]:
+    return {name for row in labels for name in row} if multi_label else set(labels)
+
+
+def _check_label_column(labels: list, path: Path, columns: ColumnSpec) -> None:
+    """Refuse a label column in which nearly every row has its own label: it holds text, not classes."""
+    distinct = len(_label_names(labels, columns.multi_label))
+    if len(labels) > TEXT_LIKE_MIN_ROWS and distinct > len(labels) / 2:
+        raise DataError(
+            f"{path}: {distinct} distinct labels in {len(labels)} rows: column {columns.label_column!r} "
+            "probably holds text or ids, not labels (values not shown)",
+            hint=f"check {columns.label_option} (and --text-column): it must name the column of class labels",
+        )
+
+
+def _shown_labels(names: list[str]) -> str:
+    """Up to ten of ``names`` for a message; a name that does not look like a label is counted, never shown."""
+    shown = [name for name in names if LABEL_LIKE.fullmatch(name) and len(name.split()) <= MAX_LABEL_WORDS]
+    shown = shown[:LABELS_SHOWN]
+    hidden = len(names) - len(shown)
+    return ", ".join(shown + ([f"{hidden} not shown"] if hidden else []))
 
 
 def _check_classes(labels: list, path: Path, multi_label: bool, needs_split: bool) -> None:
@@ -163,34 +331,48 @@ def _check_classes(labels: list, path: Path, multi_label: bool, needs_split: boo
         if small:
             raise DataError(
                 f"{path}: {len(small)} class(es) have fewer than {MIN_PER_CLASS} documents, too few to split: "
-                + ", ".join(small[:10]),
+                + _shown_labels(small),
                 hint="add documents, merge rare classes, or pass --test-data with a separate test file",
             )
+
+
+def _split(path: Path, **split_args) -> TaskData:
+    """The recorded grouped split; too few near-duplicate groups is the user's to fix, not a crash."""
+    from domainkit.data.splits import TooFewGroupsError, build_task_data
+
+    try:
+        return build_task_data(**split_args)
+    except TooFewGroupsError as error:
+        raise DataError(
+            f"{path}: its {len(split_args['texts'])} documents form only {error.groups} group(s) of near-duplicates; "
+            f"a train/test split needs at least {error.needed}",
+            hint="add documents or pass --test-data with a separate test file",
+        ) from None
 
 
 def load_own_documents(
     path: Path, columns: ColumnSpec, *, test_path: Path | None, test_size: float, seed: int
 ) -> TaskData:
     """The user's documents as a ``TaskData``: their test file, or a recorded stratified split."""
-    from domainkit.data.splits import build_task_data
-
     path = Path(path)
     texts, labels = read_labelled(path, columns)
+    if not path.is_dir():  # a folder's labels are its sub-folder names; a test file may hold few rows per class
+        _check_label_column(labels, path, columns)
     kind = MULTI_LABEL if columns.multi_label else SINGLE_LABEL
     _check_classes(labels, path, columns.multi_label, needs_split=test_path is None)
     sources = {str(path): sha256_of(path)}
     if test_path is None:
-        return build_task_data(task="own-documents", kind=kind, texts=texts, labels=labels, seed=seed,
-                               test_size=test_size, sources=sources, extra_info={"origin": "--data split"})
-    test_texts, test_labels = read_labelled(Path(test_path), columns)
-    flat = lambda rows: {n for row in rows for n in row} if columns.multi_label else set(rows)  # noqa: E731
-    unseen = sorted(flat(test_labels) - flat(labels))
+        return _split(path, task="own-documents", kind=kind, texts=texts, labels=labels, seed=seed,
+                      test_size=test_size, sources=sources, extra_info={"origin": "--data split"})
+    test_texts, test_labels = read_labelled(Path(test_path), columns, option="--test-data")
+    known = _label_names(labels, columns.multi_label)
+    unseen = sorted(_label_names(test_labels, columns.multi_label) - known)
     if unseen:
-        raise DataError(f"{test_path}: label(s) not in the training file: {', '.join(unseen[:10])}",
+        raise DataError(f"{test_path}: label(s) not in the training file: {_shown_labels(unseen)}",
                         hint="every test label must occur in --data")
     sources[str(test_path)] = sha256_of(Path(test_path))
     return TaskData(
-        task="own-documents", kind=kind, label_names=sorted(flat(labels)),
+        task="own-documents", kind=kind, label_names=sorted(known),
         train_texts=texts, train_labels=labels, test_texts=test_texts, test_labels=test_labels,
         split_info={"seed": seed, "method": "user test file", "sources": sources,
                     "counts": {"train": len(texts), "test": len(test_texts)}},

@@ -257,6 +257,18 @@ def stratum_of_multilabel(labels: Sequence[Sequence[str]]) -> list[str]:
     return [min(row, key=lambda name: (counts[name], name)) if row else "" for row in labels]
 
 
+class TooFewGroupsError(ValueError):
+    """Fewer near-duplicate groups than folds: no grouped split exists.
+
+    A ``ValueError`` (callers that only skip an optional split catch that);
+    carries the counts so that the data reader can tell the user what to do.
+    """
+
+    def __init__(self, groups: int, needed: int, test_size: float) -> None:
+        self.groups, self.needed = groups, needed
+        super().__init__(f"only {groups} group(s): cannot make a grouped split with test_size={test_size}")
+
+
 def grouped_stratified_split(
     labels: Sequence[Hashable],
     groups: Sequence[str],
@@ -282,7 +294,7 @@ def grouped_stratified_split(
     n_groups = len(set(groups))
     n_splits = max(2, round(1.0 / test_size))
     if n_groups < n_splits:
-        raise ValueError(f"only {n_groups} group(s): cannot make a grouped split with test_size={test_size}")
+        raise TooFewGroupsError(n_groups, n_splits, test_size)
     strata = [str(label) for label in labels]
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     with warnings.catch_warnings():

@@ -111,6 +111,18 @@ def _require_column(path: Path, text_column: str | None, columns: list[str], whe
     return text_column
 
 
+def repeated_columns(names: list[str]) -> str:
+    """Header names that repeat, by 1-based position ("columns 1 and 3; columns 2 and 4"), or "".
+
+    Positions, not names: in a file without a header row the "names" are its first document.
+    """
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(names, start=1):
+        positions.setdefault(name, []).append(position)
+    groups = [found for found in positions.values() if len(found) > 1]
+    return "; ".join("columns " + ", ".join(map(str, found[:-1])) + f" and {found[-1]}" for found in groups)
+
+
 # -- formats --------------------------------------------------------------------------------------
 def _read_txt(text: str, path: Path, text_column: str | None):
     lines = text.split("\n")
@@ -130,6 +142,11 @@ def _read_delimited(delimiter: str):
         if not header:
             raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
         column = _require_column(path, text_column, header, "")
+        repeated = repeated_columns(header)
+        if repeated:
+            # csv.DictReader keeps only the last cell of a repeated name: the others would be lost.
+            raise DataError(f"{path}: header {repeated} have the same name",
+                            hint="give every column of the header row its own name; the input is left as it is")
         rows = []
         for row in reader:
             if None in row:

@@ -59,6 +59,13 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+def _exception_name(stderr: str) -> str:
+    """The exception class on a traceback's last line ("MemoryError"), never its message."""
+    lines = stderr.strip().splitlines()
+    name = lines[-1].split(":", 1)[0].strip() if lines else ""
+    return name if name.replace(".", "").replace("_", "").isalnum() and len(name) <= 80 else "no exception named"
+
+
 def measure_in_child(job: dict[str, Any], texts: list[str]) -> Measurement:
     """Run ``job`` (see :func:`_run_job`) in a fresh Python process."""
     with tempfile.TemporaryDirectory(prefix="domainkit-measure-") as tmp:
@@ -73,9 +80,10 @@ def measure_in_child(job: dict[str, Any], texts: list[str]) -> Measurement:
             check=False,
         )
         if result.returncode != 0:
-            # stderr of a model run holds no document text (we never log it).
-            tail = result.stderr.strip().splitlines()[-5:]
-            raise ModelError(f"measuring {job.get('model') or job.get('sklearn')} failed: " + " | ".join(tail))
+            raise ModelError(f"measuring {job.get('model') or job.get('sklearn')} failed in its own process "
+                             f"(exit code {result.returncode}, {_exception_name(result.stderr)})",
+                             hint="the child's message is not shown, as an exception can quote a document; "
+                                  "a lack of memory is the usual cause (exit code -9)")
         stats = json.loads(result.stdout.strip().splitlines()[-1])
         return Measurement(
             probabilities=np.load(out),

@@ -1,91 +1,189 @@
-"""Read documents to classify: text lines, CSV, JSONL, a folder of .txt, or stdin.
+"""Read documents to classify: text lines, CSV, TSV, JSONL, a folder of .txt, or stdin.
 
 Every reader yields ``(id, text)`` lazily so a large input is streamed.
 Ids: the line number (1-based) for text and stdin, the ``id`` column/field
-when present else the row number for CSV/JSONL, the file name for folders.
-Errors name the file and row, never the text.
+when present else the row number for CSV/TSV/JSONL, the file name for folders.
+Blank lines of text input separate documents and are skipped (ids keep the
+line numbers); an empty text cell, JSONL field or .txt file is refused.
+Bytes are decoded here, line by line, so that a non-UTF-8 byte is reported
+with its file, line and byte offset. Errors name the file and row, never the text.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from domainkit.deid.fileio import repeated_columns
 from domainkit.errors import COLUMN_NAMES_NOT_SHOWN, DataError, close_column
 
 DEFAULT_TEXT_COLUMN = "text"
 Document = tuple[str, str]
+#: Suffix -> reader kind. TSV is read too (csv's tab dialect): `domainkit run` trains from TSV files,
+#: so a user may well hold the documents to classify in one.
+SUFFIXES = {".txt": "text", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+SUPPORTED = f"{', '.join(SUFFIXES)}, a folder of .txt files, or '-' for stdin"
+UTF8_HINT = "re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 IN > OUT)"
 
 
 def read_documents(source: str | Path, *, text_column: str | None = None) -> Iterator[Document]:
     """Documents of ``source`` ("-" for stdin); chooses the reader by suffix."""
     if str(source) == "-":
-        return _read_lines(sys.stdin, "<stdin>")
+        return _read_lines(_stdin_lines())
     path = Path(source)
     if not path.exists():
-        raise DataError(f"input {path} does not exist", hint="pass a file, a folder of .txt or '-' for stdin")
+        raise DataError(f"input {path} does not exist", hint=f"pass one of: {SUPPORTED}")
     if path.is_dir():
         return _read_folder(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path, text_column or DEFAULT_TEXT_COLUMN)
-    if suffix in (".jsonl", ".ndjson"):
+    kind = input_kind(path)
+    if kind == "text":
+        return _read_text_file(path)
+    if kind == "jsonl":
         return _read_jsonl(path, text_column or DEFAULT_TEXT_COLUMN)
-    return _read_text_file(path)
+    return _read_delimited(path, text_column or DEFAULT_TEXT_COLUMN, "\t" if kind == "tsv" else ",")
 
 
+def check_documents(source: str | Path, *, text_column: str | None = None) -> int | None:
+    """Read all of ``source`` once, raising what reading it would raise; return its document count.
+
+    Run before the model loads, so a bad byte, a missing column or an empty cell anywhere in the
+    input fails in a moment rather than after the model has loaded or half the input is classified.
+    Stdin can be read only once: it is not checked (None), its errors come as it is read.
+    """
+    if str(source) == "-":
+        return None
+    return sum(1 for _ in read_documents(source, text_column=text_column))
+
+
+def input_kind(path: Path) -> str:
+    """The reader for a file's suffix; an unknown suffix is refused rather than read as text lines."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise DataError(f"input {path}: unsupported file type {path.suffix or '(no suffix)'!r}",
+                        hint=f"use one of: {SUPPORTED}")
+    return kind
+
+
+# -- bytes to text -------------------------------------------------------------------------------
+def _utf8_lines(raw_lines: Iterable[bytes], name: str) -> Iterator[str]:
+    """Decode lines of bytes; a bad byte is named by line and byte offset (never its text)."""
+    offset = 0
+    for number, raw in enumerate(raw_lines, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            # Excel's "CSV UTF-8" starts with a BOM; kept, it would glue itself to the first column name.
+            raw, offset = raw[len(codecs.BOM_UTF8):], len(codecs.BOM_UTF8)
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DataError(f"{name}: line {number} (byte offset {offset + error.start}) is not valid UTF-8",
+                            hint=UTF8_HINT) from None
+        offset += len(raw)
+
+
+def _open_lines(path: Path) -> Iterator[str]:
+    """The decoded lines of a file (line ends kept, as csv needs them); unreadable -> DataError."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise DataError(f"cannot read input {path}: {error.strerror}", hint="check its permissions") from None
+    with handle:
+        yield from _utf8_lines(handle, str(path))
+
+
+def _stdin_lines() -> Iterator[str]:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text stream without bytes underneath (tests, embedding): already decoded
+        yield from sys.stdin
+        return
+    yield from _utf8_lines(buffer, "<stdin>")
+
+
+# -- readers -------------------------------------------------------------------------------------
 def _read_text_file(path: Path) -> Iterator[Document]:
-    with path.open(encoding="utf-8") as handle:
-        yield from _read_lines(handle, str(path))
+    yield from _read_lines(_open_lines(path))
 
 
-def _read_lines(handle, name: str) -> Iterator[Document]:
-    """One document per non-empty line; the id keeps the original line number."""
-    for number, line in enumerate(handle, start=1):
+def _read_lines(lines: Iterable[str]) -> Iterator[Document]:
+    """One document per non-blank line; the id keeps the original line number.
+
+    Blank lines are skipped, not refused: in a text file they separate documents and carry no row
+    of their own to answer for (unlike a table's row with an empty cell).
+    """
+    for number, line in enumerate(lines, start=1):
         text = line.rstrip("\r\n")
         if text.strip():
             yield str(number), text
 
 
 def _read_folder(path: Path) -> Iterator[Document]:
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+    try:
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+    except OSError as error:
+        raise DataError(f"cannot read input folder {path}: {error.strerror}", hint="check its permissions") from None
     if not files:
         raise DataError(f"folder {path} holds no .txt files", hint="put one document per .txt file")
     for file in files:
-        yield file.name, file.read_text(encoding="utf-8")
+        # Newlines as Path.read_text gives them (\r\n and \r -> \n), as this reader always did.
+        text = "".join(_open_lines(file)).replace("\r\n", "\n").replace("\r", "\n")
+        _require_text(text, f"{file} is empty or blank", "remove the file or give it the document's text")
+        yield file.name, text
 
 
-def _read_csv(path: Path, column: str) -> Iterator[Document]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if column not in (reader.fieldnames or []):
-            found = reader.fieldnames or []
-            suggestion = close_column(column, found)
-            raise DataError(f"{path}: no column {column!r} among its {len(found)} column(s); {COLUMN_NAMES_NOT_SHOWN}",
-                            hint=f"did you mean --text-column {suggestion}?" if suggestion else
-                            "name the text column with --text-column (head -1 FILE shows the header row)")
-        for number, row in enumerate(reader, start=2):  # row 1 is the header
-            text = row.get(column)
-            if text is None:
-                raise DataError(f"{path}, line {number}: row has fewer fields than the header")
-            yield str(row.get("id") or number - 1), text
+def _read_delimited(path: Path, column: str, delimiter: str) -> Iterator[Document]:
+    reader = csv.DictReader(_open_lines(path), delimiter=delimiter)
+    found = reader.fieldnames or []
+    _check_header(path, column, found)
+    for number, row in enumerate(reader, start=1):  # data rows; blank lines are skipped by csv
+        text = row.get(column)
+        if text is None:
+            raise DataError(f"{path}, line {reader.line_num}: row has fewer fields than the header",
+                            hint="give every row as many fields as the header row")
+        _require_text(text, f"{path}, line {reader.line_num}: column {column!r} is empty or blank",
+                      "fill in the text or remove the row")
+        yield str(row.get("id") or number), text
+
+
+def _check_header(path: Path, column: str, found: list[str]) -> None:
+    """The text column exists and no name repeats (csv keeps only a repeated name's last cell)."""
+    if column not in found:
+        suggestion = close_column(column, found)
+        raise DataError(f"{path}: no column {column!r} among its {len(found)} column(s); {COLUMN_NAMES_NOT_SHOWN}",
+                        hint=f"did you mean --text-column {suggestion}?" if suggestion else
+                        "name the text column with --text-column (head -1 FILE shows the header row)")
+    repeated = repeated_columns(found)
+    if repeated:
+        raise DataError(f"{path}: header {repeated} have the same name",
+                        hint="give every column of the header row its own name")
 
 
 def _read_jsonl(path: Path, field: str) -> Iterator[Document]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise DataError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
-            if not isinstance(record, dict) or not isinstance(record.get(field), str):
-                raise DataError(
-                    f"{path}, line {number}: no string field {field!r}",
-                    hint="name the text field with --text-column",
-                )
-            yield str(record.get("id", number)), record[field]
+    for number, line in enumerate(_open_lines(path), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get(field), str):
+            raise DataError(
+                f"{path}, line {number}: no string field {field!r}",
+                hint="name the text field with --text-column",
+            )
+        _require_text(record[field], f"{path}, line {number}: field {field!r} is empty or blank",
+                      "fill in the text or remove the line")
+        yield str(record.get("id", number)), record[field]
+
+
+def _require_text(text: str, where: str, hint: str) -> None:
+    """Refuse an empty or blank document rather than skip it.
+
+    A table row or file is there to be classified: a prediction for nothing would be noise, and
+    skipping it would drop a row the user expects back in the output, noticed only by a count.
+    An empty cell is usually a wrong --text-column or a broken export, which the user should see.
+    """
+    if not text.strip():
+        raise DataError(where, hint=hint)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from domainkit.errors import ConfigError
-from domainkit.predict.inputs import read_documents
+from domainkit.predict.inputs import check_documents, read_documents
 from domainkit.predict.outputs import output_format, prediction_writer
 from domainkit.predict.predictor import Predictor
 
@@ -29,18 +29,6 @@ def _progress(enabled: bool, total: int | None):
     from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="doc", disable=not enabled, desc="predict", leave=False)
-
-
-def _count_documents(source: str | Path) -> int | None:
-    """Cheap total for the progress bar (None for stdin)."""
-    if str(source) == "-":
-        return None
-    path = Path(source)
-    if path.is_dir():
-        return sum(1 for p in path.iterdir() if p.suffix.lower() == ".txt")
-    with path.open("rb") as handle:
-        lines = sum(1 for _ in handle)
-    return max(lines - 1, 0) if path.suffix.lower() == ".csv" else lines
 
 
 def predict_file(
@@ -68,9 +56,11 @@ def predict_file(
         raise ConfigError(f"output {output} is the input file", hint="write predictions to another file")
     if output.exists() and not force:
         raise ConfigError(f"output {output} exists already", hint="choose another --output or pass --force")
+    # The whole input is read once before the model loads (seconds): a bad byte or an empty cell
+    # fails at once, and the progress bar gets the true count.
+    total = check_documents(input, text_column=text_column)
     predictor = Predictor(Path(model_dir), deid_policy=deid_policy)
     documents = read_documents(input, text_column=text_column)
-    total = _count_documents(input)
     started = time.perf_counter()
     count = 0
     with prediction_writer(output, predictor.label_names, force=force) as writer, _progress(progress, total) as bar:

@@ -9,6 +9,7 @@ checkpoints it left in its folder.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[St
     """Run ``stages`` into ``out``; returns the context with every stage's outputs."""
     folder = RunFolder(out)
     config_hash = config.digest()
+    _release_if_nothing_made(folder, config_hash)
     folder.claim(config.to_dict(), config_hash)
     ctx = RunContext(config=config, pack=pack, folder=folder)
     with offline_guard(config.run.allow_network):
@@ -63,6 +65,33 @@ def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[St
                 continue
             ctx.outputs[stage.name] = _run_stage(ctx, index, stage, config_hash)
     return ctx
+
+
+def _release_if_nothing_made(folder: RunFolder, config_hash: str) -> None:
+    """Empty a folder claimed by another configuration whose run made nothing, so this run can claim it.
+
+    The folder is claimed before the data is read, so a run refused for its
+    data (a misspelled --label-column) leaves config.json and an empty stage
+    folder; refusing the corrected rerun would cost the user a new --out. A
+    folder in which any stage made anything (a manifest, a checkpoint, any
+    file) is left as it is, and ``claim`` refuses it: nothing made is lost.
+    """
+    saved = folder.root / "config.json"
+    if not saved.is_file():
+        return
+    try:
+        previous = json.loads(saved.read_text()).get("config_hash")
+    except (OSError, ValueError):
+        return  # not ours to judge: claim() reports it
+    if previous == config_hash:
+        return
+    others = [path for path in folder.root.iterdir() if path != saved]
+    if not all(path.is_dir() and not any(path.iterdir()) for path in others):
+        return
+    for path in others:
+        path.rmdir()
+    saved.unlink()  # last: an interruption before this leaves a folder that is still released next time
+    log.info("%s: the earlier run there made nothing; claimed for this configuration", folder.root)
 
 
 def _run_stage(ctx: RunContext, index: int, stage: Stage, config_hash: str) -> dict[str, Any]:

@@ -117,10 +117,16 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
 
 def data_inputs(ctx: RunContext) -> dict[str, Any]:
     if ctx.own_data:
-        from domainkit.data.byod import sha256_of
+        from domainkit.data.byod import require_readable, sha256_of
 
-        paths = [p for p in (ctx.config.data.path, ctx.config.data.test_path) if p]
-        return {"files": {p: sha256_of(Path(p)) for p in paths}, "deid_policy": deid_policy(ctx).__dict__}
+        given = {"--data": ctx.config.data.path, "--test-data": ctx.config.data.test_path}
+        files = {}
+        for option, path in given.items():
+            if path:
+                # Hashing comes before the data stage reads the files: check them here, by option, first.
+                require_readable(Path(path), option)
+                files[path] = sha256_of(Path(path))
+        return {"files": files, "deid_policy": deid_policy(ctx).__dict__}
     from importlib.metadata import version
 
     module = type(ctx.pack).__module__.split(".")[0]

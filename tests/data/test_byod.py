@@ -89,7 +89,7 @@ def test_byod_empty_cell_names_row_without_text(tmp_path):
 def test_byod_non_text_cell_is_reported(tmp_path):
     path = tmp_path / "docs.jsonl"
     path.write_text(json.dumps({"text": 42, "label": "x"}) + "\n")
-    with pytest.raises(DataError, match="row 2, column 'text' is not text"):
+    with pytest.raises(DataError, match="docs.jsonl: line 1, column 'text' is not text"):
         read_labelled(path, ColumnSpec())
 
 
@@ -122,3 +122,125 @@ def test_byod_test_file_with_unseen_label_is_refused(tmp_path):
     test = _write(tmp_path / "test.csv", [{"text": "some note", "label": "derm"}])
     with pytest.raises(DataError, match="label\\(s\\) not in the training file: derm"):
         load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+
+
+# -- labels are shown only when they look like labels (P4) ----------------------------------------
+def test_byod_label_column_holding_text_is_refused_without_quoting_it(tmp_path):
+    rows = [{"text": f"note {i}", "label": f"Patient John Smith seen for chest pain, visit {i}"} for i in range(30)]
+    path = _write(tmp_path / "swapped.csv", rows)
+    with pytest.raises(DataError, match="30 distinct labels in 30 rows.*probably holds text") as error:
+        load_own_documents(path, ColumnSpec(), test_path=None, test_size=0.2, seed=0)
+    assert "Smith" not in str(error.value) and "--label-column" in str(error.value)
+
+
+def test_byod_a_small_test_file_may_have_one_document_per_class(tmp_path):
+    train = _write(tmp_path / "train.csv", [{"text": f"doc {i} words", "label": f"c{i % 25}"} for i in range(100)])
+    test = _write(tmp_path / "test.csv", [{"text": f"test {i} words", "label": f"c{i}"} for i in range(25)])
+    data = load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+    assert len(data.test_texts) == 25 and len(data.label_names) == 25
+
+
+def test_byod_small_class_names_that_look_like_text_are_counted_not_shown(tmp_path):
+    rows = _rows() + [{"text": "lonely", "label": "rare"}, {"text": "other", "label": "Mary Jones has HIV since 2019"}]
+    path = _write(tmp_path / "docs.csv", rows)
+    with pytest.raises(DataError, match="too few to split: rare, 1 not shown") as error:
+        load_own_documents(path, ColumnSpec(), test_path=None, test_size=0.2, seed=0)
+    assert "Jones" not in str(error.value)
+
+
+def test_byod_unseen_test_labels_that_look_like_text_are_not_shown(tmp_path):
+    train = _write(tmp_path / "train.csv", _rows())
+    test = _write(tmp_path / "test.csv", [{"text": "note", "label": "derm"},
+                                          {"text": "note", "label": "seen by Dr. Who; fever for 3 days"}])
+    with pytest.raises(DataError, match="not in the training file: derm, 1 not shown") as error:
+        load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+    assert "fever" not in str(error.value)
+
+
+# -- missing inputs name their option (B1) --------------------------------------------------------
+def test_byod_missing_test_file_names_the_test_data_option(tmp_path):
+    train = _write(tmp_path / "train.csv", _rows())
+    with pytest.raises(DataError, match=r"missing.csv: no such file or folder \(given to --test-data\)"):
+        load_own_documents(train, ColumnSpec(), test_path=tmp_path / "missing.csv", test_size=0.2, seed=0)
+
+
+# -- unquoted delimiters (B3) ----------------------------------------------------------------------
+@pytest.mark.parametrize(("suffix", "line"), [(".csv", "Seen by Smith, MD today,a"), (".tsv", "Seen\tby Smith\ta")])
+def test_byod_row_with_an_extra_field_is_refused_by_row(tmp_path, suffix, line):
+    sep = "," if suffix == ".csv" else "\t"
+    path = tmp_path / f"docs{suffix}"
+    path.write_text(f"text{sep}label\nfirst note{sep}b\n{line}\n")
+    with pytest.raises(DataError, match="row 3 has 3 fields, the header row has 2") as error:
+        read_labelled(path, ColumnSpec())
+    assert "Smith" not in str(error.value) and "double quotes" in str(error.value)
+
+
+def test_byod_quoted_delimiters_and_line_breaks_keep_row_numbers(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text('text,label\n"Seen by Smith, MD\non two lines",a\n\n"ok",\n')
+    with pytest.raises(DataError, match="docs.csv: row 4, column 'label' is empty"):
+        read_labelled(path, ColumnSpec())
+    path.write_text('text,label\n"Seen by Smith, MD today",a\nsecond,b\n')
+    texts, labels = read_labelled(path, ColumnSpec())
+    assert texts == ["Seen by Smith, MD today", "second"] and labels == ["a", "b"]
+
+
+# -- too few groups to split (B4) ------------------------------------------------------------------
+def test_byod_too_few_groups_is_a_data_error(tmp_path):
+    rows = [{"text": f"the same words for {label}", "label": label} for label in "abc" for _ in range(2)]
+    path = _write(tmp_path / "docs.csv", rows)
+    with pytest.raises(DataError, match="only 3 group\\(s\\) of near-duplicates") as error:
+        load_own_documents(path, ColumnSpec(), test_path=None, test_size=0.2, seed=0)
+    assert "--test-data" in str(error.value)
+
+
+# -- JSONL label lists and non-object lines (B5) ---------------------------------------------------
+def test_byod_jsonl_label_lists_are_label_sets(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps({"text": f"note {i}", "tags": ["b", "a"] if i % 2 else ["c"]}) + "\n"
+                            for i in range(4)))
+    _, labels = read_labelled(path, ColumnSpec(labels="tags"))
+    assert labels == [["c"], ["a", "b"], ["c"], ["a", "b"]]
+    with pytest.raises(DataError, match="line 1, column 'tags' holds a list of labels") as error:
+        read_labelled(path, ColumnSpec(label="tags"))
+    assert "--labels-column" in str(error.value)
+
+
+def test_byod_parquet_label_lists_are_label_sets(tmp_path):
+    path = tmp_path / "docs.parquet"
+    pd.DataFrame({"text": ["one", "two"], "tags": [["x", "y"], ["y"]]}).to_parquet(path)
+    assert read_labelled(path, ColumnSpec(labels="tags"))[1] == [["x", "y"], ["y"]]
+
+
+@pytest.mark.parametrize("bad", ['["secret note", "a"]', "[1, 2]", '"just text"'])
+def test_byod_jsonl_line_that_is_not_an_object_is_refused(tmp_path, bad):
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"text": "t", "label": "a"}) + "\n" + bad + "\n")
+    with pytest.raises(DataError, match="docs.jsonl: line 2 is a JSON .*, not an object") as error:
+        read_labelled(path, ColumnSpec())
+    assert "secret" not in str(error.value)
+
+
+# -- where a problem is (B6) -----------------------------------------------------------------------
+def test_byod_jsonl_rows_are_lines_counting_blank_ones(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"text": "t", "label": "a"}) + "\n\n" + json.dumps({"text": " ", "label": "a"}) + "\n")
+    with pytest.raises(DataError, match="docs.jsonl: line 3, column 'text' is empty"):
+        read_labelled(path, ColumnSpec())
+
+
+def test_byod_parquet_rows_are_records_from_one(tmp_path):
+    path = _write(tmp_path / "docs.parquet", [{"text": "", "label": "a"}])
+    with pytest.raises(DataError, match="docs.parquet: record 1, column 'text' is empty"):
+        read_labelled(path, ColumnSpec())
+
+
+def test_byod_folder_names_the_file_and_warns_about_top_level_files(tmp_path, caplog):
+    for label in ("a", "b"):
+        (tmp_path / "docs" / label).mkdir(parents=True)
+        (tmp_path / "docs" / label / "1.txt").write_text(f"note {label}")
+    (tmp_path / "docs" / "a" / "2.txt").write_text("  ")
+    (tmp_path / "docs" / "stray.txt").write_text("ignored note")
+    with pytest.raises(DataError, match=r"docs[/\\]a[/\\]2.txt is empty"):
+        read_labelled(tmp_path / "docs", ColumnSpec())
+    assert "1 .txt file(s) directly in the folder are ignored" in caplog.text

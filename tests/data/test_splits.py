@@ -203,3 +203,11 @@ def test_training_windows_keep_labels_and_groups_of_their_document(make_tokenize
     assert windowed.split_info["training_windows"] == {
         "documents": 2, "windows": 3, "max_windows": 2, "max_length": 16, "stride": 4}
     assert data.train_texts == [long_text, "short a"]  # the original is not changed
+
+
+def test_splits_too_few_groups_error_carries_the_counts() -> None:
+    from domainkit.data.splits import TooFewGroupsError
+
+    with pytest.raises(TooFewGroupsError) as error:
+        grouped_stratified_split(["a", "b", "a"], ["g", "g", "h"], test_size=0.2, seed=0)
+    assert (error.value.groups, error.value.needed) == (2, 5)

@@ -116,6 +116,18 @@ def test_fileio_bad_bytes_name_line_and_offset(tmp_path):
     assert "Ashworth" not in message
 
 
+@pytest.mark.parametrize(("suffix", "delimiter"), [(".csv", ","), (".tsv", "\t")])
+def test_fileio_repeated_header_names_are_refused_not_merged(tmp_path, suffix, delimiter):
+    # csv.DictReader keeps a repeated name's last cell only: "Alice Ames" would become "Bob Brown".
+    source, target = tmp_path / f"in{suffix}", tmp_path / f"out{suffix}"
+    source.write_text(delimiter.join(["name", "note", "name", "x", "x"]) + "\n"
+                      + delimiter.join(["Alice Ames", "seen today", "Bob Brown", "1", "2"]) + "\n")
+    with pytest.raises(DataError, match=r"in\.\w+: header columns 1 and 3; columns 4 and 5 have the same name") as error:
+        deidentify_file(source, target, policy=RULES, text_column="note")
+    assert "Alice" not in str(error.value) and "Bob" not in str(error.value)
+    assert not target.exists()
+
+
 def test_fileio_bad_json_line_is_named(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text('{"text": "ok"}\n{"text": broken}\n')

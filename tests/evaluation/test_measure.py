@@ -27,3 +27,17 @@ def test_one_long_pass_is_enough(monkeypatch):
     calls = []
     measure._timed_passes(lambda: calls.append(1))
     assert len(calls) == 1
+
+
+def test_a_failed_child_names_its_exception_but_never_its_message(monkeypatch, tmp_path):
+    import subprocess
+
+    import pytest
+
+    from domainkit.errors import ModelError
+
+    stderr = "Traceback (most recent call last):\n  ...\nKeyError: 'Patient John Smith seen today'\n"
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1, "", stderr))
+    with pytest.raises(ModelError, match=r"exit code 1, KeyError") as error:
+        measure.measure_classifier(tmp_path / "model", ["Patient John Smith seen today"])
+    assert "John" not in str(error.value)

@@ -77,3 +77,39 @@ def test_pipeline_refuses_non_run_folder(tmp_path, config, fake_packs):
     with pytest.raises(ConfigError, match="not a domainkit run folder"):
         run_pipeline(config, Pack(), tmp_path / "mine", [Recorder().stage("first")])
     assert (tmp_path / "mine" / "notes.txt").read_text() == "precious"
+
+
+def _labelled_csv(path):
+    path.write_text("text,label\n" + "".join(f"note {i} about {t} and more words,{t}\n"
+                                             for t in ("alpha", "beta") for i in range(10)))
+    return path
+
+
+def test_pipeline_rerun_after_refused_data_may_change_the_config(tmp_path, fake_packs):
+    from fakepack_good import Pack
+
+    from domainkit.errors import DataError
+    from domainkit.runner.stages import data_inputs, run_data
+
+    docs = _labelled_csv(tmp_path / "docs.csv")
+    stages = [Stage("data", run_data, inputs=data_inputs)]
+    wrong = resolve_config("good", preset="smoke", overrides=[f"data.path={docs}", "data.label_column=lbl"])
+    with pytest.raises(DataError, match="no column 'lbl'"):
+        run_pipeline(wrong, Pack(), tmp_path / "run", stages)
+    fixed = resolve_config("good", preset="smoke", overrides=[f"data.path={docs}"])
+    ctx = run_pipeline(fixed, Pack(), tmp_path / "run", stages)
+    assert ctx.outputs["data"]["n_train"] + ctx.outputs["data"]["n_test"] == 20
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["config_hash"] == fixed.digest()
+
+
+def test_pipeline_keeps_refusing_a_folder_where_a_stage_left_files(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    recorder = Recorder()
+    recorder.crash_once.add("first")  # leaves a checkpoint, no manifest
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(config, Pack(), tmp_path / "run", [recorder.stage("first")])
+    other = resolve_config("good", preset="smoke", overrides=["distill.epochs=2"])
+    with pytest.raises(ConfigError, match="another configuration"):
+        run_pipeline(other, Pack(), tmp_path / "run", [Recorder().stage("first")])
+    assert (tmp_path / "run" / "01-first" / "checkpoint.txt").read_text() == "half done"

@@ -1,0 +1,140 @@
+"""read_documents / check_documents: supported inputs, bad bytes, empty cells, clear errors without text."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from domainkit.errors import DataError
+from domainkit.predict import predict_file
+from domainkit.predict.inputs import check_documents, read_documents
+
+SECRET = "Alice Ames"
+
+
+def _bad_utf8(tmp_path, name):
+    """A file whose line 2 holds a Latin-1 byte at byte offset 14 (line 1 is 11 bytes, "caf" 3 more)."""
+    path = tmp_path / name
+    if path.suffix == ".jsonl":
+        path.write_bytes(b'{"text": "a"}\n{"text": "caf\xe9"}\n')
+    elif path.suffix == ".csv":
+        path.write_bytes(b"text\nheart pain\ncaf\xe9 " + SECRET.encode() + b"\n")
+    else:
+        path.write_bytes(b"heart pain\ncaf\xe9 " + SECRET.encode() + b"\n")
+    return path
+
+
+@pytest.mark.parametrize("name", ["d.txt", "d.csv", "d.jsonl"])
+def test_inputs_non_utf8_names_file_line_and_byte_offset(tmp_path, name):
+    path = _bad_utf8(tmp_path, name)
+    with pytest.raises(DataError, match=r"d\.\w+: line \d \(byte offset \d+\) is not valid UTF-8") as error:
+        check_documents(path)
+    assert SECRET not in str(error.value) and "iconv" in error.value.hint
+
+
+def test_inputs_non_utf8_offset_is_the_bad_bytes(tmp_path):
+    with pytest.raises(DataError, match=r"line 2 \(byte offset 14\)"):
+        check_documents(_bad_utf8(tmp_path, "d.txt"))
+
+
+def test_inputs_non_utf8_in_a_folder_names_the_file(tmp_path):
+    (tmp_path / "a.txt").write_text("fine")
+    (tmp_path / "b.txt").write_bytes(b"line one\nna\xefve\n")
+    with pytest.raises(DataError, match=r"b\.txt: line 2 \(byte offset 11\)"):
+        check_documents(tmp_path)
+
+
+def test_inputs_non_utf8_on_stdin_is_a_data_error(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"heart\ncaf\xe9\n")))
+    documents = read_documents("-")
+    assert next(documents) == ("1", "heart")
+    with pytest.raises(DataError, match=r"<stdin>: line 2 \(byte offset 9\)"):
+        next(documents)
+
+
+def test_predict_file_checks_the_input_before_loading_the_model(tmp_path, monkeypatch):
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the input was checked")
+
+    monkeypatch.setattr("domainkit.predict.runner.Predictor", no_model)
+    source = tmp_path / "docs.csv"
+    source.write_text("text\nheart\n\t \n")  # the bad row is the last: the whole input is checked first
+    with pytest.raises(DataError, match=r"docs\.csv, line 3: column 'text' is empty"):
+        predict_file(tmp_path / "no-model", source, tmp_path / "out.jsonl", progress=False)
+    with pytest.raises(DataError, match="byte offset"):
+        predict_file(tmp_path / "no-model", _bad_utf8(tmp_path, "d.txt"), tmp_path / "out.jsonl", progress=False)
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("name", ["docs.md", "docs", "docs.TSV.bak"])
+def test_inputs_unknown_suffix_is_refused_with_the_choices(tmp_path, name):
+    (tmp_path / name).write_text("text\nheart\n")
+    with pytest.raises(DataError, match="unsupported file type") as error:
+        check_documents(tmp_path / name)
+    assert ".csv" in error.value.hint and ".tsv" in error.value.hint and "'-' for stdin" in error.value.hint
+
+
+def test_inputs_tsv_is_read_with_tabs_and_its_header_is_no_document(tmp_path):
+    (tmp_path / "d.tsv").write_text("id\ttext\na7\theart, pain\n\tlung cough\n")
+    assert list(read_documents(tmp_path / "d.tsv")) == [("a7", "heart, pain"), ("2", "lung cough")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where"),
+    [
+        ("d.csv", "id,text\n1,heart\n2,   \n", r"d\.csv, line 3: column 'text'"),
+        ("d.csv", 'text\nheart\n""\n', r"d\.csv, line 3: column 'text'"),
+        ("d.tsv", "text\tnote\n\tAlice Ames\n", r"d\.tsv, line 2: column 'text'"),
+        ("d.jsonl", '{"text": "heart"}\n{"text": " \\n ", "who": "Alice Ames"}\n', r"d\.jsonl, line 2: field 'text'"),
+    ],
+)
+def test_inputs_empty_text_cells_are_refused_by_row(tmp_path, name, content, where):
+    (tmp_path / name).write_text(content)
+    with pytest.raises(DataError, match=where + " is empty or blank") as error:
+        check_documents(tmp_path / name)
+    assert SECRET not in str(error.value)
+
+
+def test_inputs_empty_file_in_a_folder_is_refused(tmp_path):
+    (tmp_path / "a.txt").write_text("heart")
+    (tmp_path / "b.txt").write_text(" \n")
+    with pytest.raises(DataError, match=r"b\.txt is empty or blank"):
+        check_documents(tmp_path)
+
+
+def test_inputs_blank_lines_of_text_separate_documents_and_keep_line_ids(tmp_path):
+    (tmp_path / "d.txt").write_text("heart\n\n   \r\nlung\r\n")
+    assert list(read_documents(tmp_path / "d.txt")) == [("1", "heart"), ("4", "lung")]
+    assert check_documents(tmp_path / "d.txt") == 2
+
+
+def test_inputs_repeated_header_names_are_refused_by_position(tmp_path):
+    (tmp_path / "d.csv").write_text(f"{SECRET},text,{SECRET}\n1,heart,2\n")
+    with pytest.raises(DataError, match=r"header columns 1 and 3 have the same name") as error:
+        check_documents(tmp_path / "d.csv")
+    assert SECRET not in str(error.value)
+
+
+def test_inputs_bom_does_not_hide_the_first_column(tmp_path):
+    (tmp_path / "d.csv").write_bytes(b"\xef\xbb\xbftext,id\nheart,x1\n")
+    assert list(read_documents(tmp_path / "d.csv")) == [("x1", "heart")]
+
+
+def test_inputs_ids_and_counts_match_what_is_classified(tmp_path):
+    (tmp_path / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [{"text": "a", "id": 7}, {"text": "b"}]))
+    assert list(read_documents(tmp_path / "d.jsonl")) == [("7", "a"), ("2", "b")]
+    assert check_documents(tmp_path / "d.jsonl") == 2 and check_documents("-") is None
+
+
+def test_inputs_unreadable_file_is_a_data_error(tmp_path, monkeypatch):
+    path = tmp_path / "d.txt"
+    path.write_text("heart\n")
+
+    def refuse(self, *args, **kwargs):  # as chmod 000 would, which root ignores
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("pathlib.Path.open", refuse)
+    with pytest.raises(DataError, match=r"cannot read input .*d\.txt: Permission denied"):
+        check_documents(path)
