@@ -247,7 +247,7 @@ def predict(
     model: Annotated[Path, typer.Argument(help="exported model folder")],
     input_path: Annotated[str, typer.Option("--input", help="txt (one per line), csv, tsv, jsonl, folder of .txt, or -")],
     output: Annotated[Path, typer.Option("--output", help=".jsonl or .csv")],
-    text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/jsonl)")] = None,
+    text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl; default: text)")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
 ) -> None:
