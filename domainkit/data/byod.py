@@ -356,7 +356,9 @@ def load_own_documents(
     """The user's documents as a ``TaskData``: their test file, or a recorded stratified split."""
     path = Path(path)
     texts, labels = read_labelled(path, columns)
-    if not path.is_dir():  # a folder's labels are its sub-folder names; a test file may hold few rows per class
+    # Not for folders (labels are sub-folder names), test files (few rows per class) or multi-label
+    # data (coding tasks carry many labels, each on several rows).
+    if not path.is_dir() and not columns.multi_label:
         _check_label_column(labels, path, columns)
     kind = MULTI_LABEL if columns.multi_label else SINGLE_LABEL
     _check_classes(labels, path, columns.multi_label, needs_split=test_path is None)

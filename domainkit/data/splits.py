@@ -285,7 +285,7 @@ def grouped_stratified_split(
     strata: for multi-label rows pass :func:`stratum_of_multilabel`. Same
     inputs and seed give the same split.
     """
-    from sklearn.model_selection import StratifiedGroupKFold
+    from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 
     if len(labels) != len(groups):
         raise ValueError(f"{len(labels)} labels but {len(groups)} groups")
@@ -297,6 +297,10 @@ def grouped_stratified_split(
         raise TooFewGroupsError(n_groups, n_splits, test_size)
     strata = [str(label) for label in labels]
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    if max(Counter(strata).values()) < n_splits:
+        # Every class is smaller than the number of folds (a few documents per class, or many
+        # rare labels): scikit-learn refuses to stratify then, so the folds are grouped only.
+        splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         # Classes with fewer groups than folds are expected (small classes);
         # they still land in one split or the other as whole groups.

@@ -135,30 +135,49 @@ def _write_txt(header, rows, redacted: list[str], original: str, text_column) ->
     return "".join(line + "\n" for line in redacted)
 
 
+#: csv's default cap on a cell is 128 KiB; a long clinical or legal document is more than that.
+_CELL_LIMIT = 2**31 - 1
+
+
+def allow_long_cells() -> None:
+    """Raise (never lower) the csv module's cell-size cap, for every reader in the process."""
+    if csv.field_size_limit() < _CELL_LIMIT:
+        csv.field_size_limit(_CELL_LIMIT)
+
+
 def _read_delimited(delimiter: str):
     def read(text: str, path: Path, text_column: str | None):
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = list(reader.fieldnames or [])
-        if not header:
-            raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
-        column = _require_column(path, text_column, header, "")
-        repeated = repeated_columns(header)
-        if repeated:
-            # csv.DictReader keeps only the last cell of a repeated name: the others would be lost.
-            raise DataError(f"{path}: header {repeated} have the same name",
-                            hint="give every column of the header row its own name; the input is left as it is")
-        rows = []
-        for row in reader:
-            if None in row:
-                raise DataError(
-                    f"{path} row {reader.line_num}: more fields than the header's {len(header)} columns",
-                    hint="quote fields that contain the delimiter",
-                )
-            rows.append(row)
-        texts = [row[column] or "" for row in rows]
-        return header, rows, texts
+        try:
+            return _parse_delimited(text, path, text_column, delimiter)
+        except csv.Error as error:  # the csv module's messages name no cell text
+            raise DataError(f"{path}: cannot be read as a table ({error})", hint="check the file's quoting") from None
 
     return read
+
+
+def _parse_delimited(text: str, path: Path, text_column: str | None, delimiter: str):
+    """Header, rows and the text column's cells; refuses what would lose or shift a cell."""
+    allow_long_cells()
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = list(reader.fieldnames or [])
+    if not header:
+        raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
+    column = _require_column(path, text_column, header, "")
+    repeated = repeated_columns(header)
+    if repeated:
+        # csv.DictReader keeps only the last cell of a repeated name: the others would be lost.
+        raise DataError(f"{path}: header {repeated} have the same name",
+                        hint="give every column of the header row its own name; the input is left as it is")
+    rows = []
+    for row in reader:
+        if None in row:
+            raise DataError(
+                f"{path} row {reader.line_num}: more fields than the header's {len(header)} columns",
+                hint="quote fields that contain the delimiter",
+            )
+        rows.append(row)
+    texts = [row[column] or "" for row in rows]
+    return header, rows, texts
 
 
 def _write_delimited(delimiter: str):

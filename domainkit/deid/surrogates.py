@@ -29,9 +29,13 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})(?:([/.-])(\d{2}|\d{4}))?$")
 _WORD = re.compile(r"[A-Za-z]+(?='s\b)|[A-Za-z]+")  # "Mary's": the word is "Mary", the "'s" stays
 _NAME_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")  # "O'Brien", "Mary-Ann": one name each
+_ISO_DATE = re.compile(r"^(\d{4})([/.-])\d{1,2}\2\d{1,2}$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})([/.-])(\d{4})$")
+_NUMBER = re.compile(r"\d+")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 # Census surnames past this rank are rarer than most annotators' notes hold; they stay out of samples.
 _SURNAME_RANKS = 20_000
+_ABBREVIATION_TRIES = 50
 _FACILITY_WORDS = frozenset("""hospital hosp rehab rehabilitation center centre medical nursing home clinic
     general university memorial county st saint street ave avenue road rd unit house health care of the
     and at""".split())
@@ -139,34 +143,55 @@ def _location(original: str, rng: random.Random) -> str:
 def _abbreviation(length: int, rng: random.Random) -> str:
     """Random capitals that spell no English, clinical or kept word ("IV", "AT" would teach the wrong thing)."""
     lexicon = load_lexicon()
-    while True:
+    letters = ""
+    for _ in range(_ABBREVIATION_TRIES):  # every single letter is a word: short ones may never pass
         letters = "".join(rng.choices(string.ascii_uppercase, k=length))
         if not (lexicon.is_english(letters.lower()) or lexicon.is_plain(letters.lower())):
-            return letters
+            break
+    return letters
 
 
 def _date(original: str, rng: random.Random) -> str:
-    if _YEAR.match(original.strip()):
-        return original.replace(original.strip(), str(rng.randint(1930, 2030)))
-    numeric = _NUMERIC_DATE.match(original.strip())
+    core = original.strip()
+    if _YEAR.match(core):
+        return original.replace(core, _year("1977", rng))
+    iso = _ISO_DATE.match(core)
+    if iso:
+        return original.replace(core, f"{_year(iso.group(1), rng)}{iso.group(2)}{rng.randint(1, 12):02d}"
+                                      f"{iso.group(2)}{rng.randint(1, 28):02d}")
+    month_year = _MONTH_YEAR.match(core)
+    if month_year:
+        month, sep, year = month_year.groups()
+        return original.replace(core, f"{_pad(rng.randint(1, 12), month)}{sep}{_year(year, rng)}")
+    numeric = _NUMERIC_DATE.match(core)
     if numeric:
         month, sep, day, sep2, year = numeric.groups()
         # Day-first or month-first, the first number keeps its role: whichever it is, 1-12 and 1-28 are valid.
-        first, second = rng.randint(1, 12), rng.randint(1, 28)
-        text = f"{_pad(first, month)}{sep}{_pad(second, day)}"
-        if year:
-            text += sep2 + (f"{rng.randint(0, 99):02d}" if len(year) == 2 else str(rng.randint(1930, 2030)))
-        return original.replace(original.strip(), text)
+        text = f"{_pad(rng.randint(1, 12), month)}{sep}{_pad(rng.randint(1, 28), day)}"
+        return original.replace(core, text + (sep2 + _year(year, rng) if year else ""))
+    return _word_date(original, rng)
+
+
+def _word_date(original: str, rng: random.Random) -> str:
+    """"June 5", "5th of Dec", "July 4, 2019": another month (same case, full or cut alike), a day 1-28, a year."""
 
     def month_word(match: re.Match, _: int) -> str:
         word = match.group()
         for month in _MONTHS:
-            if month.startswith(word.lower()) and len(word) >= 3:
+            if len(word) >= 3 and month.startswith(word.lower()):
                 other = rng.choice(_MONTHS)
-                return _same_case(word, other[: len(word)] if len(word) <= 4 else other)
+                # A cut name ("Dec", "Sept") stays cut to three letters; a full one stays full.
+                return _same_case(word, other if word.lower() == month else other[:3])
         return word
 
-    return _other_digits(_replace_words(original, list(_WORD.finditer(original)), month_word), rng)
+    renamed = _replace_words(original, list(_WORD.finditer(original)), month_word)
+    return _NUMBER.sub(lambda m: _year(m.group(), rng) if len(m.group()) in (2, 4) and int(m.group()) > 31
+                       else str(rng.randint(1, 28)), renamed)
+
+
+def _year(template: str, rng: random.Random) -> str:
+    year = rng.randint(1930, 2030)
+    return f"{year % 100:02d}" if len(template) == 2 else str(year)
 
 
 def _pad(value: int, template: str) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -59,11 +60,15 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+#: A class name as a traceback's last line starts: "MemoryError", "torch.OutOfMemoryError", "KeyboardInterrupt".
+_EXCEPTION_NAME = re.compile(r"[A-Za-z_][\w.]{0,80}(Error|Exception|Interrupt|Exit)")
+
+
 def _exception_name(stderr: str) -> str:
     """The exception class on a traceback's last line ("MemoryError"), never its message."""
     lines = stderr.strip().splitlines()
     name = lines[-1].split(":", 1)[0].strip() if lines else ""
-    return name if name.replace(".", "").replace("_", "").isalnum() and len(name) <= 80 else "no exception named"
+    return name if _EXCEPTION_NAME.fullmatch(name) else "no exception named"
 
 
 def measure_in_child(job: dict[str, Any], texts: list[str]) -> Measurement:

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from domainkit.deid.fileio import repeated_columns
+from domainkit.deid.fileio import allow_long_cells, repeated_columns
 from domainkit.errors import COLUMN_NAMES_NOT_SHOWN, DataError, close_column
 
 DEFAULT_TEXT_COLUMN = "text"
@@ -113,10 +113,17 @@ def _read_lines(lines: Iterable[str]) -> Iterator[Document]:
     Blank lines are skipped, not refused: in a text file they separate documents and carry no row
     of their own to answer for (unlike a table's row with an empty cell).
     """
-    for number, line in enumerate(lines, start=1):
-        text = line.rstrip("\r\n")
+    for number, text in enumerate(_universal_lines(lines), start=1):
         if text.strip():
             yield str(number), text
+
+
+def _universal_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Lines split at \n, \r\n or a lone \r (old Mac files), as Python's text mode splits them."""
+    for line in lines:
+        line = line[:-1] if line.endswith("\n") else line
+        line = line[:-1] if line.endswith("\r") else line
+        yield from line.split("\r")
 
 
 def _read_folder(path: Path) -> Iterator[Document]:
@@ -134,6 +141,14 @@ def _read_folder(path: Path) -> Iterator[Document]:
 
 
 def _read_delimited(path: Path, column: str, delimiter: str) -> Iterator[Document]:
+    allow_long_cells()
+    try:
+        yield from _delimited_documents(path, column, delimiter)
+    except csv.Error as error:  # the csv module's messages name no cell text
+        raise DataError(f"{path}: cannot be read as a table ({error})", hint="check the file's quoting") from None
+
+
+def _delimited_documents(path: Path, column: str, delimiter: str) -> Iterator[Document]:
     reader = csv.DictReader(_open_lines(path), delimiter=delimiter)
     found = reader.fieldnames or []
     _check_header(path, column, found)
@@ -142,6 +157,9 @@ def _read_delimited(path: Path, column: str, delimiter: str) -> Iterator[Documen
         if text is None:
             raise DataError(f"{path}, line {reader.line_num}: row has fewer fields than the header",
                             hint="give every row as many fields as the header row")
+        if None in row:  # csv puts the extra fields under None: the text would be cut at a comma
+            raise DataError(f"{path}, line {reader.line_num}: row has more fields than the header",
+                            hint="quote every field that contains the delimiter")
         _require_text(text, f"{path}, line {reader.line_num}: column {column!r} is empty or blank",
                       "fill in the text or remove the row")
         yield str(row.get("id") or number), text
@@ -175,7 +193,8 @@ def _read_jsonl(path: Path, field: str) -> Iterator[Document]:
             )
         _require_text(record[field], f"{path}, line {number}: field {field!r} is empty or blank",
                       "fill in the text or remove the line")
-        yield str(record.get("id", number)), record[field]
+        identifier = record.get("id")
+        yield str(number if identifier is None else identifier), record[field]
 
 
 def _require_text(text: str, where: str, hint: str) -> None:

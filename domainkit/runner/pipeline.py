@@ -10,6 +10,7 @@ checkpoints it left in its folder.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,11 @@ def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[St
     return ctx
 
 
+#: What a domainkit run's config.json holds, and how its stage folders are named.
+_RUN_CONFIG_KEYS = frozenset({"config", "config_hash", "versions"})
+_STAGE_FOLDER = re.compile(r"\d\d-[a-z_]+")
+
+
 def _release_if_nothing_made(folder: RunFolder, config_hash: str) -> None:
     """Empty a folder claimed by another configuration whose run made nothing, so this run can claim it.
 
@@ -80,13 +86,14 @@ def _release_if_nothing_made(folder: RunFolder, config_hash: str) -> None:
     if not saved.is_file():
         return
     try:
-        previous = json.loads(saved.read_text()).get("config_hash")
+        previous = json.loads(saved.read_text())
     except (OSError, ValueError):
         return  # not ours to judge: claim() reports it
-    if previous == config_hash:
+    # Only a config.json that a domainkit run wrote, beside nothing but empty stage folders ("01-data").
+    if not isinstance(previous, dict) or not _RUN_CONFIG_KEYS <= previous.keys() or previous["config_hash"] == config_hash:
         return
     others = [path for path in folder.root.iterdir() if path != saved]
-    if not all(path.is_dir() and not any(path.iterdir()) for path in others):
+    if not all(path.is_dir() and _STAGE_FOLDER.fullmatch(path.name) and not any(path.iterdir()) for path in others):
         return
     for path in others:
         path.rmdir()

@@ -244,3 +244,10 @@ def test_byod_folder_names_the_file_and_warns_about_top_level_files(tmp_path, ca
     with pytest.raises(DataError, match=r"docs[/\\]a[/\\]2.txt is empty"):
         read_labelled(tmp_path / "docs", ColumnSpec())
     assert "1 .txt file(s) directly in the folder are ignored" in caplog.text
+
+
+def test_byod_multi_label_coding_data_with_many_labels_is_accepted(tmp_path):
+    rows = [{"text": f"note {i} words", "codes": f"c{i % 25}|c{(i + 1) % 25}"} for i in range(40)]
+    data = load_own_documents(_write(tmp_path / "codes.csv", rows), ColumnSpec(labels="codes"), test_path=None,
+                              test_size=0.2, seed=0)
+    assert len(data.label_names) == 25

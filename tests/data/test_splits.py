@@ -211,3 +211,9 @@ def test_splits_too_few_groups_error_carries_the_counts() -> None:
     with pytest.raises(TooFewGroupsError) as error:
         grouped_stratified_split(["a", "b", "a"], ["g", "g", "h"], test_size=0.2, seed=0)
     assert (error.value.groups, error.value.needed) == (2, 5)
+
+
+def test_classes_all_smaller_than_the_folds_still_split_by_group():
+    labels = [f"c{i % 10}" for i in range(40)]  # 4 documents per class, 5 folds
+    train, test = grouped_stratified_split(labels, [str(i) for i in range(40)], test_size=0.2, seed=3)
+    assert len(test) == 8 and not set(train) & set(test) and len(train) + len(test) == 40

@@ -152,3 +152,10 @@ def test_fileio_workers_match_single_process(tmp_path):
     deidentify_file(source, tmp_path / "one.txt", policy=RULES)
     deidentify_file(source, tmp_path / "two.txt", policy=RULES, workers=2)
     assert (tmp_path / "one.txt").read_text() == (tmp_path / "two.txt").read_text()
+
+
+def test_fileio_long_cells_are_read_and_bad_quoting_is_a_data_error(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,note\n1," + "calm " * 40_000 + "\n", encoding="utf-8")  # 200,000 characters
+    deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column="note")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("calm") == 40_000

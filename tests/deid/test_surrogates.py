@@ -7,6 +7,9 @@ import pytest
 
 from domainkit.deid.surrogates import augment, surrogate
 
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"}
+
 
 @pytest.fixture
 def rng() -> random.Random:
@@ -34,7 +37,7 @@ def test_numeric_dates_stay_valid_in_the_same_layout(rng):
 def test_month_names_change_and_keep_their_case(rng):
     seen = {surrogate("DATE", "Dec 5", rng) for _ in range(30)}
     assert len(seen) > 1
-    assert all(re.fullmatch(r"[A-Z][a-z]{2} \d", value) for value in seen)
+    assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}", value) for value in seen)
 
 
 def test_locations_keep_facility_words_and_abbreviation_shape(rng):
@@ -69,3 +72,21 @@ def test_augment_is_seeded_and_zero_copies_change_nothing():
     text, spans = ["Call Ann at 410-555-1234."], [[(5, 8, "NAME"), (12, 24, "PHONE")]]
     assert augment(text, spans, copies=2, seed=3) == augment(text, spans, copies=2, seed=3)
     assert augment(text, spans, copies=0, seed=3) == (text, spans)
+
+
+def test_other_date_layouts_stay_valid(rng):
+    for _ in range(50):
+        year, month, day = surrogate("DATE", "2019-01-15", rng).split("-")
+        assert len(year) == 4 and 1 <= int(month) <= 12 and 1 <= int(day) <= 28
+        month, year = surrogate("DATE", "12/2020", rng).split("/")
+        assert 1 <= int(month) <= 12 and 1930 <= int(year) <= 2030
+        words = surrogate("DATE", "July 4, 2019", rng)
+        month_name, day, year = re.fullmatch(r"([A-Z][a-z]+) (\d+), (\d{4})", words).groups()
+        assert month_name.lower() in MONTHS and 1 <= int(day) <= 28 and 1930 <= int(year) <= 2030
+        assert re.fullmatch(r"[A-Z][a-z]{2} \d+", surrogate("DATE", "Sept 3", rng))
+        assert re.fullmatch(r"[A-Z][a-z]{2,}", surrogate("DATE", "June", rng))  # "May" is whole too
+
+
+def test_one_letter_locations_end(rng):
+    assert re.fullmatch(r"[A-Z]", surrogate("LOCATION", "A", rng))
+    assert re.fullmatch(r"4[A-Z]", surrogate("LOCATION", "4B", rng))

@@ -41,3 +41,9 @@ def test_a_failed_child_names_its_exception_but_never_its_message(monkeypatch, t
     with pytest.raises(ModelError, match=r"exit code 1, KeyError") as error:
         measure.measure_classifier(tmp_path / "model", ["Patient John Smith seen today"])
     assert "John" not in str(error.value)
+
+
+def test_a_last_stderr_line_that_is_no_exception_class_is_not_shown():
+    assert measure._exception_name("Traceback ...\nMemoryError") == "MemoryError"
+    assert measure._exception_name("Traceback ...\ntorch.OutOfMemoryError: CPU") == "torch.OutOfMemoryError"
+    assert measure._exception_name("some output\nQuillfeather") == "no exception named"

@@ -138,3 +138,22 @@ def test_inputs_unreadable_file_is_a_data_error(tmp_path, monkeypatch):
     monkeypatch.setattr("pathlib.Path.open", refuse)
     with pytest.raises(DataError, match=r"cannot read input .*d\.txt: Permission denied"):
         check_documents(path)
+
+
+def test_inputs_rows_with_extra_fields_long_cells_and_old_mac_lines(tmp_path):
+    from domainkit.predict.inputs import read_documents
+
+    extra = tmp_path / "extra.csv"
+    extra.write_text("id,text\n1,Patient has pain, fever and cough\n", encoding="utf-8")
+    with pytest.raises(DataError, match="line 2: row has more fields than the header") as error:
+        list(read_documents(extra, text_column="text"))
+    assert "fever" not in str(error.value)
+    long = tmp_path / "long.csv"
+    long.write_text("id,text\n1," + "word " * 40_000 + "\n", encoding="utf-8")  # 200,000 characters
+    assert len(list(read_documents(long, text_column="text"))[0][1]) == 200_000
+    mac = tmp_path / "mac.txt"
+    mac.write_bytes(b"doc one\rdoc two\r\rdoc four\r")
+    assert list(read_documents(mac)) == [("1", "doc one"), ("2", "doc two"), ("4", "doc four")]
+    nulls = tmp_path / "n.jsonl"
+    nulls.write_text('{"id": null, "text": "heart"}\n', encoding="utf-8")
+    assert list(read_documents(nulls, text_column="text")) == [("1", "heart")]

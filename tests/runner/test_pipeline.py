@@ -102,6 +102,17 @@ def test_pipeline_rerun_after_refused_data_may_change_the_config(tmp_path, fake_
     assert json.loads((tmp_path / "run" / "config.json").read_text())["config_hash"] == fixed.digest()
 
 
+def test_pipeline_never_releases_a_folder_it_did_not_make(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    out = tmp_path / "run"
+    (out / "results").mkdir(parents=True)
+    (out / "config.json").write_text('{"learning_rate": 0.1}')  # the user's own config.json
+    with pytest.raises(ConfigError):
+        run_pipeline(config, Pack(), out, [Recorder().stage("first")])
+    assert (out / "config.json").read_text() == '{"learning_rate": 0.1}' and (out / "results").is_dir()
+
+
 def test_pipeline_keeps_refusing_a_folder_where_a_stage_left_files(tmp_path, config, fake_packs):
     from fakepack_good import Pack
 
