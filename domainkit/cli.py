@@ -244,7 +244,7 @@ def tagger_train(
 
 @app.command()
 def predict(
-    model: Annotated[Path, typer.Argument(help="exported model folder")],
+    model: Annotated[str, typer.Argument(help="exported model folder, or pkg:NAME / store:NAME")],
     input_path: Annotated[str, typer.Option("--input", help="txt (one per line), csv, tsv, jsonl, folder of .txt, or -")],
     output: Annotated[Path, typer.Option("--output", help=".jsonl or .csv")],
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl; default: text)")] = None,
@@ -264,12 +264,16 @@ def predict(
 def package(
     model: Annotated[Path, typer.Argument(help="exported model folder")],
     out: Annotated[Path, typer.Option("--out", help="folder for the wheel")],
-    name: Annotated[Optional[str], typer.Option("--name", help="Python package name (default from folder)")] = None,
+    name: Annotated[Optional[str], typer.Option(
+        "--name", help="Python package name (default: the folder's name, or domainkit_PACK_TASK "
+                       "from the model card when the folder is called model, export, ...)")] = None,
+    version: Annotated[str, typer.Option("--version", help="wheel version (PEP 440)")] = "0.1.0",
 ) -> None:
     """Build an installable wheel of a model (loadable as pkg:NAME)."""
     from domainkit.export import package_model
+    from domainkit.export.package import default_package_name
 
-    wheel = package_model(model, out, name=name or model.name.replace("-", "_"))
+    wheel = package_model(model, out, name=name or default_package_name(model), version=version)
     typer.echo(f"wheel: {wheel}")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 
 #: Files that hold weights (config and tokenizer files are not counted).
-WEIGHT_FILES = ("*.safetensors", "pytorch_model*.bin", "domainkit_int8.pt", "*.onnx", "*.onnx_data")
+WEIGHT_FILES = ("*.safetensors", "pytorch_model*.bin", "*.onnx", "*.onnx_data")
 MIB = 2**20
 
 

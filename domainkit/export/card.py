@@ -6,8 +6,8 @@
 ``teacher``, ``data_sources`` (list of {name, source, licence}),
 ``metrics`` (name -> value, e.g. from report.json's student entry),
 ``report`` (a report.json dict: its model table is rendered),
-``limitations`` (list of str), ``intended_use`` (str), ``deid_policy``
-(DeidPolicy or dict). Cards never contain document text.
+``limitations`` (list of str; default: ``default_limitations(settings)``),
+``intended_use`` (str), ``deid_policy`` (DeidPolicy or dict). Cards never contain document text.
 """
 
 from __future__ import annotations
@@ -21,9 +21,44 @@ DEFAULT_LIMITATIONS = (
     "Trained on a small, openly licensed domain corpus; performance on your documents may differ. "
     "Evaluate on a sample of your own data before relying on it.",
     "Not a medical or legal device: predictions support, never replace, a professional's judgement.",
-    "Texts longer than the window are split into overlapping windows whose logits are pooled; "
-    "very long documents cost proportionally more time.",
 )
+
+
+def _long_text_limitation(settings: dict[str, Any]) -> str:
+    """What happens to a text longer than the window, as the export's settings say."""
+    max_length = settings.get("max_length")
+    if not settings.get("long_documents"):
+        return (f"Texts longer than {max_length} word pieces are truncated: only their first {max_length} "
+                "word pieces are read, the rest of a long document is ignored.")
+    windows = settings.get("max_windows")
+    sentence = (f"`domainkit predict` splits texts longer than {max_length} word pieces into overlapping windows "
+                f"(stride {settings.get('stride')}) whose logits are pooled")
+    if windows:
+        sentence += f"; only the first {windows} windows of a document are read, the rest is ignored"
+    else:
+        sentence += "; very long documents cost proportionally more time"
+    return sentence + (f". Plain transformers (see Use) truncates at {max_length} word pieces instead.")
+
+
+def default_limitations(settings: dict[str, Any]) -> list[str]:
+    """``DEFAULT_LIMITATIONS`` plus the long-text sentence that matches ``settings``."""
+    return [*DEFAULT_LIMITATIONS, _long_text_limitation(settings)]
+
+
+def _usage(settings: dict[str, Any]) -> list[str]:
+    # The pipeline does not truncate by default: a text longer than the model's
+    # position embeddings crashes it (e.g. 802 > 512 tokens), so the example
+    # truncates at the window the model was trained with.
+    max_length = settings.get("max_length")
+    if settings.get("long_documents"):
+        long_text = (f"A text longer than {max_length} word pieces is cut there by this pipeline; "
+                     "`domainkit predict` pools it over windows instead, as in training and evaluation.")
+    else:
+        long_text = f"A text longer than {max_length} word pieces is cut there (as in training and evaluation)."
+    return ["## Use", "", "```python", "from transformers import pipeline",
+            'classifier = pipeline("text-classification", model="PATH/TO/THIS/FOLDER",',
+            f"                      truncation=True, max_length={max_length})", "```", "", long_text, "",
+            "or offline with de-identification: `domainkit predict PATH --input docs.txt --output out.jsonl`.", ""]
 
 
 def _policy_dict(policy: Any) -> dict[str, Any] | None:
@@ -102,10 +137,8 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
                   "(`domainkit predict` applies it):", "", "```yaml",
                   yaml.safe_dump(policy, sort_keys=True).strip(), "```", ""]
     lines += ["## Limitations", ""]
-    lines += [f"- {item}" for item in (card.get("limitations") or DEFAULT_LIMITATIONS)]
-    lines += ["", "## Use", "", "```python", "from transformers import pipeline",
-              'classifier = pipeline("text-classification", model="PATH/TO/THIS/FOLDER")', "```",
-              "", "or offline with de-identification: `domainkit predict PATH --input docs.txt --output out.jsonl`.", ""]
+    lines += [f"- {item}" for item in (card.get("limitations") or default_limitations(settings))]
+    lines += ["", *_usage(settings)]
     return "\n".join(lines)
 
 

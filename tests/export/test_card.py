@@ -17,3 +17,42 @@ def test_card_says_where_the_soft_labels_came_from():
 def test_card_of_a_model_without_a_distillation_report_has_no_soft_label_line():
     text = _render({"teacher": "store:all-mpnet-base-v2"})
     assert "- teacher: store:all-mpnet-base-v2\n\n" in text and "soft labels" not in text
+
+
+def _render_with(settings, card=None):
+    return render_card(card or {}, label_names=["cardio", "pulmo"], multi_label=False, settings=settings,
+                       variants={"fp32": "this folder"})
+
+
+def _limitations(text):
+    return text.split("## Limitations\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_card_of_a_truncating_export_says_long_texts_are_truncated_not_pooled():
+    limitations = _limitations(_render_with(SETTINGS))
+    assert "longer than 128 word pieces are truncated" in limitations
+    assert "pooled" not in limitations and "windows" not in limitations
+
+
+def test_card_of_a_long_document_export_says_how_many_windows_are_pooled():
+    settings = {"max_length": 256, "long_documents": True, "stride": 32, "max_windows": 4}
+    limitations = _limitations(_render_with(settings))
+    assert "longer than 256 word pieces into overlapping windows (stride 32) whose logits are pooled" in limitations
+    assert "only the first 4 windows" in limitations and "truncated" not in limitations
+    unlimited = _limitations(_render_with({**settings, "max_windows": 0}))
+    assert "pooled" in unlimited and "first 0 windows" not in unlimited
+
+
+def test_card_limitations_given_by_the_caller_replace_the_defaults():
+    limitations = _limitations(_render_with(SETTINGS, {"limitations": ["only English"]}))
+    assert limitations.strip() == "- only English"
+
+
+def test_card_usage_example_truncates_at_the_models_window():
+    text = _render_with(SETTINGS)
+    use = text.split("## Use\n", 1)[1]
+    assert 'pipeline("text-classification", model="PATH/TO/THIS/FOLDER",' in use
+    assert "truncation=True, max_length=128)" in use
+    assert "longer than 128 word pieces is cut there" in use
+    pooled = _render_with({**SETTINGS, "max_length": 256, "long_documents": True}).split("## Use\n", 1)[1]
+    assert "max_length=256)" in pooled and "`domainkit predict` pools it over windows" in pooled

@@ -37,7 +37,7 @@ def test_exporter_folder_loads_with_plain_transformers_pipeline(make_classifier,
     # a random tiny model has near-tied logits, so int8 agreement is only recorded here
     # (tests/evaluation/test_quantize.py checks int8 parity itself)
     assert 0.0 <= manifest["parity"]["int8_agreement"] <= 1.0
-    assert (out / "onnx" / "model.onnx").is_file() and (out / "int8" / "domainkit_int8.pt").is_file()
+    assert (out / "onnx" / "model.onnx").is_file() and (out / "int8" / "domainkit_int8.safetensors").is_file()
 
     card = (out / "README.md").read_text()
     metadata = yaml.safe_load(card.split("---")[1])
@@ -54,3 +54,85 @@ def test_exporter_refuses_to_overwrite_an_existing_folder(make_classifier, tmp_p
     with pytest.raises(ConfigError, match="exists"):
         export_model(make_classifier(), out, card={}, int8=False, onnx=False)
     assert (out / "keep.txt").read_text() == "precious"
+
+
+def _old_export(tmp_path):
+    out = tmp_path / "export"
+    out.mkdir()
+    (out / "keep.txt").write_text("precious")
+    return out
+
+
+def _leftovers(tmp_path):
+    return sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_failed_export_removes_its_partial_folder_and_keeps_the_old_export(make_classifier, tmp_path,
+                                                                           monkeypatch, force):
+    import domainkit.export.card
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("card failed")
+
+    monkeypatch.setattr(domainkit.export.card, "render_card", broken)
+    model = make_classifier()
+    out = _old_export(tmp_path) if force else tmp_path / "export"
+    with pytest.raises(RuntimeError, match="card failed"):
+        export_model(model, out, card={}, int8=False, onnx=False, force=force)
+    assert _leftovers(tmp_path) == []
+    if force:
+        assert [p.name for p in out.iterdir()] == ["keep.txt"] and (out / "keep.txt").read_text() == "precious"
+    else:
+        assert not out.exists()
+
+
+def test_force_replaces_the_old_export_only_once_the_new_one_is_in_place(make_classifier, tmp_path):
+    out = _old_export(tmp_path)
+    export_model(make_classifier(), out, card={}, int8=False, onnx=False, force=True)
+    assert not (out / "keep.txt").exists() and (out / "config.json").is_file() and (out / "README.md").is_file()
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_failed_swap_restores_the_old_export(make_classifier, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    out = _old_export(tmp_path)
+    staging = tmp_path / ".export.partial"
+    rename = Path.rename
+
+    def failing_rename(self, target):
+        if self == staging:
+            raise OSError("disk full")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+    with pytest.raises(OSError, match="disk full"):
+        export_model(make_classifier(), out, card={}, int8=False, onnx=False, force=True)
+    assert [p.name for p in out.iterdir()] == ["keep.txt"] and (out / "keep.txt").read_text() == "precious"
+    assert _leftovers(tmp_path) == []
+
+
+def test_export_manifest_records_pack_and_task(make_classifier, tmp_path):
+    out = export_model(make_classifier(), tmp_path / "export", card={"pack": "medical", "task": "organ"},
+                       int8=False, onnx=False)
+    manifest = json.loads((out / "export_manifest.json").read_text())
+    assert manifest["pack"] == "medical" and manifest["task"] == "organ"
+
+
+@pytest.mark.slow
+def test_card_usage_example_classifies_a_text_longer_than_the_model_positions(make_classifier, tmp_path):
+    from domainkit.heads.settings import InferenceSettings, write_settings
+
+    model = make_classifier(max_positions=64)
+    write_settings(model, InferenceSettings(max_length=48, stride=8))
+    out = export_model(model, tmp_path / "export", card={}, int8=False, onnx=False)
+    card = (out / "README.md").read_text()
+    example = card.split("## Use\n", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert "truncation=True, max_length=48" in example
+    code = (example.replace("PATH/TO/THIS/FOLDER", str(out))
+            + "import json; print(json.dumps(classifier(['heart ' * 300, 'lung pain'])))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
+    predictions = json.loads(result.stdout.strip().splitlines()[-1])
+    assert [p["label"] in {"cardio", "pulmo", "derm"} for p in predictions] == [True, True]

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,3 +118,84 @@ def test_runner_applies_the_models_deid_policy(make_classifier, tmp_path, monkey
     summary = predict_file(model, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)
     assert summary["deid_applied"]
     assert len(seen) == 1 and "Smith" not in seen[0] and "[NAME]" in seen[0] and "[DATE]" in seen[0]
+
+
+def _fake_model_package(tmp_path, monkeypatch, model, name="dk_fake_model_pkg"):
+    """A tiny installed model package (like a `domainkit package` wheel): NAME.get_model_path()."""
+    import sys
+
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / f"{name}.py").write_text(f"def get_model_path():\n    return {str(model)!r}\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    return f"pkg:{name.replace('_', '-')}"
+
+
+def test_runner_accepts_a_pkg_reference(make_classifier, tmp_path, monkeypatch):
+    model = make_classifier()
+    ref = _fake_model_package(tmp_path, monkeypatch, model)
+    (tmp_path / "d.txt").write_text("\n".join(TEXTS) + "\n")
+    predict_file(model, tmp_path / "d.txt", tmp_path / "by-path.jsonl", progress=False)
+    predict_file(ref, tmp_path / "d.txt", tmp_path / "by-pkg.jsonl", progress=False)
+    assert _read_jsonl(tmp_path / "by-pkg.jsonl") == _read_jsonl(tmp_path / "by-path.jsonl")
+
+
+def test_cli_predict_accepts_a_pkg_reference(make_classifier, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from domainkit.cli import app
+
+    ref = _fake_model_package(tmp_path, monkeypatch, make_classifier())
+    (tmp_path / "d.txt").write_text("\n".join(TEXTS) + "\n")
+    result = CliRunner().invoke(app, ["predict", ref, "--input", str(tmp_path / "d.txt"),
+                                      "--output", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert len(_read_jsonl(tmp_path / "o.jsonl")) == len(TEXTS)
+
+
+def test_predictor_resolves_store_references_and_keeps_paths(monkeypatch, tmp_path):
+    import domainkit.models.resolve as resolve
+    from domainkit.predict.predictor import model_folder
+
+    seen = []
+    monkeypatch.setattr(resolve, "resolve_model", lambda ref: seen.append(ref) or tmp_path)
+    assert model_folder("store:tiny-model") == tmp_path and seen == ["store:tiny-model"]
+    assert model_folder(tmp_path / "folder") == tmp_path / "folder"
+    assert model_folder("some/folder") == Path("some/folder") and seen == ["store:tiny-model"]
+
+
+def test_cli_predict_on_an_int8_folder_matches_the_int8_classifier(make_classifier, tmp_path):
+    from typer.testing import CliRunner
+
+    from domainkit.cli import app
+    from domainkit.evaluation.quantize import save_int8
+
+    int8_dir = save_int8(make_classifier(seed=3), tmp_path / "int8")
+    (tmp_path / "d.txt").write_text("\n".join(TEXTS) + "\n")
+    result = CliRunner().invoke(app, ["predict", str(int8_dir), "--input", str(tmp_path / "d.txt"),
+                                      "--output", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0, result.output
+    rows = _read_jsonl(tmp_path / "o.jsonl")
+    expected = predict_proba(load_classifier(int8_dir), TEXTS)
+    got = np.array([[r["probabilities"][n] for n in ("cardio", "pulmo", "derm")] for r in rows])
+    assert len(rows) == len(TEXTS) and np.allclose(got, expected, atol=1e-5)
+
+
+def test_predictor_refuses_an_old_pickled_int8_folder_without_unpickling(make_classifier, tmp_path):
+    import os
+    import pickle
+
+    from domainkit.errors import ModelError
+    from domainkit.evaluation.quantize import INT8_WEIGHTS, save_int8
+    from domainkit.predict.predictor import Predictor
+
+    int8_dir = save_int8(make_classifier(), tmp_path / "int8")
+    (int8_dir / INT8_WEIGHTS).unlink()
+    marker = tmp_path / "pwned"
+    # what a tampered file would hold: unpickling it runs a shell command
+    (int8_dir / "domainkit_int8.pt").write_bytes(
+        pickle.dumps(type("Payload", (), {"__reduce__": lambda self: (os.system, (f"touch {marker}",))})()))
+    with pytest.raises(ModelError, match="unsafe unpickling"):
+        Predictor(int8_dir)
+    assert not marker.exists()

@@ -20,3 +20,33 @@ def test_spacy_component_cats_equal_predict_file(make_classifier, tmp_path):
     for doc, row in zip(docs, expected, strict=True):
         assert doc.cats == pytest.approx(row["probabilities"], abs=1e-5)
         assert doc._.domainkit_labels == row["label"]
+
+
+def test_spacy_component_leaves_blank_documents_unlabelled(make_classifier, monkeypatch):
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("domainkit_textcat", config={"model": str(make_classifier())})
+    calls = []
+    real = component.predictor.probabilities
+    monkeypatch.setattr(component.predictor, "probabilities", lambda texts, **k: calls.append(texts) or real(texts, **k))
+    for text in ("", "   \n"):
+        doc = nlp(text)
+        assert doc.cats == {} and doc._.domainkit_labels is None
+    assert calls == []  # the model is not run on a blank document
+    docs = list(nlp.pipe(["", TEXTS[0], " ", TEXTS[1]]))
+    assert [bool(d.cats) for d in docs] == [False, True, False, True]
+    assert docs[0]._.domainkit_labels is None and docs[1]._.domainkit_labels is not None
+    assert calls == [[TEXTS[0], TEXTS[1]]]
+
+
+def test_spacy_component_accepts_a_pkg_reference(make_classifier, tmp_path, monkeypatch):
+    import sys
+
+    model = make_classifier()
+    (tmp_path / "dk_spacy_model_pkg.py").write_text(f"def get_model_path():\n    return {str(model)!r}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "dk_spacy_model_pkg", raising=False)
+    by_path = spacy.blank("en")
+    by_path.add_pipe("domainkit_textcat", config={"model": str(model)})
+    by_pkg = spacy.blank("en")
+    by_pkg.add_pipe("domainkit_textcat", config={"model": "pkg:dk-spacy-model-pkg"})
+    assert by_pkg(TEXTS[0]).cats == pytest.approx(by_path(TEXTS[0]).cats)
