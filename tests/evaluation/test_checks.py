@@ -34,10 +34,15 @@ def test_a_better_labels_only_student_points_at_its_folder():
     assert "03-baseline/model" in checks[LABELS_ONLY]["detail"]
 
 
-@pytest.mark.parametrize("rival", [0.80, 0.805])
+@pytest.mark.parametrize("rival", [0.80, 0.805, 0.795, 0.7905])
 def test_a_gap_within_noise_is_called_level_without_advice(rival):
     check = _checks(student=0.80, tfidf_logreg=rival)[TFIDF]
     assert check["passed"] is False and "level" in check["detail"] and "scored higher" not in check["detail"]
+
+
+def test_a_win_of_a_point_or_more_passes():
+    assert _checks(student=0.80, tfidf_logreg=0.79)[TFIDF] == {"name": TFIDF, "passed": True,
+                                                                "detail": "macro-F1 0.800 vs 0.790"}
 
 
 def test_targets_hold_at_their_exact_limits():
