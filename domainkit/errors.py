@@ -44,7 +44,13 @@ def closest(name: str, choices: Iterable[str]) -> str | None:
 
 #: Said instead of listing a file's column names. Listing the choices is the house rule for options,
 #: but column names come from the file: in a file without a header row they are its first document.
-COLUMN_NAMES_NOT_SHOWN = "its column names are not shown, as a file without a header row would show its first document"
+_COLUMN_NAMES_NOT_SHOWN = "its column names are not shown, as a file without a header row would show its first document"
+
+
+def no_column_message(where: str, column: str, n_columns: int, *, option: str | None = None) -> str:
+    """"WHERE: no column 'x' (set with OPTION) among its N column(s); ...": the names found never appear."""
+    set_with = f" (set with {option})" if option else ""
+    return f"{where}: no column {column!r}{set_with} among its {n_columns} column(s); {_COLUMN_NAMES_NOT_SHOWN}"
 
 
 def close_column(name: str, found: Iterable[str]) -> str | None:

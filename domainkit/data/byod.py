@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from domainkit.data.tables import allow_long_cells
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
-from domainkit.errors import COLUMN_NAMES_NOT_SHOWN, DataError, close_column
+from domainkit.errors import DataError, close_column, no_column_message
 from domainkit.log import get_logger
 
 log = get_logger(__name__)
@@ -43,8 +44,6 @@ LABELS_SHOWN = 10
 #: A file with more rows than this whose distinct labels outnumber half its
 #: rows has text in its label column (or an ID), not a handful of classes.
 TEXT_LIKE_MIN_ROWS = 20
-#: Fields of a CSV cell the csv module accepts (its default, 128 kB, is less than a long note).
-_FIELD_LIMIT = 2**31 - 1
 
 #: Names a cell for messages: (row position, column) -> "docs.csv: row 3, column 'text'".
 Locate = Callable[[int, str], str]
@@ -156,7 +155,7 @@ def _record_numbers(path: Path, kind: str) -> list[int]:
     delimiter, name = DELIMITERS[kind]
     numbers: list[int] = []
     header: list[str] | None = None
-    previous_limit = csv.field_size_limit(_FIELD_LIMIT)
+    allow_long_cells()
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
@@ -174,8 +173,6 @@ def _record_numbers(path: Path, kind: str) -> list[int]:
                     numbers.append(number)
     except csv.Error as error:
         raise DataError(f"{path}: cannot be read as {kind.upper()} ({error})", hint="check the file's quoting") from None
-    finally:
-        csv.field_size_limit(previous_limit)
     return numbers
 
 
@@ -232,8 +229,7 @@ def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) ->
     if column in frame.columns:
         return
     fixed = not option.startswith("--")
-    message = f"{path}: no column {column!r}" + ("" if fixed else f" (set with {option})")
-    message += f" among its {len(frame.columns)} column(s); {COLUMN_NAMES_NOT_SHOWN}"
+    message = no_column_message(str(path), column, len(frame.columns), option=None if fixed else option)
     suggestion = close_column(column, frame.columns)
     if fixed:
         raise DataError(message, hint=f"the file needs {option}" + (f" (is {suggestion!r} it?)" if suggestion else
@@ -303,9 +299,9 @@ def _label_names(labels: list, multi_label: bool) -> set[str]:
     return {name for row in labels for name in row} if multi_label else set(labels)
 
 
-def _check_label_column(labels: list, path: Path, columns: ColumnSpec) -> None:
-    """Refuse a label column in which nearly every row has its own label: it holds text, not classes."""
-    distinct = len(_label_names(labels, columns.multi_label))
+def _check_label_column(labels: list[str], path: Path, columns: ColumnSpec) -> None:
+    """Refuse a single-label column in which nearly every row has its own label: it holds text, not classes."""
+    distinct = len(set(labels))
     if len(labels) > TEXT_LIKE_MIN_ROWS and distinct > len(labels) / 2:
         raise DataError(
             f"{path}: {distinct} distinct labels in {len(labels)} rows: column {columns.label_column!r} "

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from domainkit.deid.audit import Audit
+from domainkit.data.tables import allow_long_cells, repeated_columns
 from domainkit.deid.policy import DeidPolicy
-from domainkit.errors import COLUMN_NAMES_NOT_SHOWN, DataError, close_column
+from domainkit.errors import DataError, close_column, no_column_message
 
 FORMATS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl"}
 #: Inputs with at least this many documents show a progress bar on stderr.
@@ -106,21 +107,9 @@ def _require_column(path: Path, text_column: str | None, columns: list[str], whe
                         hint="pass --text-column NAME, a name from the file's header row (head -1 FILE shows it)")
     if text_column not in columns:
         suggestion = close_column(text_column, columns)
-        raise DataError(f"{path}{where}: no column {text_column!r} among its {len(columns)}; {COLUMN_NAMES_NOT_SHOWN}",
+        raise DataError(no_column_message(f"{path}{where}", text_column, len(columns)),
                         hint=f"did you mean {suggestion!r}?" if suggestion else "check --text-column against the header row")
     return text_column
-
-
-def repeated_columns(names: list[str]) -> str:
-    """Header names that repeat, by 1-based position ("columns 1 and 3; columns 2 and 4"), or "".
-
-    Positions, not names: in a file without a header row the "names" are its first document.
-    """
-    positions: dict[str, list[int]] = {}
-    for position, name in enumerate(names, start=1):
-        positions.setdefault(name, []).append(position)
-    groups = [found for found in positions.values() if len(found) > 1]
-    return "; ".join("columns " + ", ".join(map(str, found[:-1])) + f" and {found[-1]}" for found in groups)
 
 
 # -- formats --------------------------------------------------------------------------------------
@@ -133,16 +122,6 @@ def _read_txt(text: str, path: Path, text_column: str | None):
 
 def _write_txt(header, rows, redacted: list[str], original: str, text_column) -> str:
     return "".join(line + "\n" for line in redacted)
-
-
-#: csv's default cap on a cell is 128 KiB; a long clinical or legal document is more than that.
-_CELL_LIMIT = 2**31 - 1
-
-
-def allow_long_cells() -> None:
-    """Raise (never lower) the csv module's cell-size cap, for every reader in the process."""
-    if csv.field_size_limit() < _CELL_LIMIT:
-        csv.field_size_limit(_CELL_LIMIT)
 
 
 def _read_delimited(delimiter: str):

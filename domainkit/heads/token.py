@@ -192,12 +192,12 @@ class TokenTagger:
     def __call__(self, texts: list[str]) -> list[list[Span]]:
         import torch
 
+        from domainkit.evaluation.inference import batches, length_sorted_order
+
         # Batches of similar length waste little on padding; results go back in input order.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         results: list[list[Span]] = [[] for _ in texts]
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-            for start in range(0, len(order), self.batch_size):
-                chunk = order[start : start + self.batch_size]
+            for chunk in batches(length_sorted_order(texts), self.batch_size):
                 for index, spans in zip(chunk, self._tag_batch([texts[i] for i in chunk]), strict=True):
                     results[index] = spans
         return results

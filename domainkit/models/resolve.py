@@ -22,6 +22,8 @@ from domainkit.models import store
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 REFERENCE_FORMS = "pkg:NAME, store:NAME, a local folder, or a Hugging Face id (org/name)"
+#: Prefixes of references to weights installed on this machine (a package, the model store).
+INSTALLED_PREFIXES = ("pkg:", "store:")
 
 
 def resolve_model(ref: str, *, allow_network: bool = False) -> Path:

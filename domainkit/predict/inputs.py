@@ -18,8 +18,8 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from domainkit.deid.fileio import allow_long_cells, repeated_columns
-from domainkit.errors import COLUMN_NAMES_NOT_SHOWN, DataError, close_column
+from domainkit.data.tables import allow_long_cells, repeated_columns
+from domainkit.errors import DataError, close_column, no_column_message
 
 DEFAULT_TEXT_COLUMN = "text"
 Document = tuple[str, str]
@@ -169,7 +169,7 @@ def _check_header(path: Path, column: str, found: list[str]) -> None:
     """The text column exists and no name repeats (csv keeps only a repeated name's last cell)."""
     if column not in found:
         suggestion = close_column(column, found)
-        raise DataError(f"{path}: no column {column!r} among its {len(found)} column(s); {COLUMN_NAMES_NOT_SHOWN}",
+        raise DataError(no_column_message(str(path), column, len(found)),
                         hint=f"did you mean --text-column {suggestion}?" if suggestion else
                         "name the text column with --text-column (head -1 FILE shows the header row)")
     repeated = repeated_columns(found)

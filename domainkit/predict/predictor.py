@@ -28,19 +28,14 @@ def resolve_policy(stored: dict[str, Any] | None, given: Any) -> Any:
     return DeidPolicy(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()})
 
 
-MODEL_REFERENCE_PREFIXES = ("pkg:", "store:")
-
-
 def model_folder(model: str | Path) -> Path:
     """The folder of ``model``: a ``pkg:NAME`` / ``store:NAME`` reference is resolved
     (:func:`domainkit.models.resolve.resolve_model`, store folders checksum-verified);
     anything else is a plain path to an exported model folder."""
-    text = str(model)
-    if text.startswith(MODEL_REFERENCE_PREFIXES):
-        from domainkit.models.resolve import resolve_model
+    from domainkit.models.resolve import INSTALLED_PREFIXES, resolve_model
 
-        return resolve_model(text)
-    return Path(model)
+    text = str(model)
+    return resolve_model(text) if text.startswith(INSTALLED_PREFIXES) else Path(model)
 
 
 class Predictor:

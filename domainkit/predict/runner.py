@@ -32,7 +32,7 @@ def _progress(enabled: bool, total: int | None):
 
 
 def predict_file(
-    model_dir: Path,
+    model_dir: str | Path,  # a folder, or a pkg:NAME / store:NAME reference
     input: str | Path,
     output: Path,
     *,
@@ -59,7 +59,7 @@ def predict_file(
     # The whole input is read once before the model loads (seconds): a bad byte or an empty cell
     # fails at once, and the progress bar gets the true count.
     total = check_documents(input, text_column=text_column)
-    predictor = Predictor(Path(model_dir), deid_policy=deid_policy)
+    predictor = Predictor(model_dir, deid_policy=deid_policy)
     documents = read_documents(input, text_column=text_column)
     started = time.perf_counter()
     count = 0
