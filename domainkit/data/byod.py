@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import os
 import re
 from collections import Counter
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from domainkit.data.tables import allow_long_cells
+from domainkit.data.tables import allow_long_cells, jsonl_records
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 from domainkit.errors import DataError, close_column, no_column_message
 from domainkit.log import get_logger
@@ -176,28 +175,11 @@ def _record_numbers(path: Path, kind: str) -> list[int]:
     return numbers
 
 
-_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
-
-
 def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[int]]:
     """One JSON object per line; blank lines are skipped, every other line is checked."""
-    records, numbers = [], []
     with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                # error.msg names what was expected, never the text.
-                raise DataError(f"{path}: line {number} is not valid JSON ({error.msg}, column {error.colno})",
-                                hint='write one JSON object per line, e.g. {"text": "...", "label": "..."}') from None
-            if not isinstance(record, dict):
-                raise DataError(f"{path}: line {number} is a JSON {_JSON_KINDS.get(type(record), 'value')}, not an object",
-                                hint='write one JSON object per line, e.g. {"text": "...", "label": "..."}')
-            records.append(record)
-            numbers.append(number)
-    return pd.DataFrame.from_records(records), numbers
+        parsed = list(jsonl_records(handle, path, example='{"text": "...", "label": "..."}'))
+    return pd.DataFrame.from_records([record for _, record in parsed]), [number for number, _ in parsed]
 
 
 def _read_folder(path: Path, columns: ColumnSpec) -> tuple[pd.DataFrame, list[Path]]:

@@ -7,6 +7,10 @@ other's file handling for it.
 from __future__ import annotations
 
 import csv
+import json
+from collections.abc import Iterable, Iterator
+
+from domainkit.errors import DataError
 
 #: csv's default cap on a cell is 128 KiB; a long clinical or legal document is more than that.
 _CELL_LIMIT = 2**31 - 1
@@ -28,3 +32,28 @@ def repeated_columns(names: list[str]) -> str:
         positions.setdefault(name, []).append(position)
     groups = [found for found in positions.values() if len(found) > 1]
     return "; ".join("columns " + ", ".join(map(str, found[:-1])) + f" and {found[-1]}" for found in groups)
+
+
+_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+
+
+def jsonl_records(lines: Iterable[str], where: object, *, example: str = '{"text": "..."}') -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for each non-blank line of a JSON-lines input; DataError otherwise.
+
+    The one parser behind every JSONL reader, so a broken line reads the same whichever command
+    met it. Messages name the line and what was wrong (the decoder's ``msg`` names what it
+    expected, never the text), and ``example`` shows the reader's own layout in the hint.
+    """
+    hint = f"write one JSON object per line, e.g. {example}"
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataError(f"{where}: line {number} is not valid JSON ({error.msg}, column {error.colno})",
+                            hint=hint) from None
+        if not isinstance(record, dict):
+            raise DataError(f"{where}: line {number} is a JSON {_JSON_KINDS.get(type(record), 'value')}, not an object",
+                            hint=hint)
+        yield number, record

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from domainkit.deid.audit import Audit
-from domainkit.data.tables import allow_long_cells, repeated_columns
+from domainkit.data.tables import allow_long_cells, jsonl_records, repeated_columns
 from domainkit.deid.policy import DeidPolicy
 from domainkit.errors import DataError, close_column, no_column_message
 
@@ -173,15 +173,7 @@ def _write_delimited(delimiter: str):
 
 def _read_jsonl(text: str, path: Path, text_column: str | None):
     rows, texts = [], []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataError(f"{path} line {number}: not valid JSON ({error.msg} at column {error.colno})", hint="each line must be one JSON object") from None
-        if not isinstance(record, dict):
-            raise DataError(f"{path} line {number}: expected a JSON object", hint="each line must be one JSON object")
+    for number, record in jsonl_records(text.split("\n"), path, example='{"text": "..."}'):
         column = _require_column(path, text_column, list(record), f" line {number}")
         value = record[column]
         if value is not None and not isinstance(value, str):

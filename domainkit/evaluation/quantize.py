@@ -193,13 +193,22 @@ def load_int8_model(model_dir: Path, config) -> torch.nn.Module:
 
     model_dir = Path(model_dir)
     tensors, metadata = _read_int8_file(model_dir)
-    qscheme = metadata["weight_qscheme"]
-    model = AutoModelForSequenceClassification.from_config(config)
-    quantized = quantize_dynamic_int8(model)
+    quantized = quantize_dynamic_int8(AutoModelForSequenceClassification.from_config(config))
     state = quantized.state_dict()
     linears = _quantized_linears(quantized)
     plain = _plain_keys(state, linears)
-    qkeys = {name: _qkeys(name, qscheme, module.bias() is not None) for name, module in linears.items()}
+    qkeys = {name: _qkeys(name, metadata["weight_qscheme"], module.bias() is not None)
+             for name, module in linears.items()}
+    _check_key_sets(model_dir, tensors, plain, qkeys)
+    with torch.no_grad():
+        _restore_plain_tensors(model_dir, quantized, state, linears, {key: tensors[key] for key in plain})
+        for name, module in linears.items():
+            _restore_linear(model_dir, module, tensors, qkeys[name], metadata["weight_qscheme"])
+    return quantized.eval()
+
+
+def _check_key_sets(model_dir: Path, tensors: dict, plain: list[str], qkeys: dict[str, dict[str, str]]) -> None:
+    """ModelError unless the file holds exactly the tensors the architecture in config.json needs."""
     expected = set(plain) | {key for keys in qkeys.values() for key in keys.values()}
     missing, unexpected = expected - set(tensors), set(tensors) - expected
     if missing or unexpected:
@@ -208,50 +217,62 @@ def load_int8_model(model_dir: Path, config) -> torch.nn.Module:
         raise ModelError(f"{model_dir}: int8 weights do not match the architecture in config.json: "
                          + "; ".join(parts), hint=_REEXPORT_HINT)
 
-    def check(key: str, value: torch.Tensor, shape, dtype) -> None:
-        if tuple(value.shape) != tuple(shape) or value.dtype != dtype:
-            raise ModelError(f"{model_dir}: int8 tensor {key} is {value.dtype} {tuple(value.shape)}, "
-                             f"expected {dtype} {tuple(shape)}", hint=_REEXPORT_HINT)
 
+def _check_tensor(model_dir: Path, key: str, value: torch.Tensor, shape, dtype) -> None:
+    """ModelError unless the stored tensor ``key`` has the shape and dtype the model expects."""
+    if tuple(value.shape) != tuple(shape) or value.dtype != dtype:
+        raise ModelError(f"{model_dir}: int8 tensor {key} is {value.dtype} {tuple(value.shape)}, "
+                         f"expected {dtype} {tuple(shape)}", hint=_REEXPORT_HINT)
+
+
+def _restore_plain_tensors(model_dir: Path, quantized: torch.nn.Module, state: dict,
+                           linears: dict[str, torch.nn.Module], plain: dict[str, torch.Tensor]) -> None:
+    """Copy the stored fp32 tensors (embeddings, LayerNorms, output scales) into the rebuilt model."""
     targets = {**dict(quantized.named_parameters(remove_duplicate=False)),
                **dict(quantized.named_buffers(remove_duplicate=False))}
-    with torch.no_grad():
-        for key in plain:
-            value = tensors[key]
-            check(key, value, state[key].shape, state[key].dtype)
-            owner_name, _, attr = key.rpartition(".")
-            owner = linears.get(owner_name)
-            if owner is not None and attr in ("scale", "zero_point"):
-                # output scale and zero point: python numbers on the module, tensors in its state dict
-                setattr(owner, attr, float(value) if attr == "scale" else int(value))
-            elif key in targets:
-                targets[key].copy_(value)
-            else:
-                raise ModelError(f"{model_dir}: int8 tensor {key} has no place in the model", hint=_REEXPORT_HINT)
-        for name, module in linears.items():
-            keys, weight = qkeys[name], module.weight()
-            int_repr = tensors[keys["weight_int8"]]
-            check(keys["weight_int8"], int_repr, weight.shape, torch.int8)
-            scales, zero_points = tensors[keys["weight_scales"]], tensors[keys["weight_zero_points"]]
-            if qscheme == _PER_CHANNEL:
-                axis_tensor = tensors[keys["weight_axis"]]
-                check(keys["weight_axis"], axis_tensor, (1,), torch.int64)
-                axis = int(axis_tensor[0])
-                if not 0 <= axis < int_repr.dim():
-                    raise ModelError(f"{model_dir}: int8 tensor {keys['weight_axis']} is out of range",
-                                     hint=_REEXPORT_HINT)
-                channels = int_repr.shape[axis]
-                check(keys["weight_scales"], scales, (channels,), torch.float64)
-                check(keys["weight_zero_points"], zero_points, (channels,), torch.int64)
-                qweight = torch._make_per_channel_quantized_tensor(int_repr, scales, zero_points, axis)
-            else:
-                check(keys["weight_scales"], scales, (1,), torch.float64)
-                check(keys["weight_zero_points"], zero_points, (1,), torch.int64)
-                qweight = torch._make_per_tensor_quantized_tensor(int_repr, float(scales[0]), int(zero_points[0]))
-            bias = None
-            if "bias" in keys:
-                bias = tensors[keys["bias"]]
-                reference = module.bias()
-                check(keys["bias"], bias, reference.shape, reference.dtype)
-            module.set_weight_bias(qweight, bias)
-    return quantized.eval()
+    for key, value in plain.items():
+        _check_tensor(model_dir, key, value, state[key].shape, state[key].dtype)
+        owner_name, _, attr = key.rpartition(".")
+        owner = linears.get(owner_name)
+        if owner is not None and attr in ("scale", "zero_point"):
+            # output scale and zero point: python numbers on the module, tensors in its state dict
+            setattr(owner, attr, float(value) if attr == "scale" else int(value))
+        elif key in targets:
+            targets[key].copy_(value)
+        else:
+            raise ModelError(f"{model_dir}: int8 tensor {key} has no place in the model", hint=_REEXPORT_HINT)
+
+
+def _restore_linear(model_dir: Path, module: torch.nn.Module, tensors: dict[str, torch.Tensor],
+                    keys: dict[str, str], qscheme: str) -> None:
+    """Rebuild one quantised Linear's int8 weight (checked against the module's own) and its bias."""
+    weight = module.weight()
+    int_repr = tensors[keys["weight_int8"]]
+    _check_tensor(model_dir, keys["weight_int8"], int_repr, weight.shape, torch.int8)
+    if qscheme == _PER_CHANNEL:
+        qweight = _per_channel_weight(model_dir, tensors, keys, int_repr)
+    else:
+        scales, zero_points = tensors[keys["weight_scales"]], tensors[keys["weight_zero_points"]]
+        _check_tensor(model_dir, keys["weight_scales"], scales, (1,), torch.float64)
+        _check_tensor(model_dir, keys["weight_zero_points"], zero_points, (1,), torch.int64)
+        qweight = torch._make_per_tensor_quantized_tensor(int_repr, float(scales[0]), int(zero_points[0]))
+    bias = None
+    if "bias" in keys:
+        bias, reference = tensors[keys["bias"]], module.bias()
+        _check_tensor(model_dir, keys["bias"], bias, reference.shape, reference.dtype)
+    module.set_weight_bias(qweight, bias)
+
+
+def _per_channel_weight(model_dir: Path, tensors: dict[str, torch.Tensor], keys: dict[str, str],
+                        int_repr: torch.Tensor) -> torch.Tensor:
+    """The per-channel quantised weight from its int8 values, scales, zero points and axis (all checked)."""
+    axis_tensor = tensors[keys["weight_axis"]]
+    _check_tensor(model_dir, keys["weight_axis"], axis_tensor, (1,), torch.int64)
+    axis = int(axis_tensor[0])
+    if not 0 <= axis < int_repr.dim():
+        raise ModelError(f"{model_dir}: int8 tensor {keys['weight_axis']} is out of range", hint=_REEXPORT_HINT)
+    channels = int_repr.shape[axis]
+    scales, zero_points = tensors[keys["weight_scales"]], tensors[keys["weight_zero_points"]]
+    _check_tensor(model_dir, keys["weight_scales"], scales, (channels,), torch.float64)
+    _check_tensor(model_dir, keys["weight_zero_points"], zero_points, (channels,), torch.int64)
+    return torch._make_per_channel_quantized_tensor(int_repr, scales, zero_points, axis)

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from domainkit.data.tables import allow_long_cells, repeated_columns
+from domainkit.data.tables import allow_long_cells, jsonl_records, repeated_columns
 from domainkit.errors import DataError, close_column, no_column_message
 
 DEFAULT_TEXT_COLUMN = "text"
@@ -179,14 +178,8 @@ def _check_header(path: Path, column: str, found: list[str]) -> None:
 
 
 def _read_jsonl(path: Path, field: str) -> Iterator[Document]:
-    for number, line in enumerate(_open_lines(path), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
-        if not isinstance(record, dict) or not isinstance(record.get(field), str):
+    for number, record in jsonl_records(_open_lines(path), path, example=f'{{"{field}": "..."}}'):
+        if not isinstance(record.get(field), str):
             raise DataError(
                 f"{path}, line {number}: no string field {field!r}",
                 hint="name the text field with --text-column",

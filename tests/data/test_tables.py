@@ -2,7 +2,11 @@
 
 import csv
 
-from domainkit.data.tables import allow_long_cells, repeated_columns
+import pytest
+
+from domainkit.errors import DataError
+
+from domainkit.data.tables import allow_long_cells, jsonl_records, repeated_columns
 
 
 def test_repeated_columns_are_named_by_position_only():
@@ -16,3 +20,32 @@ def test_long_cells_are_allowed_and_the_cap_is_never_lowered():
     assert raised > 131072
     allow_long_cells()
     assert csv.field_size_limit() == raised
+
+
+def test_jsonl_records_skip_blank_lines_and_keep_line_numbers():
+    lines = ['{"text": "a"}\n', "\n", '{"text": "b"}\n']
+    assert list(jsonl_records(lines, "docs.jsonl")) == [(1, {"text": "a"}), (3, {"text": "b"})]
+
+
+@pytest.mark.parametrize("line, problem", [('{"text": "Jane Roe', "is not valid JSON"), ('"Jane Roe"', "is a JSON string, not an object"),
+                                           ("[1, 2]", "is a JSON array, not an object")])
+def test_a_bad_jsonl_line_is_named_by_number_without_its_text(line, problem):
+    with pytest.raises(DataError, match=f"docs.jsonl: line 2 {problem}") as error:
+        list(jsonl_records(['{"text": "ok"}', line], "docs.jsonl", example='{"note": "..."}'))
+    assert "Jane" not in str(error.value)
+    assert '{"note": "..."}' in error.value.hint
+
+
+def test_every_jsonl_reader_words_a_broken_line_the_same(tmp_path):
+    from domainkit.deid.fileio import deidentify_file
+    from domainkit.predict.inputs import check_documents
+
+    source = tmp_path / "notes.jsonl"
+    source.write_text('{"text": "fine"}\n[1]\n', encoding="utf-8")
+    messages = []
+    for read in (lambda: check_documents(source, text_column="text"),
+                 lambda: deidentify_file(source, tmp_path / "out.jsonl", text_column="text")):
+        with pytest.raises(DataError) as error:
+            read()
+        messages.append(str(error.value))
+    assert all("notes.jsonl: line 2 is a JSON array, not an object" in message for message in messages)
