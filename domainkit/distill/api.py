@@ -62,12 +62,17 @@ def distill(
     labels are the mean of its and the teacher's probabilities (see ``ensemble.py``).
     """
     started = time.perf_counter()
+    args = _training_args(cfg, out_dir / "checkpoints")
     if cfg.init_from_teacher:  # DistilBERT: the student is the teacher with one layer in two
         from domainkit.distill.student_init import init_student_from_teacher
 
-        student_dir = init_student_from_teacher(teacher_dir, out_dir / "student_init")
+        student_dir = out_dir / "student_init"
+        # Rank 0 writes the folder; under torchrun the other ranks wait, then read it (never write it).
+        with args.main_process_first(desc="student init"):
+            if args.process_index == 0:
+                init_student_from_teacher(teacher_dir, student_dir)
     tokenizer = AutoTokenizer.from_pretrained(student_dir)
-    teacher = TaskTeacher(teacher_dir, len(data.label_names))
+    teacher = TaskTeacher(teacher_dir, data.label_names)
     bridge = bridge_vocabularies(tokenizer, teacher.tokenizer)
     classifier = _trainable_classifier(student_dir, data, cfg)
     pairs = resolve_layer_map(cfg.layer_map, classifier.config.num_hidden_layers, teacher.num_layers)
@@ -82,11 +87,10 @@ def distill(
     runner = TeacherRunner(teacher, bridge, layers=layers, top_k=cfg.top_k, multi_label=data.multi_label,
                            max_length=cfg.max_length, batch_size=max(cfg.batch_size, 32), mlm_teacher=mlm_teacher,
                            bf16=decide_bf16(cfg.bf16)[0])
-    args = _training_args(cfg, out_dir / "checkpoints")
     cache_stats: dict[str, Any] = {"mode": teacher_mode}
     if teacher_mode == CACHED:
         with args.main_process_first(desc="teacher cache"):  # rank 0 fills the cache, the others read it
-            cache = TeacherCache(cache_dir, model_fingerprint(teacher_dir), _cache_spec(cfg, data, bridge, layers, mlm_source))
+            cache = TeacherCache(cache_dir, model_fingerprint(teacher_dir), _cache_spec(cfg, data, bridge, layers, mlm_source if "mlm_kl" in plan.active else None))
             teacher_started = time.perf_counter()
             records = cache.ensure([e.key for e in examples], lambda idx: runner.compute([examples[i] for i in idx], [texts[i] for i in idx]))
         cache_stats.update(folder=str(cache.folder), computed=cache.computed, reused=len(examples) - cache.computed,
@@ -162,10 +166,13 @@ def _plan(cfg: DistillConfig, data: TaskData, teacher: TaskTeacher, token_aligne
           pool: list[str], pairs: tuple) -> LossPlan:
     weights = {"soft": cfg.alpha_ce, "hidden": cfg.alpha_hidden, "mlm": cfg.alpha_mlm, "mlm_kl": cfg.alpha_ce,
                "hard": cfg.alpha_hard}
+    # MLM-KL is DistilBERT's L_ce on the MLM logits, so alpha_ce weighs it (see DistillConfig).
+    weight_names = {"soft": "alpha_ce", "hidden": "alpha_hidden", "mlm": "alpha_mlm", "mlm_kl": "alpha_ce",
+                    "hard": "alpha_hard"}
     skipped: dict[str, str] = {}
     for name, weight in list(weights.items()):
         if weight == 0:
-            skipped[name] = "weight is 0 in the config"
+            skipped[name] = f"distill.{weight_names[name]} is 0 in the config"
     reasons = {
         "soft": None if teacher.head_kind else "teacher has no head for this task (run prepare_teacher first)",
         "mlm": None if pool else "no unlabelled pool texts",
@@ -211,12 +218,18 @@ def _encode(tokenizer, data: TaskData, pool: list[str], cfg: DistillConfig, *, w
 
 
 def _cache_spec(cfg: DistillConfig, data: TaskData, bridge, layers: tuple, mlm_source: Path | None) -> dict[str, Any]:
-    """Everything besides the teacher weights and the example that changes what a record holds."""
+    """Everything besides the teacher weights and the example that changes what a record holds.
+
+    ``mlm_source``: the MLM teacher whose outputs the records hold, None when MLM-KL is off. Keyed
+    only then: records written without MLM targets must not be found by a run that needs them.
+    """
     return {
         "version": 1, "precision": "bf16" if decide_bf16(cfg.bf16)[0] else "fp32", "top_k": cfg.top_k, "layers": list(layers), "vocab": bridge.describe(),
         "multi_label": data.multi_label, "num_labels": len(data.label_names),
         "mlm_teacher": model_fingerprint(mlm_source) if mlm_source else None,
         "mlm_probability": cfg.mlm_probability, "mask_seed": cfg.seed,
+        # word-aligned records (other tokenizers) no longer hold a word truncation cut short
+        **({} if bridge.token_aligned else {"truncated_last_word": "dropped"}),
     }
 
 

@@ -93,13 +93,13 @@ DEFAULT_POOL = 3000
 class DistillConfig:
     """The DistilBERT triple objective plus hard labels, and how to train it.
 
-    Loss = alpha_ce * soft-label KL + alpha_hidden * hidden alignment
-         + alpha_mlm * (MLM CE, or MLM KL when the teacher has an MLM head)
-         + alpha_hard * label CE/BCE.
+    Loss = alpha_ce * (soft-label KL on the task logits + MLM KL when the teacher has an MLM head)
+         + alpha_hidden * hidden alignment + alpha_mlm * MLM CE + alpha_hard * label CE/BCE.
+    As in DistilBERT, alpha_ce weighs the teacher's soft labels wherever they come from.
     A weight of 0 switches a term off (the report says so).
     """
 
-    alpha_ce: float = field(default=1.0, metadata=_help("weight of the soft-label KL (teacher task logits)"))
+    alpha_ce: float = field(default=1.0, metadata=_help("weight of the soft-label KL (teacher task logits, and MLM logits when the teacher has an MLM head)"))
     alpha_hidden: float = field(default=1.0, metadata=_help("weight of hidden-state alignment"))
     # Measured on hpo-organ-system (1200 train, bench/bench_distill.py): alpha_mlm 0.5 -> macro-F1 0.675,
     # 0.1 -> 0.773 at lr 1e-4. The student checkpoint has no MLM head (it starts from tied embeddings),

@@ -34,15 +34,21 @@ def topk_kl(
     an index of -1 marks a slot with no teacher entry (e.g. a teacher piece with
     no student equivalent) and is left out of the support.
     """
-    if student_logits.shape[0] == 0:
-        return student_logits.sum() * 0.0
     valid = teacher_indices >= 0
+    # A row without one valid slot (none of the teacher's top-k pieces exists for the student) has no
+    # distribution to match: its softmax would be NaN, and the NaN reaches the weights through backward.
+    rows = valid.any(-1)
+    if not bool(rows.any()):
+        return student_logits.sum() * 0.0
+    student_logits, teacher_values, teacher_indices, valid = (
+        student_logits[rows], teacher_values[rows], teacher_indices[rows], valid[rows])
     safe_indices = teacher_indices.clamp(min=0).long()
     t_logits = teacher_values.float().masked_fill(~valid, float("-inf")) / temperature
-    t_log_probs = F.log_softmax(t_logits, dim=-1)
+    # -inf slots become 0 after the softmax: 0 * -inf would be NaN, so they are zeroed, not multiplied.
+    t_log_probs = F.log_softmax(t_logits, dim=-1).masked_fill(~valid, 0.0)
     s_log_probs = F.log_softmax(student_logits.float() / temperature, dim=-1).gather(-1, safe_indices)
-    t_probs = t_log_probs.exp()
-    terms = torch.where(valid, t_probs * (t_log_probs - s_log_probs), torch.zeros_like(t_probs))
+    t_probs = t_log_probs.exp().masked_fill(~valid, 0.0)
+    terms = t_probs * (t_log_probs - s_log_probs)
     return terms.sum(-1).mean() * temperature**2
 
 

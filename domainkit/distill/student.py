@@ -7,15 +7,17 @@ training-time scaffolding that lives in Trainer checkpoints for ``--resume``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from safetensors import safe_open
 from torch import nn
 from transformers import AutoConfig, AutoModelForSequenceClassification
+from transformers.utils import ModelOutput
 
 from domainkit.data.taskdata import TaskData
-from domainkit.distill.losses import HiddenProjector
+from domainkit.distill.losses import HiddenProjector, pool_units
 
 #: Names of BERT's MLM transform in checkpoints that ship one (bert-base-uncased does; MiniLM does not).
 BERT_MLM_KEYS = {
@@ -107,8 +109,29 @@ def _start_from_label_priors(model: nn.Module, data: TaskData) -> None:
         bias.copy_(torch.as_tensor(np.log(share / (1 - share)), dtype=bias.dtype))
 
 
+@dataclass
+class StudentOutputs(ModelOutput):
+    """What one forward pass of :class:`DistillStudent` gives the loss terms.
+
+    A ``ModelOutput`` (a dict underneath) so that DDP finds every tensor in it.
+    """
+
+    logits: torch.Tensor | None = None
+    hidden_states: tuple[torch.Tensor, ...] | None = None
+    #: MLM logits at the masked positions only (row-major order), when an MLM mask was given.
+    mlm_logits: torch.Tensor | None = None
+    #: Per layer pair: the student layer's states pooled per unit and projected to the teacher's width.
+    projected_units: tuple[torch.Tensor, ...] | None = None
+
+
 class DistillStudent(nn.Module):
-    """Student classifier + optional MLM head + optional hidden projections, trained together."""
+    """Student classifier + optional MLM head + optional hidden projections, trained together.
+
+    Every trained module runs inside ``forward``. Under DDP with
+    ``find_unused_parameters`` a parameter used after forward (say the MLM head,
+    called from the loss) is marked unused when forward ends and then fails
+    when its gradient arrives ("marked as ready twice").
+    """
 
     def __init__(self, classifier: nn.Module, *, mlm_head: TiedMLMHead | None, projector: HiddenProjector | None) -> None:
         super().__init__()
@@ -116,8 +139,29 @@ class DistillStudent(nn.Module):
         self.mlm_head = mlm_head
         self.projector = projector
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
-        return self.student(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        *,
+        mlm_mask: torch.Tensor | None = None,
+        unit_index: torch.Tensor | None = None,
+        num_units: int = 0,
+        student_layers: tuple[int, ...] = (),
+    ) -> StudentOutputs:
+        """Logits and hidden states; MLM logits where ``mlm_mask`` is set; projected units per layer pair."""
+        out = self.student(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+        hidden = out.hidden_states
+        mlm_logits = None
+        if mlm_mask is not None and self.mlm_head is not None:
+            mlm_logits = self.mlm_head(hidden[-1][mlm_mask])  # only masked positions: the vocab matmul is costly
+        projected = []
+        if unit_index is not None:
+            for pair_index, layer in enumerate(student_layers):
+                units = pool_units(hidden[layer], unit_index, num_units)
+                projected.append(self.projector(pair_index, units) if self.projector is not None else units)
+        return StudentOutputs(logits=out.logits, hidden_states=hidden, mlm_logits=mlm_logits,
+                              projected_units=tuple(projected) if projected else None)
 
 
 def attach_mlm_head(classifier: nn.Module, student_dir: Path) -> tuple[TiedMLMHead, str]:

@@ -52,8 +52,8 @@ def prepare_teacher(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, *, ca
     """A teacher folder with a head for ``data``'s task, its test scores, reused when already built."""
     teacher_dir = Path(teacher_dir)
     base_fp = model_fingerprint(teacher_dir)
-    if task_head_kind(teacher_dir, len(data.label_names)) is not None:
-        scores = _score(TaskTeacher(teacher_dir, len(data.label_names)), data, cfg.max_length)
+    if task_head_kind(teacher_dir, data.label_names) is not None:
+        scores = _score(TaskTeacher(teacher_dir, data.label_names), data, cfg.max_length)
         return _finish(TeacherResult(teacher_dir, base_fp, scores, reused=True), out_dir)
     # bf16 features give a (slightly) different head: such teachers get their own key; fp32 keys are as before.
     precision = {"precision": "bf16"} if _encode_in_bf16() else {}
@@ -64,12 +64,16 @@ def prepare_teacher(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, *, ca
     cached = Path(cache_root) / fingerprint[:20]
     if (cached / RESULT_FILE).exists():
         stored = json.loads((cached / RESULT_FILE).read_text())
-        return _finish(TeacherResult(cached, fingerprint, stored["scores"], reused=True), out_dir)
+        # The key holds the training split only: scores stored for another test split are recomputed.
+        scores = (stored["scores"] if stored.get("test_split") == _test_fingerprint(data)
+                  else _score(TaskTeacher(cached, data.label_names), data, cfg.max_length))
+        return _finish(TeacherResult(cached, fingerprint, scores, reused=True), out_dir)
     tmp = cached.with_name(f".{cached.name}.{uuid.uuid4().hex[:8]}.tmp")
     trainers = {"head": _train_head, "full": _train_full, "lora": _train_full}
     trainers[cfg.method](teacher_dir, data, cfg, tmp)
-    scores = _score(TaskTeacher(tmp, len(data.label_names)), data, cfg.max_length)
-    (tmp / RESULT_FILE).write_text(json.dumps({"scores": scores, "method": cfg.method, "config": cfg.to_dict()}, indent=2))
+    scores = _score(TaskTeacher(tmp, data.label_names), data, cfg.max_length)
+    (tmp / RESULT_FILE).write_text(json.dumps({"scores": scores, "test_split": _test_fingerprint(data),
+                                               "method": cfg.method, "config": cfg.to_dict()}, indent=2))
     cached.parent.mkdir(parents=True, exist_ok=True)
     if cached.exists():  # another process finished first: keep its copy
         shutil.rmtree(tmp)
@@ -91,6 +95,11 @@ def _finish(result: TeacherResult, out_dir: Path) -> TeacherResult:
 
 def _data_fingerprint(data: TaskData) -> str:
     return hash_json({"kind": data.kind, "labels": data.label_names, "train": data.train_texts, "y": data.train_labels})
+
+
+def _test_fingerprint(data: TaskData) -> str:
+    """Which test split the stored scores were measured on."""
+    return hash_json({"labels": data.label_names, "test": data.test_texts, "y": data.test_labels})
 
 
 def _score(teacher: TaskTeacher, data: TaskData, max_length: int) -> dict[str, float]:

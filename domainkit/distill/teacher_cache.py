@@ -10,8 +10,8 @@ what is stored (top-k, layers, alignment mode, MLM masking seed...). Either
 changing selects another folder, so stale outputs are never read. Inside, each
 example's arrays are stored under ``<example key>/<field>`` where the key is
 sha256(role, max_length, tokenizer, text) (see ``fingerprint.example_key``).
-Shards are written to a temporary name and renamed: a crash never leaves a
-half-written shard, and a re-run computes only the examples no shard holds.
+Shards are written to a temporary name, fsynced and renamed: a crash never leaves a
+half-written shard (an unreadable one is set aside and recomputed), and a re-run computes only the examples no shard holds.
 Arrays are fp16 (values, hidden states) and int32 (indices) to halve the disk.
 """
 
@@ -25,11 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from safetensors.numpy import load_file, save_file
+from safetensors.numpy import load_file, save
 
 from domainkit.distill.fingerprint import hash_json
+from domainkit.heads._atomic import atomic_write_bytes
+from domainkit.log import get_logger
 
 Record = dict[str, np.ndarray]
+log = get_logger(__name__)
 #: Examples per shard: bounds the work lost to a crash and the memory of one write.
 SHARD_SIZE = 256
 
@@ -47,7 +50,7 @@ class TeacherCache:
         if self._records is None:
             records: dict[str, Record] = {}
             for shard in sorted(self.folder.glob("shard-*.safetensors")):
-                for name, array in load_file(str(shard)).items():
+                for name, array in _read_shard(shard).items():
                     key, field = name.split("/", 1)
                     records.setdefault(key, {})[field] = array
             self._records = records
@@ -94,9 +97,23 @@ class TeacherCache:
         tensors = {f"{key}/{field}": np.ascontiguousarray(a) for key, rec in new.items() for field, a in rec.items()}
         count = len(list(self.folder.glob("shard-*.safetensors")))
         final = self.folder / f"shard-{count:05d}-{uuid.uuid4().hex[:8]}.safetensors"
-        tmp = final.with_name(f".{final.name}.tmp")
-        save_file(tensors, str(tmp), metadata={"examples": str(len(new))})
-        os.replace(tmp, final)
+        atomic_write_bytes(final, save(tensors, metadata={"examples": str(len(new))}))
+
+
+def _read_shard(shard: Path) -> Record:
+    """A shard's arrays; an unreadable shard is set aside (renamed ``.unreadable-...``) and its examples recomputed.
+
+    Shards are fsynced before they are renamed into place, but a disk error or a copy cut short
+    can still damage one; one bad file must not stop every later run that uses this teacher.
+    """
+    try:
+        return load_file(str(shard))
+    except Exception as error:  # safetensors raises its own error type for a damaged file
+        aside = shard.with_name(f".unreadable-{shard.name}")
+        os.replace(shard, aside)
+        log.warning("teacher cache: %s is unreadable (%s); set aside as %s, its examples are computed again",
+                    shard, type(error).__name__, aside.name)
+        return {}
 
 
 def _atomic_write_text(path: Path, text: str) -> None:

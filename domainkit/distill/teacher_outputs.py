@@ -30,9 +30,11 @@ from transformers import AutoConfig, AutoModel, AutoModelForMaskedLM, AutoModelF
 from domainkit.distill.encoding import POOL, Example, pad_id_lists
 from domainkit.distill.teacher_cache import Record, topk_arrays
 from domainkit.distill.vocab import VocabBridge, token_word_index, word_spans
+from domainkit.log import get_logger
 
 HEAD_FILE, HEAD_CONFIG = "domainkit_head.safetensors", "domainkit_head.json"
 MLM_HEAD_PREFIXES = ("cls.predictions", "lm_head", "vocab_projector", "predictions")
+log = get_logger(__name__)
 
 
 def has_mlm_head(folder: Path) -> bool:
@@ -45,14 +47,28 @@ def has_mlm_head(folder: Path) -> bool:
     return False
 
 
-def task_head_kind(folder: Path, num_labels: int) -> str | None:
-    """'sequence_classification', 'pooled_head' or None (no head for this task)."""
-    folder = Path(folder)
+def task_head_kind(folder: Path, label_names: list[str]) -> str | None:
+    """'sequence_classification', 'pooled_head' or None (no head for this task).
+
+    A head counts only when it was trained on these labels in this order: a head with as many
+    labels but other names (another task) would hand the student soft labels for the wrong
+    classes. A head whose labels are transformers' generic ``LABEL_0, LABEL_1, ...`` cannot be
+    checked; it is taken to follow the task's order, with a warning.
+    """
+    folder, label_names = Path(folder), list(label_names)
     if (folder / HEAD_CONFIG).exists():
-        return "pooled_head"
+        stored = json.loads((folder / HEAD_CONFIG).read_text()).get("labels")
+        return "pooled_head" if stored == label_names else None
     config = AutoConfig.from_pretrained(folder)
     archs = config.architectures or []
-    if any(a.endswith("ForSequenceClassification") for a in archs) and config.num_labels == num_labels:
+    if not any(a.endswith("ForSequenceClassification") for a in archs) or config.num_labels != len(label_names):
+        return None
+    names = [config.id2label.get(i, config.id2label.get(str(i))) for i in range(config.num_labels)]
+    if names == label_names:
+        return "sequence_classification"
+    if names == [f"LABEL_{i}" for i in range(len(names))]:
+        log.warning("teacher %s names its labels LABEL_0..LABEL_%d: taken to be the task's labels in the task's order",
+                    folder.name, len(names) - 1)
         return "sequence_classification"
     return None
 
@@ -65,10 +81,10 @@ def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tenso
 class TaskTeacher(torch.nn.Module):
     """Forward: (input_ids, attention_mask) -> (task logits or None, hidden states tuple)."""
 
-    def __init__(self, folder: Path, num_labels: int) -> None:
+    def __init__(self, folder: Path, label_names: list[str]) -> None:
         super().__init__()
         self.folder = Path(folder)
-        self.head_kind = task_head_kind(folder, num_labels)
+        self.head_kind = task_head_kind(folder, label_names)
         if self.head_kind == "sequence_classification":
             self.model = AutoModelForSequenceClassification.from_pretrained(folder)
         else:
@@ -99,6 +115,18 @@ class TaskTeacher(torch.nn.Module):
         return None, out.hidden_states
 
 
+def _drop_last_word(word_index: list[int]) -> None:
+    """Unmark the last word of a text the teacher's tokenizer cut at ``max_length``.
+
+    Truncation may keep only the first pieces of that word: its mean would not be the word's,
+    and the student, reading with other pieces, may hold all of it. The word drops out of the
+    unit mask instead.
+    """
+    last = max(word_index, default=-1)
+    if last >= 0:
+        word_index[:] = [-1 if w == last else w for w in word_index]
+
+
 class TeacherRunner:
     """Computes cache records for a list of examples (batched, longest-first)."""
 
@@ -117,7 +145,11 @@ class TeacherRunner:
     ) -> None:
         self.teacher, self.bridge, self.layers = teacher, bridge, layers
         self.top_k, self.multi_label, self.max_length, self.batch_size = top_k, multi_label, max_length, batch_size
-        self.mlm_teacher = mlm_teacher.eval() if mlm_teacher is not None else None
+        # The teacher runs where the student trains: on a GPU machine, the GPU (autocast below
+        # targets the same device, so the cache's recorded precision is the one used).
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.teacher.to(self.device)
+        self.mlm_teacher = mlm_teacher.to(self.device).eval() if mlm_teacher is not None else None
         self.pad_id = teacher.tokenizer.pad_token_id or 0
         # The same precision the student trains in: on a CPU with native bf16
         # the teacher pass (the cache fill) runs about twice as fast, and the
@@ -127,8 +159,7 @@ class TeacherRunner:
     def compute(self, examples: list[Example], texts: list[str]) -> list[Record]:
         order = sorted(range(len(examples)), key=lambda i: -len(examples[i].input_ids))
         records: list[Record | None] = [None] * len(examples)
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-        with torch.autocast(device, dtype=torch.bfloat16, enabled=self.bf16):
+        with torch.autocast(self.device, dtype=torch.bfloat16, enabled=self.bf16):
             self._compute_into(records, order, examples, texts)
         return records  # type: ignore[return-value]
 
@@ -143,16 +174,22 @@ class TeacherRunner:
             return [self.bridge.to_teacher_ids(e.input_ids).tolist() for e in examples], None
         enc = self.teacher.tokenizer(texts, truncation=True, max_length=self.max_length, return_offsets_mapping=True)
         words = [token_word_index(off, word_spans(t)) for off, t in zip(enc["offset_mapping"], texts, strict=True)]
+        for ids, word_index in zip(enc["input_ids"], words, strict=True):
+            if len(ids) >= self.max_length:
+                _drop_last_word(word_index)
         return [list(ids) for ids in enc["input_ids"]], words
 
     def _batch(self, examples: list[Example], texts: list[str]) -> list[Record]:
         ids, words = self._teacher_inputs(examples, texts)
-        input_ids, attention = pad_id_lists(ids, self.pad_id)
-        logits, hidden = self.teacher(input_ids, attention)
+        input_ids, attention = (t.to(self.device) for t in pad_id_lists(ids, self.pad_id))
+        logits, all_hidden = self.teacher(input_ids, attention)
+        # Only what the records keep comes back to the CPU (as fp32, whatever autocast computed in).
+        logits = None if logits is None else logits.float().cpu()
+        hidden = {t: all_hidden[t].float().cpu() for t in self.layers}
         mlm_logits = None
         if self.mlm_teacher is not None and any(e.role == POOL for e in examples):
             with torch.no_grad():
-                mlm_logits = self.mlm_teacher(input_ids=input_ids, attention_mask=attention).logits
+                mlm_logits = self.mlm_teacher(input_ids=input_ids, attention_mask=attention).logits.float().cpu()
         records = []
         for row, example in enumerate(examples):
             n = len(ids[row])
@@ -176,7 +213,7 @@ class TeacherRunner:
         values, indices = topk_arrays(logits, self.top_k)
         return {"logits_values": values, "logits_indices": indices}
 
-    def _word_units(self, hidden: tuple, row: int, word_index: list[int]) -> Record:
+    def _word_units(self, hidden: dict[int, torch.Tensor], row: int, word_index: list[int]) -> Record:
         n_words = max(word_index, default=-1) + 1
         index = torch.tensor(word_index)
         record: Record = {}

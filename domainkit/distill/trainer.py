@@ -1,8 +1,9 @@
 """``DistillationTrainer``: transformers.Trainer with the distillation loss, nothing else changed.
 
-Only ``compute_loss`` (and ``log``, to add per-term losses to the history) are
+Only ``compute_loss``, ``log`` (to add per-term losses to the history) and the
+training sampler (a length-grouped order that survives a resume) are
 overridden, so checkpoints, ``resume_from_checkpoint``, progress bars, logging,
-bf16 autocast, length-grouped sampling and DDP (torchrun, gloo on CPU) all come
+bf16 autocast, dynamic padding and DDP (torchrun, gloo on CPU) all come
 from Trainer itself.
 """
 
@@ -14,9 +15,11 @@ from typing import Any
 
 import torch
 from transformers import Trainer
+from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices
 
 from domainkit.distill import losses
-from domainkit.distill.student import DistillStudent
+from domainkit.distill.student import StudentOutputs
+from domainkit.errors import DomainkitError
 
 TERMS = ("soft", "hidden", "mlm", "mlm_kl", "hard")
 
@@ -37,6 +40,29 @@ class LossPlan:
         return [t for t in TERMS if self.weights.get(t, 0.0) > 0]
 
 
+class EpochSeededLengthSampler(LengthGroupedSampler):
+    """transformers' length-grouped order, drawn from (seed, epoch) instead of the global RNG.
+
+    The stock sampler draws from the global RNG, which a resume resets to the seed, so a run
+    resumed in its second epoch or later replayed the first epoch's order: some examples were
+    trained twice in that epoch and others not at all. Trainer calls ``set_epoch`` at each epoch,
+    so every epoch's order is now the same whether or not the run was interrupted (and the same on
+    every rank under torchrun).
+    """
+
+    def __init__(self, batch_size: int, dataset, seed: int) -> None:
+        super().__init__(batch_size, dataset=dataset, model_input_name="input_ids")
+        self.seed, self.epoch = seed, 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = int(epoch)
+
+    def __iter__(self):
+        generator = torch.Generator()
+        generator.manual_seed(self.seed + self.epoch)
+        return iter(get_length_grouped_indices(self.lengths, self.batch_size, generator=generator))
+
+
 class DistillationTrainer(Trainer):
     """Trainer whose loss is the weighted sum of the plan's active terms."""
 
@@ -46,20 +72,48 @@ class DistillationTrainer(Trainer):
         self._term_sums: dict[str, float] = defaultdict(float)
         self._term_counts: dict[str, int] = defaultdict(int)
 
+    def _get_train_sampler(self, train_dataset=None):
+        dataset = self.train_dataset if train_dataset is None else train_dataset
+        return EpochSeededLengthSampler(self.args.train_batch_size * self.args.gradient_accumulation_steps,
+                                        dataset, self.args.seed)
+
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        student: DistillStudent = self.accelerator.unwrap_model(model)
-        outputs = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
-        terms = self._terms(student, outputs, inputs)
+        outputs = model(**self._forward_inputs(inputs))
+        terms = self._terms(outputs, inputs)
         total = outputs.logits.sum() * 0.0  # keeps the graph (and DDP's parameter set) when no term applies
         for name, value in terms.items():
             total = total + self.plan.weights[name] * value
             self._term_sums[name] += float(value.detach())
             self._term_counts[name] += 1
+        if not bool(torch.isfinite(total.detach())):
+            self._stop_on_non_finite(terms)
         return (total, outputs) if return_outputs else total
 
-    def _terms(self, student: DistillStudent, outputs, inputs) -> dict[str, torch.Tensor]:
+    def _stop_on_non_finite(self, terms: dict[str, torch.Tensor]) -> None:
+        """Stop before a NaN or infinite loss reaches the weights: the run would save a broken model."""
+        broken = [name for name, value in terms.items() if not bool(torch.isfinite(value.detach()))]
+        raise DomainkitError(
+            f"the distillation loss is not finite at step {self.state.global_step + 1} "
+            f"(terms: {', '.join(broken) or 'their weighted sum'}); training stopped before the weights changed",
+            hint="lower distill.learning_rate, or turn bf16 off with --set distill.bf16=false, and run again "
+                 "(the run resumes from its last checkpoint)",
+        )
+
+    def _forward_inputs(self, inputs) -> dict[str, Any]:
+        """The student's forward arguments: the MLM mask and unit alignment only where a term needs them."""
+        w = self.plan.weights
+        found: dict[str, Any] = {"input_ids": inputs["input_ids"], "attention_mask": inputs["attention_mask"]}
+        masked = inputs["mlm_labels"] != -100
+        if (w.get("mlm") or w.get("mlm_kl")) and bool(masked.any()):
+            found["mlm_mask"] = masked
+        if w.get("hidden") and "unit_mask" in inputs:
+            found.update(unit_index=inputs["unit_index"], num_units=inputs["unit_mask"].shape[1],
+                         student_layers=tuple(s for s, _ in self.plan.layer_pairs))
+        return found
+
+    def _terms(self, outputs: StudentOutputs, inputs) -> dict[str, torch.Tensor]:
         w, plan, terms = self.plan.weights, self.plan, {}
-        logits, hidden = outputs.logits, outputs.hidden_states
+        logits = outputs.logits
         if w.get("hard") and bool(inputs["hard_mask"].any()):
             rows = inputs["hard_mask"]
             terms["hard"] = losses.hard_label_loss(logits[rows], inputs["labels"][rows], plan.multi_label)
@@ -68,28 +122,25 @@ class DistillationTrainer(Trainer):
                 terms["soft"] = losses.sigmoid_kl(logits, inputs["soft_values"], plan.temperature)
             else:
                 terms["soft"] = losses.topk_kl(logits, inputs["soft_values"], inputs["soft_indices"], plan.temperature)
-        if w.get("hidden") and "unit_mask" in inputs:
-            terms["hidden"] = self._hidden_term(student, hidden, inputs)
-        masked = inputs["mlm_labels"] != -100
-        if (w.get("mlm") or w.get("mlm_kl")) and student.mlm_head is not None and bool(masked.any()):
-            mlm_logits = student.mlm_head(hidden[-1][masked])  # only masked positions: the vocab matmul is costly
+        if outputs.projected_units is not None:
+            terms["hidden"] = self._hidden_term(outputs.projected_units, inputs)
+        if outputs.mlm_logits is not None:
+            masked = inputs["mlm_labels"] != -100
             if w.get("mlm"):
-                terms["mlm"] = losses.mlm_loss(mlm_logits, inputs["mlm_labels"][masked])
+                terms["mlm"] = losses.mlm_loss(outputs.mlm_logits, inputs["mlm_labels"][masked])
             if w.get("mlm_kl") and "mlm_teacher_values" in inputs:
                 present = inputs["mlm_teacher_present"]
                 terms["mlm_kl"] = losses.topk_kl(
-                    mlm_logits[present], inputs["mlm_teacher_values"][present],
+                    outputs.mlm_logits[present], inputs["mlm_teacher_values"][present],
                     inputs["mlm_teacher_indices"][present], plan.temperature,
                 )
         return terms
 
-    def _hidden_term(self, student: DistillStudent, hidden, inputs) -> torch.Tensor:
-        unit_mask = inputs["unit_mask"]
-        values = []
-        for pair_index, (s, t) in enumerate(self.plan.layer_pairs):
-            units = losses.pool_units(hidden[s], inputs["unit_index"], unit_mask.shape[1])
-            projected = student.projector(pair_index, units) if student.projector is not None else units
-            values.append(losses.hidden_alignment(projected, inputs[f"teacher_hidden_{t}"], unit_mask, self.plan.hidden_loss))
+    def _hidden_term(self, projected_units: tuple[torch.Tensor, ...], inputs) -> torch.Tensor:
+        values = [
+            losses.hidden_alignment(projected, inputs[f"teacher_hidden_{t}"], inputs["unit_mask"], self.plan.hidden_loss)
+            for projected, (_, t) in zip(projected_units, self.plan.layer_pairs, strict=True)
+        ]
         return torch.stack(values).mean()
 
     def log(self, logs: dict[str, float], *args: Any, **kwargs: Any) -> None:

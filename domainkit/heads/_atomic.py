@@ -19,6 +19,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # the bytes reach the disk before the name does (power loss)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -105,6 +105,6 @@ def _load_pooled_head(model_dir: Path, settings: InferenceSettings) -> Classifie
     from domainkit.distill.teacher_outputs import TaskTeacher
 
     meta = json.loads((model_dir / POOLED_HEAD_CONFIG).read_text())
-    teacher = TaskTeacher(model_dir, len(meta["labels"]))
+    teacher = TaskTeacher(model_dir, list(meta["labels"]))
     return Classifier(model=_pooled_head_model(teacher), tokenizer=teacher.tokenizer, label_names=list(meta["labels"]),
                       multi_label=meta.get("kind") == "multi_label", settings=settings, path=model_dir)

@@ -50,6 +50,17 @@ def test_api_distill_mlm_teacher_enables_mlm_kl(tmp_path, student_dir, mlm_teach
     assert any("loss_mlm_kl" in h for h in report["history"])
 
 
+def test_api_cached_outputs_without_mlm_targets_are_not_reused_once_mlm_kl_is_on(tmp_path, student_dir, mlm_teacher_dir,
+                                                                                 single_label_data, pool_texts):
+    off = distill(student_dir, mlm_teacher_dir, single_label_data, pool_texts, DistillConfig(**{**FAST, "alpha_ce": 0.0}),
+                  out_dir=tmp_path / "off", cache_dir=tmp_path / "cache").report
+    assert off["skipped_terms"]["mlm_kl"] == "distill.alpha_ce is 0 in the config"
+    on = distill(student_dir, mlm_teacher_dir, single_label_data, pool_texts, DistillConfig(**FAST),
+                 out_dir=tmp_path / "on", cache_dir=tmp_path / "cache").report
+    assert on["teacher_cache"]["computed"] == len(single_label_data.train_texts) + len(pool_texts)
+    assert any("loss_mlm_kl" in h for h in on["history"])
+
+
 def test_api_distill_different_tokenizer_word_alignment_multi_label(tmp_path, student_dir, char_teacher_dir,
                                                                     multi_label_data, pool_texts):
     cfg = DistillConfig(**FAST)
@@ -83,6 +94,38 @@ def test_api_resume_continues_from_last_checkpoint(tmp_path, student_dir, single
     assert max(h["step"] for h in more.report["history"] if "loss" in h) == 6
 
 
+def test_api_a_run_resumed_in_its_second_epoch_trains_the_batches_an_uninterrupted_run_does(
+        tmp_path, student_dir, single_label_data, monkeypatch):
+    from domainkit.distill.collator import DistillCollator
+    from domainkit.distill.trainer import DistillationTrainer
+
+    batches = []
+    collate = DistillCollator.__call__
+    monkeypatch.setattr(DistillCollator, "__call__",
+                        lambda self, items: batches.append(sorted(i["index"] for i in items)) or collate(self, items))
+    cfg = DistillConfig(**{**FAST, "epochs": 2, "save_steps": 1})  # 3 steps of 4 examples per epoch
+    finetune_only(student_dir, single_label_data, cfg, out_dir=tmp_path / "whole")
+    uninterrupted = list(batches)
+    batches.clear()
+    original, calls = DistillationTrainer.compute_loss, []
+
+    def interrupted_at_step_5(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DistillationTrainer, "compute_loss", interrupted_at_step_5)
+    with pytest.raises(KeyboardInterrupt):
+        finetune_only(student_dir, single_label_data, cfg, out_dir=tmp_path / "cut")
+    before = batches[:4]
+    batches.clear()
+    monkeypatch.setattr(DistillationTrainer, "compute_loss", original)
+    finetune_only(student_dir, single_label_data, cfg, out_dir=tmp_path / "cut")
+    assert before + batches == uninterrupted
+    assert uninterrupted[3:] != uninterrupted[:3]  # the second epoch has an order of its own
+
+
 def test_api_resume_skips_a_checkpoint_killed_while_saving(tmp_path, student_dir, single_label_data, monkeypatch):
     from domainkit.distill.trainer import DistillationTrainer
 
@@ -95,3 +138,37 @@ def test_api_resume_skips_a_checkpoint_killed_while_saving(tmp_path, student_dir
     finetune_only(student_dir, single_label_data, cfg.replace(epochs=2), out_dir=tmp_path / "base")
     assert len(calls) == 3  # resumed from checkpoint-3, the newest complete one
     assert not (tmp_path / "base" / "checkpoints" / "checkpoint-99").exists()
+
+
+def test_api_mlm_teacher_with_pieces_the_student_lacks_trains_to_finite_weights(tmp_path, student_dir,
+                                                                                single_label_data, pool_texts):
+    """A teacher whose vocabulary adds domain words may put its whole top-k on them at a masked position."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, BertForMaskedLM
+
+    from tiny_distill import bert_tokenizer, save_model, tiny_bert_config
+
+    tokenizer = bert_tokenizer(tmp_path / "domain_tok")
+    tokenizer.add_tokens(["myocarditis", "nephritis"])
+    torch.manual_seed(2)
+    teacher = BertForMaskedLM(tiny_bert_config(len(tokenizer), hidden=48, layers=4))
+    with torch.no_grad():
+        teacher.cls.predictions.bias[-2:] = 5.0  # the teacher's favourite pieces are its added words
+    save_model(teacher, tokenizer, tmp_path / "domain_teacher")
+    result = distill(student_dir, tmp_path / "domain_teacher", single_label_data, pool_texts,
+                     DistillConfig(**{**FAST, "top_k": 2}), out_dir=tmp_path / "run", cache_dir=tmp_path / "cache")
+    assert "mlm_kl" in result.report["active_terms"]
+    assert all(torch.isfinite(torch.tensor(h["grad_norm"])) for h in result.report["history"] if "grad_norm" in h)
+    student = AutoModelForSequenceClassification.from_pretrained(result.model_dir)
+    assert all(torch.isfinite(p).all() for p in student.parameters())
+
+
+def test_api_a_non_finite_loss_stops_training_with_a_clear_error(tmp_path, student_dir, single_label_data, monkeypatch):
+    from domainkit.distill import losses
+    from domainkit.errors import DomainkitError
+
+    monkeypatch.setattr(losses, "hard_label_loss", lambda logits, *_: logits.sum() * float("nan"))
+    with pytest.raises(DomainkitError, match=r"not finite at step 1 \(terms: hard\)") as error:
+        finetune_only(student_dir, single_label_data, DistillConfig(**FAST), out_dir=tmp_path / "base")
+    assert "bf16" in error.value.hint
+    assert not (tmp_path / "base" / "model").exists()

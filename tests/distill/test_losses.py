@@ -60,3 +60,15 @@ def test_losses_hidden_alignment_through_projection_and_pooling():
     hidden = torch.tensor([[[1.0], [3.0], [10.0], [0.0]]])
     units = pool_units(hidden, torch.tensor([[0, 0, 1, -1]]), num_units=2)
     assert units.squeeze(-1).tolist() == [[2.0, 10.0]]
+
+
+def test_losses_topk_kl_leaves_out_rows_without_one_valid_slot_and_keeps_gradients_finite():
+    # Row 3 has no teacher piece that exists for the student: it has no distribution to match.
+    student = torch.randn(3, 10, requires_grad=True)
+    values, indices = torch.randn(3, 2), torch.tensor([[1, 2], [3, -1], [-1, -1]])
+    loss = topk_kl(student, values, indices, 1.0)
+    loss.backward()
+    assert torch.isfinite(loss) and torch.isfinite(student.grad).all()
+    assert torch.equal(student.grad[2], torch.zeros(10))
+    assert torch.allclose(loss, topk_kl(student[:2], values[:2], indices[:2], 1.0))
+    assert topk_kl(student, values, torch.full((3, 2), -1), 1.0) == 0

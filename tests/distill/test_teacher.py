@@ -1,5 +1,7 @@
 """The teacher stage's linear probe (method ``head``)."""
 
+from dataclasses import replace
+
 import torch
 
 from domainkit.distill import teacher
@@ -23,3 +25,43 @@ def test_multi_label_probe_with_many_labels_is_not_over_regularised():
     predicted = (torch.sigmoid(head(features)) > 0.5).float()
     # 0.61 with the loss averaged over labels too (the penalty then 24 times too strong)
     assert (predicted == truth).float().mean() > 0.9
+
+
+def test_a_teacher_head_for_other_labels_is_not_taken_for_the_task(tmp_path, single_label_data):
+    from tinymodels import build_classifier
+
+    from domainkit.distill.teacher_outputs import task_head_kind
+
+    task = single_label_data.label_names  # cardio, other
+    assert task_head_kind(build_classifier(tmp_path / "same", task), task) == "sequence_classification"
+    assert task_head_kind(build_classifier(tmp_path / "swapped", task[::-1]), task) is None
+    assert task_head_kind(build_classifier(tmp_path / "legal", ["contract", "tort"]), task) is None
+    generic = build_classifier(tmp_path / "generic", ["LABEL_0", "LABEL_1"])
+    assert task_head_kind(generic, task) == "sequence_classification"  # unverifiable: taken, with a warning
+
+
+def test_a_probe_head_for_other_labels_is_not_taken_for_the_task(tmp_path, teacher_dir, single_label_data):
+    from domainkit.distill.config import TeacherConfig
+    from domainkit.distill.teacher import prepare_teacher
+    from domainkit.distill.teacher_outputs import task_head_kind
+
+    built = prepare_teacher(teacher_dir, single_label_data, TeacherConfig(method="head", epochs=1),
+                            cache_root=tmp_path / "teachers", out_dir=tmp_path / "out").model_dir
+    assert task_head_kind(built, single_label_data.label_names) == "pooled_head"
+    assert task_head_kind(built, ["contract", "tort"]) is None
+
+
+def test_a_reused_teacher_is_scored_on_the_test_split_of_this_run(tmp_path, teacher_dir, single_label_data):
+    from domainkit.distill.config import TeacherConfig
+    from domainkit.distill.teacher import prepare_teacher
+
+    cfg = TeacherConfig(method="head", epochs=1)
+    first = prepare_teacher(teacher_dir, single_label_data, cfg, cache_root=tmp_path / "teachers", out_dir=tmp_path / "a")
+    other_test = replace(single_label_data, test_texts=single_label_data.test_texts[:2],
+                                           test_labels=single_label_data.test_labels[:2])
+    again = prepare_teacher(teacher_dir, other_test, cfg, cache_root=tmp_path / "teachers", out_dir=tmp_path / "b")
+    assert again.reused and again.model_dir == first.model_dir
+    expected = teacher._score(teacher.TaskTeacher(first.model_dir, other_test.label_names), other_test, cfg.max_length)
+    assert again.scores == expected
+    same = prepare_teacher(teacher_dir, single_label_data, cfg, cache_root=tmp_path / "teachers", out_dir=tmp_path / "c")
+    assert same.scores == first.scores

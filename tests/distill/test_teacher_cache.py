@@ -35,3 +35,18 @@ def test_teacher_cache_changed_teacher_fingerprint_or_spec_recomputes(tmp_path):
 def test_teacher_cache_topk_arrays_sorted_fp16_int32():
     values, indices = topk_arrays(np.array([[0.1, 3.0, -1.0, 2.0]]), 2)
     assert indices.tolist() == [[1, 3]] and values.dtype == np.float16 and indices.dtype == np.int32
+
+
+def test_teacher_cache_sets_an_unreadable_shard_aside_and_recomputes_its_examples(tmp_path, caplog):
+    calls = []
+    cache = TeacherCache(tmp_path, "fp-a", {"top_k": 3})
+    cache.ensure(["k0", "k1", "k2"], _compute_factory(calls), shard_size=2)
+    first_shard = sorted(cache.folder.glob("shard-*.safetensors"))[0]
+    first_shard.write_bytes(b"")  # cut short by a disk error
+    again = TeacherCache(tmp_path, "fp-a", {"top_k": 3})
+    records = again.ensure(["k0", "k1", "k2"], _compute_factory(calls))
+    assert calls[-1] == [0, 1] and again.computed == 2
+    assert records[1]["logits_values"].tolist() == [1, 1, 1]
+    assert (cache.folder / f".unreadable-{first_shard.name}").exists()
+    assert "unreadable" in caplog.text
+    assert not list(cache.folder.glob(".*.tmp"))
