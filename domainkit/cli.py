@@ -16,11 +16,14 @@ import typer
 
 from domainkit.errors import DomainkitError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Adapt small distilled models to clinical and legal text, offline.")
-plugins_app = typer.Typer(no_args_is_help=True, help="List, check and scaffold domain packs.")
-models_app = typer.Typer(no_args_is_help=True, help="Install and list models.")
-config_app = typer.Typer(no_args_is_help=True, help="Show resolved run configurations.")
-tagger_app = typer.Typer(no_args_is_help=True, help="Train a PHI tagger on your own annotated notes.")
+#: -h as well as --help, on every command (click offers only --help by default).
+HELP = {"help_option_names": ["-h", "--help"]}
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, context_settings=HELP,
+                  help="Adapt small distilled models to clinical and legal text, offline.")
+plugins_app = typer.Typer(no_args_is_help=True, context_settings=HELP, help="List, check and scaffold domain packs.")
+models_app = typer.Typer(no_args_is_help=True, context_settings=HELP, help="Install and list models.")
+config_app = typer.Typer(no_args_is_help=True, context_settings=HELP, help="Show resolved run configurations.")
+tagger_app = typer.Typer(no_args_is_help=True, context_settings=HELP, help="Train a PHI tagger on your own annotated notes.")
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")
@@ -29,6 +32,22 @@ app.add_typer(tagger_app, name="tagger")
 SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="override: section.key=value (repeatable)")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML run file", exists=False)]
 PresetOption = Annotated[str, typer.Option("--preset", help="smoke | default | full")]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"domainkit {version('domainkit')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    show_version: Annotated[bool, typer.Option("--version", "-V", help="print the version and exit",
+                                               callback=_print_version, is_eager=True)] = False,
+) -> None:
+    """Adapt small distilled models to clinical and legal text, offline."""
 
 
 def _print_json(value: object) -> None:

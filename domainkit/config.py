@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import tomllib
 import types
 import typing
@@ -137,6 +138,10 @@ def _coerce(value: Any, annotation: Any, where: str) -> Any:
             number = annotation(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{where} expects a number ({annotation.__name__}); found {value!r}") from None
+        except OverflowError:  # int("inf") and int(float("inf"))
+            raise ConfigError(f"{where} expects a finite number; found {value!r}") from None
+        if annotation is float and not math.isfinite(number):
+            raise ConfigError(f"{where} expects a finite number; found {value!r}")
         if annotation is int and isinstance(value, float) and not value.is_integer():
             raise ConfigError(f"{where} expects an integer; found {value!r}")
         return number
@@ -215,6 +220,13 @@ def load_run_file(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a folder", hint="pass a TOML file to --config") from None
+    except OSError as error:
+        raise ConfigError(f"config file {path} cannot be read ({error.strerror})", hint="check its permissions") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"config file {path} is not UTF-8 text (byte {error.start})",
+                          hint="save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
 

@@ -37,3 +37,14 @@ def test_cli_unknown_pack_error_is_clear(fake_packs, capsys):
     assert result.returncode == 2
     assert "error: unknown pack 'godo'" in result.stderr and "Did you mean 'good'?" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cli_version_and_short_help():
+    from importlib.metadata import version
+
+    for flag in ("--version", "-V"):
+        result = runner.invoke(app, [flag])
+        assert result.exit_code == 0 and result.stdout.strip() == f"domainkit {version('domainkit')}"
+    for args in (["-h"], ["run", "-h"], ["models", "-h"], ["tagger", "train", "-h"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Usage" in result.stdout, args

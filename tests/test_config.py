@@ -57,3 +57,21 @@ def test_config_is_frozen():
 def test_config_set_requires_key_value():
     with pytest.raises(ConfigError, match="expected key=value"):
         parse_overrides(["epochs"])
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf", "1e999"])
+def test_config_refuses_numbers_that_are_not_finite(value):
+    with pytest.raises(ConfigError, match="distill.epochs expects a finite number"):
+        resolve_config("medical", overrides=[f"distill.epochs={value}"])
+    with pytest.raises(ConfigError, match="finite number|expects a number"):
+        resolve_config("medical", overrides=[f"distill.save_steps={value}"])
+
+
+def test_config_run_file_that_is_a_folder_or_not_utf8_is_named(tmp_path):
+    (tmp_path / "run.toml").mkdir()
+    with pytest.raises(ConfigError, match="is a folder"):
+        resolve_config("medical", run_file=tmp_path / "run.toml")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('[run]\nseed = 1 # caf\xe9\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        resolve_config("medical", run_file=latin)

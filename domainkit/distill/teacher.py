@@ -68,6 +68,7 @@ def prepare_teacher(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, *, ca
         scores = (stored["scores"] if stored.get("test_split") == _test_fingerprint(data)
                   else _score(TaskTeacher(cached, data.label_names), data, cfg.max_length))
         return _finish(TeacherResult(cached, fingerprint, scores, reused=True), out_dir)
+    _remove_stale_partials(cached)
     tmp = cached.with_name(f".{cached.name}.{uuid.uuid4().hex[:8]}.tmp")
     trainers = {"head": _train_head, "full": _train_full, "lora": _train_full}
     trainers[cfg.method](teacher_dir, data, cfg, tmp)
@@ -80,6 +81,23 @@ def prepare_teacher(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, *, ca
     else:
         os.replace(tmp, cached)
     return _finish(TeacherResult(cached, fingerprint, scores, reused=False), out_dir)
+
+
+#: A teacher being built leaves ``.<key>.<id>.tmp`` beside the store entry until it is renamed into
+#: place; one untouched for this long was left by a killed run (building takes minutes, not hours).
+STALE_PARTIAL_SECONDS = 6 * 3600
+
+
+def _remove_stale_partials(cached: Path) -> None:
+    """Delete the unfinished teacher folders killed runs left for this key (a copy of the encoder each)."""
+    import time
+
+    if not cached.parent.is_dir():
+        return
+    for partial in cached.parent.glob(f".{cached.name}.*.tmp"):
+        if time.time() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+            shutil.rmtree(partial, ignore_errors=True)
+            shutil.rmtree(partial.with_name(partial.name + "-ckpt"), ignore_errors=True)
 
 
 def _finish(result: TeacherResult, out_dir: Path) -> TeacherResult:
@@ -122,10 +140,23 @@ def _autocast():
     return torch.autocast("cpu", dtype=torch.bfloat16, enabled=_encode_in_bf16())
 
 
+def _progress(starts: range, total: int, batch_size: int, description: str):
+    """Batch start offsets with a bar counting texts: the teacher's encoder is the slow part of this stage."""
+    import os
+
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, desc=description, unit="text", leave=False,
+              disable=os.environ.get("DOMAINKIT_QUIET") == "1") as bar:
+        for start in starts:
+            yield start
+            bar.update(min(batch_size, total - start))
+
+
 def _teacher_logits(teacher: TaskTeacher, texts: list[str], max_length: int, batch_size: int = 32) -> np.ndarray:
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     out: list[Any] = [None] * len(texts)
-    for start in range(0, len(order), batch_size):
+    for start in _progress(range(0, len(order), batch_size), len(texts), batch_size, "teacher: score test texts"):
         chunk = order[start : start + batch_size]
         enc = teacher.tokenizer([texts[i] for i in chunk], truncation=True, max_length=max_length, padding=True, return_tensors="pt")
         with _autocast():
@@ -139,7 +170,7 @@ def _teacher_logits(teacher: TaskTeacher, texts: list[str], max_length: int, bat
 def _pooled_features(encoder, tokenizer, texts: list[str], max_length: int, batch_size: int = 32) -> torch.Tensor:
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     feats = torch.zeros(len(texts), encoder.config.hidden_size)
-    for start in range(0, len(order), batch_size):
+    for start in _progress(range(0, len(order), batch_size), len(texts), batch_size, "teacher: encode training texts"):
         chunk = order[start : start + batch_size]
         enc = tokenizer([texts[i] for i in chunk], truncation=True, max_length=max_length, padding=True, return_tensors="pt")
         with _autocast():

@@ -25,6 +25,9 @@ from domainkit.evaluation.tables import confusion_table, per_class_table
 from domainkit.heads.long_document import default_stride
 from domainkit.heads.multilabel import apply_thresholds, multi_hot, thresholds_from_dict
 from domainkit.heads.settings import read_settings
+from domainkit.log import get_logger
+
+log = get_logger(__name__)
 
 #: Models every report lists, in this order (schema of report.json).
 REPORT_MODELS = ("teacher", "student", "student_int8", "tfidf_logreg", "student_finetune_only")
@@ -132,9 +135,10 @@ def evaluate_run(
     predictions: dict[str, np.ndarray] = {}
     bins: dict[str, ReliabilityBins] = {}
     with_thresholds: list[str] = []
-    for name in TRANSFORMER_MODELS:
-        if name not in models:
-            continue
+    measured = [name for name in TRANSFORMER_MODELS if name in models]
+    for position, name in enumerate(measured, start=1):
+        # Each measurement runs in a child process whose output is not shown: say what is going on.
+        log.info("evaluate: %s (%d of %d models) on %d test documents", name, position, len(measured) + 1, len(texts))
         measurement = measure_classifier(models[name], texts, batch_size=batch_size, **overrides)
         stored = (thresholds or {}).get(name) or read_settings(models[name]).thresholds
         if stored:
@@ -146,7 +150,9 @@ def evaluate_run(
             name, measurement, predictions[name], references, bins[name],
             weights_disk_mb(models[name]), data.multi_label,
         )
+        log.info("evaluate: %s macro-F1 %.3f, %.1f sequences/s", name, entries[name]["macro_f1"], entries[name]["seq_per_s"])
 
+    log.info("evaluate: tfidf_logreg (%d of %d models)", len(measured) + 1, len(measured) + 1)
     baseline_entry, predictions["tfidf_logreg"], bins["tfidf_logreg"] = _evaluate_baseline(
         data, references, work, batch_size=batch_size, seed=seed
     )

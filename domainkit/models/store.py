@@ -173,6 +173,19 @@ def _signature(folder: Path, recorded: dict[str, str]) -> tuple:
     return (stat(folder / MANIFEST),) + tuple((rel, stat(folder / rel)) for rel in sorted(recorded))
 
 
+def read_manifest(name: str) -> dict:
+    """The store's record of an installed model; ModelError when it is damaged."""
+    path = store_path(name) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = None
+    if not isinstance(manifest, dict) or not ("files" in manifest or "weights_sha256" in manifest):
+        raise ModelError(f"store model {name!r}: its record {path} is damaged",
+                         hint=f"reinstall it: domainkit models pull {name} --force")
+    return manifest
+
+
 def verify(name: str) -> None:
     """Re-check every installed file against the sha256 recorded at pull time.
 
@@ -181,7 +194,7 @@ def verify(name: str) -> None:
     folder = store_path(name)
     if not is_installed(name):
         raise ModelError(f"store model {name!r} is not installed", hint=f"run: domainkit models pull {name}")
-    manifest = json.loads((folder / MANIFEST).read_text())
+    manifest = read_manifest(name)
     recorded: dict[str, str] = manifest.get("files") or {}
     if not recorded:
         # Installs pulled before per-file hashes were recorded have only the weights' digest.

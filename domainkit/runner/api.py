@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from domainkit.config import RunConfig, resolve_config
+from domainkit.config import DataSection, RunConfig, resolve_config
+from domainkit.errors import ConfigError
 from domainkit.log import get_logger
 from domainkit.packs.contract import DomainPack, TaskSpec
 from domainkit.packs.registry import load_pack
@@ -25,6 +26,7 @@ def resolve_for_pack(
     """Load the pack and resolve the run config (validating the task name)."""
     pack = load_pack(pack_name)
     config = resolve_config(pack_name, preset=preset, run_file=run_file, overrides=overrides, cli=cli)
+    _refuse_contradictions(config)
     if config.data.path:  # the user's own documents: multi-label when they name a labels column
         defaults = multi_label_defaults(multi_label=bool(config.data.labels_column), preset=preset)
     else:
@@ -37,6 +39,30 @@ def resolve_for_pack(
     config = resolve_config(pack_name, preset=preset, pack_defaults=defaults, run_file=run_file,
                             overrides=overrides, cli=cli)
     return config, pack
+
+
+def _refuse_contradictions(config: RunConfig) -> None:
+    """Options that would be ignored, or that contradict each other, stop the run before it starts."""
+    data, defaults = config.data, DataSection()
+    if data.path:
+        if config.run.task:
+            raise ConfigError("--task names one of the pack's own tasks; with --data the task is your documents",
+                              hint="drop --task (or run.task), or drop --data to run the pack's task")
+        if data.labels_column and data.label_column != defaults.label_column:
+            raise ConfigError("--label-column and --labels-column both given: one label per document, or several?",
+                              hint="keep --label-column for one label, or --labels-column (with --label-separator) "
+                                   "for several")
+        return
+    ignored = [option for option, field_name in _OWN_DATA_OPTIONS.items()
+               if getattr(data, field_name) != getattr(defaults, field_name)]
+    if ignored:
+        raise ConfigError(f"{', '.join(ignored)} only apply to your own documents, and no --data was given",
+                          hint="add --data PATH, or drop those options to run the pack's own task")
+
+
+#: Options about the user's own documents (``data`` section fields), by their command-line name.
+_OWN_DATA_OPTIONS = {"--test-data": "test_path", "--text-column": "text_column", "--label-column": "label_column",
+                     "--labels-column": "labels_column", "--label-separator": "label_separator"}
 
 
 #: The smoke preset caps the task's window so a smoke run stays within minutes.

@@ -3,8 +3,9 @@
 Each stage is a plain function ``(ctx, workdir) -> outputs`` (see
 ``domainkit.runner.stages``) plus a function naming its inputs. A stage whose
 manifest matches the config hash and its input fingerprints is skipped; an
-interrupted stage (folder without manifest) runs again and resumes from the
-checkpoints it left in its folder.
+interrupted stage (folder without manifest, started with the same inputs) runs
+again and resumes from the checkpoints it left in its folder; a stage whose
+inputs changed starts afresh, its earlier work set aside (see ``rundir``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from domainkit.config import RunConfig
 from domainkit.log import get_logger
 from domainkit.network import offline_guard
 from domainkit.packs.contract import DomainPack
-from domainkit.runner.rundir import RunFolder, StageManifest, fingerprint, library_versions
+from domainkit.runner.rundir import STARTED, RunFolder, StageManifest, fingerprint, library_versions
 
 log = get_logger(__name__)
 
@@ -34,6 +35,8 @@ class RunContext:
     pack: DomainPack
     folder: RunFolder
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Wall seconds of each stage this run used (run now, or finished earlier and reused).
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def task(self) -> str:
@@ -56,15 +59,16 @@ def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[St
     """Run ``stages`` into ``out``; returns the context with every stage's outputs."""
     folder = RunFolder(out)
     config_hash = config.digest()
-    _release_if_nothing_made(folder, config_hash)
-    folder.claim(config.to_dict(), config_hash)
-    ctx = RunContext(config=config, pack=pack, folder=folder)
-    with offline_guard(config.run.allow_network):
-        for index, stage in enumerate(stages, start=1):
-            if not stage.enabled(ctx):
-                log.info("stage %02d-%s: disabled by the config", index, stage.name)
-                continue
-            ctx.outputs[stage.name] = _run_stage(ctx, index, stage, config_hash)
+    with folder.locked():
+        _release_if_nothing_made(folder, config_hash)
+        folder.claim(config.to_dict(), config_hash)
+        ctx = RunContext(config=config, pack=pack, folder=folder)
+        with offline_guard(config.run.allow_network):
+            for index, stage in enumerate(stages, start=1):
+                if not stage.enabled(ctx):
+                    log.info("stage %02d-%s: disabled by the config", index, stage.name)
+                    continue
+                ctx.outputs[stage.name] = _run_stage(ctx, index, stage, config_hash)
     return ctx
 
 
@@ -89,16 +93,23 @@ def _release_if_nothing_made(folder: RunFolder, config_hash: str) -> None:
         previous = json.loads(saved.read_text())
     except (OSError, ValueError):
         return  # not ours to judge: claim() reports it
-    # Only a config.json that a domainkit run wrote, beside nothing but empty stage folders ("01-data").
+    # Only a config.json that a domainkit run wrote, beside nothing but stage folders ("01-data") that
+    # hold at most the note of their start.
     if not isinstance(previous, dict) or not _RUN_CONFIG_KEYS <= previous.keys() or previous["config_hash"] == config_hash:
         return
-    others = [path for path in folder.root.iterdir() if path != saved]
-    if not all(path.is_dir() and _STAGE_FOLDER.fullmatch(path.name) and not any(path.iterdir()) for path in others):
+    others = [path for path in folder.entries() if path != saved]
+    if not all(path.is_dir() and _STAGE_FOLDER.fullmatch(path.name) and _made_nothing(path) for path in others):
         return
     for path in others:
+        (path / STARTED).unlink(missing_ok=True)
         path.rmdir()
     saved.unlink()  # last: an interruption before this leaves a folder that is still released next time
     log.info("%s: the earlier run there made nothing; claimed for this configuration", folder.root)
+
+
+def _made_nothing(stage_dir: Path) -> bool:
+    """A stage folder that holds at most the note of its start."""
+    return all(path.name == STARTED for path in stage_dir.iterdir())
 
 
 def _run_stage(ctx: RunContext, index: int, stage: Stage, config_hash: str) -> dict[str, Any]:
@@ -109,14 +120,16 @@ def _run_stage(ctx: RunContext, index: int, stage: Stage, config_hash: str) -> d
     done = ctx.folder.finished(workdir, config_hash, inputs)
     if done is not None:
         log.info("stage %02d-%s: finished earlier, skipped", index, stage.name)
-        return done
-    resumed = workdir.exists()
+        ctx.stage_seconds[stage.name] = float(done.get("seconds", 0.0))
+        return done["outputs"]
+    resumed = ctx.folder.start(workdir, config_hash, inputs)
     log.info("stage %02d-%s: %s", index, stage.name, "resuming" if resumed else "running")
-    workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    outputs = stage.run(ctx, workdir)
+    outputs = ctx.folder.relative(stage.run(ctx, workdir))
     seconds = time.perf_counter() - started
+    # The fingerprint is taken of the relative form, so a moved run folder still matches.
     outputs.setdefault("fingerprint", fingerprint(outputs))
     ctx.folder.record(workdir, StageManifest(stage.name, config_hash, inputs, outputs, library_versions(), seconds))
+    ctx.stage_seconds[stage.name] = seconds
     log.info("stage %02d-%s: done in %.1f s", index, stage.name, seconds)
-    return outputs
+    return ctx.folder.absolute(outputs)

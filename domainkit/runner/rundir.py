@@ -3,16 +3,26 @@
 ``OUT/config.json`` holds the resolved config. ``OUT/NN-stage/manifest.json``
 records the config hash, the stage's input fingerprints, library versions and
 the stage's outputs. It is written last and atomically, so its presence means
-the stage finished; a stage folder without one is an interrupted stage, which
-resumes from its own checkpoints on the next run.
+the stage finished. ``OUT/NN-stage/started.json``, written when the stage
+starts, holds the inputs it started with: a stage folder without a manifest
+whose start matches is an interrupted stage, which resumes from its own
+checkpoints on the next run; any other stage folder holds work done for other
+inputs (say, an edited ``--data`` file) and is set aside, never resumed from.
+
+Paths inside the run folder are recorded relative to it (``@run/01-data/data.json``),
+so a moved or copied run folder reads its own files. ``OUT/.domainkit.lock`` is
+held for the whole run: two runs never write one folder at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +32,10 @@ from domainkit.atomic import write_json
 from domainkit.errors import ConfigError
 
 MANIFEST = "manifest.json"
+STARTED = "started.json"
+LOCK = ".domainkit.lock"
+#: How a path inside the run folder is recorded in a manifest.
+RUN_PREFIX = "@run/"
 TRACKED_LIBRARIES = ("domainkit", "torch", "transformers", "peft", "datasets", "evaluate", "spacy",
                      "scikit-learn", "pandas")
 
@@ -68,9 +82,52 @@ class RunFolder:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._adopted = False  # set by claim(): this run may write here
 
     def stage_dir(self, index: int, name: str) -> Path:
         return self.root / f"{index:02d}-{name}"
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold ``OUT/.domainkit.lock`` for the run; ConfigError when another run holds it.
+
+        A folder this call created (and any lock file it added to a folder it then did not
+        adopt) is removed again on the way out, so a refused run leaves nothing behind.
+        """
+        import fcntl
+
+        if self.root.exists() and not self.root.is_dir():
+            raise ConfigError(f"--out {self.root} is a file, not a folder",
+                              hint="choose a new --out folder; the file is left as it is")
+        created_root = not self.root.exists()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except (NotADirectoryError, FileExistsError):
+            raise ConfigError(f"--out {self.root}: a part of this path is a file, not a folder",
+                              hint="choose a --out path whose parents are folders") from None
+        lock_path = self.root / LOCK
+        created_lock = not lock_path.exists()
+        handle = lock_path.open("a")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ConfigError(f"{self.root} is in use by another domainkit run",
+                                  hint="wait for it to finish, or choose another --out folder") from None
+            try:
+                yield
+            finally:
+                if not self._adopted:  # refused: leave the folder as it was found
+                    if created_lock:
+                        lock_path.unlink(missing_ok=True)
+                    if created_root and not any(self.root.iterdir()):
+                        self.root.rmdir()
+        finally:
+            handle.close()
+
+    def entries(self) -> list[Path]:
+        """What the folder holds, besides the lock file."""
+        return [path for path in self.root.iterdir() if path.name != LOCK] if self.root.is_dir() else []
 
     def claim(self, config: dict[str, Any], config_hash: str) -> None:
         """Adopt the folder for this config; refuse one holding another run.
@@ -80,33 +137,109 @@ class RunFolder:
         """
         saved = self.root / "config.json"
         if saved.is_file():
-            previous = json.loads(saved.read_text())
+            previous = self._read_run_config(saved)
             if previous.get("config_hash") != config_hash:
                 changed = _changed_keys(previous.get("config", {}), config)
                 raise ConfigError(
                     f"{self.root} holds a run with another configuration (changed: {', '.join(changed) or 'unknown'})",
                     hint="choose a new --out folder to keep the earlier run, or delete that folder to replace it",
                 )
+            self._adopted = True
             return
-        if self.root.exists() and any(self.root.iterdir()):
+        if self.entries():
             raise ConfigError(
                 f"{self.root} exists and is not a domainkit run folder",
                 hint="choose an empty or new --out folder",
             )
         write_json(saved, {"config_hash": config_hash, "config": config, "versions": library_versions()})
+        self._adopted = True
 
+    def _read_run_config(self, saved: Path) -> dict[str, Any]:
+        try:
+            previous = json.loads(saved.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = None
+        if not isinstance(previous, dict) or not isinstance(previous.get("config", {}), dict):
+            raise ConfigError(f"{self.root} holds a config.json that is not a domainkit run's",
+                              hint="choose an empty or new --out folder; this one is left as it is")
+        return previous
+
+    # -- stages ----------------------------------------------------------------------------------
     def finished(self, stage_dir: Path, config_hash: str, inputs: dict[str, str]) -> dict[str, Any] | None:
-        """The outputs of a finished stage whose manifest matches, else None."""
-        manifest = stage_dir / MANIFEST
-        if not manifest.is_file():
+        """The manifest of a finished stage whose config, inputs and recorded files all match, else None."""
+        recorded = _read_json(stage_dir / MANIFEST)
+        if recorded is None or recorded.get("config_hash") != config_hash or recorded.get("inputs") != inputs:
             return None
-        recorded = json.loads(manifest.read_text())
-        if recorded.get("config_hash") != config_hash or recorded.get("inputs") != inputs:
-            return None
-        return recorded.get("outputs", {})
+        outputs = self.absolute(recorded.get("outputs", {}))
+        if not all(path.exists() for path in self._recorded_paths(recorded.get("outputs", {}))):
+            return None  # a file the stage made is gone: its work has to be done again
+        return {**recorded, "outputs": outputs}
+
+    def start(self, stage_dir: Path, config_hash: str, inputs: dict[str, str]) -> bool:
+        """Prepare ``stage_dir`` for a run of the stage with ``inputs``; True when it resumes earlier work.
+
+        Work left by a start with other inputs (or a manifest that no longer matches) is moved
+        aside to ``.NN-stage.replaced-<time>``, named in the log: resuming from it would train
+        from another data set's checkpoints, and deleting it would lose what existed before.
+        """
+        started = {"config_hash": config_hash, "inputs": inputs}
+        if stage_dir.exists() and any(stage_dir.iterdir()):
+            if not (stage_dir / MANIFEST).exists() and _read_json(stage_dir / STARTED) == started:
+                return True
+            aside = stage_dir.with_name(f".{stage_dir.name}.replaced-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}")
+            os.replace(stage_dir, aside)
+            from domainkit.log import get_logger
+
+            get_logger(__name__).warning("%s: its inputs changed since it ran; the earlier work is kept in %s "
+                                         "(delete it when no longer needed)", stage_dir.name, aside.name)
+        stage_dir.mkdir(parents=True, exist_ok=True)
+        write_json(stage_dir / STARTED, started)
+        return False
 
     def record(self, stage_dir: Path, manifest: StageManifest) -> None:
         write_json(stage_dir / MANIFEST, manifest.to_dict())
+
+    # -- paths relative to the run folder --------------------------------------------------------
+    def relative(self, value: Any) -> Any:
+        """``value`` with every existing path inside the run folder written as ``@run/<relative path>``."""
+        if isinstance(value, dict):
+            return {key: self.relative(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.relative(item) for item in value]
+        if isinstance(value, str) and os.sep in value and Path(value).exists():
+            try:
+                return RUN_PREFIX + Path(value).resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                return value  # outside the run folder (the teacher store): recorded as is
+        return value
+
+    def absolute(self, value: Any) -> Any:
+        """The inverse of :meth:`relative`, against this folder wherever it now lies."""
+        if isinstance(value, dict):
+            return {key: self.absolute(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.absolute(item) for item in value]
+        if isinstance(value, str) and value.startswith(RUN_PREFIX):
+            return str(self.root / value[len(RUN_PREFIX):])
+        return value
+
+    def _recorded_paths(self, value: Any) -> Iterator[Path]:
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from self._recorded_paths(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from self._recorded_paths(item)
+        elif isinstance(value, str) and value.startswith(RUN_PREFIX):
+            yield self.root / value[len(RUN_PREFIX):]
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON in ``path``, or None when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _changed_keys(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:

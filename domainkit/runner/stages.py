@@ -22,6 +22,7 @@ from domainkit.data.taskdata import TaskData
 from domainkit.deid.policy import DeidPolicy
 from domainkit.log import get_logger
 from domainkit.runner.pipeline import RunContext, Stage
+from domainkit.runner.rundir import fingerprint
 
 log = get_logger(__name__)
 
@@ -110,7 +111,9 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     write_json(workdir / "deid-audit.json", audit)
     log.info("data: %d train, %d test, %d pool texts, %d labels", len(data.train_texts), len(data.test_texts),
              len(pool), len(data.label_names))
-    return {"data": str(workdir / "data.json"), "pool": str(workdir / "pool.json"), "task": data.task,
+    # The content's fingerprint is an output: later stages see changed data even where paths and counts agree.
+    return {"data": str(workdir / "data.json"), "pool": str(workdir / "pool.json"),
+            "content": fingerprint({"data": data.to_dict(), "pool": pool}), "task": data.task,
             "kind": data.kind, "n_train": len(data.train_texts), "n_test": len(data.test_texts),
             "n_pool": len(pool), "n_validation": len(data.validation_texts), "labels": data.label_names, "split": data.split_info, "deid": audit}
 
@@ -314,11 +317,8 @@ def _publish_report(workdir: Path, root: Path) -> None:
 
 
 def _seconds_so_far(ctx: RunContext) -> float:
-    """Wall seconds the run's finished stages took (from their manifests)."""
-    total = 0.0
-    for manifest in ctx.folder.root.glob("*/manifest.json"):
-        total += float(json.loads(manifest.read_text()).get("seconds", 0.0))
-    return total
+    """Wall seconds of the stages this run used before evaluation (run now or reused), none other."""
+    return sum(ctx.stage_seconds.values())
 
 
 def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:

@@ -23,7 +23,8 @@ def print_summary(ctx: RunContext) -> None:
     if not evaluation:
         console.print(f"run folder: {ctx.folder.root}")
         return
-    table = Table("model", *COLUMNS, title=f"{ctx.pack.name} / {ctx.task}")
+    task = ctx.outputs.get("data", {}).get("task", ctx.task)  # "own-documents" for --data runs
+    table = Table("model", *COLUMNS, title=f"{ctx.pack.name} / {task}")
     for name, entry in evaluation["models"].items():
         if entry:
             table.add_row(name, *(_fmt(entry.get(col)) for col in COLUMNS))

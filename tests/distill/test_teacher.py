@@ -65,3 +65,17 @@ def test_a_reused_teacher_is_scored_on_the_test_split_of_this_run(tmp_path, teac
     assert again.scores == expected
     same = prepare_teacher(teacher_dir, single_label_data, cfg, cache_root=tmp_path / "teachers", out_dir=tmp_path / "c")
     assert same.scores == first.scores
+
+
+def test_a_teacher_left_unfinished_by_a_killed_run_is_cleared_once_stale(tmp_path):
+    import os
+
+    cached = tmp_path / "teachers" / "0123456789abcdef0123"
+    stale, fresh = cached.with_name(f".{cached.name}.aaaa.tmp"), cached.with_name(f".{cached.name}.bbbb.tmp")
+    for folder in (stale, fresh):
+        folder.mkdir(parents=True)
+        (folder / "model.safetensors").write_bytes(b"x")
+    old = stale.stat().st_mtime - teacher.STALE_PARTIAL_SECONDS - 60
+    os.utime(stale, (old, old))
+    teacher._remove_stale_partials(cached)
+    assert not stale.exists() and fresh.exists()  # another run may still be building the fresh one

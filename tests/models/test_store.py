@@ -153,3 +153,14 @@ def test_pull_archive_without_weights_is_a_model_error(tmp_path, dk_home, monkey
     with pytest.raises(ModelError, match="store model 'tiny-model'.*no model.safetensors"):
         store.pull("tiny-model")
     assert not store.store_path("tiny-model").exists()
+
+
+def test_a_damaged_store_record_is_a_model_error_that_pull_force_repairs(tmp_path, dk_home, monkeypatch):
+    folder = _pulled(tmp_path, monkeypatch)
+    (folder / store.MANIFEST).write_text("{not json")
+    store._VERIFIED.clear()
+    with pytest.raises(ModelError, match="record .* is damaged") as info:
+        store.pull("tiny-model")
+    assert "pull tiny-model --force" in info.value.hint
+    assert store.pull("tiny-model", force=True) == folder
+    store.verify("tiny-model")

@@ -42,3 +42,16 @@ def test_smoke_run_and_set_override_the_pool_size() -> None:
     assert smoke.distill.pool_limit == 32
     chosen, _ = resolve_for_pack("medical", overrides=["task=hpo-organ-systems", "distill.pool_limit=50"])
     assert chosen.distill.pool_limit == 50
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    (["data.label_column=specialty"], "--label-column only apply to your own documents"),
+    (["data.text_column=note", "data.test_path=t.csv"], "--test-data, --text-column only apply"),
+    (["data.path=notes.csv", "task=hpo-organ-system"], "with --data the task is your documents"),
+    (["data.path=notes.csv", "data.label_column=a", "data.labels_column=b"], "both given"),
+])
+def test_options_that_would_be_ignored_or_contradict_stop_the_run(overrides: list[str], message: str) -> None:
+    from domainkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        resolve_for_pack("medical", overrides=overrides)

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +125,112 @@ def test_pipeline_keeps_refusing_a_folder_where_a_stage_left_files(tmp_path, con
     with pytest.raises(ConfigError, match="another configuration"):
         run_pipeline(other, Pack(), tmp_path / "run", [Recorder().stage("first")])
     assert (tmp_path / "run" / "01-first" / "checkpoint.txt").read_text() == "half done"
+
+
+def _stage_with_input(recorder, name, source):
+    """A stage whose input is a file's content, like the data stage reading --data."""
+    base = recorder.stage(name)
+    return Stage(name, lambda ctx, workdir: {**base.run(ctx, workdir), "read": source.read_text()},
+                 inputs=lambda ctx: {"source": source.read_text()})
+
+
+def test_pipeline_a_stage_whose_inputs_changed_starts_afresh_and_keeps_the_earlier_work(tmp_path, config, fake_packs,
+                                                                                     caplog):
+    from fakepack_good import Pack
+
+    source = tmp_path / "docs.txt"
+    source.write_text("first version")
+    recorder = Recorder()
+    stages = [_stage_with_input(recorder, "first", source), recorder.stage("second")]
+    run_pipeline(config, Pack(), tmp_path / "run", stages)
+    source.write_text("edited")
+    ctx = run_pipeline(config, Pack(), tmp_path / "run", stages)
+    assert recorder.calls == ["first", "second", "first", "second"]
+    assert ctx.outputs["first"]["resumed"] is False  # not resumed from the old input's checkpoint
+    assert ctx.outputs["second"]["resumed"] is False
+    aside = sorted(p.name for p in (tmp_path / "run").iterdir() if ".replaced-" in p.name)
+    assert [name.split(".replaced-")[0] for name in aside] == [".01-first", ".02-second"]
+    assert "inputs changed" in caplog.text
+
+
+def test_pipeline_an_interrupted_stage_whose_inputs_changed_is_not_resumed(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    source = tmp_path / "docs.txt"
+    source.write_text("first version")
+    recorder = Recorder()
+    recorder.crash_once.add("first")
+    stages = [_stage_with_input(recorder, "first", source)]
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(config, Pack(), tmp_path / "run", stages)
+    source.write_text("edited")
+    ctx = run_pipeline(config, Pack(), tmp_path / "run", stages)
+    assert ctx.outputs["first"]["resumed"] is False
+
+
+def test_pipeline_a_moved_run_folder_reads_its_own_files(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    def making(ctx, workdir):
+        (workdir / "made.txt").write_text(str(workdir))
+        return {"made": str(workdir / "made.txt")}
+
+    def reading(ctx, workdir):
+        return {"read": Path(ctx.outputs["maker"]["made"]).read_text()}
+
+    stages = [Stage("maker", making), Stage("reader", reading)]
+    run_pipeline(config, Pack(), tmp_path / "run", stages)
+    manifest = json.loads((tmp_path / "run" / "01-maker" / "manifest.json").read_text())
+    assert manifest["outputs"]["made"] == "@run/01-maker/made.txt"
+    (tmp_path / "run").rename(tmp_path / "moved")
+    (tmp_path / "moved" / "02-reader" / "manifest.json").unlink()  # as if interrupted there
+    ctx = run_pipeline(config, Pack(), tmp_path / "moved", stages)
+    assert ctx.outputs["maker"]["made"] == str(tmp_path / "moved" / "01-maker" / "made.txt")
+    assert ctx.outputs["reader"]["read"] == str(tmp_path / "run" / "01-maker")  # made before the move, read after
+
+
+def test_pipeline_a_stage_whose_recorded_file_is_gone_runs_again(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    calls = []
+
+    def making(ctx, workdir):
+        calls.append(1)
+        (workdir / "made.txt").write_text("x")
+        return {"made": str(workdir / "made.txt")}
+
+    run_pipeline(config, Pack(), tmp_path / "run", [Stage("maker", making)])
+    (tmp_path / "run" / "01-maker" / "made.txt").unlink()
+    run_pipeline(config, Pack(), tmp_path / "run", [Stage("maker", making)])
+    assert len(calls) == 2 and (tmp_path / "run" / "01-maker" / "made.txt").exists()
+
+
+def test_pipeline_refuses_a_folder_another_run_is_using(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    def nested(ctx, workdir):
+        with pytest.raises(ConfigError, match="in use by another domainkit run"):
+            run_pipeline(config, Pack(), tmp_path / "run", [Recorder().stage("first")])
+        return {}
+
+    run_pipeline(config, Pack(), tmp_path / "run", [Stage("outer", nested)])
+
+
+def test_pipeline_refuses_a_file_as_out_and_leaves_it(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    (tmp_path / "notes.txt").write_text("precious")
+    for out in (tmp_path / "notes.txt", tmp_path / "notes.txt" / "sub"):
+        with pytest.raises(ConfigError, match="file"):
+            run_pipeline(config, Pack(), out, [Recorder().stage("first")])
+    assert (tmp_path / "notes.txt").read_text() == "precious"
+
+
+def test_pipeline_a_refused_folder_is_left_as_it_was_found(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "config.json").write_text("{not json")
+    with pytest.raises(ConfigError, match="not a domainkit run's"):
+        run_pipeline(config, Pack(), tmp_path / "mine", [Recorder().stage("first")])
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["config.json"]

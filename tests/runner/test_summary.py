@@ -29,3 +29,10 @@ def test_summary_prints_failed_checks_with_the_better_model(capsys):
 def test_smoke_summary_says_its_checks_measure_nothing(capsys):
     print_summary(_ctx("smoke"))
     assert "say nothing of quality" in " ".join(capsys.readouterr().out.split())
+
+
+def test_summary_names_the_task_the_data_stage_ran(capsys):
+    ctx = _ctx("default")
+    ctx.outputs["data"] = {"task": "own-documents"}
+    print_summary(ctx)
+    assert "p / own-documents" in capsys.readouterr().out
