@@ -1,25 +1,49 @@
 """Per-domain LoRA adapters on one shared base student (peft), swappable without reloading the base.
 
-The base weights stay in memory once; each domain adds only its LoRA matrices
-(and its own classifier head, which peft keeps per adapter for sequence
-classification). ``use_adapter`` switches the active one in place.
+Training (``distill.lora_r > 0``): the student's encoder gets a LoRA adapter named after the
+task (``attach_lora``); the base encoder's weights stay frozen, and the task head trains in
+full. After training, ``save_domain_adapter`` writes ``FOLDER/<domain>/``: peft's
+``adapter_config.json`` and ``adapter_model.safetensors`` (LoRA matrices and the pooler), plus
+``domainkit_head.safetensors`` and ``domainkit_adapter.json`` (labels, problem type, the base's
+fingerprint). The run also saves the merged classifier as usual, so evaluation, export and
+plain ``transformers`` never need peft.
+
+Inference: ``DomainAdapters(base)`` keeps the base encoder in memory once; ``add(folder)``
+loads the adapters saved there, ``use(domain)`` switches in place (no reload), and
+``predict_proba`` runs the active domain's adapter and head.
+
+Why the head is kept apart from peft: peft's ``modules_to_save`` copies a module of the base's
+shape for each adapter, so domains with different label sets (21 organ systems, 10 licence
+categories) could not share one base classifier. The encoder is what domains share; each head
+is a small Linear of its own.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import torch
 from peft import LoraConfig, PeftModel, TaskType, get_peft_model
+from safetensors.torch import load_file, save_file
 from torch import nn
+
+from domainkit.errors import ModelError, unknown_choice
 
 #: BERT/MiniLM attention projections: LoRA on query and value, the original LoRA recipe.
 DEFAULT_TARGETS = ("query", "value")
+HEAD_FILE, ADAPTER_META = "domainkit_head.safetensors", "domainkit_adapter.json"
 
 
-def lora_config(r: int = 8, alpha: int = 16, targets: tuple[str, ...] = DEFAULT_TARGETS) -> LoraConfig:
-    return LoraConfig(task_type=TaskType.SEQ_CLS, r=r, lora_alpha=alpha, target_modules=list(targets), lora_dropout=0.0)
+def lora_config(r: int = 8, alpha: int = 16, targets: tuple[str, ...] = DEFAULT_TARGETS,
+                task_type: TaskType | None = TaskType.SEQ_CLS, modules_to_save: list[str] | None = None) -> LoraConfig:
+    return LoraConfig(task_type=task_type, r=r, lora_alpha=alpha, target_modules=list(targets), lora_dropout=0.0,
+                      modules_to_save=modules_to_save)
 
 
+# -- several adapters on one peft model (same label set) ---------------------------------------
 def with_adapter(base: nn.Module, domain: str, config: LoraConfig | None = None) -> PeftModel:
     """Wrap the base student with its first domain adapter."""
     return get_peft_model(base, config or lora_config(), adapter_name=domain)
@@ -33,8 +57,6 @@ def use_adapter(model: PeftModel, domain: str) -> None:
     """Activate one domain's adapter in place (the base stays loaded)."""
     available = list(model.peft_config)
     if domain not in available:
-        from domainkit.errors import ModelError, unknown_choice
-
         raise ModelError(unknown_choice("adapter", domain, available))
     model.set_adapter(domain)
 
@@ -47,8 +69,6 @@ def save_adapters(model: PeftModel, folder: Path) -> list[str]:
     """
     domains = list(model.peft_config)
     if "default" in domains:
-        from domainkit.errors import ModelError
-
         raise ModelError("an adapter is named 'default', which peft saves outside its own folder",
                          hint="name each adapter after its domain")
     model.save_pretrained(str(folder))
@@ -56,7 +76,7 @@ def save_adapters(model: PeftModel, folder: Path) -> list[str]:
 
 
 def saved_domains(folder: Path) -> list[str]:
-    """The domains whose adapters ``save_adapters`` wrote into ``folder``."""
+    """The domains whose adapters were saved into ``folder`` (one sub-folder each)."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
@@ -65,8 +85,6 @@ def saved_domains(folder: Path) -> list[str]:
 
 def load_adapters(base: nn.Module, folder: Path, domains: list[str] | None = None) -> PeftModel:
     """The base student with the saved adapters of ``domains`` (default: all), the first one active."""
-    from domainkit.errors import ModelError, unknown_choice
-
     folder, available = Path(folder), saved_domains(folder)
     wanted = list(domains or available)
     if not wanted:
@@ -85,3 +103,124 @@ def load_adapters(base: nn.Module, folder: Path, domains: list[str] | None = Non
 def load_adapter(model: PeftModel, folder: Path, domain: str) -> None:
     """Add the adapter saved in ``folder/<domain>`` to a model that already holds the base."""
     model.load_adapter(str(Path(folder) / domain), adapter_name=domain)
+
+
+# -- training a domain adapter on the student's encoder -----------------------------------------
+def encoder_of(classifier: nn.Module) -> tuple[str, nn.Module]:
+    """The attribute name and module of a ``*ForSequenceClassification``'s encoder ("bert", ...)."""
+    name = classifier.base_model_prefix
+    return name, getattr(classifier, name)
+
+
+def attach_lora(classifier: nn.Module, domain: str, *, r: int, alpha: int) -> None:
+    """Give the classifier's encoder a LoRA adapter named ``domain``; the base encoder is frozen.
+
+    The pooler (when the encoder has one) trains with the adapter and is saved with it; the
+    classifier Linear stays a plain trainable module of the classifier.
+    """
+    name, encoder = encoder_of(classifier)
+    to_save = ["pooler"] if getattr(encoder, "pooler", None) is not None else None
+    config = lora_config(r, alpha, task_type=None, modules_to_save=to_save)
+    setattr(classifier, name, get_peft_model(encoder, config, adapter_name=domain))
+
+
+def has_lora(classifier: nn.Module) -> bool:
+    return isinstance(encoder_of(classifier)[1], PeftModel)
+
+
+def save_domain_adapter(classifier: nn.Module, folder: Path, *, base_fingerprint: str) -> Path:
+    """Write the LoRA adapter and the head of a classifier trained with ``attach_lora`` to ``folder/<domain>``."""
+    _, encoder = encoder_of(classifier)
+    (domain,) = list(encoder.peft_config)
+    encoder.save_pretrained(str(folder))
+    target = Path(folder) / domain
+    head = classifier.classifier
+    save_file({key: value.detach().contiguous() for key, value in head.state_dict().items()}, str(target / HEAD_FILE))
+    config = classifier.config
+    meta = {"domain": domain, "labels": [config.id2label[i] for i in range(config.num_labels)],
+            "problem_type": config.problem_type, "base_fingerprint": base_fingerprint}
+    (target / ADAPTER_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def merge_lora(classifier: nn.Module) -> nn.Module:
+    """The classifier with its adapter merged into plain weights (what evaluation and export read)."""
+    name, encoder = encoder_of(classifier)
+    setattr(classifier, name, encoder.merge_and_unload())
+    return classifier
+
+
+# -- inference: one base, many domains ----------------------------------------------------------
+class DomainAdapters:
+    """One base encoder in memory, a LoRA adapter and a head per domain, switched in place."""
+
+    def __init__(self, base_dir: Path) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        from domainkit.distill.fingerprint import model_fingerprint
+
+        self.base_dir = Path(base_dir)
+        self.base_fingerprint = model_fingerprint(self.base_dir)
+        self.tokenizer = AutoTokenizer.from_pretrained(self.base_dir)
+        self._encoder = AutoModel.from_pretrained(self.base_dir)
+        self.model: PeftModel | None = None
+        self.heads: dict[str, nn.Linear] = {}
+        self.meta: dict[str, dict[str, Any]] = {}
+        self.active: str | None = None
+
+    @property
+    def domains(self) -> list[str]:
+        return sorted(self.heads)
+
+    def add(self, folder: Path) -> list[str]:
+        """Load every domain adapter saved in ``folder`` (a run's ``04-distill/adapter``); returns them."""
+        found = [d for d in saved_domains(folder) if (Path(folder) / d / ADAPTER_META).is_file()]
+        if not found:
+            raise ModelError(f"{folder} holds no domain adapters (no <domain>/{ADAPTER_META})",
+                             hint="train one with `domainkit run PACK --set distill.lora_r=8`")
+        for domain in found:
+            self._add_one(Path(folder) / domain, domain)
+        return found
+
+    def _add_one(self, path: Path, domain: str) -> None:
+        meta = json.loads((path / ADAPTER_META).read_text(encoding="utf-8"))
+        if meta.get("base_fingerprint") != self.base_fingerprint:
+            raise ModelError(f"adapter {path} was trained on another base student than {self.base_dir}",
+                             hint="load it on the student it was trained on (the run's run.student)")
+        if domain in self.heads:
+            raise ModelError(f"adapter {domain!r} is loaded already", hint="give each domain's adapter its own name")
+        if self.model is None:
+            self.model = PeftModel.from_pretrained(self._encoder, str(path), adapter_name=domain)
+        else:
+            self.model.load_adapter(str(path), adapter_name=domain)
+        state = load_file(str(path / HEAD_FILE))
+        head = nn.Linear(state["weight"].shape[1], state["weight"].shape[0])
+        head.load_state_dict(state)
+        self.heads[domain], self.meta[domain] = head.eval(), meta
+        self.model.eval()
+        self.use(domain)
+
+    def use(self, domain: str) -> None:
+        """Make ``domain`` the active adapter and head; the base is not reloaded."""
+        if domain not in self.heads:
+            raise ModelError(unknown_choice("adapter", domain, self.domains))
+        self.model.set_adapter(domain)
+        self.active = domain
+
+    def labels(self, domain: str | None = None) -> list[str]:
+        return list(self.meta[domain or self.active]["labels"])
+
+    @torch.inference_mode()
+    def predict_proba(self, texts: list[str], *, max_length: int = 128, batch_size: int = 32) -> np.ndarray:
+        """Probabilities of the active domain's labels (softmax, or sigmoid for multi-label)."""
+        if self.active is None:
+            raise ModelError("no adapter loaded", hint="call add(FOLDER) first")
+        head, multi = self.heads[self.active], self.meta[self.active]["problem_type"] == "multi_label_classification"
+        rows = []
+        for start in range(0, len(texts), batch_size):
+            enc = self.tokenizer(texts[start:start + batch_size], truncation=True, max_length=max_length,
+                                 padding=True, return_tensors="pt")
+            pooled = self.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).pooler_output
+            logits = head(pooled)
+            rows.append(torch.sigmoid(logits) if multi else torch.softmax(logits, dim=-1))
+        return torch.cat(rows).numpy() if rows else np.zeros((0, len(self.labels())), dtype=np.float32)

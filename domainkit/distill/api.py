@@ -114,8 +114,9 @@ def distill(
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, layers,
                                bridge.token_aligned, live_teacher=live)
     history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume)
-    model_dir = _save_student(model, tokenizer, out_dir / "model", args)
+    model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     report = {
+        "student_training": _training_scope(cfg, student_dir, model_dir),
         "student_checksum": _checksum(model),
         "active_terms": {t: plan.weights[t] for t in plan.active},
         "skipped_terms": plan.skipped,
@@ -148,9 +149,10 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     model = DistillStudent(classifier, mlm_head=None, projector=None)
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, (), True)
     history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume)
-    model_dir = _save_student(model, tokenizer, out_dir / "model", args)
+    model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     _wait_for_rank_zero()  # under torchrun the other ranks read this folder next (soft-label ensemble)
     report = {"student_checksum": _checksum(model), "active_terms": {"hard": 1.0}, "skipped_terms": plan.skipped, "bf16": bool(args.bf16), "history": history,
+              "student_training": _training_scope(cfg, student_dir, model_dir),
               "wall_seconds": round(time.perf_counter() - started, 2), "config": cfg.to_dict()}
     if args.should_save:  # rank 0 only under torchrun
         _write_json(out_dir / "distill_report.json", report)
@@ -158,8 +160,25 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
 
 
 def _trainable_classifier(student_dir: Path, data: TaskData, cfg: DistillConfig) -> torch.nn.Module:
-    """The student classifier, with the attention implementation that trains fastest in this precision."""
-    return build_classifier(student_dir, data, attn_implementation=training_attention(decide_bf16(cfg.bf16)[0]))
+    """The student classifier, with the attention implementation that trains fastest in this precision.
+
+    With ``cfg.lora_r`` its encoder trains as a LoRA adapter named after the task (see ``adapters``).
+    """
+    classifier = build_classifier(student_dir, data, attn_implementation=training_attention(decide_bf16(cfg.bf16)[0]))
+    if cfg.lora_r:
+        from domainkit.distill.adapters import attach_lora
+
+        attach_lora(classifier, data.task, r=cfg.lora_r, alpha=cfg.lora_alpha)
+    return classifier
+
+
+def _training_scope(cfg: DistillConfig, student_dir: Path, model_dir: Path) -> dict[str, Any]:
+    """What of the student trained, for the report; with LoRA, where the domain adapter was saved."""
+    if not cfg.lora_r:
+        return {"method": "full", "why": "distill.lora_r = 0: every student weight trains"}
+    return {"method": "lora", "r": cfg.lora_r, "alpha": cfg.lora_alpha, "adapter": str(model_dir.parent / "adapter"),
+            "base": str(student_dir), "why": "distill.lora_r > 0: a LoRA adapter on the frozen encoder, plus the "
+            "pooler and classifier; the saved model has the adapter merged in"}
 
 
 def _plan(cfg: DistillConfig, data: TaskData, teacher: TaskTeacher, token_aligned: bool, mlm_source: Path | None,
@@ -281,10 +300,22 @@ def _train(model, args, plan, dataset, collator, tokenizer, resume: bool) -> lis
     return [entry for entry in trainer.state.log_history if "loss" in entry or "train_runtime" in entry]
 
 
-def _save_student(model: DistillStudent, tokenizer, target: Path, args: TrainingArguments) -> Path:
-    """Plain save_pretrained classifier + tokenizer, written beside the target and renamed into place."""
+def _save_student(model: DistillStudent, tokenizer, target: Path, args: TrainingArguments,
+                  student_dir: Path | None = None) -> Path:
+    """Plain save_pretrained classifier + tokenizer, written beside the target and renamed into place.
+
+    A LoRA-trained student also leaves its domain adapter in ``target/../adapter/<task>`` and is
+    saved with the adapter merged in, so that nothing downstream needs peft.
+    """
+    from domainkit.distill.adapters import has_lora, merge_lora, save_domain_adapter
+
     if not args.should_save:
         return target
+    if has_lora(model.student):
+        adapter = target.with_name("adapter")
+        shutil.rmtree(adapter, ignore_errors=True)
+        save_domain_adapter(model.student, adapter, base_fingerprint=model_fingerprint(student_dir))
+        merge_lora(model.student)
     tmp = target.with_name(f".{target.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     model.student.save_pretrained(tmp)

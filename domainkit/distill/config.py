@@ -136,10 +136,16 @@ class DistillConfig:
     init_from_teacher: bool = field(
         default=False, metadata=_help("initialise the student from every other teacher layer (same architecture)")
     )
+    lora_r: int = field(default=0, metadata=_help(
+        "0 trains every student weight; N > 0 trains a LoRA adapter of rank N on the student's encoder "
+        "(its base weights frozen) and saves it in 04-distill/adapter for per-domain swapping"))
+    lora_alpha: int = field(default=16, metadata=_help("LoRA scaling alpha (lora_r > 0)"))
     logging_steps: int = field(default=10, metadata=_help("log the loss every N optimiser steps"))
     save_steps: int = field(default=200, metadata=_help("checkpoint every N steps (resume picks up the last)"))
 
     def __post_init__(self) -> None:
+        _non_negative("distill", "lora_r", self.lora_r)
+        _positive("distill", "lora_alpha", self.lora_alpha)
         for name in ("alpha_ce", "alpha_hidden", "alpha_mlm", "alpha_hard"):
             _non_negative("distill", name, getattr(self, name))
         if self.alpha_ce + self.alpha_hidden + self.alpha_mlm + self.alpha_hard == 0:

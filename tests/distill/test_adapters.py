@@ -62,3 +62,54 @@ def test_adapters_saved_per_domain_load_back_onto_a_fresh_base(tmp_path):
     with pytest.raises(ModelError, match="radiology"):
         load_adapters(BertForSequenceClassification.from_pretrained(tmp_path / "base"), tmp_path / "adapters",
                       ["radiology"])
+
+
+def _labels_task(names, n=12):
+    from tiny_distill import sample_texts
+
+    from domainkit.data.taskdata import SINGLE_LABEL, TaskData
+
+    texts = sample_texts(n)
+    return TaskData(f"task-{len(names)}", SINGLE_LABEL, list(names), texts, [names[i % len(names)] for i in range(n)],
+                    sample_texts(4, offset=3), [names[i % len(names)] for i in range(4)])
+
+
+def test_domain_adapters_with_their_own_label_sets_swap_on_one_base(tmp_path, student_dir):
+    """Two tasks trained as LoRA adapters (2 and 3 labels) share one base; each predicts as its merged model."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from domainkit.distill.adapters import DomainAdapters
+    from domainkit.distill.api import finetune_only
+    from domainkit.distill.config import DistillConfig
+
+    cfg = DistillConfig(epochs=1, batch_size=4, max_length=24, logging_steps=1, save_steps=1000, bf16=False,
+                        lora_r=4, learning_rate=1e-2)
+    runs = {}
+    for names in (["cardio", "other"], ["contract", "tort", "lease"]):
+        task = _labels_task(names)
+        result = finetune_only(student_dir, task, cfg, out_dir=tmp_path / task.task)
+        assert result.report["student_training"]["method"] == "lora"
+        runs[task.task] = result.model_dir
+    base_weights = (student_dir / "model.safetensors").read_bytes()
+
+    adapters = DomainAdapters(student_dir)
+    for name in runs:
+        assert adapters.add(tmp_path / name / "adapter") == [name]
+    assert adapters.domains == ["task-2", "task-3"]
+    texts = ["the patient has a fever", "contract party shall pay", "chest pain"]
+    tokenizer = AutoTokenizer.from_pretrained(student_dir)
+    encoded = tokenizer(texts, padding=True, return_tensors="pt")
+    for name, merged_dir in runs.items():
+        adapters.use(name)
+        merged = AutoModelForSequenceClassification.from_pretrained(merged_dir).eval()
+        expected = torch.softmax(merged(**encoded).logits, dim=-1).detach().numpy()
+        assert adapters.labels() == list(merged.config.id2label.values())
+        assert adapters.predict_proba(texts) == pytest.approx(expected, abs=1e-5)
+    assert (student_dir / "model.safetensors").read_bytes() == base_weights  # the base itself never changed
+    from transformers import AutoModel
+
+    base_query = AutoModel.from_pretrained(student_dir).encoder.layer[0].attention.self.query.weight
+    trained_query = merged.bert.encoder.layer[0].attention.self.query.weight
+    assert not torch.allclose(base_query, trained_query)  # the adapter learned something, merged in
+    with pytest.raises(ModelError, match="task-9"):
+        adapters.use("task-9")

@@ -39,6 +39,21 @@ def test_api_distill_shifted_teacher_all_terms_and_pipeline_loads(tmp_path, stud
     assert again.report["teacher_cache"]["computed"] == 0
 
 
+def test_api_distill_as_a_lora_adapter_saves_the_adapter_and_a_merged_model(tmp_path, student_dir, head_teacher,
+                                                                            single_label_data, pool_texts):
+    from domainkit.distill.adapters import DomainAdapters
+
+    cfg = DistillConfig(**{**FAST, "lora_r": 4})
+    result = distill(student_dir, head_teacher, single_label_data, pool_texts, cfg,
+                     out_dir=tmp_path / "run", cache_dir=tmp_path / "cache")
+    assert result.report["student_training"]["method"] == "lora"
+    assert {"soft", "hidden", "mlm", "hard"} <= set(result.report["active_terms"])
+    clf = pipeline("text-classification", model=str(result.model_dir))  # merged: no peft needed
+    assert clf("the patient has a fever")[0]["label"] in single_label_data.label_names
+    adapters = DomainAdapters(student_dir)
+    assert adapters.add(tmp_path / "run" / "adapter") == [single_label_data.task]
+
+
 def test_api_distill_mlm_teacher_enables_mlm_kl(tmp_path, student_dir, mlm_teacher_dir, single_label_data, pool_texts):
     cfg = DistillConfig(**FAST)
     result = distill(student_dir, mlm_teacher_dir, single_label_data, pool_texts, cfg,
