@@ -96,10 +96,22 @@ class RunConfig:
         return json.loads(json.dumps(dataclasses.asdict(self), default=list))
 
     def digest(self) -> str:
-        """Stable hash of the resolved config (recorded in every manifest)."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        """Stable hash of the resolved config (recorded in every manifest).
+
+        Fields added after a release enter the hash only when set away from their default, so a
+        run folder made before they existed keeps its hash and still resumes (see ``ADDED_FIELDS``).
+        """
+        data = self.to_dict()
+        for (section, name), default in ADDED_FIELDS.items():
+            if data.get(section, {}).get(name) == default:
+                del data[section][name]
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
+
+#: Config fields added after run folders already existed, with the default that leaves them out of
+#: the digest. Add a field here when you add it to a section, with its default.
+ADDED_FIELDS: dict[tuple[str, str], Any] = {("distill", "lora_r"): 0, ("distill", "lora_alpha"): 16}
 
 SECTIONS: dict[str, type] = {"run": RunSection, "data": DataSection, "teacher": TeacherConfig, "distill": DistillConfig}
 

@@ -75,3 +75,15 @@ def test_config_run_file_that_is_a_folder_or_not_utf8_is_named(tmp_path):
     latin.write_bytes('[run]\nseed = 1 # caf\xe9\n'.encode("latin-1"))
     with pytest.raises(ConfigError, match="not UTF-8"):
         resolve_config("medical", run_file=latin)
+
+
+def test_config_fields_added_later_leave_the_digest_of_older_runs_alone():
+    import hashlib
+    import json
+
+    config = resolve_config("medical")
+    older = config.to_dict()
+    del older["distill"]["lora_r"], older["distill"]["lora_alpha"]  # a run made before they existed
+    canonical = json.dumps(older, sort_keys=True, separators=(",", ":"))
+    assert config.digest() == hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    assert resolve_config("medical", overrides=["distill.lora_r=8"]).digest() != config.digest()

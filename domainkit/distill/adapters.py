@@ -35,6 +35,9 @@ from domainkit.errors import ModelError, unknown_choice
 #: BERT/MiniLM attention projections: LoRA on query and value, the original LoRA recipe.
 DEFAULT_TARGETS = ("query", "value")
 HEAD_FILE, ADAPTER_META = "domainkit_head.safetensors", "domainkit_adapter.json"
+#: Students whose encoder has the query/value projections LoRA targets here, a pooler and a linear
+#: classifier on the pooled output (what ``DomainAdapters`` rebuilds): BERT and its distillations (MiniLM).
+LORA_MODEL_TYPES = ("bert",)
 
 
 def lora_config(r: int = 8, alpha: int = 16, targets: tuple[str, ...] = DEFAULT_TARGETS,
@@ -119,8 +122,16 @@ def attach_lora(classifier: nn.Module, domain: str, *, r: int, alpha: int) -> No
     classifier Linear stays a plain trainable module of the classifier.
     """
     name, encoder = encoder_of(classifier)
-    to_save = ["pooler"] if getattr(encoder, "pooler", None) is not None else None
-    config = lora_config(r, alpha, task_type=None, modules_to_save=to_save)
+    model_type = getattr(classifier.config, "model_type", "?")
+    if model_type not in LORA_MODEL_TYPES or getattr(encoder, "pooler", None) is None \
+            or not isinstance(getattr(classifier, "classifier", None), nn.Linear):
+        from domainkit.errors import ConfigError
+
+        raise ConfigError(
+            f"distill.lora_r: per-domain adapters need a BERT-family student (pooler + linear classifier, "
+            f"as the default MiniLM); this student is {model_type!r}",
+            hint="set distill.lora_r = 0 to train every weight, or use the default student")
+    config = lora_config(r, alpha, task_type=None, modules_to_save=["pooler"])
     setattr(classifier, name, get_peft_model(encoder, config, adapter_name=domain))
 
 
@@ -172,15 +183,23 @@ class DomainAdapters:
     def domains(self) -> list[str]:
         return sorted(self.heads)
 
-    def add(self, folder: Path) -> list[str]:
-        """Load every domain adapter saved in ``folder`` (a run's ``04-distill/adapter``); returns them."""
+    def add(self, folder: Path, *, name: str | None = None) -> list[str]:
+        """Load every domain adapter saved in ``folder`` (a run's ``04-distill/adapter``); returns their names.
+
+        ``name`` loads a folder's one adapter under another name: every run on your own documents
+        names its adapter after its task, ``own-documents``, so two such runs need names of their own.
+        """
         found = [d for d in saved_domains(folder) if (Path(folder) / d / ADAPTER_META).is_file()]
         if not found:
             raise ModelError(f"{folder} holds no domain adapters (no <domain>/{ADAPTER_META})",
                              hint="train one with `domainkit run PACK --set distill.lora_r=8`")
-        for domain in found:
-            self._add_one(Path(folder) / domain, domain)
-        return found
+        if name is not None and len(found) != 1:
+            raise ModelError(f"{folder} holds {len(found)} adapters ({', '.join(found)}); name= renames just one",
+                             hint="load them under their own names, without name=")
+        names = [name] if name is not None else found
+        for domain, loaded_as in zip(found, names, strict=True):
+            self._add_one(Path(folder) / domain, loaded_as)
+        return names
 
     def _add_one(self, path: Path, domain: str) -> None:
         meta = json.loads((path / ADAPTER_META).read_text(encoding="utf-8"))
@@ -188,7 +207,8 @@ class DomainAdapters:
             raise ModelError(f"adapter {path} was trained on another base student than {self.base_dir}",
                              hint="load it on the student it was trained on (the run's run.student)")
         if domain in self.heads:
-            raise ModelError(f"adapter {domain!r} is loaded already", hint="give each domain's adapter its own name")
+            raise ModelError(f"adapter {domain!r} is loaded already",
+                             hint="load the second one under a name of its own: add(folder, name=...)")
         if self.model is None:
             self.model = PeftModel.from_pretrained(self._encoder, str(path), adapter_name=domain)
         else:

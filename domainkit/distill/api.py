@@ -86,7 +86,7 @@ def distill(
     companion, soft_source = _companion(cfg, plan, companion_dir, tokenizer, len(data.label_names))
     runner = TeacherRunner(teacher, bridge, layers=layers, top_k=cfg.top_k, multi_label=data.multi_label,
                            max_length=cfg.max_length, batch_size=max(cfg.batch_size, 32), mlm_teacher=mlm_teacher,
-                           bf16=decide_bf16(cfg.bf16)[0])
+                           bf16=decide_bf16(cfg.bf16)[0], device=args.device)
     cache_stats: dict[str, Any] = {"mode": teacher_mode}
     if teacher_mode == CACHED:
         with args.main_process_first(desc="teacher cache"):  # rank 0 fills the cache, the others read it

@@ -115,6 +115,15 @@ class TaskTeacher(torch.nn.Module):
         return None, out.hidden_states
 
 
+def _last_word_cut(offsets: list[tuple[int, int]], word_index: list[int], spans: list[tuple[int, int]]) -> bool:
+    """Whether truncation kept only the first pieces of the last word the tokens reach."""
+    last = max(word_index, default=-1)
+    if last < 0:
+        return False
+    reached = max(end for (_, end), word in zip(offsets, word_index, strict=True) if word == last)
+    return reached < spans[last][1]
+
+
 def _drop_last_word(word_index: list[int]) -> None:
     """Unmark the last word of a text the teacher's tokenizer cut at ``max_length``.
 
@@ -142,12 +151,14 @@ class TeacherRunner:
         batch_size: int = 32,
         mlm_teacher: torch.nn.Module | None = None,
         bf16: bool = False,
+        device: str | torch.device | None = None,
     ) -> None:
         self.teacher, self.bridge, self.layers = teacher, bridge, layers
         self.top_k, self.multi_label, self.max_length, self.batch_size = top_k, multi_label, max_length, batch_size
-        # The teacher runs where the student trains: on a GPU machine, the GPU (autocast below
-        # targets the same device, so the cache's recorded precision is the one used).
-        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        # The teacher runs where the student trains (``device``: the rank's own device under
+        # torchrun); autocast below targets the same device type, so the cache's recorded
+        # precision is the one used.
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.teacher.to(self.device)
         self.mlm_teacher = mlm_teacher.to(self.device).eval() if mlm_teacher is not None else None
         self.pad_id = teacher.tokenizer.pad_token_id or 0
@@ -159,7 +170,7 @@ class TeacherRunner:
     def compute(self, examples: list[Example], texts: list[str]) -> list[Record]:
         order = sorted(range(len(examples)), key=lambda i: -len(examples[i].input_ids))
         records: list[Record | None] = [None] * len(examples)
-        with torch.autocast(self.device, dtype=torch.bfloat16, enabled=self.bf16):
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
             self._compute_into(records, order, examples, texts)
         return records  # type: ignore[return-value]
 
@@ -173,10 +184,13 @@ class TeacherRunner:
         if self.bridge.token_aligned:
             return [self.bridge.to_teacher_ids(e.input_ids).tolist() for e in examples], None
         enc = self.teacher.tokenizer(texts, truncation=True, max_length=self.max_length, return_offsets_mapping=True)
-        words = [token_word_index(off, word_spans(t)) for off, t in zip(enc["offset_mapping"], texts, strict=True)]
-        for ids, word_index in zip(enc["input_ids"], words, strict=True):
-            if len(ids) >= self.max_length:
+        words = []
+        for offsets, text in zip(enc["offset_mapping"], texts, strict=True):
+            spans = word_spans(text)
+            word_index = token_word_index(offsets, spans)
+            if _last_word_cut(offsets, word_index, spans):
                 _drop_last_word(word_index)
+            words.append(word_index)
         return [list(ids) for ids in enc["input_ids"]], words
 
     def _batch(self, examples: list[Example], texts: list[str]) -> list[Record]:

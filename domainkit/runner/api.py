@@ -44,16 +44,23 @@ def resolve_for_pack(
 def _refuse_contradictions(config: RunConfig) -> None:
     """Options that would be ignored, or that contradict each other, stop the run before it starts."""
     data, defaults = config.data, DataSection()
+    if config.distill.lora_r and config.distill.init_from_teacher:
+        raise ConfigError("distill.lora_r and distill.init_from_teacher both set: adapters go on a shared base "
+                          "student, while init_from_teacher builds a new student from the teacher",
+                          hint="set one of them to its default (lora_r = 0 or init_from_teacher = false)")
     if data.path:
         if config.run.task:
             raise ConfigError("--task names one of the pack's own tasks; with --data the task is your documents",
                               hint="drop --task (or run.task), or drop --data to run the pack's task")
+        if data.test_path and data.test_size != defaults.test_size:
+            raise ConfigError("data.test_size and --test-data both given: the test file is the held-out split",
+                              hint="drop data.test_size, or drop --test-data to hold out a share of --data")
         if data.labels_column and data.label_column != defaults.label_column:
             raise ConfigError("--label-column and --labels-column both given: one label per document, or several?",
                               hint="keep --label-column for one label, or --labels-column (with --label-separator) "
                                    "for several")
         return
-    ignored = [option for option, field_name in _OWN_DATA_OPTIONS.items()
+    ignored = [option for option, field_name in {**_OWN_DATA_OPTIONS, "data.test_size": "test_size"}.items()
                if getattr(data, field_name) != getattr(defaults, field_name)]
     if ignored:
         raise ConfigError(f"{', '.join(ignored)} only apply to your own documents, and no --data was given",

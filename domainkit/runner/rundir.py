@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from domainkit.atomic import write_json
+from domainkit.config import ADDED_FIELDS
 from domainkit.errors import ConfigError
 
 MANIFEST = "manifest.json"
@@ -81,7 +83,9 @@ class RunFolder:
     """The folder of one run (``--out``)."""
 
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+        # Absolute from the start: every path a stage returns then starts with it, which is how
+        # relative() tells a path inside the folder from any other string (never by asking the disk).
+        self.root = Path(os.path.abspath(root))
         self._adopted = False  # set by claim(): this run may write here
 
     def stage_dir(self, index: int, name: str) -> Path:
@@ -139,7 +143,7 @@ class RunFolder:
         if saved.is_file():
             previous = self._read_run_config(saved)
             if previous.get("config_hash") != config_hash:
-                changed = _changed_keys(previous.get("config", {}), config)
+                changed = _changed_keys(previous.get("config", {}), config, defaults=ADDED_FIELDS)
                 raise ConfigError(
                     f"{self.root} holds a run with another configuration (changed: {', '.join(changed) or 'unknown'})",
                     hint="choose a new --out folder to keep the earlier run, or delete that folder to replace it",
@@ -183,10 +187,15 @@ class RunFolder:
         from another data set's checkpoints, and deleting it would lose what existed before.
         """
         started = {"config_hash": config_hash, "inputs": inputs}
-        if stage_dir.exists() and any(stage_dir.iterdir()):
-            if not (stage_dir / MANIFEST).exists() and _read_json(stage_dir / STARTED) == started:
+        made = [path for path in stage_dir.iterdir() if path.name != STARTED] if stage_dir.is_dir() else []
+        if made:
+            noted = _read_json(stage_dir / STARTED)
+            # A folder without the note is an interruption from before the note existed: resumed, as then.
+            if not (stage_dir / MANIFEST).exists() and (noted == started or not (stage_dir / STARTED).exists()):
+                write_json(stage_dir / STARTED, started)
                 return True
-            aside = stage_dir.with_name(f".{stage_dir.name}.replaced-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}")
+            stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
+            aside = stage_dir.with_name(f".{stage_dir.name}.replaced-{stamp}")
             os.replace(stage_dir, aside)
             from domainkit.log import get_logger
 
@@ -201,17 +210,16 @@ class RunFolder:
 
     # -- paths relative to the run folder --------------------------------------------------------
     def relative(self, value: Any) -> Any:
-        """``value`` with every existing path inside the run folder written as ``@run/<relative path>``."""
+        """``value`` with every absolute path inside the run folder written as ``@run/<relative path>``."""
         if isinstance(value, dict):
             return {key: self.relative(item) for key, item in value.items()}
         if isinstance(value, list):
             return [self.relative(item) for item in value]
-        if isinstance(value, str) and os.sep in value and Path(value).exists():
-            try:
-                return RUN_PREFIX + Path(value).resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                return value  # outside the run folder (the teacher store): recorded as is
-        return value
+        if isinstance(value, str) and os.path.isabs(value):
+            path = os.path.normpath(value)
+            if os.path.commonpath([path, str(self.root)]) == str(self.root) and path != str(self.root):
+                return RUN_PREFIX + Path(os.path.relpath(path, self.root)).as_posix()
+        return value  # not a path inside the run folder (the teacher store, a label, a count): as is
 
     def absolute(self, value: Any) -> Any:
         """The inverse of :meth:`relative`, against this folder wherever it now lies."""
@@ -242,12 +250,17 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def _changed_keys(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
+def _changed_keys(old: dict[str, Any], new: dict[str, Any], prefix: str = "",
+                  defaults: dict[tuple[str, str], Any] | None = None) -> list[str]:
+    """Dotted keys whose values differ; a key the old config lacks counts at its ``defaults`` value."""
     changed = []
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)
         if isinstance(a, dict) and isinstance(b, dict):
-            changed.extend(_changed_keys(a, b, f"{prefix}{key}."))
+            changed.extend(_changed_keys(a, b, f"{prefix}{key}.", defaults))
+        elif key not in old and (prefix.rstrip("."), key) in (defaults or {}):
+            if defaults[(prefix.rstrip("."), key)] != b:
+                changed.append(prefix + key)
         elif a != b:
             changed.append(prefix + key)
     return changed

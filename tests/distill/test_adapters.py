@@ -113,3 +113,21 @@ def test_domain_adapters_with_their_own_label_sets_swap_on_one_base(tmp_path, st
     assert not torch.allclose(base_query, trained_query)  # the adapter learned something, merged in
     with pytest.raises(ModelError, match="task-9"):
         adapters.use("task-9")
+    with pytest.raises(ModelError, match="loaded already") as error:
+        adapters.add(tmp_path / "task-2" / "adapter")
+    assert "name=" in error.value.hint
+    assert adapters.add(tmp_path / "task-2" / "adapter", name="ward-7") == ["ward-7"]
+    adapters.use("ward-7")
+    assert adapters.labels() == ["cardio", "other"]
+
+
+def test_adapters_refuse_a_student_they_cannot_rebuild(tmp_path):
+    from transformers import MPNetConfig, MPNetForSequenceClassification
+
+    from domainkit.distill.adapters import attach_lora
+    from domainkit.errors import ConfigError
+
+    mpnet = MPNetForSequenceClassification(MPNetConfig(vocab_size=40, hidden_size=16, num_hidden_layers=1,
+                                                       num_attention_heads=2, intermediate_size=20, num_labels=2))
+    with pytest.raises(ConfigError, match="BERT-family student .* 'mpnet'"):
+        attach_lora(mpnet, "legal", r=4, alpha=16)

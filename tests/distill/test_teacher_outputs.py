@@ -10,3 +10,16 @@ def test_a_word_cut_by_truncation_leaves_the_alignment():
     nothing = [-1, -1]
     _drop_last_word(nothing)
     assert nothing == [-1, -1]
+
+
+def test_only_a_word_the_truncation_really_cut_is_seen_as_cut():
+    from domainkit.distill.teacher_outputs import _last_word_cut
+    from domainkit.distill.vocab import word_spans
+
+    text = "heart kidney"
+    spans = word_spans(text)  # (0, 5), (6, 12)
+    whole = [(0, 0), (0, 5), (6, 9), (9, 12), (0, 0)]  # [CLS] heart kid ##ney [SEP]: fits exactly
+    cut = [(0, 0), (0, 5), (6, 9), (0, 0)]  # [CLS] heart kid [SEP]: ##ney fell off
+    assert not _last_word_cut(whole, [-1, 0, 1, 1, -1], spans)
+    assert _last_word_cut(cut, [-1, 0, 1, -1], spans)
+    assert not _last_word_cut([(0, 0), (0, 0)], [-1, -1], spans)

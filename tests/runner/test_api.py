@@ -55,3 +55,15 @@ def test_options_that_would_be_ignored_or_contradict_stop_the_run(overrides: lis
 
     with pytest.raises(ConfigError, match=message):
         resolve_for_pack("medical", overrides=overrides)
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    (["distill.lora_r=8", "distill.init_from_teacher=true"], "lora_r and distill.init_from_teacher"),
+    (["data.test_size=0.3"], "data.test_size only apply"),
+    (["data.path=n.csv", "data.test_path=t.csv", "data.test_size=0.3"], "test_size and --test-data"),
+])
+def test_more_options_that_cannot_go_together(overrides: list[str], message: str) -> None:
+    from domainkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        resolve_for_pack("medical", overrides=overrides)

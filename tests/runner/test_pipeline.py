@@ -234,3 +234,46 @@ def test_pipeline_a_refused_folder_is_left_as_it_was_found(tmp_path, config, fak
     with pytest.raises(ConfigError, match="not a domainkit run's"):
         run_pipeline(config, Pack(), tmp_path / "mine", [Recorder().stage("first")])
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["config.json"]
+
+
+def test_run_folder_records_only_paths_inside_it_as_relative(tmp_path, monkeypatch):
+    from domainkit.runner.rundir import RunFolder
+
+    monkeypatch.chdir(tmp_path)
+    folder = RunFolder(Path("."))  # --out .
+    inside = str(tmp_path / "05-evaluate" / "report.json")
+    values = {"report": inside, "label": "x" * 300 + "/y", "teacher": "/elsewhere/teacher", "task": "report.json"}
+    recorded = folder.relative(values)
+    assert recorded == {**values, "report": "@run/05-evaluate/report.json"}
+    assert folder.absolute(recorded)["report"] == inside
+
+
+def test_pipeline_a_stage_that_made_nothing_is_started_again_not_moved_aside(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    source = tmp_path / "docs.txt"
+    source.write_text("broken")
+
+    def refusing(ctx, workdir):
+        if source.read_text() == "broken":
+            raise ValueError("refused before making anything")
+        return {"ok": True}
+
+    stages = [Stage("data", refusing, inputs=lambda ctx: {"source": source.read_text()})]
+    with pytest.raises(ValueError):
+        run_pipeline(config, Pack(), tmp_path / "run", stages)
+    source.write_text("fixed")
+    assert run_pipeline(config, Pack(), tmp_path / "run", stages).outputs["data"]["ok"] is True
+    assert not [p for p in (tmp_path / "run").iterdir() if ".replaced-" in p.name]
+
+
+def test_pipeline_resumes_a_stage_interrupted_before_start_notes_existed(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    recorder = Recorder()
+    recorder.crash_once.add("first")
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(config, Pack(), tmp_path / "run", [recorder.stage("first")])
+    (tmp_path / "run" / "01-first" / "started.json").unlink()  # as an older version left it
+    ctx = run_pipeline(config, Pack(), tmp_path / "run", [recorder.stage("first")])
+    assert ctx.outputs["first"]["resumed"] is True
