@@ -91,10 +91,27 @@ def write_report(
         "md": out_dir / "report.md",
         "html": out_dir / "report.html",
     }
-    atomic_write_text(paths["json"], json.dumps(report, indent=2, default=_json_default) + "\n")
+    # allow_nan=False: NaN is not JSON, and a reader of report.json would choke on it; none should reach here.
+    atomic_write_text(paths["json"], json.dumps(_finite(report), indent=2, default=_json_default, allow_nan=False) + "\n")
     atomic_write_text(paths["md"], render_markdown(report))
     atomic_write_text(paths["html"], render_html(report, out_dir))
     return paths
+
+
+def _finite(value):
+    """``value`` with every NaN or infinite float replaced by None (JSON has no such numbers)."""
+    import math
+
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy arrays and scalars
+        converted = value.tolist()
+        return converted if converted is value else _finite(converted)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _json_default(value: Any) -> Any:

@@ -157,6 +157,8 @@ def evaluate_run(
         data, references, work, batch_size=batch_size, seed=seed
     )
     entries["tfidf_logreg"] = baseline_entry
+    if data.multi_label and data.validation_texts:
+        with_thresholds.append("tfidf_logreg")
 
     report: dict[str, Any] = {
         "pack": pack,
@@ -219,11 +221,26 @@ def _evaluate_baseline(
     )
     path = save_baseline(baseline, work / "tfidf_logreg.pkl")
     measurement = measure_sklearn(path, data.test_texts, batch_size=batch_size)
-    predicted = decisions(measurement.probabilities, data, None)
+    predicted = decisions(measurement.probabilities, data, _baseline_thresholds(baseline, data))
     bins = reliability(measurement.probabilities, references, multi_label=data.multi_label)
     disk_mb = path.stat().st_size / 2**20
     entry = _model_entry("tfidf_logreg", measurement, predicted, references, bins, disk_mb, data.multi_label)
     return entry, predicted, bins
+
+
+def _baseline_thresholds(baseline, data: TaskData) -> np.ndarray | None:
+    """Per-label cut-offs for a multi-label baseline, tuned on the validation split as the transformers' are.
+
+    Without them the floor would be held to 0.5 for every label while the students get tuned
+    thresholds, and "student beats TF-IDF" would compare a tuned model with an untuned one.
+    """
+    if not data.multi_label or not data.validation_texts:
+        return None
+    from domainkit.evaluation.baselines import baseline_proba
+    from domainkit.heads.multilabel import tune_thresholds
+
+    truth = multi_hot(data.validation_label_ids, len(data.label_names))
+    return tune_thresholds(baseline_proba(baseline, data.validation_texts), truth)
 
 
 def _onnx_agreement(

@@ -93,8 +93,12 @@ def _pooled_head_model(teacher: Any) -> Any:
             self.teacher = teacher
 
         def forward(self, input_ids: Any, attention_mask: Any, **_: Any) -> Any:
-            logits, _hidden = self.teacher(input_ids=input_ids, attention_mask=attention_mask)
-            return SimpleNamespace(logits=logits)
+            # The encoder's last layer only: TaskTeacher.forward keeps every layer's states for
+            # distillation, which classification does not need (it cost the measured teacher memory).
+            from domainkit.distill.teacher_outputs import mean_pool
+
+            out = self.teacher.model(input_ids=input_ids, attention_mask=attention_mask)
+            return SimpleNamespace(logits=self.teacher.head(mean_pool(out.last_hidden_state, attention_mask)))
 
     return PooledHeadModel().eval()
 

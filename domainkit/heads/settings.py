@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from domainkit.heads._atomic import atomic_write_text
-from domainkit.heads.long_document import DEFAULT_STRIDE
+from domainkit.heads.long_document import default_stride
 
 SETTINGS_FILE = "domainkit_inference.json"
 
@@ -35,7 +35,8 @@ class InferenceSettings:
 
     max_length: int = 128
     long_documents: bool = False
-    stride: int = DEFAULT_STRIDE
+    #: None: a quarter of the window, at most 32 (``default_stride``), as evaluation uses.
+    stride: int | None = None
     max_windows: int = 0
     thresholds: dict[str, float] | None = None
     deid_policy: dict[str, Any] | None = None
@@ -45,12 +46,17 @@ class InferenceSettings:
     def __post_init__(self) -> None:
         if self.max_length < 8:
             raise ValueError(f"max_length must be >= 8 word pieces, got {self.max_length}")
+        if self.stride is None:
+            object.__setattr__(self, "stride", default_stride(self.max_length))
         if not 0 <= self.stride < self.max_length - 2:
             raise ValueError(f"stride must be in [0, max_length - 2), got {self.stride}")
         if self.quantized not in (None, "dynamic_int8"):
             raise ValueError(f"unknown quantization {self.quantized!r}; available: dynamic_int8")
 
     def with_changes(self, **changes: Any) -> InferenceSettings:
+        """A copy with ``changes``; a shorter window without a stride of its own gets one that fits it."""
+        if "max_length" in changes and "stride" not in changes:
+            changes["stride"] = min(self.stride, default_stride(changes["max_length"]))
         return replace(self, **changes)
 
 

@@ -79,3 +79,19 @@ def test_a_teacher_left_unfinished_by_a_killed_run_is_cleared_once_stale(tmp_pat
     os.utime(stale, (old, old))
     teacher._remove_stale_partials(cached)
     assert not stale.exists() and fresh.exists()  # another run may still be building the fresh one
+
+
+def test_a_probe_teacher_classifies_through_load_classifier_as_it_distils(tmp_path, teacher_dir, single_label_data):
+    from domainkit.distill.config import TeacherConfig
+    from domainkit.distill.teacher import prepare_teacher
+    from domainkit.heads.loading import load_classifier
+
+    built = prepare_teacher(teacher_dir, single_label_data, TeacherConfig(method="head", epochs=1),
+                            cache_root=tmp_path / "teachers", out_dir=tmp_path / "out").model_dir
+    classifier = load_classifier(built)
+    distilling = teacher.TaskTeacher(built, single_label_data.label_names)
+    encoding = classifier.tokenizer(single_label_data.test_texts, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        expected, _ = distilling(encoding["input_ids"], encoding["attention_mask"])
+        found = classifier.model(input_ids=encoding["input_ids"], attention_mask=encoding["attention_mask"]).logits
+    assert torch.allclose(found, expected, atol=1e-6)

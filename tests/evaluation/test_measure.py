@@ -47,3 +47,14 @@ def test_a_last_stderr_line_that_is_no_exception_class_is_not_shown():
     assert measure._exception_name("Traceback ...\nMemoryError") == "MemoryError"
     assert measure._exception_name("Traceback ...\ntorch.OutOfMemoryError: CPU") == "torch.OutOfMemoryError"
     assert measure._exception_name("some output\nQuillfeather") == "no exception named"
+
+
+def test_the_baselines_measuring_child_does_not_load_torch():
+    """Its peak memory is the baseline's: importing torch there would about double it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, domainkit.evaluation.measure, domainkit.evaluation.baselines; "
+            "print('torch' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"

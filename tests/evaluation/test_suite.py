@@ -25,3 +25,21 @@ def test_suite_evaluate_run_writes_a_report_matching_the_schema(make_classifier,
     )
     text = (tmp_path / "eval" / "report.md").read_text() + (tmp_path / "eval" / "report.html").read_text()
     assert not any(doc in text for doc in tiny_task.test_texts)
+
+
+def test_a_multi_label_baseline_gets_thresholds_tuned_on_validation_like_the_students(multi_label_data):
+    from dataclasses import replace
+
+    import numpy as np
+
+    from domainkit.evaluation.baselines import baseline_proba, train_tfidf_logreg
+    from domainkit.evaluation.suite import _baseline_thresholds
+    from domainkit.heads.multilabel import multi_hot, tune_thresholds
+
+    data = replace(multi_label_data, validation_texts=multi_label_data.test_texts,
+                   validation_labels=multi_label_data.test_labels)
+    baseline = train_tfidf_logreg(data.train_texts, data.train_label_ids, 3, multi_label=True)
+    expected = tune_thresholds(baseline_proba(baseline, data.validation_texts),
+                               multi_hot(data.validation_label_ids, 3))
+    assert np.array_equal(_baseline_thresholds(baseline, data), expected)
+    assert _baseline_thresholds(baseline, multi_label_data) is None  # no validation split: 0.5, as the students

@@ -75,3 +75,14 @@ def test_window_texts_start_windows_cut_inside_a_word_at_the_word(make_tokenizer
             # the window's text reads as the pieces inference classifies, plus the start of the cut word
             assert tokenizer(window, add_special_tokens=False)["input_ids"][-len(pieces):] == pieces
     assert cut_inside_a_word > 0
+
+
+def test_settings_default_stride_follows_the_window_as_evaluation_does():
+    from domainkit.heads.long_document import default_stride
+    from domainkit.heads.settings import InferenceSettings
+
+    assert InferenceSettings(max_length=64).stride == default_stride(64) == 16
+    assert InferenceSettings().stride == 32
+    assert InferenceSettings(max_length=32).stride == 8  # used to raise: the default 32 did not fit
+    assert InferenceSettings().with_changes(max_length=32).stride == 8
+    assert InferenceSettings(max_length=256, stride=16).with_changes(max_length=512).stride == 16

@@ -46,11 +46,12 @@ def present_labels(references: np.ndarray, *, multi_label: bool) -> list[int]:
     return sorted({int(x) for x in references})
 
 
-def classification_metrics(predictions, references, *, multi_label: bool) -> dict[str, float]:
+def classification_metrics(predictions, references, *, multi_label: bool) -> dict[str, float | None]:
     """accuracy, macro/micro F1, macro precision and recall via the local modules.
 
     ``predictions``/``references``: label ids, or 0/1 matrices for multi-label
-    (accuracy is then subset accuracy: every label of a document right).
+    (accuracy is then subset accuracy: every label of a document right). The macro scores are
+    None when no label occurs in the references (sklearn would give NaN, which JSON cannot hold).
     """
     predictions = np.asarray(predictions).tolist()
     references_array = np.asarray(references)
@@ -58,6 +59,11 @@ def classification_metrics(predictions, references, *, multi_label: bool) -> dic
     labels = present_labels(references_array, multi_label=multi_label)
     kwargs = {"predictions": predictions, "references": references}
     averaged = {"labels": labels, "zero_division": 0}
+    if not labels:  # no label occurs in the references: macro averages over no labels are undefined
+        return {"accuracy": load_metric("accuracy", multi_label).compute(**kwargs)["accuracy"],
+                "macro_f1": None, "micro_f1": load_metric("f1", multi_label).compute(
+                    **kwargs, average="micro", zero_division=0)["f1"],
+                "macro_precision": None, "macro_recall": None}
     return {
         "accuracy": load_metric("accuracy", multi_label).compute(**kwargs)["accuracy"],
         "macro_f1": load_metric("f1", multi_label).compute(**kwargs, average="macro", **averaged)["f1"],
