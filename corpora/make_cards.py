@@ -60,7 +60,7 @@ def _corpora() -> dict[str, dict[str, Any]]:
         data = icd10cm.load()
         return {
             "codes": len(data["codes"]),
-            "leaf (billable) codes": sum(c["leaf"] for c in data["codes"]),
+            "leaf codes (no sub-codes; some still need a 7th character to be billable)": sum(c["leaf"] for c in data["codes"]),
             "chapters": len({c["chapter"] for c in data["codes"]}),
             "blocks": len({c["block"] for c in data["codes"]}),
             "notes (inclusion, excludes, code first/also ...)": len(data["notes"]),

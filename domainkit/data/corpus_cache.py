@@ -114,15 +114,24 @@ def cached_groups(
     """Near-duplicate groups of a task's texts, cached next to its parsed corpus.
 
     Groups do not depend on the seed, and MinHash over a whole corpus takes
-    seconds: every pack caches them the same way. A stale cache from another
-    parse (other length) is rebuilt in memory.
+    seconds: every pack caches them the same way. The cache records a hash of
+    the texts, labels and grouping keys; one built from other rows is rebuilt.
     """
     from domainkit.data.splits import SPLIT_ALGORITHM_VERSION, label_partition, near_duplicate_groups
 
-    def build() -> dict[str, Any]:
-        return {"groups": near_duplicate_groups(texts, extra_keys=extra_keys, partition=label_partition(labels))}
+    # What the groups were computed from: a cache built for other rows (another order, other texts,
+    # labels or grouping keys) must not attach its groups to these.
+    inputs = hashlib.sha256(json.dumps([texts, labels, extra_keys], ensure_ascii=False, default=str,
+                                       separators=(",", ":")).encode("utf-8")).hexdigest()
 
-    groups = cached(distribution, f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}", 1, build)["groups"]
-    if len(groups) != len(texts):
-        groups = build()["groups"]
-    return groups
+    def build() -> dict[str, Any]:
+        groups = near_duplicate_groups(texts, extra_keys=extra_keys, partition=label_partition(labels))
+        return {"groups": groups, "inputs": inputs}
+
+    found = cached(distribution, f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}", 2, build)
+    if found.get("inputs") != inputs:
+        rebuilt = build()
+        rebuilt["_schema"] = 2
+        _write_atomic(cache_path(distribution, f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}", 2), rebuilt)
+        found = rebuilt
+    return found["groups"]

@@ -78,8 +78,12 @@ def _shingle_hashes(words: list[str], cache: dict[str, int]) -> np.ndarray:
     """One 64-bit hash per word k-gram (a single shingle for short texts)."""
     if not words:
         return np.zeros(1, dtype=np.uint64)
+    return kgram_hashes(words, min(SHINGLE_WORDS, len(words)), cache)
+
+
+def kgram_hashes(words: list[str], k: int, cache: dict[str, int]) -> np.ndarray:
+    """One 64-bit hash per run of ``k`` consecutive words (``len(words) >= k >= 1``), in order."""
     h = _word_hashes(words, cache)
-    k = min(SHINGLE_WORDS, len(h))
     n = len(h) - k + 1
     out = h[:n].copy()
     mult = np.uint64(0x9E3779B97F4A7C15)
@@ -334,6 +338,15 @@ def cap_group_sizes(groups: Sequence[str], max_per_group: int, seed: int) -> lis
     return sorted(keep)
 
 
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "not installed"
+
+
 def build_task_data(
     *,
     task: str,
@@ -385,6 +398,9 @@ def build_task_data(
         "max_per_group": max_per_group,
         "dropped_near_duplicates": dropped,
         "sources": dict(sources or {}),
+        # The split is a function of these too: record them, as a checksum is recorded for the data.
+        "algorithm": {"version": SPLIT_ALGORITHM_VERSION, "scikit-learn": _version("scikit-learn"),
+                      "numpy": _version("numpy")},
     }
     split_info.update(extra_info or {})
     return TaskData(

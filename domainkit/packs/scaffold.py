@@ -34,6 +34,16 @@ def placeholders(name: str) -> dict[str, str]:
     return {"name": name, "module": module, "class_name": class_name, "distribution": f"domainkit-{name}"}
 
 
+def _refuse_installed_name(name: str) -> None:
+    """A pack named like an installed one would share its distribution name, and installing it would replace it."""
+    from domainkit.packs.registry import discover
+
+    installed = sorted(entry.name for entry in discover())
+    if name in installed:
+        raise DomainkitError(f"a pack named {name!r} is installed already",
+                             hint=f"choose another name; installed packs: {', '.join(installed)}")
+
+
 def scaffold_pack(name: str, directory: Path) -> Path:
     """Create the pack in ``directory`` (new or empty); returns its path."""
     if not NAME_PATTERN.match(name):
@@ -41,6 +51,7 @@ def scaffold_pack(name: str, directory: Path) -> Path:
             f"invalid pack name {name!r}",
             hint="use 3-40 lowercase letters, digits and '-', starting with a letter (e.g. radiology)",
         )
+    _refuse_installed_name(name)
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise DomainkitError(f"{directory} exists and is not empty", hint="choose a new folder; nothing was written")

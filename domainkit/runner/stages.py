@@ -50,8 +50,38 @@ def _load_labelled(ctx: RunContext) -> TaskData:
                                   test_path=Path(cfg.data.test_path) if cfg.data.test_path else None,
                                   test_size=cfg.data.test_size, seed=cfg.run.seed)
     else:
-        data = ctx.pack.load_task(ctx.task, seed=cfg.run.seed)
+        data = _from_pack(ctx, "load_task", lambda: ctx.pack.load_task(ctx.task, seed=cfg.run.seed))
     return data.subsample(cfg.data.max_train or None, cfg.data.max_test or None, cfg.run.seed)
+
+
+def _seeded_subset(texts: list[str], limit: int, seed: int) -> list[str]:
+    """At most ``limit`` of ``texts``, drawn with ``seed`` and kept in their order."""
+    if len(texts) <= limit:
+        return texts
+    import random
+
+    chosen = sorted(random.Random(seed).sample(range(len(texts)), limit))
+    return [texts[i] for i in chosen]
+
+
+def _from_pack(ctx: RunContext, method: str, call):
+    """Run a pack's own code; its failure is a PackError naming the pack, never the exception's message.
+
+    A pack's message may quote its data (a document, an identifier in a record), so only the
+    exception's class is shown.
+    """
+    from domainkit.errors import DomainkitError, PackError
+
+    try:
+        return call()
+    except DomainkitError:
+        raise  # the pack's own clear errors (a missing corpus package, a bad option) pass through
+    except Exception as error:
+        pack = ctx.pack
+        distribution = type(pack).__module__.split(".")[0]
+        raise PackError(f"pack {pack.name!r} ({distribution}) failed in {method}: {type(error).__name__}",
+                        hint="the message is not shown, as it may quote documents; run "
+                             f"`domainkit plugins check {pack.name}`, or report it to the pack's authors") from None
 
 
 def _redact(policy: DeidPolicy, data: TaskData, pool: list[str]) -> tuple[TaskData, list[str], dict[str, Any]]:
@@ -99,8 +129,17 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     if data.multi_label:
         data = _with_validation(data, cfg.run.seed)
     pool: list[str] = []
+    pool_dropped = 0
     if not ctx.own_data and cfg.distill.pool_limit > 0:
-        pool = ctx.pack.load_pool(exclude=frozenset(data.test_texts), limit=cfg.distill.pool_limit, seed=cfg.run.seed)
+        from domainkit.data.pool_filter import drop_near_held_out
+
+        # Validation texts too: multi-label thresholds are tuned on them after distillation.
+        held_out = list(data.test_texts) + list(data.validation_texts)
+        # Twice the limit is asked for, so that the pool still fills after the near-copies go.
+        pool = _from_pack(ctx, "load_pool", lambda: ctx.pack.load_pool(
+            exclude=frozenset(held_out), limit=2 * cfg.distill.pool_limit, seed=cfg.run.seed))
+        pool, pool_dropped = drop_near_held_out(pool, held_out)
+        pool = _seeded_subset(pool, cfg.distill.pool_limit, cfg.run.seed)
     policy = deid_policy(ctx)
     audit: dict[str, Any] = {"enabled": False}
     if policy.enabled:
@@ -109,13 +148,14 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     write_json(workdir / "data.json", data.to_dict())
     write_json(workdir / "pool.json", pool)
     write_json(workdir / "deid-audit.json", audit)
-    log.info("data: %d train, %d test, %d pool texts, %d labels", len(data.train_texts), len(data.test_texts),
-             len(pool), len(data.label_names))
+    log.info("data: %d train, %d test, %d pool texts (%d left out as near-copies or pieces of test or "
+             "validation texts), %d labels", len(data.train_texts), len(data.test_texts), len(pool), pool_dropped,
+             len(data.label_names))
     # The content's fingerprint is an output: later stages see changed data even where paths and counts agree.
     return {"data": str(workdir / "data.json"), "pool": str(workdir / "pool.json"),
             "content": fingerprint({"data": data.to_dict(), "pool": pool}), "task": data.task,
             "kind": data.kind, "n_train": len(data.train_texts), "n_test": len(data.test_texts),
-            "n_pool": len(pool), "n_validation": len(data.validation_texts), "labels": data.label_names, "split": data.split_info, "deid": audit}
+            "n_pool": len(pool), "pool_near_held_out_dropped": pool_dropped, "n_validation": len(data.validation_texts), "labels": data.label_names, "split": data.split_info, "deid": audit}
 
 
 def data_inputs(ctx: RunContext) -> dict[str, Any]:

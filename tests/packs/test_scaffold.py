@@ -51,3 +51,9 @@ def test_scaffold_round_trip_lists_tests_and_runs(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads((tmp_path / "run" / "report.json").read_text())
     assert report["pack"] == "radiology" and report["models"]["student"]["macro_f1"] >= 0
+
+
+def test_scaffold_refuses_the_name_of_an_installed_pack(tmp_path):
+    with pytest.raises(DomainkitError, match="'medical' is installed already") as error:
+        scaffold_pack("medical", tmp_path / "medical")
+    assert "legal" in error.value.hint and not (tmp_path / "medical").exists()

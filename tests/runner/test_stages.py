@@ -26,3 +26,37 @@ def test_stages_missing_input_is_a_data_error_naming_its_option(tmp_path, fake_p
     paths = {"path": present, "test_path": present, key: tmp_path / "missing.csv"}
     with pytest.raises(DataError, match=rf"missing.csv: no such file or folder \(given to {option}\)"):
         data_inputs(_context(tmp_path, **paths))
+
+
+@pytest.mark.parametrize("method", ["load_task", "load_pool"])
+def test_a_pack_that_fails_is_named_without_its_message(tmp_path, fake_packs, monkeypatch, method):
+    from domainkit.errors import PackError
+    from domainkit.runner.stages import run_data
+
+    ctx = _context(tmp_path)
+
+    def failing(*args, **kwargs):
+        raise KeyError("Patient John Smith, MRN 12345")
+
+    monkeypatch.setattr(ctx.pack, method, failing)
+    (tmp_path / "work").mkdir()
+    with pytest.raises(PackError, match=rf"pack 'good' .* failed in {method}: KeyError") as error:
+        run_data(ctx, tmp_path / "work")
+    assert "John" not in str(error.value) and error.value.__cause__ is None
+
+
+def test_the_pool_leaves_out_near_copies_of_test_texts_and_still_fills(tmp_path, fake_packs, monkeypatch):
+    import json
+
+    from domainkit.runner.stages import run_data
+
+    ctx = _context(tmp_path)
+    data = ctx.pack.load_task(ctx.task, seed=13)
+    test_text = data.test_texts[0]
+    pool = [test_text.upper() + " !"] + [f"unrelated pool passage number {i} about kidneys" for i in range(200)]
+    monkeypatch.setattr(ctx.pack, "load_pool", lambda exclude, limit, seed: pool[:limit])
+    (tmp_path / "work").mkdir()
+    outputs = run_data(ctx, tmp_path / "work")
+    kept = json.loads((tmp_path / "work" / "pool.json").read_text())
+    assert outputs["pool_near_held_out_dropped"] >= 1
+    assert len(kept) == ctx.config.distill.pool_limit and test_text.upper() + " !" not in kept

@@ -57,7 +57,7 @@ class MedicalPack(DomainPack):
         TaskSpec(
             name="icd10-chapter",
             kind=SINGLE_LABEL,
-            description="ICD-10-CM billable code description -> chapter.",
+            description="ICD-10-CM leaf code description -> chapter.",
             max_length=64,
             metrics=_METRICS,
         ),

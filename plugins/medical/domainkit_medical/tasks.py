@@ -21,7 +21,7 @@ from domainkit_medical import hpo, icd10cm
 TEST_SIZE = 0.2
 #: Seed whose test splits the pool always leaves out (the runner's default seed).
 DEFAULT_SEED = 13
-#: ICD-10-CM classes with fewer billable codes are dropped ("Codes for special purposes" has 5).
+#: ICD-10-CM classes with fewer leaf codes are dropped ("Codes for special purposes" has 5).
 MIN_CODES_PER_CHAPTER = 30
 
 
