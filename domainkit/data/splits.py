@@ -46,7 +46,7 @@ BAND_ROWS = 4
 #: ~0.83; GPL v2 and v3 notices ~0.9, which is why ``partition`` exists).
 DEFAULT_THRESHOLD = 0.8
 #: Bump when grouping or splitting changes output: cached splits carry it.
-SPLIT_ALGORITHM_VERSION = 4
+SPLIT_ALGORITHM_VERSION = 5
 #: Fixed seed of the hash family: signatures must be the same in every run.
 _HASH_SEED = 20240601
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -201,9 +201,8 @@ def _union_minhash(
 ) -> None:
     """LSH banding: texts sharing a band are candidates, checked against a bucket representative.
 
-    Checking each member against its bucket's first member (rather than all
-    pairs) keeps the work linear; transitivity over 16 bands recovers the
-    rest. A 64-hash estimate errs by ~0.05, so candidates just below the
+    Every pair within a band bucket is checked (each member against the first
+    in buckets over ``ALL_PAIRS_BUCKET``). A 64-hash estimate errs by ~0.05, so candidates just below the
     threshold are checked against their exact shingle Jaccard.
     """
     # Canonical order: bucket representatives (and so the pairs checked) do
@@ -223,10 +222,8 @@ def _union_minhash(
     for band in range(signatures.shape[1] // BAND_ROWS):
         rows = np.ascontiguousarray(np.hstack([signatures[:, band * BAND_ROWS : (band + 1) * BAND_ROWS], part]))
         keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-        _, first_index, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        representative = first_index[inverse.ravel()]
-        candidates = np.nonzero(representative != np.arange(len(order)))[0]
-        pairs.append(np.stack([candidates, representative[candidates]], axis=1))
+        _, inverse = np.unique(keys, return_inverse=True)
+        pairs.extend(_bucket_pairs(inverse.ravel()))
     pairs_array = np.unique(np.concatenate(pairs), axis=0) if pairs else np.empty((0, 2), dtype=np.int64)
     if len(pairs_array) == 0:
         return
@@ -235,6 +232,33 @@ def _union_minhash(
         borderline = threshold - _EXACT_CHECK_MARGIN <= est < threshold
         if est >= threshold or (borderline and _jaccard(shingles[i], shingles[j]) >= threshold):
             uf.union(order[i], order[j])
+
+
+#: Buckets up to this size have every pair of members checked; larger ones (a family of hundreds of
+#: licence variants) each member against the first, which keeps the work bounded.
+ALL_PAIRS_BUCKET = 64
+
+
+def _bucket_pairs(bucket_of: np.ndarray) -> list[np.ndarray]:
+    """Candidate pairs ``(i, j)`` of texts that share a band bucket (``bucket_of[i]`` = bucket id).
+
+    Every pair within a bucket, not only pairs with its first member: two near-identical texts
+    whose bucket opened with a third text unlike both were never compared, and so could land on
+    both sides of a split.
+    """
+    order = np.argsort(bucket_of, kind="stable")
+    sorted_ids = bucket_of[order]
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    found = []
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+        members = order[start : start + size]
+        if size <= ALL_PAIRS_BUCKET:
+            i, j = np.triu_indices(size, 1)
+            found.append(np.stack([members[j], members[i]], axis=1))
+        else:
+            found.append(np.stack([members[1:], np.full(size - 1, members[0])], axis=1))
+    return found
 
 
 #: Estimates this far below the threshold get an exact check (about 3 standard errors).

@@ -217,3 +217,25 @@ def test_classes_all_smaller_than_the_folds_still_split_by_group():
     labels = [f"c{i % 10}" for i in range(40)]  # 4 documents per class, 5 folds
     train, test = grouped_stratified_split(labels, [str(i) for i in range(40)], test_size=0.2, seed=3)
     assert len(test) == 8 and not set(train) & set(test) and len(train) + len(test) == 40
+
+
+def test_near_duplicates_are_joined_even_when_their_bucket_opened_with_another_text(monkeypatch):
+    """Two twins that share a band bucket with a third, unlike text were once compared only with it."""
+    import numpy as np
+
+    from domainkit.data import splits
+
+    texts = ["aaa alpha text", "bbb twin one", "bbb twin two"]  # sorted: the unlike text opens every bucket
+
+    def crafted(shingles, num_perm=splits.NUM_PERM):
+        rows = splits.BAND_ROWS
+        signatures = np.arange(3 * num_perm, dtype=np.uint64).reshape(3, num_perm) + 1000
+        signatures[2] = signatures[1]
+        signatures[2, 4 * rows :: rows] += 1  # the twins differ in one row of each band after the fourth:
+        # 52 of 64 hashes agree (0.81), yet the only buckets they share are bands 0-3 ...
+        signatures[0, : 4 * rows] = signatures[1, : 4 * rows]  # ... which the unlike text shares too (0.25)
+        return signatures
+
+    monkeypatch.setattr(splits, "minhash_signatures", crafted)
+    groups = splits.near_duplicate_groups(texts)
+    assert groups[1] == groups[2] != groups[0]
