@@ -135,16 +135,24 @@ def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-r
 
 
 @plugins_app.command("check")
-def plugins_check(name: Annotated[str, typer.Argument(help="pack name")]) -> None:
-    """Validate a pack against the contract, naming what is missing."""
-    from domainkit.packs.registry import find
+def plugins_check(
+    name: Annotated[str, typer.Argument(help="pack name")],
+    data: Annotated[bool, typer.Option("--data", help="also load every task and a small pool")] = False,
+) -> None:
+    """Validate a pack against the contract, naming what is missing (--data: and what its data does)."""
+    from domainkit.packs.registry import find, load_pack
+    from domainkit.packs.validate import data_problems
 
     entry = find(name)
-    if entry.ok:
-        typer.echo(f"{name}: ok ({entry.distribution} {entry.version}, api_version satisfied, tasks: {', '.join(entry.tasks)})")
+    problems = list(entry.problems)
+    if entry.ok and data:
+        problems = data_problems(load_pack(name))
+    if not problems:
+        checked = "contract and data" if data else "api_version satisfied"
+        typer.echo(f"{name}: ok ({entry.distribution} {entry.version}, {checked}, tasks: {', '.join(entry.tasks)})")
         return
     typer.echo(f"{name}: broken ({entry.distribution} {entry.version}, {entry.target})", err=True)
-    for problem in entry.problems:
+    for problem in problems:
         typer.echo(f"  - {problem}", err=True)
     raise typer.Exit(1)
 

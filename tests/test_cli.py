@@ -48,3 +48,17 @@ def test_cli_version_and_short_help():
     for args in (["-h"], ["run", "-h"], ["models", "-h"], ["tagger", "train", "-h"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Usage" in result.stdout, args
+
+
+def test_cli_plugins_check_data_loads_the_tasks_and_names_failures_without_messages(fake_packs, monkeypatch):
+    from fakepack_good import Pack
+
+    assert runner.invoke(app, ["plugins", "check", "good", "--data"]).exit_code == 0
+
+    def failing(self, task, *, seed):
+        raise KeyError("Patient John Smith")
+
+    monkeypatch.setattr(Pack, "load_task", failing)
+    result = runner.invoke(app, ["plugins", "check", "good", "--data"])
+    assert result.exit_code == 1 and "task topic: load_task raised KeyError" in result.stderr
+    assert "John" not in result.output + result.stderr

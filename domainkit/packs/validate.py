@@ -48,3 +48,29 @@ def contract_problems(pack: object, *, entry_point_name: str | None = None) -> l
     if entry_point_name is not None and getattr(pack, "name", None) != entry_point_name:
         problems.append(f"entry point name {entry_point_name!r} differs from the pack's `name` {getattr(pack, 'name', None)!r}")
     return problems
+
+
+def data_problems(pack: object) -> list[str]:
+    """What goes wrong when the pack's data is loaded: each task and a small pool (``plugins check --data``).
+
+    Problems name the task and the exception class, never the message, which may quote the pack's
+    documents.
+    """
+    from domainkit.data.splits import normalise_text
+
+    problems: list[str] = []
+    for spec in pack.tasks:
+        try:
+            data = pack.load_task(spec.name, seed=13)
+        except Exception as error:  # a pack's own code: any failure is a finding
+            problems.append(f"task {spec.name}: load_task raised {type(error).__name__}")
+            continue
+        if not data.train_texts or not data.test_texts:
+            problems.append(f"task {spec.name}: an empty train or test split")
+        if {normalise_text(t) for t in data.train_texts} & {normalise_text(t) for t in data.test_texts}:
+            problems.append(f"task {spec.name}: texts in both train and test")
+        try:
+            pack.load_pool(exclude=frozenset(data.test_texts), limit=5, seed=13)
+        except Exception as error:
+            problems.append(f"task {spec.name}: load_pool raised {type(error).__name__}")
+    return problems

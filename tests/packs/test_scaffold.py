@@ -45,7 +45,7 @@ def test_scaffold_round_trip_lists_tests_and_runs(tmp_path):
     tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path / "pack" / "tests")],
                            env=env, capture_output=True, text=True, cwd=tmp_path)
     assert tests.returncode == 0, tests.stdout[-2000:]
-    assert "6 passed" in tests.stdout
+    assert "7 passed" in tests.stdout
     run = subprocess.run(domainkit + ["run", "radiology", "--preset", "smoke", "--out", str(tmp_path / "run")],
                          env=env, capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
