@@ -101,7 +101,7 @@ def test_end_to_end_multi_label_tunes_thresholds_on_validation(tmp_path, tiny_mo
     data = json.loads((out / "01-data" / "data.json").read_text())
     assert data["validation_texts"] and not set(data["validation_texts"]) & set(data["train_texts"])
     report = json.loads((out / "report.json").read_text())
-    assert report["thresholds_tuned"] == ["student", "student_int8", "teacher"]
+    assert report["thresholds_tuned"] == ["student", "student_int8", "teacher", "tfidf_logreg"]
     assert report["split_info"]["validation"]["n_validation"] == len(data["validation_texts"])
     settings = json.loads((out / "06-export" / "model" / "domainkit_inference.json").read_text())
     assert set(settings["thresholds"]) == {"cardio", "gastro"}
