@@ -72,13 +72,18 @@ def cache_path(distribution: str, name: str, schema: int) -> Path:
     return paths.home() / "corpora" / f"{distribution}-{version}" / f"{name}-v{schema}.json"
 
 
-def cached(distribution: str, name: str, schema: int, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Return the cached parse of ``name`` or build, store (atomically) and return it."""
+def cached(distribution: str, name: str, schema: int, build: Callable[[], dict[str, Any]],
+           valid: Callable[[dict[str, Any]], bool] = lambda data: True) -> dict[str, Any]:
+    """Return the cached parse of ``name`` or build, store (atomically) and return it.
+
+    ``valid``: a further check of a cached entry (say, that it was built from the same rows); an
+    entry that fails it is rebuilt and replaced.
+    """
     path = cache_path(distribution, name, schema)
     try:
         with path.open(encoding="utf-8") as handle:
             data = json.load(handle)
-        if isinstance(data, dict) and data.get("_schema") == schema:
+        if isinstance(data, dict) and data.get("_schema") == schema and valid(data):
             return data
     except (OSError, ValueError):
         pass  # missing or corrupt: rebuild below
@@ -128,10 +133,5 @@ def cached_groups(
         groups = near_duplicate_groups(texts, extra_keys=extra_keys, partition=label_partition(labels))
         return {"groups": groups, "inputs": inputs}
 
-    found = cached(distribution, f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}", 2, build)
-    if found.get("inputs") != inputs:
-        rebuilt = build()
-        rebuilt["_schema"] = 2
-        _write_atomic(cache_path(distribution, f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}", 2), rebuilt)
-        found = rebuilt
-    return found["groups"]
+    return cached(distribution, f"groups-{task}-split{SPLIT_ALGORITHM_VERSION}", 2, build,
+                  valid=lambda data: data.get("inputs") == inputs)["groups"]

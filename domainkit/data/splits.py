@@ -462,9 +462,14 @@ def sample_pool(
             continue
         seen.add(norm)
         kept.append(text)
-    if limit is None or limit >= len(kept):
-        return kept
+    return kept if limit is None else seeded_subset(kept, limit, seed)
+
+
+def seeded_subset(texts: Sequence[str], limit: int, seed: int) -> list[str]:
+    """At most ``limit`` of ``texts``, drawn with ``seed`` and kept in their order."""
+    if limit >= len(texts):
+        return list(texts)
     if limit < 0:
         raise ValueError(f"limit must be >= 0, got {limit}")
-    chosen = sorted(random.Random(seed).sample(range(len(kept)), limit))
-    return [kept[i] for i in chosen]
+    chosen = sorted(random.Random(seed).sample(range(len(texts)), limit))
+    return [texts[i] for i in chosen]

@@ -301,7 +301,7 @@ def _train(model, args, plan, dataset, collator, tokenizer, resume: bool) -> lis
 
 
 def _save_student(model: DistillStudent, tokenizer, target: Path, args: TrainingArguments,
-                  student_dir: Path | None = None) -> Path:
+                  student_dir: Path) -> Path:
     """Plain save_pretrained classifier + tokenizer, written beside the target and renamed into place.
 
     A LoRA-trained student also leaves its domain adapter in ``target/../adapter/<task>`` and is

@@ -28,7 +28,7 @@ import numpy as np
 from safetensors.numpy import load_file, save
 
 from domainkit.distill.fingerprint import hash_json
-from domainkit.heads._atomic import atomic_write_bytes
+from domainkit.heads._atomic import atomic_write_bytes, atomic_write_text
 from domainkit.log import get_logger
 
 Record = dict[str, np.ndarray]
@@ -93,7 +93,7 @@ class TeacherCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         spec_file = self.folder / "spec.json"
         if not spec_file.exists():
-            _atomic_write_text(spec_file, json.dumps(self.spec, indent=2, sort_keys=True, default=str))
+            atomic_write_text(spec_file, json.dumps(self.spec, indent=2, sort_keys=True, default=str))
         tensors = {f"{key}/{field}": np.ascontiguousarray(a) for key, rec in new.items() for field, a in rec.items()}
         count = len(list(self.folder.glob("shard-*.safetensors")))
         final = self.folder / f"shard-{count:05d}-{uuid.uuid4().hex[:8]}.safetensors"
@@ -114,12 +114,6 @@ def _read_shard(shard: Path) -> Record:
         log.warning("teacher cache: %s is unreadable (%s); set aside as %s, its examples are computed again",
                     shard, type(error).__name__, aside.name)
         return {}
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
 
 
 def topk_arrays(logits: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

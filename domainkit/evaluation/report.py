@@ -106,9 +106,8 @@ def _finite(value):
         return {key: _finite(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_finite(item) for item in value]
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy arrays and scalars
-        converted = value.tolist()
-        return converted if converted is value else _finite(converted)
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return _finite(value.tolist())
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value

@@ -150,14 +150,15 @@ def evaluate_run(
             name, measurement, predictions[name], references, bins[name],
             weights_disk_mb(models[name]), data.multi_label,
         )
-        log.info("evaluate: %s macro-F1 %.3f, %.1f sequences/s", name, entries[name]["macro_f1"], entries[name]["seq_per_s"])
+        log.info("evaluate: %s macro-F1 %s, %.1f sequences/s", name, _score_text(entries[name]["macro_f1"]),
+                 entries[name]["seq_per_s"])
 
     log.info("evaluate: tfidf_logreg (%d of %d models)", len(measured) + 1, len(measured) + 1)
     baseline_entry, predictions["tfidf_logreg"], bins["tfidf_logreg"] = _evaluate_baseline(
         data, references, work, batch_size=batch_size, seed=seed
     )
     entries["tfidf_logreg"] = baseline_entry
-    if data.multi_label and data.validation_texts:
+    if _baseline_gets_thresholds(data):
         with_thresholds.append("tfidf_logreg")
 
     report: dict[str, Any] = {
@@ -228,13 +229,22 @@ def _evaluate_baseline(
     return entry, predicted, bins
 
 
+def _baseline_gets_thresholds(data: TaskData) -> bool:
+    """Multi-label tasks with a validation split: where the transformers' thresholds are tuned too."""
+    return data.multi_label and bool(data.validation_texts)
+
+
+def _score_text(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.3f}"
+
+
 def _baseline_thresholds(baseline, data: TaskData) -> np.ndarray | None:
     """Per-label cut-offs for a multi-label baseline, tuned on the validation split as the transformers' are.
 
     Without them the floor would be held to 0.5 for every label while the students get tuned
     thresholds, and "student beats TF-IDF" would compare a tuned model with an untuned one.
     """
-    if not data.multi_label or not data.validation_texts:
+    if not _baseline_gets_thresholds(data):
         return None
     from domainkit.evaluation.baselines import baseline_proba
     from domainkit.heads.multilabel import tune_thresholds

@@ -10,8 +10,6 @@ inputs changed starts afresh, its earlier work set aside (see ``rundir``).
 
 from __future__ import annotations
 
-import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +20,7 @@ from domainkit.config import RunConfig
 from domainkit.log import get_logger
 from domainkit.network import offline_guard
 from domainkit.packs.contract import DomainPack
-from domainkit.runner.rundir import STARTED, RunFolder, StageManifest, fingerprint, library_versions
+from domainkit.runner.rundir import RunFolder, StageManifest, fingerprint, library_versions
 
 log = get_logger(__name__)
 
@@ -60,7 +58,8 @@ def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[St
     folder = RunFolder(out)
     config_hash = config.digest()
     with folder.locked():
-        _release_if_nothing_made(folder, config_hash)
+        if folder.release_if_nothing_made(config_hash):
+            log.info("%s: the earlier run there made nothing; claimed for this configuration", folder.root)
         folder.claim(config.to_dict(), config_hash)
         ctx = RunContext(config=config, pack=pack, folder=folder)
         with offline_guard(config.run.allow_network):
@@ -70,46 +69,6 @@ def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[St
                     continue
                 ctx.outputs[stage.name] = _run_stage(ctx, index, stage, config_hash)
     return ctx
-
-
-#: What a domainkit run's config.json holds, and how its stage folders are named.
-_RUN_CONFIG_KEYS = frozenset({"config", "config_hash", "versions"})
-_STAGE_FOLDER = re.compile(r"\d\d-[a-z_]+")
-
-
-def _release_if_nothing_made(folder: RunFolder, config_hash: str) -> None:
-    """Empty a folder claimed by another configuration whose run made nothing, so this run can claim it.
-
-    The folder is claimed before the data is read, so a run refused for its
-    data (a misspelled --label-column) leaves config.json and an empty stage
-    folder; refusing the corrected rerun would cost the user a new --out. A
-    folder in which any stage made anything (a manifest, a checkpoint, any
-    file) is left as it is, and ``claim`` refuses it: nothing made is lost.
-    """
-    saved = folder.root / "config.json"
-    if not saved.is_file():
-        return
-    try:
-        previous = json.loads(saved.read_text())
-    except (OSError, ValueError):
-        return  # not ours to judge: claim() reports it
-    # Only a config.json that a domainkit run wrote, beside nothing but stage folders ("01-data") that
-    # hold at most the note of their start.
-    if not isinstance(previous, dict) or not _RUN_CONFIG_KEYS <= previous.keys() or previous["config_hash"] == config_hash:
-        return
-    others = [path for path in folder.entries() if path != saved]
-    if not all(path.is_dir() and _STAGE_FOLDER.fullmatch(path.name) and _made_nothing(path) for path in others):
-        return
-    for path in others:
-        (path / STARTED).unlink(missing_ok=True)
-        path.rmdir()
-    saved.unlink()  # last: an interruption before this leaves a folder that is still released next time
-    log.info("%s: the earlier run there made nothing; claimed for this configuration", folder.root)
-
-
-def _made_nothing(stage_dir: Path) -> bool:
-    """A stage folder that holds at most the note of its start."""
-    return all(path.name == STARTED for path in stage_dir.iterdir())
 
 
 def _run_stage(ctx: RunContext, index: int, stage: Stage, config_hash: str) -> dict[str, Any]:

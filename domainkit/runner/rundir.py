@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -38,6 +39,9 @@ STARTED = "started.json"
 LOCK = ".domainkit.lock"
 #: How a path inside the run folder is recorded in a manifest.
 RUN_PREFIX = "@run/"
+#: What a domainkit run's config.json holds, and how its stage folders are named.
+_RUN_CONFIG_KEYS = frozenset({"config", "config_hash", "versions"})
+_STAGE_FOLDER = re.compile(r"\d\d-[a-z_]+")
 TRACKED_LIBRARIES = ("domainkit", "torch", "transformers", "peft", "datasets", "evaluate", "spacy",
                      "scikit-learn", "pandas")
 
@@ -187,8 +191,7 @@ class RunFolder:
         from another data set's checkpoints, and deleting it would lose what existed before.
         """
         started = {"config_hash": config_hash, "inputs": inputs}
-        made = [path for path in stage_dir.iterdir() if path.name != STARTED] if stage_dir.is_dir() else []
-        if made:
+        if _made_in(stage_dir):
             noted = _read_json(stage_dir / STARTED)
             # A folder without the note is an interruption from before the note existed: resumed, as then.
             if not (stage_dir / MANIFEST).exists() and (noted == started or not (stage_dir / STARTED).exists()):
@@ -205,41 +208,71 @@ class RunFolder:
         write_json(stage_dir / STARTED, started)
         return False
 
+    def release_if_nothing_made(self, config_hash: str) -> bool:
+        """Empty a folder claimed by another configuration whose run made nothing; True when it did.
+
+        The folder is claimed before the data is read, so a run refused for its data (a
+        misspelled --label-column) leaves config.json and a stage folder holding only its start
+        note; refusing the corrected rerun would cost the user a new --out. A folder in which any
+        stage made anything (a manifest, a checkpoint, any file) is left as it is, and ``claim``
+        refuses it: nothing made is lost.
+        """
+        saved = self.root / "config.json"
+        previous = _read_json(saved) if saved.is_file() else None
+        # Only a config.json that a domainkit run wrote, beside nothing but stage folders ("01-data")
+        # that hold at most the note of their start.
+        if not isinstance(previous, dict) or not _RUN_CONFIG_KEYS <= previous.keys() \
+                or previous["config_hash"] == config_hash:
+            return False
+        others = [path for path in self.entries() if path != saved]
+        if not all(path.is_dir() and _STAGE_FOLDER.fullmatch(path.name) and not _made_in(path) for path in others):
+            return False
+        for path in others:
+            (path / STARTED).unlink(missing_ok=True)
+            path.rmdir()
+        saved.unlink()  # last: an interruption before this leaves a folder that is still released next time
+        return True
+
     def record(self, stage_dir: Path, manifest: StageManifest) -> None:
         write_json(stage_dir / MANIFEST, manifest.to_dict())
 
     # -- paths relative to the run folder --------------------------------------------------------
     def relative(self, value: Any) -> Any:
         """``value`` with every absolute path inside the run folder written as ``@run/<relative path>``."""
-        if isinstance(value, dict):
-            return {key: self.relative(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.relative(item) for item in value]
-        if isinstance(value, str) and os.path.isabs(value):
-            path = os.path.normpath(value)
-            if os.path.commonpath([path, str(self.root)]) == str(self.root) and path != str(self.root):
-                return RUN_PREFIX + Path(os.path.relpath(path, self.root)).as_posix()
-        return value  # not a path inside the run folder (the teacher store, a label, a count): as is
+        def to_relative(text: str) -> str:
+            if os.path.isabs(text):
+                path = os.path.normpath(text)
+                if os.path.commonpath([path, str(self.root)]) == str(self.root) and path != str(self.root):
+                    return RUN_PREFIX + Path(os.path.relpath(path, self.root)).as_posix()
+            return text  # not a path inside the run folder (the teacher store, a label, a count): as is
+
+        return _map_strings(value, to_relative)
 
     def absolute(self, value: Any) -> Any:
         """The inverse of :meth:`relative`, against this folder wherever it now lies."""
-        if isinstance(value, dict):
-            return {key: self.absolute(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.absolute(item) for item in value]
-        if isinstance(value, str) and value.startswith(RUN_PREFIX):
-            return str(self.root / value[len(RUN_PREFIX):])
-        return value
+        return _map_strings(value, lambda text: str(self._inside(text)) if text.startswith(RUN_PREFIX) else text)
 
-    def _recorded_paths(self, value: Any) -> Iterator[Path]:
-        if isinstance(value, dict):
-            for item in value.values():
-                yield from self._recorded_paths(item)
-        elif isinstance(value, list):
-            for item in value:
-                yield from self._recorded_paths(item)
-        elif isinstance(value, str) and value.startswith(RUN_PREFIX):
-            yield self.root / value[len(RUN_PREFIX):]
+    def _inside(self, recorded: str) -> Path:
+        return self.root / recorded[len(RUN_PREFIX):]
+
+    def _recorded_paths(self, value: Any) -> list[Path]:
+        found: list[Path] = []
+        _map_strings(value, lambda text: found.append(self._inside(text)) if text.startswith(RUN_PREFIX) else None)
+        return found
+
+
+def _map_strings(value: Any, change) -> Any:
+    """``value`` (dicts and lists of JSON values) with ``change`` applied to every string in it."""
+    if isinstance(value, dict):
+        return {key: _map_strings(item, change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(item, change) for item in value]
+    return change(value) if isinstance(value, str) else value
+
+
+def _made_in(stage_dir: Path) -> list[Path]:
+    """What a stage made in its folder: everything besides the note of its start."""
+    return [path for path in stage_dir.iterdir() if path.name != STARTED] if stage_dir.is_dir() else []
 
 
 def _read_json(path: Path) -> Any:

@@ -54,14 +54,9 @@ def _load_labelled(ctx: RunContext) -> TaskData:
     return data.subsample(cfg.data.max_train or None, cfg.data.max_test or None, cfg.run.seed)
 
 
-def _seeded_subset(texts: list[str], limit: int, seed: int) -> list[str]:
-    """At most ``limit`` of ``texts``, drawn with ``seed`` and kept in their order."""
-    if len(texts) <= limit:
-        return texts
-    import random
-
-    chosen = sorted(random.Random(seed).sample(range(len(texts)), limit))
-    return [texts[i] for i in chosen]
+def _pack_module(pack) -> str:
+    """The top-level module of a pack's code (``domainkit_medical``)."""
+    return type(pack).__module__.split(".")[0]
 
 
 def _from_pack(ctx: RunContext, method: str, call):
@@ -78,8 +73,7 @@ def _from_pack(ctx: RunContext, method: str, call):
         raise  # the pack's own clear errors (a missing corpus package, a bad option) pass through
     except Exception as error:
         pack = ctx.pack
-        distribution = type(pack).__module__.split(".")[0]
-        raise PackError(f"pack {pack.name!r} ({distribution}) failed in {method}: {type(error).__name__}",
+        raise PackError(f"pack {pack.name!r} ({_pack_module(pack)}) failed in {method}: {type(error).__name__}",
                         hint="the message is not shown, as it may quote documents; run "
                              f"`domainkit plugins check {pack.name}`, or report it to the pack's authors") from None
 
@@ -132,6 +126,7 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     pool_dropped = 0
     if not ctx.own_data and cfg.distill.pool_limit > 0:
         from domainkit.data.pool_filter import drop_near_held_out
+        from domainkit.data.splits import seeded_subset
 
         # Validation texts too: multi-label thresholds are tuned on them after distillation.
         held_out = list(data.test_texts) + list(data.validation_texts)
@@ -139,13 +134,14 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
         pool = _from_pack(ctx, "load_pool", lambda: ctx.pack.load_pool(
             exclude=frozenset(held_out), limit=2 * cfg.distill.pool_limit, seed=cfg.run.seed))
         pool, pool_dropped = drop_near_held_out(pool, held_out)
-        pool = _seeded_subset(pool, cfg.distill.pool_limit, cfg.run.seed)
+        pool = seeded_subset(pool, cfg.distill.pool_limit, cfg.run.seed)
     policy = deid_policy(ctx)
     audit: dict[str, Any] = {"enabled": False}
     if policy.enabled:
         data, pool, audit = _redact(policy, data, pool)
         audit["enabled"] = True
-    write_json(workdir / "data.json", data.to_dict())
+    data_dict = data.to_dict()
+    write_json(workdir / "data.json", data_dict)
     write_json(workdir / "pool.json", pool)
     write_json(workdir / "deid-audit.json", audit)
     log.info("data: %d train, %d test, %d pool texts (%d left out as near-copies or pieces of test or "
@@ -153,7 +149,7 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
              len(data.label_names))
     # The content's fingerprint is an output: later stages see changed data even where paths and counts agree.
     return {"data": str(workdir / "data.json"), "pool": str(workdir / "pool.json"),
-            "content": fingerprint({"data": data.to_dict(), "pool": pool}), "task": data.task,
+            "content": fingerprint({"data": data_dict, "pool": pool}), "task": data.task,
             "kind": data.kind, "n_train": len(data.train_texts), "n_test": len(data.test_texts),
             "n_pool": len(pool), "pool_near_held_out_dropped": pool_dropped, "n_validation": len(data.validation_texts), "labels": data.label_names, "split": data.split_info, "deid": audit}
 
@@ -172,9 +168,8 @@ def data_inputs(ctx: RunContext) -> dict[str, Any]:
         return {"files": files, "deid_policy": deid_policy(ctx).__dict__}
     from importlib.metadata import version
 
-    module = type(ctx.pack).__module__.split(".")[0]
     try:
-        pack_version = version(module.replace("_", "-"))
+        pack_version = version(_pack_module(ctx.pack).replace("_", "-"))
     except Exception:
         pack_version = "unknown"
     return {"pack": ctx.pack.name, "pack_version": pack_version, "task": ctx.task,

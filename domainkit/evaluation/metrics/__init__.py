@@ -59,17 +59,17 @@ def classification_metrics(predictions, references, *, multi_label: bool) -> dic
     labels = present_labels(references_array, multi_label=multi_label)
     kwargs = {"predictions": predictions, "references": references}
     averaged = {"labels": labels, "zero_division": 0}
+    accuracy = load_metric("accuracy", multi_label).compute(**kwargs)["accuracy"]
+    # micro: every label counts, so false alarms on labels absent from the test set still cost
+    # (and single-label micro-F1 equals accuracy).
+    micro_f1 = load_metric("f1", multi_label).compute(**kwargs, average="micro", zero_division=0)["f1"]
     if not labels:  # no label occurs in the references: macro averages over no labels are undefined
-        return {"accuracy": load_metric("accuracy", multi_label).compute(**kwargs)["accuracy"],
-                "macro_f1": None, "micro_f1": load_metric("f1", multi_label).compute(
-                    **kwargs, average="micro", zero_division=0)["f1"],
-                "macro_precision": None, "macro_recall": None}
+        return {"accuracy": accuracy, "macro_f1": None, "micro_f1": micro_f1, "macro_precision": None,
+                "macro_recall": None}
     return {
-        "accuracy": load_metric("accuracy", multi_label).compute(**kwargs)["accuracy"],
+        "accuracy": accuracy,
         "macro_f1": load_metric("f1", multi_label).compute(**kwargs, average="macro", **averaged)["f1"],
-        # micro: every label counts, so false alarms on labels absent from the
-        # test set still cost (and single-label micro-F1 equals accuracy).
-        "micro_f1": load_metric("f1", multi_label).compute(**kwargs, average="micro", zero_division=0)["f1"],
+        "micro_f1": micro_f1,
         "macro_precision": load_metric("precision", multi_label).compute(
             **kwargs, average="macro", **averaged
         )["precision"],
