@@ -38,7 +38,15 @@ TOP_FIELDS: dict[str, type | tuple[type, ...]] = {
     "pack": str, "task": str, "n_train": int, "n_test": int,
     "retention": float, "speedup_vs_teacher": float, "wall_seconds": float,
 }
-TABLE_COLUMNS = ("accuracy", "macro_f1", "micro_f1", "ece", "params", "disk_mb", "seq_per_s", "peak_rss_mb")
+#: Scores every report table shows; a pack's evaluation suite adds its own (``report["evaluation_suite"]``).
+SCORE_COLUMNS = ("accuracy", "macro_f1", "micro_f1", "ece")
+RESOURCE_COLUMNS = ("params", "disk_mb", "seq_per_s", "peak_rss_mb")
+
+
+def table_columns(report: dict[str, Any]) -> tuple[str, ...]:
+    """The model table's columns: the scores every report shows, the task's suite's others, then size and speed."""
+    suite = [m for m in report.get("evaluation_suite") or () if m not in SCORE_COLUMNS]
+    return (*SCORE_COLUMNS, *suite, *RESOURCE_COLUMNS)
 
 
 def schema_problems(report: dict[str, Any]) -> list[str]:
@@ -157,11 +165,11 @@ def _fmt(value: Any, key: str = "") -> str:
 
 
 def summary_rows(report: dict[str, Any]) -> list[list[str]]:
-    """The model table as strings: one row per model in REPORT_MODELS order."""
+    """The model table as strings: one row per model in REPORT_MODELS order, columns as ``table_columns``."""
     rows = []
     for name in REPORT_MODELS:
         entry = report["models"].get(name)
-        rows.append([name] + [_fmt(None if entry is None else entry.get(col), col) for col in TABLE_COLUMNS])
+        rows.append([name] + [_fmt(None if entry is None else entry.get(col), col) for col in table_columns(report)])
     return rows
 
 
@@ -213,7 +221,7 @@ def _training_windows_line(report: dict[str, Any]) -> list[str]:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
-    header = ["model", *TABLE_COLUMNS]
+    header = ["model", *table_columns(report)]
     lines = [
         f"# domainkit report: {report['pack']} / {report['task']}",
         "",
@@ -255,7 +263,7 @@ def _embedded_image(out_dir: Path, relative: str, alt: str) -> str:
 
 def render_html(report: dict[str, Any], out_dir: Path) -> str:
     esc = html.escape
-    head = "".join(f"<th>{esc(h)}</th>" for h in ["model", *TABLE_COLUMNS])
+    head = "".join(f"<th>{esc(h)}</th>" for h in ["model", *table_columns(report)])
     body = "".join(
         "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in summary_rows(report)
     )

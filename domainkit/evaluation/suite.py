@@ -96,6 +96,7 @@ def evaluate_run(
     check_onnx: bool = True,
     seed: int = 0,
     thresholds: dict[str, dict[str, float] | None] | None = None,
+    metrics: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Evaluate ``models`` (keys among REPORT_MODELS, values model folders) on ``data``'s test split.
 
@@ -107,7 +108,9 @@ def evaluate_run(
     is added to ``wall_seconds`` so the report states the whole run's time. ``stride`` defaults to a quarter of ``max_length``. ``check_onnx`` exports the student to ONNX and records
     argmax agreement with fp32. ``thresholds`` (multi-label) gives per-label
     cut-offs by model name, for models whose folder does not hold its own
-    (the cached teacher); others use their stored settings, else 0.5.
+    (the cached teacher); others use their stored settings, else 0.5. ``metrics``: the task's
+    evaluation suite (its pack's ``evaluation_suite``), the scores the report tables show besides
+    the ones every table shows.
     """
     started = time.perf_counter()
     if data.kind == TOKEN:
@@ -179,6 +182,7 @@ def evaluate_run(
         "onnx_agreement": None,
         "split_info": data.split_info,
         "thresholds_tuned": sorted(with_thresholds) if data.multi_label else [],
+        "evaluation_suite": list(metrics),
     }
     if check_onnx and "student" in models:
         report["onnx_agreement"] = _onnx_agreement(models["student"], work / "student_onnx", texts, predictions["student"], data, overrides, batch_size)

@@ -4,8 +4,8 @@
 ``name``, ``pack``, ``task``, ``language`` (default "en"), ``license``
 (of the model; default "other"), ``base_model`` (student reference),
 ``teacher``, ``data_sources`` (list of {name, source, licence}),
-``metrics`` (name -> value, e.g. from report.json's student entry),
-``report`` (a report.json dict: its model table is rendered),
+``metrics`` (name -> value; default: the student's scores in ``report``),
+``report`` (a report.json dict, or its ``models`` and ``evaluation_suite``: its model table is rendered),
 ``limitations`` (list of str; default: ``default_limitations(settings)``),
 ``intended_use`` (str), ``deid_policy`` (DeidPolicy or dict). Cards never contain document text.
 """
@@ -93,13 +93,14 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
     }
     if card.get("base_model"):
         metadata["base_model"] = card["base_model"]
-    if card.get("metrics"):
+    metrics = card.get("metrics") or _student_scores(card.get("report"))
+    if metrics:
         metadata["model-index"] = [{
             "name": card.get("name", "domainkit-model"),
             "results": [{
                 "task": {"type": "text-classification"},
-                "metrics": [{"type": k, "value": float(v)} for k, v in card["metrics"].items()
-                            if isinstance(v, (int, float))],
+                "metrics": [{"type": k, "value": float(v)} for k, v in metrics.items()
+                            if isinstance(v, (int, float)) and not isinstance(v, bool)],
             }],
         }]
     lines = ["---", yaml.safe_dump(metadata, sort_keys=False).strip(), "---", "",
@@ -142,13 +143,23 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
     return "\n".join(lines)
 
 
+def _student_scores(report: dict[str, Any] | None) -> dict[str, float]:
+    """The exported student's scores in the report's table (size and speed left out): the card's metadata."""
+    if not report:
+        return {}
+    from domainkit.evaluation.report import RESOURCE_COLUMNS, table_columns
+
+    student = (report.get("models") or {}).get("student") or {}
+    return {k: student[k] for k in table_columns(report) if k not in RESOURCE_COLUMNS and student.get(k) is not None}
+
+
 def _metrics_section(card: dict[str, Any]) -> list[str]:
     lines = ["## Evaluation", ""]
     report = card.get("report")
     if report:
-        from domainkit.evaluation.report import TABLE_COLUMNS, summary_rows
+        from domainkit.evaluation.report import summary_rows, table_columns
 
-        header = ["model", *TABLE_COLUMNS]
+        header = ["model", *table_columns(report)]
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
         lines.append("")

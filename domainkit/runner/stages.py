@@ -369,9 +369,11 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
         history["student_finetune_only"] = ctx.outputs["baseline"]["report"].get("history", [])
     report = evaluate_run(models, data, out_dir=workdir, **_window_overrides(ctx), pack=ctx.pack.name, preset=ctx.config.preset, history=history, seed=ctx.config.run.seed,
                           previous_seconds=_seconds_so_far(ctx),
-                          thresholds={"teacher": ctx.outputs["teacher"].get("thresholds")})
+                          thresholds={"teacher": ctx.outputs["teacher"].get("thresholds")},
+                          metrics=() if ctx.own_data else ctx.pack.evaluation_suite(ctx.task))
     _publish_report(workdir, ctx.folder.root)
-    keep = ("retention", "speedup_vs_teacher", "int8_speedup", "int8_agreement", "onnx_agreement", "wall_seconds")
+    keep = ("retention", "speedup_vs_teacher", "int8_speedup", "int8_agreement", "onnx_agreement", "wall_seconds",
+            "evaluation_suite")
     return {"report": str(ctx.folder.root / "report.json"), "models": report["models"],
             **{key: report.get(key) for key in keep}}
 
@@ -379,6 +381,13 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
 # -- 06 export -------------------------------------------------------------
 #: Test texts used for the export's int8/ONNX parity check.
 PARITY_TEXTS = 100
+
+def _card_report(evaluation: dict[str, Any]) -> dict[str, Any] | None:
+    """What the model card renders of the evaluation: every model's scores and the task's suite."""
+    if not evaluation.get("models"):
+        return None
+    return {"models": evaluation["models"], "evaluation_suite": evaluation.get("evaluation_suite") or []}
+
 
 def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.export import export_model
@@ -393,7 +402,9 @@ def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
         "corpora": [c.__dict__ for c in ctx.pack.corpora] if not ctx.own_data else [{"name": "user documents"}],
         "teacher": ctx.outputs["teacher"]["reference"],
         "student_base": ctx.config.run.student or ctx.pack.student,
-        "metrics": ctx.outputs.get("evaluate", {}).get("models", {}),
+        "name": f"domainkit-{ctx.pack.name}-{data.task}",
+        # The report's model table (and the student's scores for the card's metadata), not raw dicts.
+        "report": _card_report(ctx.outputs.get("evaluate", {})),
         "deid_policy": {**policy.__dict__},
         "split": _reported_split(ctx, data),
         "distillation": ctx.outputs["distill"]["report"],

@@ -1,7 +1,7 @@
 import json
 
 from domainkit.evaluation.calibration import binned
-from domainkit.evaluation.report import REPORT_MODELS, schema_problems, write_report
+from domainkit.evaluation.report import REPORT_MODELS, schema_problems, table_columns, write_report
 
 
 def _entry(name):
@@ -44,3 +44,16 @@ def test_a_smoke_report_says_its_checks_measure_nothing(tmp_path):
 def test_report_schema_problems_name_the_mismatch():
     problems = schema_problems({"pack": "p", "task": 1, "models": {}})
     assert any("task" in p for p in problems) and any("models" in p for p in problems)
+
+
+def test_report_tables_add_the_scores_the_task_suite_names(tmp_path):
+    report = {"pack": "p", "task": "t", "n_train": 1, "n_test": 1, "label_names": ["a", "b"],
+              "models": {name: dict(_entry(name), macro_recall=0.75) for name in REPORT_MODELS}, "retention": 1.0,
+              "speedup_vs_teacher": 4.0, "wall_seconds": 1.0, "evaluation_suite": ["accuracy", "macro_recall"]}
+    assert table_columns(report) == ("accuracy", "macro_f1", "micro_f1", "ece", "macro_recall", "params", "disk_mb",
+                                     "seq_per_s", "peak_rss_mb")
+    paths = write_report(report, tmp_path)
+    assert "| student | 0.900 | 0.800 | 0.900 | 0.050 | 0.750 | 1000 |" in paths["md"].read_text()
+    assert "<th>macro_recall</th>" in paths["html"].read_text()
+    # a report without a suite (older runs, own documents) keeps the columns every report has
+    assert "macro_recall" not in table_columns({"models": {}})

@@ -136,7 +136,8 @@ LABELS = [topic for _ in range(12) for topic in TOPICS]
 class Pack(DomainPack):
     name = "longdocs"
     description = "a fake pack whose documents are longer than their window"
-    tasks = (TaskSpec(name="topic", kind="single_label", description="topic", max_length=16, long_documents=True),)
+    tasks = (TaskSpec(name="topic", kind="single_label", description="topic", max_length=16, long_documents=True,
+                      metrics=("accuracy", "macro_f1", "macro_recall")),)
     corpora = (CorpusSpec(name="inline", source="inline", licence="CC0-1.0"),)
     teacher_chain = ("store:all-mpnet-base-v2",)
     deid_policy = DeidPolicy(enabled=False)
@@ -174,6 +175,12 @@ def test_end_to_end_long_documents_train_on_the_windows_evaluation_pools(
     assert "trained on 36 windows of 18 training documents (at most 2 each" in card
     assert "the first 2 windows of a document are pooled" in card
     assert json.loads((out / "report.json").read_text())["n_train"] == 18  # documents, as TF-IDF reads them
+    # the pack's evaluation suite names macro_recall: the report table and the model card show it
+    assert json.loads((out / "report.json").read_text())["evaluation_suite"] == ["accuracy", "macro_f1", "macro_recall"]
+    assert "| model | accuracy | macro_f1 | micro_f1 | ece | macro_recall | params |" in report
+    assert "| model | accuracy | macro_f1 | micro_f1 | ece | macro_recall | params |" in card  # a table, not dicts
+    assert "{'name'" not in card and "type: macro_recall" in card  # the student's scores in the metadata
+    assert "name: domainkit-longdocs-topic" in card
     exported = json.loads((out / "06-export" / "model" / "domainkit_inference.json").read_text())
     assert exported["long_documents"] and exported["max_windows"] == 2  # predict pools what the report scored
 

@@ -20,6 +20,10 @@ import numpy as np
 METRIC_DIR = Path(__file__).resolve().parent
 METRIC_NAMES = ("accuracy", "f1", "precision", "recall")
 
+#: The scores every evaluated model gets in ``report.json``, and so the names a pack's evaluation
+#: suite (``TaskSpec.metrics``) may choose for its report tables.
+REPORTED_METRICS = ("accuracy", "macro_f1", "micro_f1", "macro_precision", "macro_recall", "ece")
+
 
 def metric_path(name: str) -> Path:
     if name not in METRIC_NAMES:
