@@ -14,6 +14,7 @@ Eponyms and drug names from ``data/keep_terms.txt`` are never tagged unless a ti
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +24,12 @@ from domainkit.deid.spans import PhiSpan
 
 # Words start at a word boundary ("4L" holds no token "L"); hyphens split words ("DR.-WILLIAMS").
 # A word glued to a digit ("SpO2", "cmH2O") is a measurement, not a name: it gets no token.
-_TOKEN = re.compile(r"(?<![A-Za-z0-9'/])[A-Za-z](?:[A-Za-z]|'(?=[A-Za-z]))*+(?![0-9])")
+# Letters are any script's (``[^\W\d_]``): "Núñez" or "Müller" cut at their first accent would leave
+# the rest of the name in the clear.
+_LETTER = r"[^\W\d_]"
+_TOKEN = re.compile(rf"(?<![^\W_])(?<!['/]){_LETTER}(?:{_LETTER}|'(?={_LETTER}))*+(?!\d)")
+# Letters NFKD does not take apart into a base letter and a mark.
+_UNFOLDED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
 
 TITLES = frozenset({"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "mister", "madam", "prof"})
 # Roles that precede a name in notes ("NP Janice", "RN Smith", "attending dr x").
@@ -63,18 +69,27 @@ class _Token:
     start: int
     end: int
     text: str
-    low: str  # lower case, possessive 's removed
+    low: str  # lower case without accents (see ``fold``), possessive 's removed
 
     @property
     def is_title_case(self) -> bool:
         return self.text[0].isupper() and not self.text.isupper()
 
 
+def fold(word: str) -> str:
+    """Lower case without accents ("Núñez" -> "nunez", "Łukasz" -> "lukasz"): the word lists' spelling."""
+    low = word.lower()
+    if low.isascii():
+        return low
+    decomposed = unicodedata.normalize("NFKD", low.translate(_UNFOLDED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def tokenize(text: str) -> list[_Token]:
     tokens = []
     for match in _TOKEN.finditer(text):
         word = match.group(0)
-        low = word.lower()
+        low = fold(word)
         if low.endswith("'s") and len(low) > 3:
             low = low[:-2]
         tokens.append(_Token(match.start(), match.end(), word, low))
@@ -215,6 +230,7 @@ class NameFinder:
                 if i + 1 < len(tokens) and self._namelike(tokens[i + 1], mode):
                     names[i] = True
         self._extend_names(text, tokens, names, is_protected, mode)
+        self._inverted_names(text, tokens, names, is_protected)
         self._signatures(text, tokens, names, is_protected, mode)
         self._find_places(text, tokens, places, names, is_protected, mode)
         for i, tok in enumerate(tokens):
@@ -264,6 +280,26 @@ class NameFinder:
                 self._namelike(tokens[i], mode) and not self.lex.is_english(tokens[i].low)
             ):
                 names[i] = True
+
+    def _inverted_names(self, text, tokens, names, is_protected) -> None:
+        """The other half of a "Last, First" name ("Smith, John", "GARCIA, MARIA"), as record headers write them.
+
+        One half is already a name; the other must be capitalised and a listed name of its kind
+        (a surname before the comma, a first name after it) or no English word at all.
+        """
+        for i in range(len(tokens) - 1):
+            if names[i] == names[i + 1] or not _INVERTED_GAP.fullmatch(text, tokens[i].end, tokens[i + 1].start):
+                continue
+            j = i + 1 if names[i] else i
+            tok = tokens[j]
+            low = tok.low
+            if is_protected[j] or not tok.text[0].isupper() or len(low) < 2 or self.lex.is_plain(low):
+                continue
+            if low in TITLES or low in ROLES or low in RELATIVES:
+                continue
+            listed = low in self.lex.first_names if j == i + 1 else low in self.lex.last_names
+            if listed or not self.lex.is_english(low):
+                names[j] = True
 
     def _hyphen_part(self, text: str, tokens: list[_Token], names: list[bool], i: int, mode: str) -> bool:
         """Token i is glued by a bare hyphen to a name and capitalised: "Lind" in "Okafor-Lind"."""
@@ -567,6 +603,7 @@ _SLASH_WARD = re.compile(
     rf"\b(?:{_UNIT_ALTERNATIVES})/(?P<a>[A-Za-z]{{4,}})\b|(?<![\w/])(?P<b>[A-Za-z]{{4,}})/(?:{_UNIT_ALTERNATIVES})\b",
     re.I,
 )
+_INVERTED_GAP = re.compile(r",[ \t]{1,2}")
 _CITY_STATE = re.compile(r"\b([A-Z][A-Za-z]+),\s+([A-Z]{2})\b")
 
 

@@ -64,6 +64,12 @@ class NerTagger:
             return None
         if any(self.lex.is_keep(tok.lower_) or self.lex.near_keep(tok.lower_) for tok in ent):
             return None  # "Von Willebrand", "Bair Hugger", a misspelt drug: eponyms and drugs stay
+        if label == "PERSON":
+            if _DOSE_AFTER.match(ent.doc.text, ent.end_char):
+                return None  # "Started Keytruda 200 mg": a drug and its dose, not a person
+            ent = self._without_leading_words(ent)
+            if ent is None:
+                return None
         start, end = offset + ent.start_char, offset + ent.end_char
         covered = [unknown for (w_start, w_end), unknown in words.items() if start <= w_start and w_end <= end]
         if not covered:
@@ -77,6 +83,21 @@ class NerTagger:
             # clinical word: "Warm Neb" is a nebuliser, "Grant Smith" a person
             return None
         return PhiSpan(start, end, "NAME" if label == "PERSON" else "LOCATION")
+
+    def _without_leading_words(self, ent):
+        """``ent`` less the everyday words it starts with ("Started Xarelto" -> "Xarelto"), or None if nothing is left.
+
+        A sentence's first word is capitalised, so NER often pulls a verb into the name after it.
+        """
+        first = ent.start
+        while first < ent.end and ent.doc[first].lower_ not in self.lex.first_names and self.lex.is_common(ent.doc[first].lower_):
+            first += 1
+        if first == ent.end:
+            return None
+        trimmed = ent.doc[first : ent.end]
+        if first > ent.start and any(self.lex.is_keep(tok.lower_) or self.lex.near_keep(tok.lower_) for tok in trimmed):
+            return None
+        return trimmed
 
     def _clinical_tokens(self, ent) -> int:
         """How many tokens of ``ent`` are clinical or function words."""
@@ -140,6 +161,10 @@ class NerTagger:
                 words[(start, start + len(tok.text))] = kind
             if words:
                 yield match.start(), words
+
+
+# A dose right after a word makes it a drug: "Xarelto 20 mg", "Lantus 10 units".
+_DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:mg|mcg|g|gm|units?|u|ml|meq|mmol|iu|%)\b", re.I)
 
 
 def _length(text: str, start: int) -> int:

@@ -35,6 +35,23 @@ _CUED_DASH_DATE = re.compile(
     re.I,
 )
 _DOT_DATE = re.compile(rf"(?<![\w.])({_MON}\.{_DAY}\.(?:19|20)?\d\d)(?![\w.]|\.\d)")
+# Day-first (UK, EU, Australian records) and year-first dates with a four-digit year, which keeps
+# them clear of lab values and fractions: "22/07/1961", "22.07.1961", "1961/07/22". A day-first
+# date whose day is 12 or less also matches the month-first patterns; either way it is a date.
+_DAY_FIRST_DATE = re.compile(
+    rf"(?<![\w./\-+])(?:{_DAY}([/.\-]){_MON}\1(?:19|20)\d\d|(?:19|20)\d\d([/.]){_MON}\2{_DAY})(?![\w/\-]|\.\d)"
+)
+# A month's name between day and year, as EHR and lab exports write it: "14-Mar-2021", "14/MAR/21",
+# or after the month: "Mar-14-2021".
+_NAMED_MONTH_DATE = re.compile(
+    rf"\b(?:{_DAY}([-/]){_MONTH}\.?\1(?:(?:19|20)\d\d|\d\d)|{_MONTH}([-/]){_DAY}\2(?:(?:19|20)\d\d|\d\d))\b",
+    re.I,
+)
+# After a birth-date cue any day/month/year shape is a date, in either order: "DOB: 22/07/61".
+_BIRTH_DATE = re.compile(
+    r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?)\s*[:#]?\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})(?![\w/])",
+    re.I,
+)
 _MONTH_DATE = re.compile(
     rf"\b(?:{_MONTH}\.?\s+{_DAY}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
     rf"|{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+(?:19|20)\d\d\b)?"
@@ -85,7 +102,7 @@ _VENT_CUE = re.compile(
 _PAIN_CUE = re.compile(r"\b(?:pain|cp|discomfort|pressure|ha|headache|rates?|rated|rating|scale|level)\b", re.I)
 _MEASURE_CUE = re.compile(
     r"\b(?:bp|b/p|sbp|dbp|nbp|abp|nibp|art\s+line|a-line|peep|ps|psv|cpap|bipap|ac|simv|imv|vent|"
-    r"settings?|ratio|i:e|x|tv|vt|rate|hr|ventilator|strength|of|fio2|fi02|mmhg)\s*:?\s*$",
+    r"settings?|ratio|i:e|x|tv|vt|rate|hr|ventilator|strength|of|fio2|fi02|mmhg|apgars?(?:\s+scores?)?)\s*:?\s*$",
     re.I,
 )
 FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "2/2", "1/1"})
@@ -118,6 +135,17 @@ _PHONE_CUE = re.compile(
     r"\b(?:pager|beeper|beep|page|pg|cell|cellphone|mobile|phone|ph|tel|telephone|fax|home|work|office|"
     r"contact|number|no|ext|extension|#)\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?:is\s+)?"
     r"(\(?\d[\d\s().-]{3,14}\d\)?)(?![\w/]|\.\d)",
+    re.I,
+)
+# International numbers: "+44 7700 900123", "+33 1 42 68 53 00", "+49-30-901820" (a country code,
+# then more digits in groups). A trunk number without "+" ("020 7946 0958") needs a phone word
+# (``_PHONE_CUE``): notes list clock times the same way ("0800 1000 1200").
+_INTERNATIONAL_PHONE = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,6}(?![\w/]|\.\d)")
+# A card number in groups of four: "4111-1111-1111-1111"; with spaces only after a card word, as
+# nursing notes list clock times that way ("0800 1000 1200 1400"). Plain long numbers are IDs anyway.
+_CARD_NUMBER = re.compile(
+    r"(?<![\w\-])(?:\d{4}-){3}\d{1,7}(?![\w\-]|\.\d)"
+    r"|\b(?:card|credit|debit|visa|mastercard|amex|acct|account)\b[^\n\d]{0,20}((?:\d{4}\s){3}\d{1,7})(?![\w\-]|\.\d)",
     re.I,
 )
 # A telephone extension on its own: "ext 234", "extension #4471" (a bare "x3" means "times").
@@ -219,6 +247,9 @@ def find_dates(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_DASH_DATE, text, "DATE")
     yield from _spans(_CUED_DASH_DATE, text, "DATE", 1)
     yield from _spans(_DOT_DATE, text, "DATE", 1)
+    yield from _spans(_DAY_FIRST_DATE, text, "DATE")
+    yield from _spans(_NAMED_MONTH_DATE, text, "DATE")
+    yield from _spans(_BIRTH_DATE, text, "DATE", 1)
     yield from _spans(_MONTH_DATE, text, "DATE")
     yield from _spans(_MONTH_ALONE, text, "DATE", 1)
     yield from _spans(_HOLIDAY, text, "DATE")
@@ -275,6 +306,9 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
             continue
         yield PhiSpan(*match.span(), "PHONE")
     yield from _spans(_EXTENSION, text, "PHONE", 1)
+    for match in _INTERNATIONAL_PHONE.finditer(text):
+        if 7 <= sum(ch.isdigit() for ch in match.group(0)) <= 15:  # E.164 numbers hold at most 15 digits
+            yield PhiSpan(*match.span(), "PHONE")
     for match in _PHONE_CUE.finditer(text):
         digits = re.sub(r"\D", "", match.group(1))
         if 4 <= len(digits) <= 12:
@@ -287,7 +321,21 @@ def find_ids(text: str) -> Iterator[PhiSpan]:
         if sum(ch.isdigit() for ch in match.group(1)) >= 3:
             yield PhiSpan(*match.span(1), "ID")
     yield from _spans(_HASH_ID, text, "ID", 1)
+    for match in _CARD_NUMBER.finditer(text):
+        group = 1 if match.group(1) else 0
+        digits = re.sub(r"\D", "", match.group(group))
+        if 13 <= len(digits) <= 19 and _luhn_valid(digits):  # the payment cards' check digit
+            yield PhiSpan(*match.span(group), "ID")
     yield from _spans(_LONG_NUMBER, text, "ID")
+
+
+def _luhn_valid(digits: str) -> bool:
+    """The Luhn check digit of payment card numbers holds."""
+    total = 0
+    for position, ch in enumerate(reversed(digits)):
+        value = int(ch) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
 
 
 def find_addresses(text: str) -> Iterator[PhiSpan]:

@@ -38,6 +38,24 @@ REDACTED = [
     ("Events of the night of 3/12 reviewed.", "3/12"),  # "of" and a day above five
     # phones
     ("Call the unit at ext 234 with questions.", "234"),
+    # found by a review (invented examples): letters outside a-z, "Last, First", day-first dates,
+    # international phone numbers, card numbers
+    ("Seen by Dr. José Núñez today.", "José Núñez"),
+    ("Dr. Müller reviewed the films.", "Müller"),
+    ("Discussed with Dr. Łukasz Wójcik.", "Łukasz Wójcik"),
+    ("Son Björn Sjöström called.", "Björn Sjöström"),
+    ("Patient: Smith, John", "Smith"),
+    ("Patient: Okafor, Adaeze", "Adaeze"),
+    ("Patient Name: GARCIA, MARIA", "MARIA"),
+    ("DOB: 22/07/1961", "22/07/1961"),
+    ("DOB: 22.07.1961", "22.07.1961"),
+    ("DOB: 22/07/61", "22/07/61"),
+    ("Echo on 1961/07/22 showed EF 40%.", "1961/07/22"),
+    ("Admitted 14-Mar-2021.", "14-Mar-2021"),
+    ("Daughter mobile +44 7700 900123.", "+44 7700 900123"),
+    ("Call +33 1 42 68 53 00.", "+33 1 42 68 53 00"),
+    ("Card number 4111-1111-1111-1111.", "4111-1111-1111-1111"),
+    ("Paid with visa 4111 1111 1111 1111.", "4111 1111 1111 1111"),
 ]
 
 KEPT = [
@@ -58,6 +76,17 @@ KEPT = [
     ("Pt may march in the hall later.", "march"),
     ("Motor strength of 4/5 in left arm.", "4/5"),  # a strength grade
     ("Lasix 40 mg x3 given.", "3"),  # "x3" is "three times", no extension
+    # found by a review: eponymous scores and tests, brand drugs (a dose makes a word a drug)
+    ("Apgars 8/9 at 1 and 5 min.", "8/9"),
+    ("Gleason score 7 (3+4).", "Gleason"),
+    ("Child-Pugh class B.", "Child-Pugh"),
+    ("Positive McMurray test. Positive Phalen test.", "McMurray"),
+    ("Positive McMurray test. Positive Phalen test.", "Phalen"),
+    ("Osgood-Schlatter disease.", "Osgood-Schlatter"),
+    ("Started Xarelto 20 mg daily.", "Started Xarelto"),
+    ("Started Tradjenta 5 mg daily.", "Tradjenta"),  # in no list: the dose says drug
+    ("Continue Entyvio as before and monitor.", "Entyvio"),
+    ("Vitals 0800 1000 1200 1400 stable.", "0800 1000 1200 1400"),  # clock times, no card or phone
 ]
 
 
