@@ -114,7 +114,10 @@ class NerTagger:
         cursor = 0
         for number, tok in enumerate(tokenize(text)):
             sentence_start = number == 0 or bool(_SENTENCE_BREAK.search(text, cursor, tok.start))
-            chars[tok.start : tok.end] = self._cased(tok.text, tok.low, mode, sentence_start)
+            cased = self._cased(tok.text, tok.low, mode, sentence_start)
+            # Offsets into the copy are offsets into the text: a word whose case change alters its
+            # length ("İ" lower-cases to two characters, "ß" upper-cases to "SS") stays as written.
+            chars[tok.start : tok.end] = cased if len(cased) == len(tok.text) else tok.text
             cursor = tok.end
         return "".join(chars)
 

@@ -44,6 +44,7 @@ REDACTED = [
     ("Dr. Müller reviewed the films.", "Müller"),
     ("Discussed with Dr. Łukasz Wójcik.", "Łukasz Wójcik"),
     ("Son Björn Sjöström called.", "Björn Sjöström"),
+    ("PT SEEN BY DR. İLHAN YILMAZ TODAY.", "YILMAZ"),  # "İ" lower-cases to two characters: offsets hold
     ("Patient: Smith, John", "Smith"),
     ("Patient: Okafor, Adaeze", "Adaeze"),
     ("Patient Name: GARCIA, MARIA", "MARIA"),
