@@ -165,15 +165,22 @@ def data_inputs(ctx: RunContext) -> dict[str, Any]:
                 # Hashing comes before the data stage reads the files: check them here, by option, first.
                 require_readable(Path(path), option)
                 files[path] = sha256_of(Path(path))
-        return {"files": files, "deid_policy": deid_policy(ctx).__dict__}
+        return {"files": files, **_deid_inputs(ctx)}
     from importlib.metadata import version
 
     try:
         pack_version = version(_pack_module(ctx.pack).replace("_", "-"))
     except Exception:
         pack_version = "unknown"
-    return {"pack": ctx.pack.name, "pack_version": pack_version, "task": ctx.task,
-            "deid_policy": deid_policy(ctx).__dict__}
+    return {"pack": ctx.pack.name, "pack_version": pack_version, "task": ctx.task, **_deid_inputs(ctx)}
+
+
+def _deid_inputs(ctx: RunContext) -> dict[str, Any]:
+    """The policy, and when it redacts, the rules' fingerprint: new rules de-identify the data again."""
+    from domainkit.deid.version import rules_fingerprint
+
+    policy = deid_policy(ctx)
+    return {"deid_policy": policy.__dict__, **({"deid_rules": rules_fingerprint()} if policy.enabled else {})}
 
 
 def load_data(ctx: RunContext) -> tuple[TaskData, list[str]]:

@@ -60,3 +60,25 @@ def test_the_pool_leaves_out_near_copies_of_test_texts_and_still_fills(tmp_path,
     kept = json.loads((tmp_path / "work" / "pool.json").read_text())
     assert outputs["pool_near_held_out_dropped"] >= 1
     assert len(kept) == ctx.config.distill.pool_limit and test_text.upper() + " !" not in kept
+
+
+def test_the_data_stage_depends_on_the_deid_rules_only_when_it_redacts(tmp_path, fake_packs, monkeypatch):
+    from domainkit.deid import DEID_OFF, DeidPolicy
+    from domainkit.runner import stages
+
+    ctx = _context(tmp_path)
+    monkeypatch.setattr(stages, "deid_policy", lambda ctx: DeidPolicy(use_ner=False))
+    monkeypatch.setattr("domainkit.deid.version.rules_fingerprint", lambda: "rules-v1")
+    before = data_inputs(ctx)
+    monkeypatch.setattr("domainkit.deid.version.rules_fingerprint", lambda: "rules-v2")
+    assert data_inputs(ctx) != before  # new rules: the run de-identifies its data again
+    monkeypatch.setattr(stages, "deid_policy", lambda ctx: DEID_OFF)
+    assert "deid_rules" not in data_inputs(ctx)  # nothing redacted: older run folders stay valid
+
+
+def test_the_deid_rules_fingerprint_is_stable():
+    from domainkit.deid.version import rules_fingerprint
+
+    first = rules_fingerprint()
+    rules_fingerprint.cache_clear()
+    assert rules_fingerprint() == first and len(first) == 16
