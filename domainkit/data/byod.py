@@ -11,7 +11,6 @@ The input is only ever read.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
@@ -23,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from domainkit.data.tables import allow_long_cells, jsonl_records
+from domainkit.data.tables import jsonl_records, table_rows
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 from domainkit.errors import DataError, close_column, no_column_message
 from domainkit.log import get_logger
@@ -31,7 +30,7 @@ from domainkit.log import get_logger
 log = get_logger(__name__)
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
-DELIMITERS = {"csv": (",", "a comma"), "tsv": ("\t", "a tab")}
+DELIMITERS = {"csv": ",", "tsv": "\t"}
 #: A class needs this many documents to be in both train and test at all. The
 #: grouped split does not promise it: a small class's groups go to whichever
 #: folds balance best, so a class this small often has no test document.
@@ -130,7 +129,7 @@ def _read_located(path: Path) -> tuple[pd.DataFrame, list[int], str]:
             return frame, list(range(1, len(frame) + 1)), "record"
         numbers = _record_numbers(path, kind)
         # index_col=False: a row with an extra field must never become the index (checked above anyway).
-        frame = pd.read_csv(path, sep=DELIMITERS[kind][0], dtype=str, keep_default_na=False, index_col=False)
+        frame = pd.read_csv(path, sep=DELIMITERS[kind], dtype=str, keep_default_na=False, index_col=False)
     except (ValueError, OSError, pd.errors.ParserError) as error:
         # The parser's message names a line and token counts, never cell text.
         reason = str(error).splitlines()[0][:200]
@@ -140,39 +139,17 @@ def _read_located(path: Path) -> tuple[pd.DataFrame, list[int], str]:
     return frame, numbers, "row"
 
 
-def _blank(record: list[str]) -> bool:
-    return not record or (len(record) == 1 and not record[0].strip())
-
-
 def _record_numbers(path: Path, kind: str) -> list[int]:
     """Row number (as a spreadsheet shows it) of each data row; refuses a row whose field count is not the header's.
 
     pandas takes a row with one field more than the header as index + fields,
     so a document with an unquoted comma silently lost its start. One cheap
-    pass with the csv module (same quoting rules) counts every row's fields.
+    pass with the csv module (same quoting rules), shared with ``deid``, counts every row's fields.
     """
-    delimiter, name = DELIMITERS[kind]
-    numbers: list[int] = []
-    header: list[str] | None = None
-    allow_long_cells()
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
-                if _blank(record):
-                    continue  # pandas skips blank lines too
-                if header is None:
-                    header = record
-                elif len(record) != len(header):
-                    raise DataError(
-                        f"{path}: row {number} has {len(record)} fields, the header row has {len(header)}",
-                        hint=f"put double quotes around every field that contains {name}, a quote or a line break "
-                             f"(quotes inside a quoted field are doubled)",
-                    )
-                else:
-                    numbers.append(number)
-    except csv.Error as error:
-        raise DataError(f"{path}: cannot be read as {kind.upper()} ({error})", hint="check the file's quoting") from None
-    return numbers
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = table_rows(handle, path, DELIMITERS[kind])
+        next(rows, None)  # the header row
+        return [number for number, _ in rows]
 
 
 def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[int]]:

@@ -34,6 +34,52 @@ def repeated_columns(names: list[str]) -> str:
     return "; ".join("columns " + ", ".join(map(str, found[:-1])) + f" and {found[-1]}" for found in groups)
 
 
+#: Each delimiter a table reader accepts: the format's name and how a hint names the character.
+DELIMITERS = {",": ("CSV", "a comma"), "\t": ("TSV", "a tab")}
+
+
+def table_rows(lines: Iterable[str], where: object, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """``(row number, fields)`` of each record of a CSV/TSV input, the header row first; DataError otherwise.
+
+    The one field-count check behind every reader that must not lose or shift a cell. A record
+    whose field count differs from the header's is refused: one field more is an unquoted
+    delimiter, fewer is usually a quote that never closed and swallowed the rows after it.
+    The row number is the record's as a spreadsheet numbers it (header = row 1, blank lines
+    count, a quoted line break does not), not the physical line. Blank lines are skipped.
+    """
+    allow_long_cells()
+    header: list[str] | None = None
+    try:
+        for number, record in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+            if _blank(record, header):
+                continue
+            if header is None:
+                header = record
+            elif len(record) != len(header):
+                raise DataError(f"{where}: row {number} has {len(record)} fields, the header row has {len(header)}",
+                                hint=_quoting_hint(delimiter))
+            yield number, record
+    except csv.Error as error:  # the csv module's messages name no cell text
+        raise DataError(f"{where}: cannot be read as {DELIMITERS[delimiter][0]} ({error})",
+                        hint="check the file's quoting") from None
+
+
+def _blank(record: list[str], header: list[str] | None) -> bool:
+    """An empty line, or one of spaces where a row needs several fields (pandas skips both too).
+
+    In a one-column table a line of spaces is a (blank) document: it stays, so no row goes missing.
+    """
+    if not record:
+        return True
+    return len(record) == 1 and not record[0].strip() and (header is None or len(header) > 1)
+
+
+def _quoting_hint(delimiter: str) -> str:
+    return (f"put double quotes around every field that contains {DELIMITERS[delimiter][1]}, a quote or a line "
+            "break (quotes inside a quoted field are doubled); a field that starts with a quote runs on, "
+            "across lines, to the next quote")
+
+
 _JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from domainkit.deid.audit import Audit
-from domainkit.data.tables import allow_long_cells, jsonl_records, repeated_columns
+from domainkit.data.tables import jsonl_records, repeated_columns, table_rows
 from domainkit.deid.policy import DeidPolicy
 from domainkit.errors import DataError, close_column, no_column_message
 
@@ -126,37 +126,31 @@ def _write_txt(header, rows, redacted: list[str], original: str, text_column) ->
 
 def _read_delimited(delimiter: str):
     def read(text: str, path: Path, text_column: str | None):
-        try:
-            return _parse_delimited(text, path, text_column, delimiter)
-        except csv.Error as error:  # the csv module's messages name no cell text
-            raise DataError(f"{path}: cannot be read as a table ({error})", hint="check the file's quoting") from None
+        return _parse_delimited(text, path, text_column, delimiter)
 
     return read
 
 
 def _parse_delimited(text: str, path: Path, text_column: str | None, delimiter: str):
-    """Header, rows and the text column's cells; refuses what would lose or shift a cell."""
-    allow_long_cells()
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = list(reader.fieldnames or [])
-    if not header:
+    """Header, rows and the text column's cells; refuses what would lose or shift a cell.
+
+    ``table_rows`` (shared with ``--data``) refuses any row whose field count is not the header's:
+    a quote that never closes would otherwise swallow the rows after it into one cell and blank
+    that row's other columns.
+    """
+    records = table_rows(io.StringIO(text, newline=""), path, delimiter)
+    first = next(records, None)
+    if first is None:
         raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
+    header = first[1]
     column = _require_column(path, text_column, header, "")
     repeated = repeated_columns(header)
     if repeated:
-        # csv.DictReader keeps only the last cell of a repeated name: the others would be lost.
+        # Cells are keyed by name: only the last cell of a repeated name would be kept.
         raise DataError(f"{path}: header {repeated} have the same name",
                         hint="give every column of the header row its own name; the input is left as it is")
-    rows = []
-    for row in reader:
-        if None in row:
-            raise DataError(
-                f"{path} row {reader.line_num}: more fields than the header's {len(header)} columns",
-                hint="quote fields that contain the delimiter",
-            )
-        rows.append(row)
-    texts = [row[column] or "" for row in rows]
-    return header, rows, texts
+    rows = [dict(zip(header, fields, strict=True)) for _, fields in records]
+    return header, rows, [row[column] for row in rows]
 
 
 def _write_delimited(delimiter: str):
@@ -164,7 +158,7 @@ def _write_delimited(delimiter: str):
         out = io.StringIO(newline="")
         writer = csv.DictWriter(out, fieldnames=header, delimiter=delimiter, lineterminator="\n")
         writer.writeheader()
-        for row, text in zip(rows, redacted):
+        for row, text in zip(rows, redacted, strict=True):  # one output row per input row, or a loud failure
             writer.writerow({**row, text_column: text})
         return out.getvalue()
 
@@ -185,7 +179,7 @@ def _read_jsonl(text: str, path: Path, text_column: str | None):
 
 def _write_jsonl(header, rows, redacted: list[str], original: str, text_column) -> str:
     lines = []
-    for record, text in zip(rows, redacted):
+    for record, text in zip(rows, redacted, strict=True):
         if record[text_column] is not None:
             record = {**record, text_column: text}
         lines.append(json.dumps(record, ensure_ascii=False) + "\n")

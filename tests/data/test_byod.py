@@ -251,3 +251,12 @@ def test_byod_multi_label_coding_data_with_many_labels_is_accepted(tmp_path):
     data = load_own_documents(_write(tmp_path / "codes.csv", rows), ColumnSpec(labels="codes"), test_path=None,
                               test_size=0.2, seed=0)
     assert len(data.label_names) == 25
+
+
+# -- the field-count check is deid's too: a quote that never closes --------------------------------
+def test_byod_quote_that_never_closes_is_refused_by_row(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text('text,label\nfirst note,a\n"Okafor said she fell,b\nthird note,a\n')
+    with pytest.raises(DataError, match="docs.csv: row 3 has 1 fields, the header row has 2") as error:
+        read_labelled(path, ColumnSpec())
+    assert "Okafor" not in str(error.value)

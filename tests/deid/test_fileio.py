@@ -159,3 +159,23 @@ def test_fileio_long_cells_are_read_and_bad_quoting_is_a_data_error(tmp_path):
     source.write_text("id,note\n1," + "calm " * 40_000 + "\n", encoding="utf-8")  # 200,000 characters
     deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column="note")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("calm") == 40_000
+
+
+# -- rows are never merged, dropped or renumbered --------------------------------------------------
+@pytest.mark.parametrize(("suffix", "sep"), [(".csv", ","), (".tsv", "\t")])
+def test_fileio_quote_that_never_closes_is_refused_by_row_not_merged(tmp_path, suffix, sep):
+    # The quote on row 3 would swallow rows 4 and 5 into one cell and blank that row's ward.
+    source, target = tmp_path / f"in{suffix}", tmp_path / f"out{suffix}"
+    source.write_text(f"id{sep}text{sep}ward\n1{sep}Stable{sep}7\n2{sep}\"Pt states Okafor visited{sep}8\n"
+                      f"3{sep}Calm night{sep}9\n4{sep}Discharged{sep}10\n", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"in\{suffix}: row 3 has 2 fields, the header row has 3") as error:
+        deidentify_file(source, target, policy=RULES, text_column="text")
+    assert "Okafor" not in str(error.value) and "a line break" in error.value.hint
+    assert not target.exists()
+
+
+def test_fileio_extra_field_is_named_by_spreadsheet_row_not_physical_line(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text('id,text,ward\n1,"line one\nline two\nline three",7\n2,ok,8\n3,Seen today, stable,9\n')
+    with pytest.raises(DataError, match=r"in\.csv: row 4 has 4 fields, the header row has 3"):
+        deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column="text")
