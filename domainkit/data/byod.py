@@ -140,11 +140,12 @@ def _read_located(path: Path) -> tuple[pd.DataFrame, list[int], str]:
 
 
 def _record_numbers(path: Path, kind: str) -> list[int]:
-    """Row number (as a spreadsheet shows it) of each data row; refuses a row whose field count is not the header's.
+    """Row number (as a spreadsheet shows it) of each data row; refuses what pandas would read silently wrong.
 
-    pandas takes a row with one field more than the header as index + fields,
-    so a document with an unquoted comma silently lost its start. One cheap
-    pass with the csv module (same quoting rules), shared with ``deid``, counts every row's fields.
+    pandas takes a row with one field more than the header as index + fields (a document with an
+    unquoted comma silently lost its start) and renames a repeated column (``label.1``), so the
+    first one would be used without a word. One cheap pass with the csv module (same quoting
+    rules), shared with ``deid``, counts every row's fields and checks the header's names.
     """
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = table_rows(handle, path, DELIMITERS[kind])

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from domainkit.deid.audit import Audit
-from domainkit.data.tables import jsonl_records, repeated_columns, table_rows
+from domainkit.data.tables import jsonl_records, table_rows
 from domainkit.deid.policy import DeidPolicy
 from domainkit.errors import DataError, close_column, no_column_message
 
@@ -134,9 +134,9 @@ def _read_delimited(delimiter: str):
 def _parse_delimited(text: str, path: Path, text_column: str | None, delimiter: str):
     """Header, rows and the text column's cells; refuses what would lose or shift a cell.
 
-    ``table_rows`` (shared with ``--data``) refuses any row whose field count is not the header's:
-    a quote that never closes would otherwise swallow the rows after it into one cell and blank
-    that row's other columns.
+    ``table_rows`` (shared with ``--data``) refuses repeated header names and any row whose field
+    count is not the header's: a quote that never closes would otherwise swallow the rows after it
+    into one cell and blank that row's other columns.
     """
     records = table_rows(io.StringIO(text, newline=""), path, delimiter)
     first = next(records, None)
@@ -144,11 +144,6 @@ def _parse_delimited(text: str, path: Path, text_column: str | None, delimiter: 
         raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
     header = first[1]
     column = _require_column(path, text_column, header, "")
-    repeated = repeated_columns(header)
-    if repeated:
-        # Cells are keyed by name: only the last cell of a repeated name would be kept.
-        raise DataError(f"{path}: header {repeated} have the same name",
-                        hint="give every column of the header row its own name; the input is left as it is")
     rows = [dict(zip(header, fields, strict=True)) for _, fields in records]
     return header, rows, [row[column] for row in rows]
 

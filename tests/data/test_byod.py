@@ -260,3 +260,21 @@ def test_byod_quote_that_never_closes_is_refused_by_row(tmp_path):
     with pytest.raises(DataError, match="docs.csv: row 3 has 1 fields, the header row has 2") as error:
         read_labelled(path, ColumnSpec())
     assert "Okafor" not in str(error.value)
+
+
+# -- repeated names are refused: CSV/TSV columns, JSONL keys ---------------------------------------
+@pytest.mark.parametrize("sep", [",", "\t"])
+def test_byod_repeated_column_names_are_refused_by_position(tmp_path, sep):
+    # pandas would rename the second to 'label.1' and use the first without a word.
+    path = tmp_path / ("docs.csv" if sep == "," else "docs.tsv")
+    path.write_text(sep.join(["label", "text", "label"]) + "\n" + sep.join(["cardio", "chest pain note", "A"]) + "\n")
+    with pytest.raises(DataError, match="header columns 1 and 3 have the same name") as error:
+        read_labelled(path, ColumnSpec())
+    assert "cardio" not in str(error.value)
+
+
+def test_byod_jsonl_repeated_key_is_refused(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"text": "a note", "label": "x"}\n{"text": "one", "label": "x", "label": "y"}\n')
+    with pytest.raises(DataError, match="docs.jsonl: line 2 has an object whose keys 2 and 3 have the same name"):
+        read_labelled(path, ColumnSpec())

@@ -70,3 +70,17 @@ def test_table_rows_refuse_a_row_whose_field_count_is_not_the_headers(lines, fou
         list(table_rows(lines, "docs.csv", ","))
     assert "Roe" not in str(error.value)
     assert "a comma, a quote or a line break" in error.value.hint
+
+
+def test_table_rows_refuse_repeated_header_names_by_position():
+    with pytest.raises(DataError, match=r"docs.tsv: header columns 1 and 3 have the same name"):
+        list(table_rows(["label\ttext\tlabel\n", "a\tnote\tb\n"], "docs.tsv", "\t"))
+
+
+@pytest.mark.parametrize("line", ['{"id": 1, "note": "Jane Roe", "note": "later"}',
+                                  '{"id": 1, "meta": {"ward": "Roe", "ward": "7"}}'])
+def test_a_jsonl_object_with_a_repeated_key_is_refused_by_line_and_position(line):
+    with pytest.raises(DataError, match=r"docs.jsonl: line 2 has an object whose keys \d and \d have the same name") \
+            as error:
+        list(jsonl_records(['{"note": "ok"}', line], "docs.jsonl"))
+    assert "Roe" not in str(error.value)

@@ -179,3 +179,13 @@ def test_fileio_extra_field_is_named_by_spreadsheet_row_not_physical_line(tmp_pa
     source.write_text('id,text,ward\n1,"line one\nline two\nline three",7\n2,ok,8\n3,Seen today, stable,9\n')
     with pytest.raises(DataError, match=r"in\.csv: row 4 has 4 fields, the header row has 3"):
         deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column="text")
+
+
+def test_fileio_jsonl_repeated_key_is_refused_not_half_kept(tmp_path):
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text('{"id": 1, "note": "Seen by Dr. Okafor", "note": "Follow-up"}\n')
+    with pytest.raises(DataError, match=r"in\.jsonl: line 1 has an object whose keys 2 and 3 have the same name") \
+            as error:
+        deidentify_file(source, target, policy=RULES, text_column="note")
+    assert "Okafor" not in str(error.value)
+    assert not target.exists()
