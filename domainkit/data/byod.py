@@ -12,6 +12,7 @@ The input is only ever read.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from collections import Counter
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from domainkit.data.tables import jsonl_records, table_rows
+from domainkit.data.tables import jsonl_records, one_column_hint, table_rows
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 from domainkit.errors import DataError, close_column, no_column_message
 from domainkit.log import get_logger
@@ -190,6 +191,10 @@ def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) ->
         return
     fixed = not option.startswith("--")
     message = no_column_message(str(path), column, len(frame.columns), option=None if fixed else option)
+    delimiter = DELIMITERS.get(FORMATS.get(Path(path).suffix.lower(), ""))
+    if delimiter and len(frame.columns) == 1:
+        # One column: the file is split by another character, the column name is not the problem.
+        raise DataError(message, hint=one_column_hint(delimiter))
     suggestion = close_column(column, frame.columns)
     if fixed:
         raise DataError(message, hint=f"the file needs {option}" + (f" (is {suggestion!r} it?)" if suggestion else
@@ -219,9 +224,17 @@ def _label_of(cell, where: str, columns: ColumnSpec) -> str | list[str]:
     return names if columns.multi_label else names[0]
 
 
+def _no_value(cell) -> bool:
+    """A JSON null, a Parquet null, or the NaN pandas puts where a JSONL line lacks the key."""
+    return cell is None or (isinstance(cell, float) and math.isnan(cell))
+
+
 def _clean_rows(frame: pd.DataFrame, columns: ColumnSpec, locate: Locate) -> tuple[list[str], list]:
     texts, labels = [], []
     for position, (text, label) in enumerate(zip(frame[columns.text], frame[columns.label_column], strict=True)):
+        if _no_value(text):  # before the type check: a gap is not "a float"
+            raise DataError(f"{locate(position, columns.text)} has no value (the field is missing or null)",
+                            hint="give every document its text, or remove that one")
         if not isinstance(text, str):
             raise DataError(f"{locate(position, columns.text)} is not text ({type(text).__name__})",
                             hint="every document must be a non-empty string")

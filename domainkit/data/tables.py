@@ -91,6 +91,17 @@ def _quoting_hint(delimiter: str) -> str:
             "across lines, to the next quote")
 
 
+def one_column_hint(delimiter: str) -> str:
+    """Hint for a CSV/TSV whose header row is one column: it is probably split by another character.
+
+    A semicolon-separated export (European Excel) reads as one column; the column name the user
+    gave is then not the problem. The header itself is never quoted (it may be a document).
+    """
+    return (f"its header row is a single column, so the file may be separated by another character than "
+            f"{DELIMITERS[delimiter][1]} (a semicolon, as some Excel exports are): save it comma-separated as "
+            ".csv or tab-separated as .tsv")
+
+
 _JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 

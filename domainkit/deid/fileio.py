@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from domainkit.deid.audit import Audit
-from domainkit.data.tables import jsonl_records, table_rows
+from domainkit.data.tables import jsonl_records, one_column_hint, table_rows
 from domainkit.deid.policy import DeidPolicy
 from domainkit.errors import DataError, close_column, no_column_message
 
@@ -101,14 +101,19 @@ def _read_utf8(path: Path) -> str:
         ) from None
 
 
-def _require_column(path: Path, text_column: str | None, columns: list[str], where: str) -> str:
+def _require_column(path: Path, text_column: str | None, columns: list[str], where: str,
+                    delimiter: str | None = None) -> str:
+    """The text column; ``delimiter`` (CSV/TSV only) lets a one-column header hint at another separator."""
+    one_column = delimiter is not None and len(columns) == 1
     if text_column is None:
         raise DataError(f"{path} has {len(columns)} column(s); say which one holds the text",
-                        hint="pass --text-column NAME, a name from the file's header row (head -1 FILE shows it)")
+                        hint=one_column_hint(delimiter) if one_column else
+                        "pass --text-column NAME, a name from the file's header row (head -1 FILE shows it)")
     if text_column not in columns:
         suggestion = close_column(text_column, columns)
         raise DataError(no_column_message(f"{path}{where}", text_column, len(columns)),
-                        hint=f"did you mean {suggestion!r}?" if suggestion else "check --text-column against the header row")
+                        hint=one_column_hint(delimiter) if one_column else
+                        f"did you mean {suggestion!r}?" if suggestion else "check --text-column against the header row")
     return text_column
 
 
@@ -143,7 +148,7 @@ def _parse_delimited(text: str, path: Path, text_column: str | None, delimiter: 
     if first is None:
         raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
     header = first[1]
-    column = _require_column(path, text_column, header, "")
+    column = _require_column(path, text_column, header, "", delimiter)
     rows = [dict(zip(header, fields, strict=True)) for _, fields in records]
     return header, rows, [row[column] for row in rows]
 

@@ -278,3 +278,27 @@ def test_byod_jsonl_repeated_key_is_refused(tmp_path):
     path.write_text('{"text": "a note", "label": "x"}\n{"text": "one", "label": "x", "label": "y"}\n')
     with pytest.raises(DataError, match="docs.jsonl: line 2 has an object whose keys 2 and 3 have the same name"):
         read_labelled(path, ColumnSpec())
+
+
+# -- a gap is "no value", a one-column CSV a delimiter problem -------------------------------------
+def test_byod_jsonl_line_without_the_text_key_has_no_value(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"text": "t", "label": "a"}) + "\n" + json.dumps({"note": "t", "label": "a"}) + "\n")
+    with pytest.raises(DataError, match=r"docs.jsonl: line 2, column 'text' has no value \(the field is missing or null\)"):
+        read_labelled(path, ColumnSpec())
+
+
+def test_byod_parquet_null_text_has_no_value(tmp_path):
+    path = tmp_path / "docs.parquet"
+    pd.DataFrame({"text": ["one", "two", None], "label": ["a", "b", "a"]}).to_parquet(path)
+    with pytest.raises(DataError, match=r"docs.parquet: record 3, column 'text' has no value"):
+        read_labelled(path, ColumnSpec())
+
+
+def test_byod_semicolon_csv_hints_at_the_delimiter_without_quoting_the_header(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text("text;label\nPatient Okafor seen;a\n")
+    with pytest.raises(DataError, match="among its 1 column") as error:
+        read_labelled(path, ColumnSpec())
+    assert "another character than a comma" in error.value.hint and "semicolon" in error.value.hint
+    assert "text;label" not in str(error.value) and "Okafor" not in str(error.value)

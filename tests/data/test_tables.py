@@ -6,7 +6,7 @@ import pytest
 
 from domainkit.errors import DataError
 
-from domainkit.data.tables import allow_long_cells, jsonl_records, repeated_columns, table_rows
+from domainkit.data.tables import allow_long_cells, jsonl_records, one_column_hint, repeated_columns, table_rows
 
 
 def test_repeated_columns_are_named_by_position_only():
@@ -84,3 +84,8 @@ def test_a_jsonl_object_with_a_repeated_key_is_refused_by_line_and_position(line
             as error:
         list(jsonl_records(['{"note": "ok"}', line], "docs.jsonl"))
     assert "Roe" not in str(error.value)
+
+
+def test_the_one_column_hint_points_at_the_delimiter():
+    assert "another character than a comma" in one_column_hint(",") and ".tsv" in one_column_hint(",")
+    assert "another character than a tab" in one_column_hint("\t")

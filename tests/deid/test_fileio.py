@@ -189,3 +189,13 @@ def test_fileio_jsonl_repeated_key_is_refused_not_half_kept(tmp_path):
         deidentify_file(source, target, policy=RULES, text_column="note")
     assert "Okafor" not in str(error.value)
     assert not target.exists()
+
+
+def test_fileio_one_column_header_hints_at_another_delimiter_without_quoting_it(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id;text\n1;Seen by Dr. Okafor\n", encoding="utf-8")
+    for column in ("text", None):
+        with pytest.raises(DataError) as error:
+            deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column=column)
+        assert "another character than a comma" in error.value.hint and "semicolon" in error.value.hint
+        assert "id;text" not in str(error.value)
