@@ -80,10 +80,11 @@ def require_readable(path: Path, option: str) -> None:
 
 
 def sha256_of(path: Path) -> str:
+    """Hash of a file, or of the documents a folder gives (those :func:`_read_folder` reads, no others)."""
     digest = hashlib.sha256()
     try:
         if path.is_dir():
-            for file in sorted(path.rglob("*.txt")):
+            for file in _label_files(path):
                 digest.update(str(file.relative_to(path)).encode())
                 digest.update(file.read_bytes())
         else:
@@ -161,19 +162,28 @@ def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[int]]:
     return pd.DataFrame.from_records([record for _, record in parsed]), [number for number, _ in parsed]
 
 
+def _txt_files(folder: Path) -> list[Path]:
+    """The folder's .txt files, sorted; the suffix in any case (Windows tools write .TXT)."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+
+
+def _label_files(path: Path) -> list[Path]:
+    """Every FOLDER/LABEL/*.txt file, by label then name: the documents a folder holds."""
+    return [file for label_dir in sorted(p for p in path.iterdir() if p.is_dir()) for file in _txt_files(label_dir)]
+
+
 def _read_folder(path: Path, columns: ColumnSpec) -> tuple[pd.DataFrame, list[Path]]:
     """One row per FOLDER/LABEL/*.txt file, and the files (messages name the file, not a row)."""
-    stray = sum(1 for p in path.glob("*.txt") if p.is_file())
+    stray = len(_txt_files(path))
     if stray:
         # A warning, not an error: the sub-folders may hold every document the user meant.
         log.warning("%s: %d .txt file(s) directly in the folder are ignored; documents go in FOLDER/LABEL/doc.txt",
                     path, stray)
     rows, files = [], []
-    for label_dir in sorted(p for p in path.iterdir() if p.is_dir()):
-        for file in sorted(label_dir.glob("*.txt")):
-            _check_utf8(file)
-            rows.append({columns.text: file.read_text(encoding="utf-8"), columns.label_column: label_dir.name})
-            files.append(file)
+    for file in _label_files(path):
+        _check_utf8(file)
+        rows.append({columns.text: file.read_text(encoding="utf-8"), columns.label_column: file.parent.name})
+        files.append(file)
     if not rows:
         ignored = f"; the {stray} .txt file(s) directly in {path} are ignored" if stray else ""
         raise DataError(f"{path}: no .txt files in label sub-folders",

@@ -280,7 +280,7 @@ def test_byod_jsonl_repeated_key_is_refused(tmp_path):
         read_labelled(path, ColumnSpec())
 
 
-# -- a gap is "no value", a one-column CSV a delimiter problem -------------------------------------
+# -- a gap is "no value", a one-column CSV a delimiter problem, .TXT a text file -------------------
 def test_byod_jsonl_line_without_the_text_key_has_no_value(tmp_path):
     path = tmp_path / "docs.jsonl"
     path.write_text(json.dumps({"text": "t", "label": "a"}) + "\n" + json.dumps({"note": "t", "label": "a"}) + "\n")
@@ -302,3 +302,18 @@ def test_byod_semicolon_csv_hints_at_the_delimiter_without_quoting_the_header(tm
         read_labelled(path, ColumnSpec())
     assert "another character than a comma" in error.value.hint and "semicolon" in error.value.hint
     assert "text;label" not in str(error.value) and "Okafor" not in str(error.value)
+
+
+def test_byod_folder_reads_txt_in_any_case_and_hashes_only_what_it_reads(tmp_path):
+    from domainkit.data.byod import sha256_of
+
+    docs = tmp_path / "docs"
+    for label, name in (("a", "1.txt"), ("b", "1.TXT"), ("b", "2.Txt")):
+        (docs / label).mkdir(parents=True, exist_ok=True)
+        (docs / label / name).write_text(f"note {label} {name}")
+    texts, labels = read_labelled(docs, ColumnSpec())
+    assert labels == ["a", "b", "b"]
+    before = sha256_of(docs)
+    (docs / "b" / "nested").mkdir()
+    (docs / "b" / "nested" / "never-read.txt").write_text("not a document of the run")
+    assert sha256_of(docs) == before
