@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from domainkit.data.splits import normalise_text
 from domainkit.data.tables import jsonl_records, one_column_hint, table_rows
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 from domainkit.errors import DataError, close_column, no_column_message
@@ -340,21 +341,57 @@ def load_own_documents(
     if not path.is_dir() and not columns.multi_label:
         _check_label_column(labels, path, columns)
     kind = MULTI_LABEL if columns.multi_label else SINGLE_LABEL
-    _check_classes(labels, path, columns.multi_label, needs_split=test_path is None)
-    sources = {str(path): sha256_of(path)}
     if test_path is None:
+        _check_classes(labels, path, columns.multi_label, needs_split=True)
         return _split(path, task="own-documents", kind=kind, texts=texts, labels=labels, seed=seed,
-                      test_size=test_size, sources=sources, extra_info={"origin": "--data split"})
-    test_texts, test_labels = read_labelled(Path(test_path), columns, option="--test-data")
+                      test_size=test_size, sources={str(path): sha256_of(path)}, extra_info={"origin": "--data split"})
+    test_path = Path(test_path)
+    require_readable(test_path, "--test-data")
+    _refuse_same_file(path, test_path)
+    test_texts, test_labels = read_labelled(test_path, columns, option="--test-data")
+    texts, labels, dropped = _drop_test_copies(texts, labels, test_texts, path, test_path)
+    _check_classes(labels, path, columns.multi_label, needs_split=False)
     known = _label_names(labels, columns.multi_label)
     unseen = sorted(_label_names(test_labels, columns.multi_label) - known)
     if unseen:
+        left_out = f"; {dropped} training document(s) were left out as copies of test documents" if dropped else ""
         raise DataError(f"{test_path}: label(s) not in the training file: {_shown_labels(unseen)}",
-                        hint="every test label must occur in --data")
-    sources[str(test_path)] = sha256_of(Path(test_path))
+                        hint=f"every test label must occur in --data{left_out}")
+    sources = {str(path): sha256_of(path), str(test_path): sha256_of(test_path)}
     return TaskData(
         task="own-documents", kind=kind, label_names=sorted(known),
         train_texts=texts, train_labels=labels, test_texts=test_texts, test_labels=test_labels,
         split_info={"seed": seed, "method": "user test file", "sources": sources,
-                    "counts": {"train": len(texts), "test": len(test_texts)}},
+                    "counts": {"train": len(texts), "test": len(test_texts)},
+                    "train_copies_of_test_dropped": dropped},
     )
+
+
+def _refuse_same_file(path: Path, test_path: Path) -> None:
+    """A test file that is the training file would report training-set scores as held-out ones."""
+    if os.path.samefile(path, test_path):  # also a symlink or hard link to it, or the same path spelt otherwise
+        raise DataError(f"--test-data {test_path} is the --data file itself",
+                        hint="pass a held-out file whose documents are not in --data, or drop --test-data "
+                             "to hold out a share of --data")
+
+
+def _drop_test_copies(texts: list[str], labels: list, test_texts: list[str], path: Path,
+                      test_path: Path) -> tuple[list[str], list, int]:
+    """Training documents minus those that are also test documents (case, spacing and punctuation aside).
+
+    A test document the model trained on inflates every score. The comparison is the split's own
+    (``normalise_text``), under which the grouped split keeps copies on one side. Only the count
+    is logged and recorded, never a text.
+    """
+    held_out = {normalise_text(text) for text in test_texts} - {""}
+    keep = [normalise_text(text) not in held_out for text in texts]
+    dropped = keep.count(False)
+    if dropped == len(texts):
+        raise DataError(f"{path}: every training document is also in --test-data {test_path}",
+                        hint="pass a held-out file whose documents are not in --data, or drop --test-data "
+                             "to hold out a share of --data")
+    if dropped:
+        log.warning("%s: %d training document(s) also in --test-data %s (case, spacing and punctuation aside) "
+                    "are left out of training", path, dropped, test_path)
+    return ([text for text, kept in zip(texts, keep) if kept], [label for label, kept in zip(labels, keep) if kept],
+            dropped)

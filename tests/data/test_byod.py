@@ -317,3 +317,32 @@ def test_byod_folder_reads_txt_in_any_case_and_hashes_only_what_it_reads(tmp_pat
     (docs / "b" / "nested").mkdir()
     (docs / "b" / "nested" / "never-read.txt").write_text("not a document of the run")
     assert sha256_of(docs) == before
+
+
+# -- a --test-data file is held out from training --------------------------------------------------
+def test_byod_test_data_that_is_the_data_file_is_refused(tmp_path):
+    train = _write(tmp_path / "train.csv", _rows())
+    (tmp_path / "link.csv").symlink_to(train)
+    for test in (train, tmp_path / "." / "train.csv", tmp_path / "link.csv"):
+        with pytest.raises(DataError, match="--test-data .* is the --data file itself") as error:
+            load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+        assert "drop --test-data" in error.value.hint
+
+
+def test_byod_training_copies_of_test_documents_are_dropped_and_counted(tmp_path, caplog):
+    rows = _rows()
+    train = _write(tmp_path / "train.csv", rows)
+    test_rows = [{"text": "  " + rows[0]["text"].upper() + "  ", "label": "cardio"},  # case and spacing aside
+                 {"text": rows[7]["text"], "label": "renal"}, {"text": "a note of its own", "label": "neuro"}]
+    test = _write(tmp_path / "test.csv", test_rows)
+    data = load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+    assert len(data.train_texts) == len(rows) - 2 and rows[0]["text"] not in data.train_texts
+    assert data.split_info["train_copies_of_test_dropped"] == 2 and data.split_info["counts"]["train"] == 16
+    assert "2 training document(s) also in --test-data" in caplog.text and "heart" not in caplog.text
+
+
+def test_byod_training_file_that_only_copies_the_test_file_is_refused(tmp_path):
+    train = _write(tmp_path / "train.csv", _rows())
+    test = _write(tmp_path / "test.csv", _rows())
+    with pytest.raises(DataError, match="every training document is also in --test-data"):
+        load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
