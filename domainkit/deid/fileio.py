@@ -79,10 +79,32 @@ def _check_paths(source: Path, target: Path, force: bool) -> None:
         raise DataError(f"input {source} is not a file", hint="point --input at a file")
     if target.exists() and target.resolve() == source.resolve():
         raise DataError(f"output {target} is the input file", hint="the input is never overwritten; choose another output")
+    if target.is_dir():
+        # Checked before --force: replacing a folder with a file is never what was meant.
+        raise DataError(f"--output {target} is a folder", hint=f"name a file in it, e.g. {target / source.name}")
     if target.exists() and not force:
         raise DataError(f"output file {target} already exists", hint="choose another output or pass --force to replace it")
     if not target.parent.exists():
         raise DataError(f"output folder {target.parent} does not exist", hint="create it first")
+    _check_writable(target.parent)
+
+
+def _check_writable(folder: Path) -> None:
+    """Refuse a folder the output cannot be written to, before minutes of redaction, not after.
+
+    Creating (and removing) a file there is the one test that also sees read-only mounts, ACLs,
+    immutable folders and root's rights, which os.access misjudges.
+    """
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".domainkit-write-check.", suffix=".tmp"):
+            pass
+    except OSError as error:
+        raise DataError(f"--output folder {folder} cannot be written ({_reason(error)})",
+                        hint="choose another --output, or make the folder writable") from None
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
 
 
 def _read_utf8(path: Path) -> str:
@@ -205,6 +227,15 @@ def _progress(items: Iterable, total: int, path: Path) -> Iterator:
 
 
 def _write_atomic(target: Path, content: str) -> None:
+    """Write ``content`` to ``target`` atomically; a failure (disk full, folder gone) is a DataError naming it."""
+    try:
+        _replace_atomically(target, content)
+    except OSError as error:
+        raise DataError(f"--output {target} cannot be written ({_reason(error)})",
+                        hint="check the folder's free space and permissions, then run again") from None
+
+
+def _replace_atomically(target: Path, content: str) -> None:
     handle = tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
     )

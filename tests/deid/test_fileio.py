@@ -199,3 +199,51 @@ def test_fileio_one_column_header_hints_at_another_delimiter_without_quoting_it(
             deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column=column)
         assert "another character than a comma" in error.value.hint and "semicolon" in error.value.hint
         assert "id;text" not in str(error.value)
+
+
+# -- the output is checked before any work, and a failed write is an error naming it ---------------
+def _bad_utf8_input(tmp_path):
+    """An input that fails when read: an output error raised instead proves the output was checked first."""
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"id,text\n1,Caf\xe9\n")
+    return source
+
+
+def test_fileio_output_that_is_a_folder_is_refused_before_any_work(tmp_path):
+    (tmp_path / "out.csv").mkdir()
+    with pytest.raises(DataError, match=r"--output .*out\.csv is a folder"):
+        deidentify_file(_bad_utf8_input(tmp_path), tmp_path / "out.csv", policy=RULES, text_column="text", force=True)
+    assert (tmp_path / "out.csv").is_dir()
+
+
+def test_fileio_output_folder_that_cannot_be_written_is_refused_before_any_work(tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):  # as a read-only or immutable folder does, even for root
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    with pytest.raises(DataError, match=r"--output folder .* cannot be written \(Operation not permitted\)"):
+        deidentify_file(_bad_utf8_input(tmp_path), tmp_path / "out.csv", policy=RULES, text_column="text")
+
+
+def test_fileio_output_folder_that_is_a_file_is_refused(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("note\n")
+    (tmp_path / "plain").write_text("")
+    with pytest.raises(DataError, match=r"--output folder .*plain cannot be written"):
+        deidentify_file(source, tmp_path / "plain" / "out.txt", policy=RULES)
+
+
+def test_fileio_failed_write_is_a_data_error_naming_the_output(tmp_path, monkeypatch):
+    from domainkit.deid import fileio
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    source, target = tmp_path / "in.txt", tmp_path / "out.txt"
+    source.write_text(NOTES[0] + "\n")
+    monkeypatch.setattr(fileio.os, "replace", disk_full)
+    with pytest.raises(DataError, match=r"--output .*out\.txt cannot be written \(No space left on device\)"):
+        deidentify_file(source, target, policy=RULES)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.txt"]  # no temporary file left behind
