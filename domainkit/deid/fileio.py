@@ -6,6 +6,7 @@ atomically (temporary file, then rename) so a crash never leaves half a file beh
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -46,7 +47,7 @@ def deidentify_file(
             hint=f"name the output with the {source.suffix} suffix",
         )
     _check_paths(source, target, force)
-    text = _read_utf8(source)
+    text, encoding = _read_utf8(source)
     reader, writer = _HANDLERS[kind]
     header, rows, texts = reader(text, source, text_column)
     from domainkit.deid.deidentifier import Deidentifier
@@ -57,7 +58,7 @@ def deidentify_file(
     for redaction in _progress(deidentifier.redact_many(texts, workers=workers), len(texts), source):
         audit.add(redaction)
         redacted.append(redaction.text)
-    _write_atomic(target, writer(header, rows, redacted, text, text_column))
+    _write_atomic(target, writer(header, rows, redacted, text, text_column), encoding)
     return audit
 
 
@@ -107,13 +108,18 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
-def _read_utf8(path: Path) -> str:
+def _read_utf8(path: Path) -> tuple[str, str]:
+    """The file's text, and the encoding to write the output in: with a BOM if the input had one.
+
+    Excel's "CSV UTF-8" starts with a BOM and opens a file without one as ANSI, garbling accents.
+    """
     try:
         data = path.read_bytes()
     except OSError as error:
         raise DataError(f"cannot read input file {path}: {error.strerror}", hint="check its permissions") from None
+    encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), encoding
     except UnicodeDecodeError as error:
         offset = error.start  # utf-8-sig counts offsets in the raw bytes, BOM included
         line = data.count(b"\n", 0, offset) + 1
@@ -226,18 +232,18 @@ def _progress(items: Iterable, total: int, path: Path) -> Iterator:
     yield from tqdm(items, total=total, desc=f"de-identifying {path.name}", unit="doc", file=sys.stderr)
 
 
-def _write_atomic(target: Path, content: str) -> None:
+def _write_atomic(target: Path, content: str, encoding: str) -> None:
     """Write ``content`` to ``target`` atomically; a failure (disk full, folder gone) is a DataError naming it."""
     try:
-        _replace_atomically(target, content)
+        _replace_atomically(target, content, encoding)
     except OSError as error:
         raise DataError(f"--output {target} cannot be written ({_reason(error)})",
                         hint="check the folder's free space and permissions, then run again") from None
 
 
-def _replace_atomically(target: Path, content: str) -> None:
+def _replace_atomically(target: Path, content: str, encoding: str) -> None:
     handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        "w", encoding=encoding, newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
     )
     try:
         with handle:

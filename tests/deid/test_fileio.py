@@ -247,3 +247,13 @@ def test_fileio_failed_write_is_a_data_error_naming_the_output(tmp_path, monkeyp
     with pytest.raises(DataError, match=r"--output .*out\.txt cannot be written \(No space left on device\)"):
         deidentify_file(source, target, policy=RULES)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.txt"]  # no temporary file left behind
+
+
+# -- the output keeps the input's BOM --------------------------------------------------------------
+@pytest.mark.parametrize("bom", [b"\xef\xbb\xbf", b""])
+def test_fileio_output_has_a_bom_exactly_when_the_input_had_one(tmp_path, bom):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(bom + "id,text\n1,Patient from Zürich\n".encode())
+    deidentify_file(source, target, policy=RULES, text_column="text")
+    written = target.read_bytes()
+    assert written.startswith(bom + b"id,text\n") and written.count(b"\xef\xbb\xbf") == len(bom) // 3
