@@ -75,6 +75,10 @@ class DataSection:
         for name in ("max_train", "max_test"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"data.{name} must be >= 0; found {getattr(self, name)!r}")
+        if not self.label_separator:
+            # str.split("") raises: caught here, not as a traceback in the run's data stage.
+            raise ConfigError("--label-separator (data.label_separator) must be at least one character; found ''",
+                              hint="pass the character between labels, e.g. --label-separator ';' (default '|')")
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,9 @@ def test_config_fields_added_later_leave_the_digest_of_older_runs_alone():
     canonical = json.dumps(older, sort_keys=True, separators=(",", ":"))
     assert config.digest() == hashlib.sha256(canonical.encode()).hexdigest()[:16]
     assert resolve_config("medical", overrides=["distill.lora_r=8"]).digest() != config.digest()
+
+
+def test_config_empty_label_separator_is_refused_at_config_time():
+    with pytest.raises(ConfigError, match="--label-separator .* must be at least one character"):
+        resolve_config("medical", cli={"data": {"path": "notes.csv", "labels_column": "codes", "label_separator": ""}})
+    assert resolve_config("medical", cli={"data": {"label_separator": ";"}}).data.label_separator == ";"

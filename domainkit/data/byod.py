@@ -11,8 +11,8 @@ The input is only ever read.
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import math
 import os
 import re
 from collections import Counter
@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from domainkit.data.tables import allow_long_cells, jsonl_records
+from domainkit.data.splits import normalise_text
+from domainkit.data.tables import jsonl_records, one_column_hint, table_rows
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 from domainkit.errors import DataError, close_column, no_column_message
 from domainkit.log import get_logger
@@ -31,7 +32,7 @@ from domainkit.log import get_logger
 log = get_logger(__name__)
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
-DELIMITERS = {"csv": (",", "a comma"), "tsv": ("\t", "a tab")}
+DELIMITERS = {"csv": ",", "tsv": "\t"}
 #: A class needs this many documents to be in both train and test at all. The
 #: grouped split does not promise it: a small class's groups go to whichever
 #: folds balance best, so a class this small often has no test document.
@@ -80,10 +81,11 @@ def require_readable(path: Path, option: str) -> None:
 
 
 def sha256_of(path: Path) -> str:
+    """Hash of a file, or of the documents a folder gives (those :func:`_read_folder` reads, no others)."""
     digest = hashlib.sha256()
     try:
         if path.is_dir():
-            for file in sorted(path.rglob("*.txt")):
+            for file in _label_files(path):
                 digest.update(str(file.relative_to(path)).encode())
                 digest.update(file.read_bytes())
         else:
@@ -130,7 +132,7 @@ def _read_located(path: Path) -> tuple[pd.DataFrame, list[int], str]:
             return frame, list(range(1, len(frame) + 1)), "record"
         numbers = _record_numbers(path, kind)
         # index_col=False: a row with an extra field must never become the index (checked above anyway).
-        frame = pd.read_csv(path, sep=DELIMITERS[kind][0], dtype=str, keep_default_na=False, index_col=False)
+        frame = pd.read_csv(path, sep=DELIMITERS[kind], dtype=str, keep_default_na=False, index_col=False)
     except (ValueError, OSError, pd.errors.ParserError) as error:
         # The parser's message names a line and token counts, never cell text.
         reason = str(error).splitlines()[0][:200]
@@ -140,39 +142,18 @@ def _read_located(path: Path) -> tuple[pd.DataFrame, list[int], str]:
     return frame, numbers, "row"
 
 
-def _blank(record: list[str]) -> bool:
-    return not record or (len(record) == 1 and not record[0].strip())
-
-
 def _record_numbers(path: Path, kind: str) -> list[int]:
-    """Row number (as a spreadsheet shows it) of each data row; refuses a row whose field count is not the header's.
+    """Row number (as a spreadsheet shows it) of each data row; refuses what pandas would read silently wrong.
 
-    pandas takes a row with one field more than the header as index + fields,
-    so a document with an unquoted comma silently lost its start. One cheap
-    pass with the csv module (same quoting rules) counts every row's fields.
+    pandas takes a row with one field more than the header as index + fields (a document with an
+    unquoted comma silently lost its start) and renames a repeated column (``label.1``), so the
+    first one would be used without a word. One cheap pass with the csv module (same quoting
+    rules), shared with ``deid``, counts every row's fields and checks the header's names.
     """
-    delimiter, name = DELIMITERS[kind]
-    numbers: list[int] = []
-    header: list[str] | None = None
-    allow_long_cells()
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for number, record in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
-                if _blank(record):
-                    continue  # pandas skips blank lines too
-                if header is None:
-                    header = record
-                elif len(record) != len(header):
-                    raise DataError(
-                        f"{path}: row {number} has {len(record)} fields, the header row has {len(header)}",
-                        hint=f"put double quotes around every field that contains {name}, a quote or a line break "
-                             f"(quotes inside a quoted field are doubled)",
-                    )
-                else:
-                    numbers.append(number)
-    except csv.Error as error:
-        raise DataError(f"{path}: cannot be read as {kind.upper()} ({error})", hint="check the file's quoting") from None
-    return numbers
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = table_rows(handle, path, DELIMITERS[kind])
+        next(rows, None)  # the header row
+        return [number for number, _ in rows]
 
 
 def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[int]]:
@@ -182,19 +163,28 @@ def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[int]]:
     return pd.DataFrame.from_records([record for _, record in parsed]), [number for number, _ in parsed]
 
 
+def _txt_files(folder: Path) -> list[Path]:
+    """The folder's .txt files, sorted; the suffix in any case (Windows tools write .TXT)."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+
+
+def _label_files(path: Path) -> list[Path]:
+    """Every FOLDER/LABEL/*.txt file, by label then name: the documents a folder holds."""
+    return [file for label_dir in sorted(p for p in path.iterdir() if p.is_dir()) for file in _txt_files(label_dir)]
+
+
 def _read_folder(path: Path, columns: ColumnSpec) -> tuple[pd.DataFrame, list[Path]]:
     """One row per FOLDER/LABEL/*.txt file, and the files (messages name the file, not a row)."""
-    stray = sum(1 for p in path.glob("*.txt") if p.is_file())
+    stray = len(_txt_files(path))
     if stray:
         # A warning, not an error: the sub-folders may hold every document the user meant.
         log.warning("%s: %d .txt file(s) directly in the folder are ignored; documents go in FOLDER/LABEL/doc.txt",
                     path, stray)
     rows, files = [], []
-    for label_dir in sorted(p for p in path.iterdir() if p.is_dir()):
-        for file in sorted(label_dir.glob("*.txt")):
-            _check_utf8(file)
-            rows.append({columns.text: file.read_text(encoding="utf-8"), columns.label_column: label_dir.name})
-            files.append(file)
+    for file in _label_files(path):
+        _check_utf8(file)
+        rows.append({columns.text: file.read_text(encoding="utf-8"), columns.label_column: file.parent.name})
+        files.append(file)
     if not rows:
         ignored = f"; the {stray} .txt file(s) directly in {path} are ignored" if stray else ""
         raise DataError(f"{path}: no .txt files in label sub-folders",
@@ -212,6 +202,10 @@ def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) ->
         return
     fixed = not option.startswith("--")
     message = no_column_message(str(path), column, len(frame.columns), option=None if fixed else option)
+    delimiter = DELIMITERS.get(FORMATS.get(Path(path).suffix.lower(), ""))
+    if delimiter and len(frame.columns) == 1:
+        # One column: the file is split by another character, the column name is not the problem.
+        raise DataError(message, hint=one_column_hint(delimiter))
     suggestion = close_column(column, frame.columns)
     if fixed:
         raise DataError(message, hint=f"the file needs {option}" + (f" (is {suggestion!r} it?)" if suggestion else
@@ -241,9 +235,17 @@ def _label_of(cell, where: str, columns: ColumnSpec) -> str | list[str]:
     return names if columns.multi_label else names[0]
 
 
+def _no_value(cell) -> bool:
+    """A JSON null, a Parquet null, or the NaN pandas puts where a JSONL line lacks the key."""
+    return cell is None or (isinstance(cell, float) and math.isnan(cell))
+
+
 def _clean_rows(frame: pd.DataFrame, columns: ColumnSpec, locate: Locate) -> tuple[list[str], list]:
     texts, labels = [], []
     for position, (text, label) in enumerate(zip(frame[columns.text], frame[columns.label_column], strict=True)):
+        if _no_value(text):  # before the type check: a gap is not "a float"
+            raise DataError(f"{locate(position, columns.text)} has no value (the field is missing or null)",
+                            hint="give every document its text, or remove that one")
         if not isinstance(text, str):
             raise DataError(f"{locate(position, columns.text)} is not text ({type(text).__name__})",
                             hint="every document must be a non-empty string")
@@ -339,21 +341,57 @@ def load_own_documents(
     if not path.is_dir() and not columns.multi_label:
         _check_label_column(labels, path, columns)
     kind = MULTI_LABEL if columns.multi_label else SINGLE_LABEL
-    _check_classes(labels, path, columns.multi_label, needs_split=test_path is None)
-    sources = {str(path): sha256_of(path)}
     if test_path is None:
+        _check_classes(labels, path, columns.multi_label, needs_split=True)
         return _split(path, task="own-documents", kind=kind, texts=texts, labels=labels, seed=seed,
-                      test_size=test_size, sources=sources, extra_info={"origin": "--data split"})
-    test_texts, test_labels = read_labelled(Path(test_path), columns, option="--test-data")
+                      test_size=test_size, sources={str(path): sha256_of(path)}, extra_info={"origin": "--data split"})
+    test_path = Path(test_path)
+    require_readable(test_path, "--test-data")
+    _refuse_same_file(path, test_path)
+    test_texts, test_labels = read_labelled(test_path, columns, option="--test-data")
+    texts, labels, dropped = _drop_test_copies(texts, labels, test_texts, path, test_path)
+    _check_classes(labels, path, columns.multi_label, needs_split=False)
     known = _label_names(labels, columns.multi_label)
     unseen = sorted(_label_names(test_labels, columns.multi_label) - known)
     if unseen:
+        left_out = f"; {dropped} training document(s) were left out as copies of test documents" if dropped else ""
         raise DataError(f"{test_path}: label(s) not in the training file: {_shown_labels(unseen)}",
-                        hint="every test label must occur in --data")
-    sources[str(test_path)] = sha256_of(Path(test_path))
+                        hint=f"every test label must occur in --data{left_out}")
+    sources = {str(path): sha256_of(path), str(test_path): sha256_of(test_path)}
     return TaskData(
         task="own-documents", kind=kind, label_names=sorted(known),
         train_texts=texts, train_labels=labels, test_texts=test_texts, test_labels=test_labels,
         split_info={"seed": seed, "method": "user test file", "sources": sources,
-                    "counts": {"train": len(texts), "test": len(test_texts)}},
+                    "counts": {"train": len(texts), "test": len(test_texts)},
+                    "train_copies_of_test_dropped": dropped},
     )
+
+
+def _refuse_same_file(path: Path, test_path: Path) -> None:
+    """A test file that is the training file would report training-set scores as held-out ones."""
+    if os.path.samefile(path, test_path):  # also a symlink or hard link to it, or the same path spelt otherwise
+        raise DataError(f"--test-data {test_path} is the --data file itself",
+                        hint="pass a held-out file whose documents are not in --data, or drop --test-data "
+                             "to hold out a share of --data")
+
+
+def _drop_test_copies(texts: list[str], labels: list, test_texts: list[str], path: Path,
+                      test_path: Path) -> tuple[list[str], list, int]:
+    """Training documents minus those that are also test documents (case, spacing and punctuation aside).
+
+    A test document the model trained on inflates every score. The comparison is the split's own
+    (``normalise_text``), under which the grouped split keeps copies on one side. Only the count
+    is logged and recorded, never a text.
+    """
+    held_out = {normalise_text(text) for text in test_texts} - {""}
+    keep = [normalise_text(text) not in held_out for text in texts]
+    dropped = keep.count(False)
+    if dropped == len(texts):
+        raise DataError(f"{path}: every training document is also in --test-data {test_path}",
+                        hint="pass a held-out file whose documents are not in --data, or drop --test-data "
+                             "to hold out a share of --data")
+    if dropped:
+        log.warning("%s: %d training document(s) also in --test-data %s (case, spacing and punctuation aside) "
+                    "are left out of training", path, dropped, test_path)
+    return ([text for text, kept in zip(texts, keep) if kept], [label for label, kept in zip(labels, keep) if kept],
+            dropped)

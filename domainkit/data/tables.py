@@ -22,16 +22,84 @@ def allow_long_cells() -> None:
         csv.field_size_limit(_CELL_LIMIT)
 
 
-def repeated_columns(names: list[str]) -> str:
+def repeated_columns(names: list[str], noun: str = "columns") -> str:
     """Header names that repeat, by 1-based position ("columns 1 and 3; columns 2 and 4"), or "".
 
     Positions, not names: in a file without a header row the "names" are its first document.
+    ``noun`` names what repeats ("keys" for a JSON object).
     """
     positions: dict[str, list[int]] = {}
     for position, name in enumerate(names, start=1):
         positions.setdefault(name, []).append(position)
     groups = [found for found in positions.values() if len(found) > 1]
-    return "; ".join("columns " + ", ".join(map(str, found[:-1])) + f" and {found[-1]}" for found in groups)
+    return "; ".join(f"{noun} " + ", ".join(map(str, found[:-1])) + f" and {found[-1]}" for found in groups)
+
+
+#: Each delimiter a table reader accepts: the format's name and how a hint names the character.
+DELIMITERS = {",": ("CSV", "a comma"), "\t": ("TSV", "a tab")}
+
+
+def table_rows(lines: Iterable[str], where: object, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """``(row number, fields)`` of each record of a CSV/TSV input, the header row first; DataError otherwise.
+
+    The one field-count check behind every reader that must not lose or shift a cell. A header
+    that repeats a name is refused (by position), and so is a record whose field count differs
+    from the header's: one field more is an unquoted delimiter, fewer is usually a quote that
+    never closed and swallowed the rows after it.
+    The row number is the record's as a spreadsheet numbers it (header = row 1, blank lines
+    count, a quoted line break does not), not the physical line. Blank lines are skipped.
+    """
+    allow_long_cells()
+    header: list[str] | None = None
+    try:
+        for number, record in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+            if _blank(record, header):
+                continue
+            if header is None:
+                header = _checked_header(record, where)
+            elif len(record) != len(header):
+                raise DataError(f"{where}: row {number} has {len(record)} fields, the header row has {len(header)}",
+                                hint=_quoting_hint(delimiter))
+            yield number, record
+    except csv.Error as error:  # the csv module's messages name no cell text
+        raise DataError(f"{where}: cannot be read as {DELIMITERS[delimiter][0]} ({error})",
+                        hint="check the file's quoting") from None
+
+
+def _blank(record: list[str], header: list[str] | None) -> bool:
+    """An empty line, or one of spaces where a row needs several fields (pandas skips both too).
+
+    In a one-column table a line of spaces is a (blank) document: it stays, so no row goes missing.
+    """
+    if not record:
+        return True
+    return len(record) == 1 and not record[0].strip() and (header is None or len(header) > 1)
+
+
+def _checked_header(header: list[str], where: object) -> list[str]:
+    repeated = repeated_columns(header)
+    if repeated:
+        # Every reader keys cells by name: a repeated name's cells would be merged or one picked silently.
+        raise DataError(f"{where}: header {repeated} have the same name",
+                        hint="give every column of the header row its own name; the input is left as it is")
+    return header
+
+
+def _quoting_hint(delimiter: str) -> str:
+    return (f"put double quotes around every field that contains {DELIMITERS[delimiter][1]}, a quote or a line "
+            "break (quotes inside a quoted field are doubled); a field that starts with a quote runs on, "
+            "across lines, to the next quote")
+
+
+def one_column_hint(delimiter: str) -> str:
+    """Hint for a CSV/TSV whose header row is one column: it is probably split by another character.
+
+    A semicolon-separated export (European Excel) reads as one column; the column name the user
+    gave is then not the problem. The header itself is never quoted (it may be a document).
+    """
+    return (f"its header row is a single column, so the file may be separated by another character than "
+            f"{DELIMITERS[delimiter][1]} (a semicolon, as some Excel exports are): save it comma-separated as "
+            ".csv or tab-separated as .tsv")
 
 
 _JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
@@ -49,11 +117,26 @@ def jsonl_records(lines: Iterable[str], where: object, *, example: str = '{"text
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, object_pairs_hook=_object_without_repeats)
         except json.JSONDecodeError as error:
             raise DataError(f"{where}: line {number} is not valid JSON ({error.msg}, column {error.colno})",
                             hint=hint) from None
+        except _RepeatedKeys as error:
+            raise DataError(f"{where}: line {number} has an object whose {error} have the same name",
+                            hint="give each key of an object once; JSON readers keep only the last value") from None
         if not isinstance(record, dict):
             raise DataError(f"{where}: line {number} is a JSON {_JSON_KINDS.get(type(record), 'value')}, not an object",
                             hint=hint)
         yield number, record
+
+
+class _RepeatedKeys(Exception):
+    """An object's keys repeat; the message names their positions (a key may be anything)."""
+
+
+def _object_without_repeats(pairs: list[tuple[str, object]]) -> dict:
+    # json.loads keeps a repeated key's last value and drops the others without a word.
+    repeated = repeated_columns([key for key, _ in pairs], noun="keys")
+    if repeated:
+        raise _RepeatedKeys(repeated)
+    return dict(pairs)

@@ -6,6 +6,7 @@ atomically (temporary file, then rename) so a crash never leaves half a file beh
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from domainkit.deid.audit import Audit
-from domainkit.data.tables import allow_long_cells, jsonl_records, repeated_columns
+from domainkit.data.tables import jsonl_records, one_column_hint, table_rows
 from domainkit.deid.policy import DeidPolicy
 from domainkit.errors import DataError, close_column, no_column_message
 
@@ -46,7 +47,7 @@ def deidentify_file(
             hint=f"name the output with the {source.suffix} suffix",
         )
     _check_paths(source, target, force)
-    text = _read_utf8(source)
+    text, encoding = _read_utf8(source)
     reader, writer = _HANDLERS[kind]
     header, rows, texts = reader(text, source, text_column)
     from domainkit.deid.deidentifier import Deidentifier
@@ -57,7 +58,7 @@ def deidentify_file(
     for redaction in _progress(deidentifier.redact_many(texts, workers=workers), len(texts), source):
         audit.add(redaction)
         redacted.append(redaction.text)
-    _write_atomic(target, writer(header, rows, redacted, text, text_column))
+    _write_atomic(target, writer(header, rows, redacted, text, text_column), encoding)
     return audit
 
 
@@ -79,19 +80,46 @@ def _check_paths(source: Path, target: Path, force: bool) -> None:
         raise DataError(f"input {source} is not a file", hint="point --input at a file")
     if target.exists() and target.resolve() == source.resolve():
         raise DataError(f"output {target} is the input file", hint="the input is never overwritten; choose another output")
+    if target.is_dir():
+        # Checked before --force: replacing a folder with a file is never what was meant.
+        raise DataError(f"--output {target} is a folder", hint=f"name a file in it, e.g. {target / source.name}")
     if target.exists() and not force:
         raise DataError(f"output file {target} already exists", hint="choose another output or pass --force to replace it")
     if not target.parent.exists():
         raise DataError(f"output folder {target.parent} does not exist", hint="create it first")
+    _check_writable(target.parent)
 
 
-def _read_utf8(path: Path) -> str:
+def _check_writable(folder: Path) -> None:
+    """Refuse a folder the output cannot be written to, before minutes of redaction, not after.
+
+    Creating (and removing) a file there is the one test that also sees read-only mounts, ACLs,
+    immutable folders and root's rights, which os.access misjudges.
+    """
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".domainkit-write-check.", suffix=".tmp"):
+            pass
+    except OSError as error:
+        raise DataError(f"--output folder {folder} cannot be written ({_reason(error)})",
+                        hint="choose another --output, or make the folder writable") from None
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def _read_utf8(path: Path) -> tuple[str, str]:
+    """The file's text, and the encoding to write the output in: with a BOM if the input had one.
+
+    Excel's "CSV UTF-8" starts with a BOM and opens a file without one as ANSI, garbling accents.
+    """
     try:
         data = path.read_bytes()
     except OSError as error:
         raise DataError(f"cannot read input file {path}: {error.strerror}", hint="check its permissions") from None
+    encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), encoding
     except UnicodeDecodeError as error:
         offset = error.start  # utf-8-sig counts offsets in the raw bytes, BOM included
         line = data.count(b"\n", 0, offset) + 1
@@ -101,14 +129,19 @@ def _read_utf8(path: Path) -> str:
         ) from None
 
 
-def _require_column(path: Path, text_column: str | None, columns: list[str], where: str) -> str:
+def _require_column(path: Path, text_column: str | None, columns: list[str], where: str,
+                    delimiter: str | None = None) -> str:
+    """The text column; ``delimiter`` (CSV/TSV only) lets a one-column header hint at another separator."""
+    one_column = delimiter is not None and len(columns) == 1
     if text_column is None:
         raise DataError(f"{path} has {len(columns)} column(s); say which one holds the text",
-                        hint="pass --text-column NAME, a name from the file's header row (head -1 FILE shows it)")
+                        hint=one_column_hint(delimiter) if one_column else
+                        "pass --text-column NAME, a name from the file's header row (head -1 FILE shows it)")
     if text_column not in columns:
         suggestion = close_column(text_column, columns)
         raise DataError(no_column_message(f"{path}{where}", text_column, len(columns)),
-                        hint=f"did you mean {suggestion!r}?" if suggestion else "check --text-column against the header row")
+                        hint=one_column_hint(delimiter) if one_column else
+                        f"did you mean {suggestion!r}?" if suggestion else "check --text-column against the header row")
     return text_column
 
 
@@ -126,37 +159,26 @@ def _write_txt(header, rows, redacted: list[str], original: str, text_column) ->
 
 def _read_delimited(delimiter: str):
     def read(text: str, path: Path, text_column: str | None):
-        try:
-            return _parse_delimited(text, path, text_column, delimiter)
-        except csv.Error as error:  # the csv module's messages name no cell text
-            raise DataError(f"{path}: cannot be read as a table ({error})", hint="check the file's quoting") from None
+        return _parse_delimited(text, path, text_column, delimiter)
 
     return read
 
 
 def _parse_delimited(text: str, path: Path, text_column: str | None, delimiter: str):
-    """Header, rows and the text column's cells; refuses what would lose or shift a cell."""
-    allow_long_cells()
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = list(reader.fieldnames or [])
-    if not header:
+    """Header, rows and the text column's cells; refuses what would lose or shift a cell.
+
+    ``table_rows`` (shared with ``--data``) refuses repeated header names and any row whose field
+    count is not the header's: a quote that never closes would otherwise swallow the rows after it
+    into one cell and blank that row's other columns.
+    """
+    records = table_rows(io.StringIO(text, newline=""), path, delimiter)
+    first = next(records, None)
+    if first is None:
         raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
-    column = _require_column(path, text_column, header, "")
-    repeated = repeated_columns(header)
-    if repeated:
-        # csv.DictReader keeps only the last cell of a repeated name: the others would be lost.
-        raise DataError(f"{path}: header {repeated} have the same name",
-                        hint="give every column of the header row its own name; the input is left as it is")
-    rows = []
-    for row in reader:
-        if None in row:
-            raise DataError(
-                f"{path} row {reader.line_num}: more fields than the header's {len(header)} columns",
-                hint="quote fields that contain the delimiter",
-            )
-        rows.append(row)
-    texts = [row[column] or "" for row in rows]
-    return header, rows, texts
+    header = first[1]
+    column = _require_column(path, text_column, header, "", delimiter)
+    rows = [dict(zip(header, fields, strict=True)) for _, fields in records]
+    return header, rows, [row[column] for row in rows]
 
 
 def _write_delimited(delimiter: str):
@@ -164,7 +186,7 @@ def _write_delimited(delimiter: str):
         out = io.StringIO(newline="")
         writer = csv.DictWriter(out, fieldnames=header, delimiter=delimiter, lineterminator="\n")
         writer.writeheader()
-        for row, text in zip(rows, redacted):
+        for row, text in zip(rows, redacted, strict=True):  # one output row per input row, or a loud failure
             writer.writerow({**row, text_column: text})
         return out.getvalue()
 
@@ -185,7 +207,7 @@ def _read_jsonl(text: str, path: Path, text_column: str | None):
 
 def _write_jsonl(header, rows, redacted: list[str], original: str, text_column) -> str:
     lines = []
-    for record, text in zip(rows, redacted):
+    for record, text in zip(rows, redacted, strict=True):
         if record[text_column] is not None:
             record = {**record, text_column: text}
         lines.append(json.dumps(record, ensure_ascii=False) + "\n")
@@ -210,9 +232,18 @@ def _progress(items: Iterable, total: int, path: Path) -> Iterator:
     yield from tqdm(items, total=total, desc=f"de-identifying {path.name}", unit="doc", file=sys.stderr)
 
 
-def _write_atomic(target: Path, content: str) -> None:
+def _write_atomic(target: Path, content: str, encoding: str) -> None:
+    """Write ``content`` to ``target`` atomically; a failure (disk full, folder gone) is a DataError naming it."""
+    try:
+        _replace_atomically(target, content, encoding)
+    except OSError as error:
+        raise DataError(f"--output {target} cannot be written ({_reason(error)})",
+                        hint="check the folder's free space and permissions, then run again") from None
+
+
+def _replace_atomically(target: Path, content: str, encoding: str) -> None:
     handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        "w", encoding=encoding, newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
     )
     try:
         with handle:

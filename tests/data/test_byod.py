@@ -251,3 +251,98 @@ def test_byod_multi_label_coding_data_with_many_labels_is_accepted(tmp_path):
     data = load_own_documents(_write(tmp_path / "codes.csv", rows), ColumnSpec(labels="codes"), test_path=None,
                               test_size=0.2, seed=0)
     assert len(data.label_names) == 25
+
+
+# -- the field-count check is deid's too: a quote that never closes --------------------------------
+def test_byod_quote_that_never_closes_is_refused_by_row(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text('text,label\nfirst note,a\n"Okafor said she fell,b\nthird note,a\n')
+    with pytest.raises(DataError, match="docs.csv: row 3 has 1 fields, the header row has 2") as error:
+        read_labelled(path, ColumnSpec())
+    assert "Okafor" not in str(error.value)
+
+
+# -- repeated names are refused: CSV/TSV columns, JSONL keys ---------------------------------------
+@pytest.mark.parametrize("sep", [",", "\t"])
+def test_byod_repeated_column_names_are_refused_by_position(tmp_path, sep):
+    # pandas would rename the second to 'label.1' and use the first without a word.
+    path = tmp_path / ("docs.csv" if sep == "," else "docs.tsv")
+    path.write_text(sep.join(["label", "text", "label"]) + "\n" + sep.join(["cardio", "chest pain note", "A"]) + "\n")
+    with pytest.raises(DataError, match="header columns 1 and 3 have the same name") as error:
+        read_labelled(path, ColumnSpec())
+    assert "cardio" not in str(error.value)
+
+
+def test_byod_jsonl_repeated_key_is_refused(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"text": "a note", "label": "x"}\n{"text": "one", "label": "x", "label": "y"}\n')
+    with pytest.raises(DataError, match="docs.jsonl: line 2 has an object whose keys 2 and 3 have the same name"):
+        read_labelled(path, ColumnSpec())
+
+
+# -- a gap is "no value", a one-column CSV a delimiter problem, .TXT a text file -------------------
+def test_byod_jsonl_line_without_the_text_key_has_no_value(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"text": "t", "label": "a"}) + "\n" + json.dumps({"note": "t", "label": "a"}) + "\n")
+    with pytest.raises(DataError, match=r"docs.jsonl: line 2, column 'text' has no value \(the field is missing or null\)"):
+        read_labelled(path, ColumnSpec())
+
+
+def test_byod_parquet_null_text_has_no_value(tmp_path):
+    path = tmp_path / "docs.parquet"
+    pd.DataFrame({"text": ["one", "two", None], "label": ["a", "b", "a"]}).to_parquet(path)
+    with pytest.raises(DataError, match=r"docs.parquet: record 3, column 'text' has no value"):
+        read_labelled(path, ColumnSpec())
+
+
+def test_byod_semicolon_csv_hints_at_the_delimiter_without_quoting_the_header(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text("text;label\nPatient Okafor seen;a\n")
+    with pytest.raises(DataError, match="among its 1 column") as error:
+        read_labelled(path, ColumnSpec())
+    assert "another character than a comma" in error.value.hint and "semicolon" in error.value.hint
+    assert "text;label" not in str(error.value) and "Okafor" not in str(error.value)
+
+
+def test_byod_folder_reads_txt_in_any_case_and_hashes_only_what_it_reads(tmp_path):
+    from domainkit.data.byod import sha256_of
+
+    docs = tmp_path / "docs"
+    for label, name in (("a", "1.txt"), ("b", "1.TXT"), ("b", "2.Txt")):
+        (docs / label).mkdir(parents=True, exist_ok=True)
+        (docs / label / name).write_text(f"note {label} {name}")
+    texts, labels = read_labelled(docs, ColumnSpec())
+    assert labels == ["a", "b", "b"]
+    before = sha256_of(docs)
+    (docs / "b" / "nested").mkdir()
+    (docs / "b" / "nested" / "never-read.txt").write_text("not a document of the run")
+    assert sha256_of(docs) == before
+
+
+# -- a --test-data file is held out from training --------------------------------------------------
+def test_byod_test_data_that_is_the_data_file_is_refused(tmp_path):
+    train = _write(tmp_path / "train.csv", _rows())
+    (tmp_path / "link.csv").symlink_to(train)
+    for test in (train, tmp_path / "." / "train.csv", tmp_path / "link.csv"):
+        with pytest.raises(DataError, match="--test-data .* is the --data file itself") as error:
+            load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+        assert "drop --test-data" in error.value.hint
+
+
+def test_byod_training_copies_of_test_documents_are_dropped_and_counted(tmp_path, caplog):
+    rows = _rows()
+    train = _write(tmp_path / "train.csv", rows)
+    test_rows = [{"text": "  " + rows[0]["text"].upper() + "  ", "label": "cardio"},  # case and spacing aside
+                 {"text": rows[7]["text"], "label": "renal"}, {"text": "a note of its own", "label": "neuro"}]
+    test = _write(tmp_path / "test.csv", test_rows)
+    data = load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+    assert len(data.train_texts) == len(rows) - 2 and rows[0]["text"] not in data.train_texts
+    assert data.split_info["train_copies_of_test_dropped"] == 2 and data.split_info["counts"]["train"] == 16
+    assert "2 training document(s) also in --test-data" in caplog.text and "heart" not in caplog.text
+
+
+def test_byod_training_file_that_only_copies_the_test_file_is_refused(tmp_path):
+    train = _write(tmp_path / "train.csv", _rows())
+    test = _write(tmp_path / "test.csv", _rows())
+    with pytest.raises(DataError, match="every training document is also in --test-data"):
+        load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)

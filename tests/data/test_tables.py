@@ -6,7 +6,7 @@ import pytest
 
 from domainkit.errors import DataError
 
-from domainkit.data.tables import allow_long_cells, jsonl_records, repeated_columns
+from domainkit.data.tables import allow_long_cells, jsonl_records, one_column_hint, repeated_columns, table_rows
 
 
 def test_repeated_columns_are_named_by_position_only():
@@ -49,3 +49,43 @@ def test_every_jsonl_reader_words_a_broken_line_the_same(tmp_path):
             read()
         messages.append(str(error.value))
     assert all("notes.jsonl: line 2 is a JSON array, not an object" in message for message in messages)
+
+
+# -- one field-count check for every CSV/TSV reader ------------------------------------------------
+def test_table_rows_number_records_as_a_spreadsheet_does_and_skip_blank_lines():
+    lines = ['id,text\n', '1,"two\n', 'lines"\n', '\n', '2,ok\n']
+    assert list(table_rows(lines, "docs.csv", ",")) == [(1, ["id", "text"]), (2, ["1", "two\nlines"]), (4, ["2", "ok"])]
+
+
+def test_table_rows_keep_a_blank_document_of_a_one_column_table():
+    assert list(table_rows(["text\n", "  \n", "ok\n"], "docs.csv", ",")) == [(1, ["text"]), (2, ["  "]), (3, ["ok"])]
+
+
+@pytest.mark.parametrize(("lines", "found"), [
+    (["id,text,ward\n", '1,"Jane Roe said\n', "2,later,8\n"], "row 2 has 2 fields"),  # a quote that never closes
+    (["id,text,ward\n", '1,"a\nb",7\n', "2,Seen by Roe, MD,8\n"], "row 3 has 4 fields"),  # after a multi-line cell
+])
+def test_table_rows_refuse_a_row_whose_field_count_is_not_the_headers(lines, found):
+    with pytest.raises(DataError, match=f"docs.csv: {found}, the header row has") as error:
+        list(table_rows(lines, "docs.csv", ","))
+    assert "Roe" not in str(error.value)
+    assert "a comma, a quote or a line break" in error.value.hint
+
+
+def test_table_rows_refuse_repeated_header_names_by_position():
+    with pytest.raises(DataError, match=r"docs.tsv: header columns 1 and 3 have the same name"):
+        list(table_rows(["label\ttext\tlabel\n", "a\tnote\tb\n"], "docs.tsv", "\t"))
+
+
+@pytest.mark.parametrize("line", ['{"id": 1, "note": "Jane Roe", "note": "later"}',
+                                  '{"id": 1, "meta": {"ward": "Roe", "ward": "7"}}'])
+def test_a_jsonl_object_with_a_repeated_key_is_refused_by_line_and_position(line):
+    with pytest.raises(DataError, match=r"docs.jsonl: line 2 has an object whose keys \d and \d have the same name") \
+            as error:
+        list(jsonl_records(['{"note": "ok"}', line], "docs.jsonl"))
+    assert "Roe" not in str(error.value)
+
+
+def test_the_one_column_hint_points_at_the_delimiter():
+    assert "another character than a comma" in one_column_hint(",") and ".tsv" in one_column_hint(",")
+    assert "another character than a tab" in one_column_hint("\t")

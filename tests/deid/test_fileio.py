@@ -159,3 +159,101 @@ def test_fileio_long_cells_are_read_and_bad_quoting_is_a_data_error(tmp_path):
     source.write_text("id,note\n1," + "calm " * 40_000 + "\n", encoding="utf-8")  # 200,000 characters
     deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column="note")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("calm") == 40_000
+
+
+# -- rows are never merged, dropped or renumbered --------------------------------------------------
+@pytest.mark.parametrize(("suffix", "sep"), [(".csv", ","), (".tsv", "\t")])
+def test_fileio_quote_that_never_closes_is_refused_by_row_not_merged(tmp_path, suffix, sep):
+    # The quote on row 3 would swallow rows 4 and 5 into one cell and blank that row's ward.
+    source, target = tmp_path / f"in{suffix}", tmp_path / f"out{suffix}"
+    source.write_text(f"id{sep}text{sep}ward\n1{sep}Stable{sep}7\n2{sep}\"Pt states Okafor visited{sep}8\n"
+                      f"3{sep}Calm night{sep}9\n4{sep}Discharged{sep}10\n", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"in\{suffix}: row 3 has 2 fields, the header row has 3") as error:
+        deidentify_file(source, target, policy=RULES, text_column="text")
+    assert "Okafor" not in str(error.value) and "a line break" in error.value.hint
+    assert not target.exists()
+
+
+def test_fileio_extra_field_is_named_by_spreadsheet_row_not_physical_line(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text('id,text,ward\n1,"line one\nline two\nline three",7\n2,ok,8\n3,Seen today, stable,9\n')
+    with pytest.raises(DataError, match=r"in\.csv: row 4 has 4 fields, the header row has 3"):
+        deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column="text")
+
+
+def test_fileio_jsonl_repeated_key_is_refused_not_half_kept(tmp_path):
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text('{"id": 1, "note": "Seen by Dr. Okafor", "note": "Follow-up"}\n')
+    with pytest.raises(DataError, match=r"in\.jsonl: line 1 has an object whose keys 2 and 3 have the same name") \
+            as error:
+        deidentify_file(source, target, policy=RULES, text_column="note")
+    assert "Okafor" not in str(error.value)
+    assert not target.exists()
+
+
+def test_fileio_one_column_header_hints_at_another_delimiter_without_quoting_it(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id;text\n1;Seen by Dr. Okafor\n", encoding="utf-8")
+    for column in ("text", None):
+        with pytest.raises(DataError) as error:
+            deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column=column)
+        assert "another character than a comma" in error.value.hint and "semicolon" in error.value.hint
+        assert "id;text" not in str(error.value)
+
+
+# -- the output is checked before any work, and a failed write is an error naming it ---------------
+def _bad_utf8_input(tmp_path):
+    """An input that fails when read: an output error raised instead proves the output was checked first."""
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"id,text\n1,Caf\xe9\n")
+    return source
+
+
+def test_fileio_output_that_is_a_folder_is_refused_before_any_work(tmp_path):
+    (tmp_path / "out.csv").mkdir()
+    with pytest.raises(DataError, match=r"--output .*out\.csv is a folder"):
+        deidentify_file(_bad_utf8_input(tmp_path), tmp_path / "out.csv", policy=RULES, text_column="text", force=True)
+    assert (tmp_path / "out.csv").is_dir()
+
+
+def test_fileio_output_folder_that_cannot_be_written_is_refused_before_any_work(tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):  # as a read-only or immutable folder does, even for root
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    with pytest.raises(DataError, match=r"--output folder .* cannot be written \(Operation not permitted\)"):
+        deidentify_file(_bad_utf8_input(tmp_path), tmp_path / "out.csv", policy=RULES, text_column="text")
+
+
+def test_fileio_output_folder_that_is_a_file_is_refused(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("note\n")
+    (tmp_path / "plain").write_text("")
+    with pytest.raises(DataError, match=r"--output folder .*plain cannot be written"):
+        deidentify_file(source, tmp_path / "plain" / "out.txt", policy=RULES)
+
+
+def test_fileio_failed_write_is_a_data_error_naming_the_output(tmp_path, monkeypatch):
+    from domainkit.deid import fileio
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    source, target = tmp_path / "in.txt", tmp_path / "out.txt"
+    source.write_text(NOTES[0] + "\n")
+    monkeypatch.setattr(fileio.os, "replace", disk_full)
+    with pytest.raises(DataError, match=r"--output .*out\.txt cannot be written \(No space left on device\)"):
+        deidentify_file(source, target, policy=RULES)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.txt"]  # no temporary file left behind
+
+
+# -- the output keeps the input's BOM --------------------------------------------------------------
+@pytest.mark.parametrize("bom", [b"\xef\xbb\xbf", b""])
+def test_fileio_output_has_a_bom_exactly_when_the_input_had_one(tmp_path, bom):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(bom + "id,text\n1,Patient from Zürich\n".encode())
+    deidentify_file(source, target, policy=RULES, text_column="text")
+    written = target.read_bytes()
+    assert written.startswith(bom + b"id,text\n") and written.count(b"\xef\xbb\xbf") == len(bom) // 3
