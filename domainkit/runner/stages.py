@@ -396,19 +396,28 @@ def _card_report(evaluation: dict[str, Any]) -> dict[str, Any] | None:
     return {"models": evaluation["models"], "evaluation_suite": evaluation.get("evaluation_suite") or []}
 
 
-def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
-    from domainkit.export import export_model
+#: What the card says of a run on the user's own documents: no path (it may name a patient or a client).
+OWN_DATA_SOURCE = {"name": "user documents", "source": "the user's own labelled documents (--data)",
+                   "licence": "the user's own"}
 
-    data, _ = load_data(ctx)
-    policy = deid_policy(ctx)
-    card = {
+
+def _data_sources(ctx: RunContext) -> list[dict[str, str]]:
+    """The card's data sources: the pack's corpora with their licences (HPO's CC BY 4.0 asks for attribution)."""
+    if ctx.own_data:
+        return [dict(OWN_DATA_SOURCE)]
+    return [{"name": c.name, "source": c.source, "licence": c.licence} for c in ctx.pack.corpora]
+
+
+def export_card(ctx: RunContext, data: TaskData, policy: DeidPolicy) -> dict[str, Any]:
+    """The model card's fields, under the keys ``domainkit.export.card.render_card`` reads."""
+    return {
         "pack": ctx.pack.name,
         "task": data.task,
         "kind": data.kind,
         "labels": data.label_names,
-        "corpora": [c.__dict__ for c in ctx.pack.corpora] if not ctx.own_data else [{"name": "user documents"}],
+        "data_sources": _data_sources(ctx),
         "teacher": ctx.outputs["teacher"]["reference"],
-        "student_base": ctx.config.run.student or ctx.pack.student,
+        "base_model": ctx.config.run.student or ctx.pack.student,
         "name": f"domainkit-{ctx.pack.name}-{data.task}",
         # The report's model table (and the student's scores for the card's metadata), not raw dicts.
         "report": _card_report(ctx.outputs.get("evaluate", {})),
@@ -416,6 +425,13 @@ def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
         "split": _reported_split(ctx, data),
         "distillation": ctx.outputs["distill"]["report"],
     }
+
+
+def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
+    from domainkit.export import export_model
+
+    data, _ = load_data(ctx)
+    card = export_card(ctx, data, deid_policy(ctx))
     # force: the folder is this stage's own; an interrupted export is redone whole.
     # Parity (int8 and ONNX vs fp32) on a sample of test texts: the full test
     # split was already scored in the report, and long documents make every

@@ -82,3 +82,30 @@ def test_the_deid_rules_fingerprint_is_stable():
     first = rules_fingerprint()
     rules_fingerprint.cache_clear()
     assert rules_fingerprint() == first and len(first) == 16
+
+
+def test_the_card_of_a_run_names_its_corpora_licences_and_student_base(tmp_path, fake_packs):
+    """The dict run_export hands to the exporter, rendered: the keys must be the ones render_card reads."""
+    from domainkit.export.card import render_card
+    from domainkit.runner.stages import deid_policy, export_card
+
+    ctx = _context(tmp_path)
+    ctx.outputs.update({"teacher": {"reference": "store:all-mpnet-base-v2"}, "distill": {"report": {}}})
+    data = ctx.pack.load_task(ctx.task, seed=13)
+    card = export_card(ctx, data, deid_policy(ctx))
+    text = render_card(card, label_names=data.label_names, multi_label=False,
+                       settings={"max_length": 128}, variants={})
+    assert "- inline: inline — licence: CC0-1.0" in text and "(none recorded)" not in text
+    assert f"- student (base): {ctx.pack.student}" in text and f"base_model: {ctx.pack.student}" in text
+
+
+def test_the_card_of_a_run_on_own_documents_names_no_path(tmp_path, fake_packs):
+    from domainkit.runner.stages import deid_policy, export_card
+
+    documents = tmp_path / "Patient_Ann_Lee_notes.csv"
+    documents.write_text("text,label\nnote,alpha\n")
+    ctx = _context(tmp_path, path=documents)
+    ctx.outputs.update({"teacher": {"reference": "store:all-mpnet-base-v2"}, "distill": {"report": {}}})
+    data = ctx.pack.load_task(ctx.task, seed=13)
+    sources = export_card(ctx, data, deid_policy(ctx))["data_sources"]
+    assert [s["name"] for s in sources] == ["user documents"] and "Ann_Lee" not in str(sources)
