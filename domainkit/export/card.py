@@ -45,7 +45,7 @@ def default_limitations(settings: dict[str, Any]) -> list[str]:
     return [*DEFAULT_LIMITATIONS, _long_text_limitation(settings)]
 
 
-def _usage(settings: dict[str, Any]) -> list[str]:
+def _usage(settings: dict[str, Any], *, deid: bool) -> list[str]:
     # The pipeline does not truncate by default: a text longer than the model's
     # position embeddings crashes it (e.g. 802 > 512 tokens), so the example
     # truncates at the window the model was trained with.
@@ -58,7 +58,8 @@ def _usage(settings: dict[str, Any]) -> list[str]:
     return ["## Use", "", "```python", "from transformers import pipeline",
             'classifier = pipeline("text-classification", model="PATH/TO/THIS/FOLDER",',
             f"                      truncation=True, max_length={max_length})", "```", "", long_text, "",
-            "or offline with de-identification: `domainkit predict PATH --input docs.txt --output out.jsonl`.", ""]
+            f"or offline{' with de-identification' if deid else ''}: "
+            "`domainkit predict PATH --input docs.txt --output out.jsonl`.", ""]
 
 
 def _policy_dict(policy: Any) -> dict[str, Any] | None:
@@ -129,18 +130,32 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
     lines += ["## Variants", ""]
     lines += [f"- {name}: {value}" for name, value in variants.items()]
     lines.append("")
-    lines += ["## De-identification policy", ""]
     policy = _policy_dict(card.get("deid_policy"))
-    if policy is None:
-        lines += ["No de-identification policy recorded: inputs are used as given.", ""]
-    else:
-        lines += ["Inputs are de-identified with this policy before training and at prediction time "
-                  "(`domainkit predict` applies it):", "", "```yaml",
-                  yaml.safe_dump(policy, sort_keys=True).strip(), "```", ""]
+    lines += _policy_section(policy)
     lines += ["## Limitations", ""]
     lines += [f"- {item}" for item in (card.get("limitations") or default_limitations(settings))]
-    lines += ["", *_usage(settings)]
+    lines += ["", *_usage(settings, deid=_deid_enabled(policy))]
     return "\n".join(lines)
+
+
+def _deid_enabled(policy: dict[str, Any] | None) -> bool:
+    """Whether `domainkit predict` redacts inputs: a recorded policy that is not switched off
+    (a policy without ``enabled`` is on, as DeidPolicy's default and the Predictor read it)."""
+    return policy is not None and policy.get("enabled", True) is not False
+
+
+def _policy_section(policy: dict[str, Any] | None) -> list[str]:
+    lines = ["## De-identification policy", ""]
+    if policy is None:
+        return [*lines, "No de-identification policy recorded: inputs are used as given.", ""]
+    if not _deid_enabled(policy):
+        # Said plainly: a reader told that text is redacted would feed the model personal data.
+        return [*lines, "De-identification was switched off for this model: inputs are used as given, in "
+                "training and by `domainkit predict`. De-identify documents yourself (`domainkit deid`) "
+                "if they hold personal data.", ""]
+    return [*lines, "Inputs are de-identified with this policy before training and at prediction time "
+            "(`domainkit predict` applies it):", "", "```yaml",
+            yaml.safe_dump(policy, sort_keys=True).strip(), "```", ""]
 
 
 def _student_scores(report: dict[str, Any] | None) -> dict[str, float]:

@@ -56,3 +56,25 @@ def test_card_usage_example_truncates_at_the_models_window():
     assert "longer than 128 word pieces is cut there" in use
     pooled = _render_with({**SETTINGS, "max_length": 256, "long_documents": True}).split("## Use\n", 1)[1]
     assert "max_length=256)" in pooled and "`domainkit predict` pools it over windows" in pooled
+
+
+def _deid_section(text):
+    return text.split("## De-identification policy\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_card_of_a_model_with_deid_switched_off_says_inputs_are_used_as_given():
+    from domainkit.deid.policy import DeidPolicy
+
+    text = _render({"deid_policy": DeidPolicy(enabled=False)})
+    section = _deid_section(text)
+    assert "switched off for this model: inputs are used as given" in section and "`domainkit deid`" in section
+    assert "de-identified with this policy" not in text and "with de-identification" not in text
+
+
+def test_card_of_a_model_with_deid_on_shows_its_policy():
+    from domainkit.deid.policy import DeidPolicy
+
+    text = _render({"deid_policy": DeidPolicy(use_ner=False)})
+    section = _deid_section(text)
+    assert "de-identified with this policy before training and at prediction time" in section
+    assert "use_ner: false" in section and "offline with de-identification: `domainkit predict" in text
