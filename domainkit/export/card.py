@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from domainkit.heads.multilabel import DEFAULT_THRESHOLD
+
 DEFAULT_LIMITATIONS = (
     "Trained on a small, openly licensed domain corpus; performance on your documents may differ. "
     "Evaluate on a sample of your own data before relying on it.",
@@ -45,7 +47,7 @@ def default_limitations(settings: dict[str, Any]) -> list[str]:
     return [*DEFAULT_LIMITATIONS, _long_text_limitation(settings)]
 
 
-def _usage(settings: dict[str, Any], *, deid: bool) -> list[str]:
+def _usage(settings: dict[str, Any], *, deid: bool, multi_label: bool) -> list[str]:
     # The pipeline does not truncate by default: a text longer than the model's
     # position embeddings crashes it (e.g. 802 > 512 tokens), so the example
     # truncates at the window the model was trained with.
@@ -55,11 +57,41 @@ def _usage(settings: dict[str, Any], *, deid: bool) -> list[str]:
                      "`domainkit predict` pools it over windows instead, as in training and evaluation.")
     else:
         long_text = f"A text longer than {max_length} word pieces is cut there (as in training and evaluation)."
-    return ["## Use", "", "```python", "from transformers import pipeline",
+    code = ["from transformers import pipeline",
             'classifier = pipeline("text-classification", model="PATH/TO/THIS/FOLDER",',
-            f"                      truncation=True, max_length={max_length})", "```", "", long_text, "",
+            f"                      truncation=True, max_length={max_length})"]
+    return ["## Use", "", "```python", *(_multi_label_code(code) if multi_label else code), "```", "",
+            *(_MULTI_LABEL_NOTE if multi_label else []), long_text, "",
             f"or offline{' with de-identification' if deid else ''}: "
             "`domainkit predict PATH --input docs.txt --output out.jsonl`.", ""]
+
+
+#: Why the multi-label example is longer: the plain pipeline returns the single top label of each
+#: text and never reads the tuned thresholds, so its label sets differ from the report's.
+_MULTI_LABEL_NOTE = ["The plain pipeline returns only the top-1 label of each text; `labels_of` scores every "
+                     "label and keeps those at or above their tuned thresholds (`domainkit_inference.json`), "
+                     "as `domainkit predict` and the evaluation do.", ""]
+
+
+def _multi_label_code(code: list[str]) -> list[str]:
+    return ["import json", "", *code, "",
+            'with open("PATH/TO/THIS/FOLDER/domainkit_inference.json") as f:',
+            '    thresholds = json.load(f).get("thresholds") or {}  # label -> tuned cut-off',
+            "",
+            "def labels_of(texts):  # texts: a list of strings",
+            "    scores = classifier(texts, top_k=None)  # every label's sigmoid probability",
+            '    return [[s["label"] for s in doc if s["score"] >= thresholds.get(s["label"], 0.5)]',
+            "            for doc in scores]"]
+
+
+def _thresholds_line(settings: dict[str, Any], label_names: list[str]) -> list[str]:
+    """The multi-label decision rule, with the tuned cut-offs (0.5 where none was tuned, as prediction reads them)."""
+    stored = settings.get("thresholds") or {}
+    if not stored:
+        return [f"- decision thresholds: {DEFAULT_THRESHOLD} for every label (none tuned)"]
+    cuts = ", ".join(f"{name} {float(stored.get(name, DEFAULT_THRESHOLD)):g}" for name in label_names)
+    return ["- decision thresholds (tuned per label on the validation split; a label is predicted when its "
+            f"probability reaches its threshold): {cuts}"]
 
 
 def _policy_dict(policy: Any) -> dict[str, Any] | None:
@@ -113,6 +145,7 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
               f"{len(label_names)} labels: {', '.join(label_names)}",
               f"- window: {settings.get('max_length')} word pieces; long documents: "
               f"{settings.get('long_documents')} (stride {settings.get('stride')}{_pooled_note(settings)})",
+              *(_thresholds_line(settings, label_names) if multi_label else []),
               *_training_windows_note(card), ""]
     if card.get("base_model") or card.get("teacher"):
         lines += ["## Models", "", f"- student (base): {card.get('base_model', '—')}",
@@ -134,7 +167,7 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
     lines += _policy_section(policy)
     lines += ["## Limitations", ""]
     lines += [f"- {item}" for item in (card.get("limitations") or default_limitations(settings))]
-    lines += ["", *_usage(settings, deid=_deid_enabled(policy))]
+    lines += ["", *_usage(settings, deid=_deid_enabled(policy), multi_label=multi_label)]
     return "\n".join(lines)
 
 

@@ -136,3 +136,41 @@ def test_card_usage_example_classifies_a_text_longer_than_the_model_positions(ma
                             env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
     predictions = json.loads(result.stdout.strip().splitlines()[-1])
     assert [p["label"] in {"cardio", "pulmo", "derm"} for p in predictions] == [True, True]
+
+
+def _midpoint_thresholds(probabilities, label_names):
+    """Per-label cut-offs between two of the label's probabilities: not 0.5, no probability on the cut."""
+    import numpy as np
+
+    cuts = {}
+    for j, name in enumerate(label_names):
+        values = np.unique(probabilities[:, j])
+        middle = len(values) // 2
+        cuts[name] = float((values[middle - 1] + values[middle]) / 2)
+    return cuts
+
+
+def test_multi_label_card_usage_example_gives_predict_files_label_sets(make_classifier, tmp_path):
+    from domainkit.evaluation.inference import predict_proba
+    from domainkit.heads.loading import load_classifier
+    from domainkit.heads.settings import InferenceSettings, write_settings
+    from domainkit.predict import predict_file
+
+    labels = ["cardio", "pulmo", "derm"]
+    texts = keyword_corpus(24, seed=5)[0]
+    model = make_classifier(labels, multi_label=True, seed=7)
+    write_settings(model, InferenceSettings(max_length=48, stride=8))
+    thresholds = _midpoint_thresholds(predict_proba(load_classifier(model), texts), labels)
+    assert all(abs(cut - 0.5) > 1e-6 for cut in thresholds.values())
+    write_settings(model, InferenceSettings(max_length=48, stride=8, thresholds=thresholds))
+    out = export_model(model, tmp_path / "export", card={}, int8=False, onnx=False)
+    card = (out / "README.md").read_text()
+    assert "- decision thresholds (tuned per label" in card and f"cardio {thresholds['cardio']:g}" in card
+    example = card.split("## Use\n", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace = {}
+    exec(example.replace("PATH/TO/THIS/FOLDER", str(out)), namespace)  # the card's code, as a user runs it
+    (tmp_path / "d.txt").write_text("\n".join(texts) + "\n")
+    predict_file(out, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)
+    expected = [set(json.loads(line)["label"]) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert [set(found) for found in namespace["labels_of"](texts)] == expected
+    assert len({frozenset(s) for s in expected}) > 1 and any(len(s) != 1 for s in expected)
