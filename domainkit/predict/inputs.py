@@ -187,7 +187,24 @@ def _read_jsonl(path: Path, field: str) -> Iterator[Document]:
         _require_text(record[field], f"{path}, line {number}: field {field!r} is empty or blank",
                       "fill in the text or remove the line")
         identifier = record.get("id")
+        for name, value in ((field, record[field]), ("id", identifier)):
+            if isinstance(value, str):
+                _require_encodable(value, f"{path}, line {number}: field {name!r}")
         yield str(number if identifier is None else identifier), record[field]
+
+
+def _require_encodable(value: str, where: str) -> None:
+    """Refuse a string holding an unpaired surrogate (JSON ``"\\ud83d"``, an emoji cut in half).
+
+    json.loads accepts such escapes, but no UTF-8 text holds them: the tokenizer or the output writer
+    would fail later, mid-run and naming no row. Found here, the input check reports file and line.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(value[error.start])  # the escape's code point, not the text around it
+        raise DataError(f"{where} holds an unpaired surrogate escape (\\u{code:04x}) at character {error.start}",
+                        hint="repair the export (a string cut inside an emoji), or drop the character") from None
 
 
 def _require_text(text: str, where: str, hint: str) -> None:

@@ -157,3 +157,32 @@ def test_inputs_rows_with_extra_fields_long_cells_and_old_mac_lines(tmp_path):
     nulls = tmp_path / "n.jsonl"
     nulls.write_text('{"id": null, "text": "heart"}\n', encoding="utf-8")
     assert list(read_documents(nulls, text_column="text")) == [("1", "heart")]
+
+
+@pytest.mark.parametrize(("record", "field"), [({"id": "n2", "text": "Severe cough " + SECRET + " \ud83d"}, "text"),
+                                               ({"id": "n2\udc00", "text": SECRET}, "id")])
+def test_inputs_jsonl_unpaired_surrogate_is_refused_by_file_line_and_field(tmp_path, record, field):
+    path = tmp_path / "d.jsonl"
+    # json.dumps writes the lone surrogate as the escape "\ud83d", as a JavaScript exporter does
+    path.write_text(json.dumps({"id": "n1", "text": "chest pain"}) + "\n" + json.dumps(record) + "\n")
+    with pytest.raises(DataError, match=rf"d\.jsonl, line 2: field '{field}' holds an unpaired surrogate escape "
+                                        r"\(\\u(d83d|dc00)\) at character \d+") as error:
+        check_documents(path)
+    assert SECRET not in str(error.value) and "emoji" in error.value.hint
+
+
+def test_predict_file_refuses_a_surrogate_before_loading_the_model(tmp_path, monkeypatch):
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the input was checked")
+
+    monkeypatch.setattr("domainkit.predict.runner.Predictor", no_model)
+    (tmp_path / "d.jsonl").write_text('{"text": "heart"}\n{"text": "cough \\ud83d"}\n')
+    with pytest.raises(DataError, match="line 2"):
+        predict_file("unused-model", tmp_path / "d.jsonl", tmp_path / "o.jsonl", progress=False)
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_inputs_jsonl_paired_surrogate_escapes_are_an_emoji_and_pass(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "cough \\ud83d\\ude00"}\n')
+    assert list(read_documents(path)) == [("1", "cough \U0001F600")]
