@@ -275,6 +275,9 @@ def predict(
     input_path: Annotated[str, typer.Option("--input", help="txt (one per line), csv, tsv, jsonl, folder of .txt, or -")],
     output: Annotated[Path, typer.Option("--output", help=".jsonl or .csv")],
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl; default: text)")] = None,
+    input_format: Annotated[Optional[str], typer.Option(
+        "--input-format",
+        help="how --input - (stdin) is read: text (one document per line, the default), csv, tsv or jsonl")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
 ) -> None:
@@ -283,7 +286,8 @@ def predict(
     from domainkit.predict import predict_file
 
     with offline_guard(False):
-        summary = predict_file(model, input_path, output, text_column=text_column, batch_size=batch_size, force=force)
+        summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
+                               batch_size=batch_size, force=force)
     typer.echo(json.dumps(summary, default=str), err=True)
 
 

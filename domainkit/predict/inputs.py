@@ -1,7 +1,9 @@
 """Read documents to classify: text lines, CSV, TSV, JSONL, a folder of .txt, or stdin.
 
 Every reader yields ``(id, text)`` lazily so a large input is streamed.
-Ids: the line number (1-based) for text and stdin, the ``id`` column/field
+A file is read by its suffix; stdin as text lines unless ``input_format``
+(``--input-format csv|tsv|jsonl``) says it holds a table.
+Ids: the line number (1-based) for text, the ``id`` column/field
 when present else the row number for CSV/TSV/JSONL, the file name for folders.
 Blank lines of text input separate documents and are skipped (ids keep the
 line numbers); an empty text cell, JSONL field or .txt file is refused.
@@ -18,44 +20,95 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from domainkit.data.tables import allow_long_cells, jsonl_records, repeated_columns
-from domainkit.errors import DataError, close_column, no_column_message
+from domainkit.errors import ConfigError, DataError, close_column, no_column_message, unknown_choice
 
 DEFAULT_TEXT_COLUMN = "text"
 Document = tuple[str, str]
 #: Suffix -> reader kind. TSV is read too (csv's tab dialect): `domainkit run` trains from TSV files,
 #: so a user may well hold the documents to classify in one.
 SUFFIXES = {".txt": "text", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-SUPPORTED = f"{', '.join(SUFFIXES)}, a folder of .txt files, or '-' for stdin"
+#: How ``--input -`` is read (``--input-format``): stdin has no suffix to say it.
+INPUT_FORMATS = ("text", "csv", "tsv", "jsonl")
+SUPPORTED = (f"{', '.join(SUFFIXES)}, a folder of .txt files, "
+             f"or '-' for stdin (--input-format {'|'.join(INPUT_FORMATS)})")
+#: What messages call standard input where they would name a file.
+STDIN = "<stdin>"
 UTF8_HINT = "re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 IN > OUT)"
 
 
-def read_documents(source: str | Path, *, text_column: str | None = None) -> Iterator[Document]:
-    """Documents of ``source`` ("-" for stdin); chooses the reader by suffix."""
+def read_documents(source: str | Path, *, text_column: str | None = None,
+                   input_format: str | None = None) -> Iterator[Document]:
+    """Documents of ``source`` ("-" for stdin, read as ``input_format``; default text lines);
+    a file's reader is chosen by its suffix. Options the reader would ignore are refused."""
+    kind = source_kind(source, text_column=text_column, input_format=input_format)
     if str(source) == "-":
-        return _read_lines(_stdin_lines())
+        return _read_kind(kind, _stdin_lines(), STDIN, text_column)
     path = Path(source)
-    if not path.exists():
-        raise DataError(f"input {path} does not exist", hint=f"pass one of: {SUPPORTED}")
-    if path.is_dir():
+    if kind == "folder":
         return _read_folder(path)
-    kind = input_kind(path)
-    if kind == "text":
-        return _read_text_file(path)
-    if kind == "jsonl":
-        return _read_jsonl(path, text_column or DEFAULT_TEXT_COLUMN)
-    return _read_delimited(path, text_column or DEFAULT_TEXT_COLUMN, "\t" if kind == "tsv" else ",")
+    return _read_kind(kind, _open_lines(path), path, text_column)
 
 
-def check_documents(source: str | Path, *, text_column: str | None = None) -> int | None:
+def check_documents(source: str | Path, *, text_column: str | None = None,
+                    input_format: str | None = None) -> int | None:
     """Read all of ``source`` once, raising what reading it would raise; return its document count.
 
     Run before the model loads, so a bad byte, a missing column or an empty cell anywhere in the
     input fails in a moment rather than after the model has loaded or half the input is classified.
-    Stdin can be read only once: it is not checked (None), its errors come as it is read.
+    Stdin can be read only once: its options are checked, its documents are not (None); their
+    errors come as it is read.
     """
     if str(source) == "-":
+        source_kind(source, text_column=text_column, input_format=input_format)
         return None
-    return sum(1 for _ in read_documents(source, text_column=text_column))
+    return sum(1 for _ in read_documents(source, text_column=text_column, input_format=input_format))
+
+
+def source_kind(source: str | Path, *, text_column: str | None = None, input_format: str | None = None) -> str:
+    """The reader of ``source``: one of ``INPUT_FORMATS`` or "folder".
+
+    Stdin is read as ``input_format`` (text lines by default); a file by its suffix, which
+    ``input_format`` may repeat but not contradict. ``text_column`` with a reader that has no
+    columns is refused: ignored, a table on stdin would be classified line by line, header
+    included, with ids that are line numbers.
+    """
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise ConfigError(unknown_choice("--input-format", input_format, INPUT_FORMATS))
+    if str(source) == "-":
+        kind = input_format or "text"
+    else:
+        kind = _file_kind(Path(source), input_format)
+    if text_column is not None and kind in ("text", "folder"):
+        raise ConfigError(f"--text-column applies to csv, tsv and jsonl input, but {_read_as(source, kind)}",
+                          hint=_TEXT_COLUMN_HINTS[kind if str(source) != "-" else "stdin"])
+    return kind
+
+
+def _file_kind(path: Path, input_format: str | None) -> str:
+    if not path.exists():
+        raise DataError(f"input {path} does not exist", hint=f"pass one of: {SUPPORTED}")
+    kind = "folder" if path.is_dir() else input_kind(path)
+    if input_format is not None and input_format != kind:
+        raise ConfigError(f"--input-format {input_format} contradicts input {path}, "
+                          f"{'a folder' if kind == 'folder' else 'a ' + kind + ' file by its suffix'}",
+                          hint="--input-format says how standard input (--input -) is read; "
+                               "a file is read by its suffix: drop the option or rename the file")
+    return kind
+
+
+def _read_as(source: str | Path, kind: str) -> str:
+    if str(source) == "-":
+        return "standard input is read as text lines (one document per line)"
+    if kind == "folder":
+        return f"input {source} is a folder, read as one document per .txt file"
+    return f"input {source} is read as text lines (one document per line)"
+
+
+_TEXT_COLUMN_HINTS = {
+    "stdin": "to read a table from standard input pass --input-format csv, tsv or jsonl",
+    "text": "drop --text-column, or give the table's file its .csv, .tsv or .jsonl suffix",
+    "folder": "drop --text-column: every .txt file of the folder is one document",
+}
 
 
 def input_kind(path: Path) -> str:
@@ -98,12 +151,18 @@ def _stdin_lines() -> Iterator[str]:
     if buffer is None:  # a text stream without bytes underneath (tests, embedding): already decoded
         yield from sys.stdin
         return
-    yield from _utf8_lines(buffer, "<stdin>")
+    yield from _utf8_lines(buffer, STDIN)
 
 
 # -- readers -------------------------------------------------------------------------------------
-def _read_text_file(path: Path) -> Iterator[Document]:
-    yield from _read_lines(_open_lines(path))
+def _read_kind(kind: str, lines: Iterable[str], name: str | Path, text_column: str | None) -> Iterator[Document]:
+    """Documents of ``lines`` (a file's or stdin's) read as ``kind``; ``name`` is what errors call them."""
+    if kind == "text":
+        return _read_lines(lines)
+    column = text_column or DEFAULT_TEXT_COLUMN
+    if kind == "jsonl":
+        return _read_jsonl(lines, name, column)
+    return _read_delimited(lines, name, column, "\t" if kind == "tsv" else ",")
 
 
 def _read_lines(lines: Iterable[str]) -> Iterator[Document]:
@@ -139,16 +198,16 @@ def _read_folder(path: Path) -> Iterator[Document]:
         yield file.name, text
 
 
-def _read_delimited(path: Path, column: str, delimiter: str) -> Iterator[Document]:
+def _read_delimited(lines: Iterable[str], path: str | Path, column: str, delimiter: str) -> Iterator[Document]:
     allow_long_cells()
     try:
-        yield from _delimited_documents(path, column, delimiter)
+        yield from _delimited_documents(lines, path, column, delimiter)
     except csv.Error as error:  # the csv module's messages name no cell text
         raise DataError(f"{path}: cannot be read as a table ({error})", hint="check the file's quoting") from None
 
 
-def _delimited_documents(path: Path, column: str, delimiter: str) -> Iterator[Document]:
-    reader = csv.DictReader(_open_lines(path), delimiter=delimiter)
+def _delimited_documents(lines: Iterable[str], path: str | Path, column: str, delimiter: str) -> Iterator[Document]:
+    reader = csv.DictReader(lines, delimiter=delimiter)
     found = reader.fieldnames or []
     _check_header(path, column, found)
     for number, row in enumerate(reader, start=1):  # data rows; blank lines are skipped by csv
@@ -164,7 +223,7 @@ def _delimited_documents(path: Path, column: str, delimiter: str) -> Iterator[Do
         yield str(row.get("id") or number), text
 
 
-def _check_header(path: Path, column: str, found: list[str]) -> None:
+def _check_header(path: str | Path, column: str, found: list[str]) -> None:
     """The text column exists and no name repeats (csv keeps only a repeated name's last cell)."""
     if column not in found:
         suggestion = close_column(column, found)
@@ -177,8 +236,8 @@ def _check_header(path: Path, column: str, found: list[str]) -> None:
                         hint="give every column of the header row its own name")
 
 
-def _read_jsonl(path: Path, field: str) -> Iterator[Document]:
-    for number, record in jsonl_records(_open_lines(path), path, example=f'{{"{field}": "..."}}'):
+def _read_jsonl(lines: Iterable[str], path: str | Path, field: str) -> Iterator[Document]:
+    for number, record in jsonl_records(lines, path, example=f'{{"{field}": "..."}}'):
         if not isinstance(record.get(field), str):
             raise DataError(
                 f"{path}, line {number}: no string field {field!r}",

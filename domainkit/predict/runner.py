@@ -37,12 +37,16 @@ def predict_file(
     output: Path,
     *,
     text_column: str | None = None,
+    input_format: str | None = None,
     batch_size: int = 32,
     deid_policy: Any = None,
     progress: bool = True,
     force: bool = False,
 ) -> dict[str, Any]:
     """Classify every document of ``input`` and write ``output`` (.jsonl or .csv).
+
+    ``input_format`` (text, csv, tsv, jsonl) says how stdin (``input="-"``) is read; text lines
+    by default. A file is read by its suffix.
 
     ``deid_policy``: None applies the policy stored with the model (if any);
     a DeidPolicy overrides it (``DeidPolicy(enabled=False)`` switches it off).
@@ -58,9 +62,9 @@ def predict_file(
         raise ConfigError(f"output {output} exists already", hint="choose another --output or pass --force")
     # The whole input is read once before the model loads (seconds): a bad byte or an empty cell
     # fails at once, and the progress bar gets the true count.
-    total = check_documents(input, text_column=text_column)
+    total = check_documents(input, text_column=text_column, input_format=input_format)
     predictor = Predictor(model_dir, deid_policy=deid_policy)
-    documents = read_documents(input, text_column=text_column)
+    documents = read_documents(input, text_column=text_column, input_format=input_format)
     started = time.perf_counter()
     count = 0
     with prediction_writer(output, predictor.label_names, force=force) as writer, _progress(progress, total) as bar:

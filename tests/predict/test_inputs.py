@@ -186,3 +186,62 @@ def test_inputs_jsonl_paired_surrogate_escapes_are_an_emoji_and_pass(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text('{"text": "cough \\ud83d\\ude00"}\n')
     assert list(read_documents(path)) == [("1", "cough \U0001F600")]
+
+
+NOTES_CSV = 'id,note\n7,"Severe cough and wheezing,\nshortness of breath"\n8,chest pain\n'
+
+
+def test_inputs_stdin_reads_a_table_with_input_format(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(NOTES_CSV.encode())))
+    documents = list(read_documents("-", text_column="note", input_format="csv"))
+    assert documents == [("7", "Severe cough and wheezing,\nshortness of breath"), ("8", "chest pain")]
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": "n1", "body": "heart"}\n{"body": "lung"}\n'))
+    assert list(read_documents("-", text_column="body", input_format="jsonl")) == [("n1", "heart"), ("2", "lung")]
+    monkeypatch.setattr("sys.stdin", io.StringIO("text\tid\nskin rash\tx9\n"))
+    assert list(read_documents("-", input_format="tsv")) == [("x9", "skin rash")]
+
+
+def test_inputs_stdin_table_errors_name_stdin_and_row(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"id,note\n1,\n2,{SECRET}\n"))
+    with pytest.raises(DataError, match=r"<stdin>, line 2: column 'note' is empty") as error:
+        list(read_documents("-", text_column="note", input_format="csv"))
+    assert SECRET not in str(error.value)
+
+
+def test_inputs_text_column_where_it_would_be_ignored_is_refused(tmp_path):
+    from domainkit.errors import ConfigError
+
+    (tmp_path / "d.txt").write_text("heart\n")
+    with pytest.raises(ConfigError, match="--text-column applies to csv, tsv and jsonl input, but standard input"
+                                          r" is read as text lines") as error:
+        check_documents("-", text_column="note")
+    assert "--input-format csv" in error.value.hint
+    with pytest.raises(ConfigError, match=r"--text-column .*/d\.txt is read as text lines"):
+        check_documents(tmp_path / "d.txt", text_column="note")
+    with pytest.raises(ConfigError, match="--text-column .* is a folder"):
+        check_documents(tmp_path, text_column="note")
+
+
+def test_inputs_input_format_is_checked(tmp_path):
+    from domainkit.errors import ConfigError
+
+    (tmp_path / "d.csv").write_text("text\nheart\n")
+    with pytest.raises(ConfigError, match=r"unknown --input-format 'xlsx'; available: csv, jsonl, text, tsv"):
+        check_documents("-", input_format="xlsx")
+    with pytest.raises(ConfigError, match=r"--input-format jsonl contradicts input .*d\.csv, a csv file") as error:
+        check_documents(tmp_path / "d.csv", input_format="jsonl")
+    assert "standard input" in error.value.hint
+    assert check_documents(tmp_path / "d.csv", input_format="csv") == 1  # repeating the suffix is fine
+
+
+def test_predict_file_refuses_text_column_on_stdin_before_loading_the_model(tmp_path, monkeypatch):
+    from domainkit.errors import ConfigError
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the options were checked")
+
+    monkeypatch.setattr("domainkit.predict.runner.Predictor", no_model)
+    monkeypatch.setattr("sys.stdin", io.StringIO(NOTES_CSV))
+    with pytest.raises(ConfigError, match="--text-column"):
+        predict_file("unused-model", "-", tmp_path / "o.csv", text_column="note", progress=False)
+    assert not (tmp_path / "o.csv").exists()

@@ -199,3 +199,23 @@ def test_predictor_refuses_an_old_pickled_int8_folder_without_unpickling(make_cl
     with pytest.raises(ModelError, match="unsafe unpickling"):
         Predictor(int8_dir)
     assert not marker.exists()
+
+
+def test_cli_predict_reads_a_csv_from_stdin_with_input_format(make_classifier, tmp_path):
+    from typer.testing import CliRunner
+
+    from domainkit.cli import app
+
+    model = make_classifier()
+    notes = 'id,note\n7,"heart pain and fever,\nlung cough"\n8,skin rash\n'
+    (tmp_path / "notes.csv").write_text(notes)
+    result = CliRunner().invoke(app, ["predict", str(model), "--input", "-", "--input-format", "csv",
+                                      "--text-column", "note", "--output", str(tmp_path / "stdin.jsonl")],
+                                input=notes)
+    assert result.exit_code == 0, result.output
+    predict_file(model, tmp_path / "notes.csv", tmp_path / "file.jsonl", text_column="note", progress=False)
+    rows = _read_jsonl(tmp_path / "stdin.jsonl")
+    assert [r["id"] for r in rows] == ["7", "8"] and rows == _read_jsonl(tmp_path / "file.jsonl")
+    refused = CliRunner().invoke(app, ["predict", str(model), "--input", "-", "--text-column", "note",
+                                       "--output", str(tmp_path / "lines.jsonl")], input=notes)
+    assert isinstance(refused.exception, ConfigError) and not (tmp_path / "lines.jsonl").exists()
