@@ -273,11 +273,13 @@ def tagger_train(
 def predict(
     model: Annotated[str, typer.Argument(help="exported model folder, or pkg:NAME / store:NAME")],
     input_path: Annotated[str, typer.Option("--input", help="txt (one per line), csv, tsv, jsonl, folder of .txt, or -")],
-    output: Annotated[Path, typer.Option("--output", help=".jsonl or .csv")],
+    output: Annotated[str, typer.Option("--output", help=".jsonl or .csv file, or - for standard output")],
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl; default: text)")] = None,
     input_format: Annotated[Optional[str], typer.Option(
         "--input-format",
         help="how --input - (stdin) is read: text (one document per line, the default), csv, tsv or jsonl")] = None,
+    output_format: Annotated[Optional[str], typer.Option(
+        "--output-format", help="how --output - (stdout) is written: jsonl (the default) or csv")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
 ) -> None:
@@ -287,7 +289,7 @@ def predict(
 
     with offline_guard(False):
         summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
-                               batch_size=batch_size, force=force)
+                               output_format=output_format, batch_size=batch_size, force=force)
     typer.echo(json.dumps(summary, default=str), err=True)
 
 

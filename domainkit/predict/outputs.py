@@ -1,9 +1,11 @@
-"""Write predictions as JSONL or CSV (chosen by the output suffix).
+"""Write predictions as JSONL or CSV (chosen by the output suffix), to a file or stdout.
 
 JSONL: ``{"id", "label" (str, or list for multi-label), "probabilities": {label: p}}``.
 CSV: ``id, label`` (multi-label names joined by ``|``), then one ``p_<label>``
 column per label. Output is written to a temporary file and renamed when
-complete: an interrupted prediction leaves no half-written output.
+complete: an interrupted prediction leaves no half-written output. ``-`` writes
+to standard output as it goes (JSONL, or ``fmt="csv"``); progress and the
+summary go to stderr.
 """
 
 from __future__ import annotations
@@ -11,20 +13,77 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from domainkit.errors import ConfigError
+from domainkit.errors import ConfigError, unknown_choice
 
 FORMATS = (".jsonl", ".csv")
+#: ``--output-format`` -> suffix: how ``--output -`` is written (stdout has no suffix to say it).
+OUTPUT_FORMATS = {"jsonl": ".jsonl", "csv": ".csv"}
+STDOUT = "-"
 
 
-def output_format(path: Path) -> str:
+def output_format(path: str | Path, fmt: str | None = None) -> str:
+    """The output's suffix: a file's own, or for ``-`` the format ``fmt`` names (default jsonl).
+
+    ``fmt`` may repeat a file's suffix but not contradict it.
+    """
+    if fmt is not None and fmt not in OUTPUT_FORMATS:
+        raise ConfigError(unknown_choice("--output-format", fmt, OUTPUT_FORMATS))
+    if str(path) == STDOUT:
+        return OUTPUT_FORMATS[fmt or "jsonl"]
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise ConfigError(f"output {path}: unknown format {suffix or '(none)'!r}; available: .jsonl, .csv")
+        raise ConfigError(f"output {path}: unknown format {suffix or '(none)'!r}; available: .jsonl, .csv",
+                          hint="name a .jsonl or .csv file, or pass --output - to write JSONL to standard output")
+    if fmt is not None and OUTPUT_FORMATS[fmt] != suffix:
+        raise ConfigError(f"--output-format {fmt} contradicts output {path}, a {suffix} file by its suffix",
+                          hint="--output-format says how standard output (--output -) is written; "
+                               "a file is written by its suffix: drop the option or rename the file")
     return suffix
+
+
+def check_output(path: str | Path, *, force: bool, fmt: str | None = None) -> str:
+    """Refuse an output that cannot be written; return its suffix.
+
+    Called before the input is read and the model loads: a folder, a path under a file or a
+    read-only folder would otherwise fail with a traceback after every document was classified.
+    """
+    suffix = output_format(path, fmt)
+    if str(path) == STDOUT:
+        return suffix
+    path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"output {path} is a folder",
+                          hint=f"name a file in it, e.g. --output {path / ('predictions' + suffix)}")
+    if path.exists() and not force:
+        raise ConfigError(f"output {path} exists already", hint="choose another --output or pass --force")
+    _check_writable(path)
+    return suffix
+
+
+def _check_writable(path: Path) -> None:
+    """The output's nearest existing folder is a folder that takes a file.
+
+    Probed with a file made and removed at once; no folder is made here (the writer makes the
+    missing ones when it writes), so a refused or failed prediction leaves nothing behind.
+    """
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"cannot write output {path}: {existing} is a file, not a folder",
+                          hint="choose another --output")
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".domainkit-write-check.", dir=existing)
+    except OSError as error:
+        raise ConfigError(f"cannot write output {path}: {error.strerror} ({existing})",
+                          hint="choose another --output, or check the folder's permissions") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 class _Writer:
@@ -50,10 +109,17 @@ class _Writer:
 
 
 @contextmanager
-def prediction_writer(path: Path, label_names: list[str], *, force: bool):
-    """Context manager yielding a writer; the file appears only when the block succeeds."""
+def prediction_writer(path: str | Path, label_names: list[str], *, force: bool, fmt: str | None = None):
+    """Context manager yielding a writer; the file appears only when the block succeeds.
+
+    ``-`` writes to standard output as predictions come (no file to rename into place).
+    """
+    suffix = output_format(path, fmt)
+    if str(path) == STDOUT:
+        yield _Writer(sys.stdout, suffix, label_names)
+        sys.stdout.flush()
+        return
     path = Path(path)
-    suffix = output_format(path)
     if path.exists() and not force:
         raise ConfigError(f"output {path} exists already", hint="choose another --output or pass --force")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from domainkit.errors import ConfigError
 from domainkit.predict.inputs import check_documents, read_documents
-from domainkit.predict.outputs import output_format, prediction_writer
+from domainkit.predict.outputs import STDOUT, check_output, prediction_writer
 from domainkit.predict.predictor import Predictor
 
 #: Documents read at a time: large enough for good length sorting, small
@@ -34,19 +34,21 @@ def _progress(enabled: bool, total: int | None):
 def predict_file(
     model_dir: str | Path,  # a folder, or a pkg:NAME / store:NAME reference
     input: str | Path,
-    output: Path,
+    output: str | Path,
     *,
     text_column: str | None = None,
     input_format: str | None = None,
+    output_format: str | None = None,
     batch_size: int = 32,
     deid_policy: Any = None,
     progress: bool = True,
     force: bool = False,
 ) -> dict[str, Any]:
-    """Classify every document of ``input`` and write ``output`` (.jsonl or .csv).
+    """Classify every document of ``input`` and write ``output`` (.jsonl or .csv, or "-": stdout).
 
     ``input_format`` (text, csv, tsv, jsonl) says how stdin (``input="-"``) is read; text lines
-    by default. A file is read by its suffix.
+    by default. ``output_format`` (jsonl, csv) says how stdout (``output="-"``) is written; JSONL
+    by default. A file is read or written by its suffix.
 
     ``deid_policy``: None applies the policy stored with the model (if any);
     a DeidPolicy overrides it (``DeidPolicy(enabled=False)`` switches it off).
@@ -54,12 +56,11 @@ def predict_file(
     Returns a summary: documents, seconds, documents per second, output path.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    output = Path(output)
-    output_format(output)
-    if str(input) != "-" and Path(input).resolve() == output.resolve():
+    to_stdout = str(output) == STDOUT
+    if not to_stdout and str(input) != "-" and Path(input).resolve() == Path(output).resolve():
         raise ConfigError(f"output {output} is the input file", hint="write predictions to another file")
-    if output.exists() and not force:
-        raise ConfigError(f"output {output} exists already", hint="choose another --output or pass --force")
+    # Before the input is read and the model loads: a bad output would fail after all the work.
+    check_output(output, force=force, fmt=output_format)
     # The whole input is read once before the model loads (seconds): a bad byte or an empty cell
     # fails at once, and the progress bar gets the true count.
     total = check_documents(input, text_column=text_column, input_format=input_format)
@@ -67,7 +68,8 @@ def predict_file(
     documents = read_documents(input, text_column=text_column, input_format=input_format)
     started = time.perf_counter()
     count = 0
-    with prediction_writer(output, predictor.label_names, force=force) as writer, _progress(progress, total) as bar:
+    with (prediction_writer(output, predictor.label_names, force=force, fmt=output_format) as writer,
+          _progress(progress, total) as bar):
         while chunk := list(islice(documents, CHUNK)):
             ids, texts = zip(*chunk, strict=True)
             probabilities = predictor.probabilities(list(texts), batch_size=batch_size, on_batch=bar.update)

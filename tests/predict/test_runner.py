@@ -219,3 +219,65 @@ def test_cli_predict_reads_a_csv_from_stdin_with_input_format(make_classifier, t
     refused = CliRunner().invoke(app, ["predict", str(model), "--input", "-", "--text-column", "note",
                                        "--output", str(tmp_path / "lines.jsonl")], input=notes)
     assert isinstance(refused.exception, ConfigError) and not (tmp_path / "lines.jsonl").exists()
+
+
+def test_cli_predict_writes_to_stdout_with_output_dash(make_classifier, tmp_path):
+    from typer.testing import CliRunner
+
+    from domainkit.cli import app
+
+    model = make_classifier()
+    (tmp_path / "d.txt").write_text("\n".join(TEXTS) + "\n")
+    predict_file(model, tmp_path / "d.txt", tmp_path / "file.jsonl", progress=False)
+    predict_file(model, tmp_path / "d.txt", tmp_path / "file.csv", progress=False)
+    for fmt, expected in (([], "file.jsonl"), (["--output-format", "csv"], "file.csv")):
+        result = CliRunner().invoke(app, ["predict", str(model), "--input", str(tmp_path / "d.txt"),
+                                          "--output", "-", *fmt])
+        assert result.exit_code == 0, result.output
+        # stdout holds the predictions alone (the summary goes to stderr), byte for byte the file's
+        assert result.stdout.splitlines() == (tmp_path / expected).read_text().splitlines()
+        assert json.loads(result.stderr.strip().splitlines()[-1])["documents"] == len(TEXTS)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["d.txt", "file.csv", "file.jsonl"]
+
+
+def _no_model(monkeypatch):
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the output was checked")
+
+    monkeypatch.setattr("domainkit.predict.runner.Predictor", no_model)
+
+
+def test_runner_refuses_an_output_that_is_a_folder_before_loading_the_model(tmp_path, monkeypatch):
+    _no_model(monkeypatch)
+    (tmp_path / "d.txt").write_text("heart\n")
+    (tmp_path / "outdir.jsonl").mkdir()
+    with pytest.raises(ConfigError, match=r"output .*outdir\.jsonl is a folder") as error:
+        predict_file("unused", tmp_path / "d.txt", tmp_path / "outdir.jsonl", force=True, progress=False)
+    assert "predictions.jsonl" in error.value.hint
+
+
+def test_runner_refuses_an_output_under_a_file_before_loading_the_model(tmp_path, monkeypatch):
+    _no_model(monkeypatch)
+    (tmp_path / "d.txt").write_text("heart\n")
+    with pytest.raises(ConfigError, match=r"cannot write output .*d\.txt/sub/out\.jsonl: .*d\.txt is a file"):
+        predict_file("unused", tmp_path / "d.txt", tmp_path / "d.txt" / "sub" / "out.jsonl", progress=False)
+    assert (tmp_path / "d.txt").read_text() == "heart\n"
+
+
+def test_runner_output_format_choices_are_checked(tmp_path, monkeypatch):
+    _no_model(monkeypatch)
+    (tmp_path / "d.txt").write_text("heart\n")
+    with pytest.raises(ConfigError, match=r"unknown --output-format 'xml'; available: csv, jsonl"):
+        predict_file("unused", tmp_path / "d.txt", "-", output_format="xml", progress=False)
+    with pytest.raises(ConfigError, match=r"--output-format csv contradicts output .*o\.jsonl"):
+        predict_file("unused", tmp_path / "d.txt", tmp_path / "o.jsonl", output_format="csv", progress=False)
+    with pytest.raises(ConfigError, match=r"unknown format '\.txt'") as error:
+        predict_file("unused", tmp_path / "d.txt", tmp_path / "o.txt", progress=False)
+    assert "--output -" in error.value.hint
+
+
+def test_runner_makes_a_missing_output_folder_only_when_it_writes(make_classifier, tmp_path):
+    (tmp_path / "d.txt").write_text("heart\n")
+    predict_file(make_classifier(), tmp_path / "d.txt", tmp_path / "new" / "deeper" / "o.jsonl", progress=False)
+    assert len(_read_jsonl(tmp_path / "new" / "deeper" / "o.jsonl")) == 1
+    assert not [p for p in tmp_path.rglob(".domainkit-write-check*")]
