@@ -282,6 +282,8 @@ def predict(
         "--output-format", help="how --output - (stdout) is written: jsonl (the default) or csv")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
+    allow_pickle: Annotated[bool, typer.Option(
+        "--allow-pickle", help="permit pickle checkpoints (can execute code when loaded)")] = False,
 ) -> None:
     """Classify documents offline with an exported model."""
     from domainkit.network import offline_guard
@@ -289,7 +291,8 @@ def predict(
 
     with offline_guard(False):
         summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
-                               output_format=output_format, batch_size=batch_size, force=force)
+                               output_format=output_format, batch_size=batch_size, force=force,
+                               allow_pickle=allow_pickle)
     typer.echo(json.dumps(summary, default=str), err=True)
 
 

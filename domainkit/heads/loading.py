@@ -39,12 +39,16 @@ def label_names_of(config) -> list[str]:
     return [id2label.get(i, f"LABEL_{i}") for i in range(config.num_labels)]
 
 
-def load_classifier(model_dir: Path, **overrides: Any) -> Classifier:
+def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides: Any) -> Classifier:
     """Load ``model_dir`` offline; ``overrides`` replace stored inference settings.
 
-    Raises ModelError naming the folder when it is not a classifier folder.
+    An fp32 folder loads from safetensors only, as ``domainkit run`` does: pickle-only weights
+    are refused unless ``allow_pickle``. Raises ModelError naming the folder when it is not a
+    classifier folder.
     """
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+
+    from domainkit.models.safety import check_weights, load_kwargs
 
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():
@@ -61,9 +65,11 @@ def load_classifier(model_dir: Path, **overrides: Any) -> Classifier:
     if settings.quantized == "dynamic_int8":
         from domainkit.evaluation.quantize import load_int8_model
 
-        model = load_int8_model(model_dir, config)
+        model = load_int8_model(model_dir, config)  # safetensors only; an old pickle file is refused unread
     else:
-        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True)
+        check_weights(model_dir, allow_pickle=allow_pickle)
+        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True,
+                                                                   **load_kwargs(allow_pickle=allow_pickle))
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
     model.eval()
     return Classifier(

@@ -23,12 +23,17 @@ def check_weights(folder: Path, *, allow_pickle: bool = False) -> None:
     if pickles and not allow_pickle:
         raise ModelError(
             f"{folder} holds only pickle checkpoints ({', '.join(sorted(pickles))}), which can run code when loaded",
-            hint="convert them to safetensors, or pass --allow-pickle if you trust their source",
+            hint="convert them to safetensors, or pass --allow-pickle (allow_pickle=True from Python or a "
+                 "spaCy config) if you trust their source",
         )
     if not pickles:
         raise ModelError(f"{folder} holds no model weights (*.safetensors)")
 
 
 def load_kwargs(*, allow_pickle: bool = False) -> dict[str, Any]:
-    """Keyword arguments for every ``from_pretrained`` call domainkit makes."""
-    return {"use_safetensors": not allow_pickle, "trust_remote_code": False}
+    """Keyword arguments for every ``from_pretrained`` call domainkit makes.
+
+    Allowing pickle lets transformers choose (None: safetensors when present, else the pickle);
+    ``use_safetensors=False`` would look for the pickle only and fail on a safetensors folder.
+    """
+    return {"use_safetensors": True if not allow_pickle else None, "trust_remote_code": False}

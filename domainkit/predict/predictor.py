@@ -41,11 +41,15 @@ def model_folder(model: str | Path) -> Path:
 class Predictor:
     """``Predictor(model)``: de-identify (per policy) then classify.
 
-    ``model`` is an exported model folder, or a ``pkg:NAME`` / ``store:NAME`` reference.
+    ``model`` is an exported model folder, or a ``pkg:NAME`` /
+    ``store:NAME`` reference. Weights load from safetensors only unless ``allow_pickle``: a model
+    from a shared drive or an internal index is trusted no more than one ``domainkit run`` loads.
     """
 
-    def __init__(self, model_dir: str | Path, *, deid_policy: Any = None, **overrides: Any) -> None:
-        self.classifier: Classifier = load_classifier(model_folder(model_dir), **overrides)
+    def __init__(self, model_dir: str | Path, *, deid_policy: Any = None, allow_pickle: bool = False,
+                 **overrides: Any) -> None:
+        self.classifier: Classifier = load_classifier(model_folder(model_dir), allow_pickle=allow_pickle,
+                                                      **overrides)
         self.policy = resolve_policy(self.classifier.settings.deid_policy, deid_policy)
         self._redact = self._make_redactor()
 

@@ -43,6 +43,7 @@ def predict_file(
     deid_policy: Any = None,
     progress: bool = True,
     force: bool = False,
+    allow_pickle: bool = False,
 ) -> dict[str, Any]:
     """Classify every document of ``input`` and write ``output`` (.jsonl or .csv, or "-": stdout).
 
@@ -53,6 +54,7 @@ def predict_file(
     ``deid_policy``: None applies the policy stored with the model (if any);
     a DeidPolicy overrides it (``DeidPolicy(enabled=False)`` switches it off).
     ``input`` is never modified; an existing ``output`` is kept unless ``force``.
+    Pickle-only weights are refused unless ``allow_pickle`` (they can run code when loaded).
     Returns a summary: documents, seconds, documents per second, output path.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -64,7 +66,7 @@ def predict_file(
     # The whole input is read once before the model loads (seconds): a bad byte or an empty cell
     # fails at once, and the progress bar gets the true count.
     total = check_documents(input, text_column=text_column, input_format=input_format)
-    predictor = Predictor(model_dir, deid_policy=deid_policy)
+    predictor = Predictor(model_dir, deid_policy=deid_policy, allow_pickle=allow_pickle)
     documents = read_documents(input, text_column=text_column, input_format=input_format)
     started = time.perf_counter()
     count = 0

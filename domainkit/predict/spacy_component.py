@@ -4,6 +4,9 @@
     nlp.add_pipe("domainkit_textcat", config={"model": "path/to/model"})  # or "pkg:NAME"
     nlp("some text").cats   # {label: probability}; {} for a blank document
 
+Weights load from safetensors only, as in ``domainkit predict``; ``"allow_pickle": True`` in the
+config accepts pickle checkpoints from a source you trust.
+
 Registered through the ``spacy_factories`` entry point (pyproject:
 ``domainkit_textcat = "domainkit.predict.spacy_component:make_domainkit_textcat"``);
 importing this module registers it too. Predictions are the same as
@@ -27,9 +30,10 @@ if not Doc.has_extension("domainkit_labels"):
 
 
 class DomainkitTextcat:
-    def __init__(self, name: str, model: str, batch_size: int) -> None:
+    def __init__(self, name: str, model: str, batch_size: int, allow_pickle: bool = False) -> None:
         self.name = name
-        self.predictor = Predictor(model)  # a folder, or a pkg:NAME / store:NAME reference
+        # a folder, or a pkg:NAME / store:NAME reference
+        self.predictor = Predictor(model, allow_pickle=allow_pickle)
         self.batch_size = batch_size
 
     def _annotate(self, docs: list[Doc]) -> None:
@@ -65,10 +69,11 @@ class DomainkitTextcat:
             yield from batch
 
 
-@Language.factory("domainkit_textcat", default_config={"model": "", "batch_size": 32})
-def make_domainkit_textcat(nlp: Language, name: str, model: str, batch_size: int) -> DomainkitTextcat:
+@Language.factory("domainkit_textcat", default_config={"model": "", "batch_size": 32, "allow_pickle": False})
+def make_domainkit_textcat(nlp: Language, name: str, model: str, batch_size: int,
+                           allow_pickle: bool) -> DomainkitTextcat:
     if not model:
         from domainkit.errors import ConfigError
 
         raise ConfigError("domainkit_textcat needs config={'model': FOLDER}")
-    return DomainkitTextcat(name, model, batch_size)
+    return DomainkitTextcat(name, model, batch_size, allow_pickle=allow_pickle)

@@ -281,3 +281,47 @@ def test_runner_makes_a_missing_output_folder_only_when_it_writes(make_classifie
     predict_file(make_classifier(), tmp_path / "d.txt", tmp_path / "new" / "deeper" / "o.jsonl", progress=False)
     assert len(_read_jsonl(tmp_path / "new" / "deeper" / "o.jsonl")) == 1
     assert not [p for p in tmp_path.rglob(".domainkit-write-check*")]
+
+
+def _pickle_only(model, folder):
+    """MODEL's weights as a pickle checkpoint only (pytorch_model.bin), as a folder from elsewhere may hold."""
+    import shutil
+
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    shutil.copytree(model, folder)
+    torch.save(AutoModelForSequenceClassification.from_pretrained(model).state_dict(), folder / "pytorch_model.bin")
+    (folder / "model.safetensors").unlink()
+    return folder
+
+
+def test_runner_refuses_pickle_only_weights_unless_allowed(make_classifier, tmp_path):
+    from domainkit.errors import ModelError
+
+    model = make_classifier()
+    pickled = _pickle_only(model, tmp_path / "pick")
+    (tmp_path / "d.txt").write_text("\n".join(TEXTS) + "\n")
+    with pytest.raises(ModelError, match=r"pick holds only pickle checkpoints \(pytorch_model\.bin\)") as error:
+        predict_file(pickled, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)
+    assert "--allow-pickle" in error.value.hint and not (tmp_path / "o.jsonl").exists()
+    predict_file(pickled, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False, allow_pickle=True)
+    predict_file(model, tmp_path / "d.txt", tmp_path / "safe.jsonl", progress=False, allow_pickle=True)
+    assert _read_jsonl(tmp_path / "o.jsonl") == _read_jsonl(tmp_path / "safe.jsonl")
+
+
+def test_cli_predict_takes_allow_pickle(make_classifier, tmp_path):
+    from typer.testing import CliRunner
+
+    from domainkit.cli import app
+    from domainkit.errors import ModelError
+
+    pickled = _pickle_only(make_classifier(), tmp_path / "pick")
+    (tmp_path / "d.txt").write_text("heart\n")
+    args = ["predict", str(pickled), "--input", str(tmp_path / "d.txt"), "--output", str(tmp_path / "o.jsonl")]
+    refused = CliRunner().invoke(app, args)
+    assert isinstance(refused.exception, ModelError)
+    allowed = CliRunner().invoke(app, [*args, "--allow-pickle"])
+    assert allowed.exit_code == 0, allowed.output
+    assert len(_read_jsonl(tmp_path / "o.jsonl")) == 1
+

@@ -50,3 +50,26 @@ def test_spacy_component_accepts_a_pkg_reference(make_classifier, tmp_path, monk
     by_pkg = spacy.blank("en")
     by_pkg.add_pipe("domainkit_textcat", config={"model": "pkg:dk-spacy-model-pkg"})
     assert by_pkg(TEXTS[0]).cats == pytest.approx(by_path(TEXTS[0]).cats)
+
+
+def test_spacy_component_refuses_pickle_only_weights_unless_allowed(make_classifier, tmp_path):
+    import shutil
+
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    from domainkit.errors import ModelError
+
+    model = make_classifier()
+    pickled = tmp_path / "pick"
+    shutil.copytree(model, pickled)
+    torch.save(AutoModelForSequenceClassification.from_pretrained(model).state_dict(), pickled / "pytorch_model.bin")
+    (pickled / "model.safetensors").unlink()
+    with pytest.raises(ModelError, match="holds only pickle checkpoints"):
+        spacy.blank("en").add_pipe("domainkit_textcat", config={"model": str(pickled)})
+    allowed = spacy.blank("en")
+    allowed.add_pipe("domainkit_textcat", config={"model": str(pickled), "allow_pickle": True})
+    safe = spacy.blank("en")
+    safe.add_pipe("domainkit_textcat", config={"model": str(model)})
+    assert allowed(TEXTS[0]).cats == pytest.approx(safe(TEXTS[0]).cats)
+
