@@ -43,12 +43,13 @@ def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides:
     """Load ``model_dir`` offline; ``overrides`` replace stored inference settings.
 
     An fp32 folder loads from safetensors only, as ``domainkit run`` does: pickle-only weights
-    are refused unless ``allow_pickle``. Raises ModelError naming the folder when it is not a
-    classifier folder.
+    are refused unless ``allow_pickle``. A folder holding only ``model.onnx`` (an export's
+    ``onnx/``) runs on onnxruntime. Raises ModelError naming the folder when it is not a
+    classifier folder or holds no weights.
     """
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
-    from domainkit.models.safety import check_weights, load_kwargs
+    from domainkit.models.safety import load_kwargs
 
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():
@@ -61,13 +62,17 @@ def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides:
         settings = settings.with_changes(**overrides)
     if (model_dir / POOLED_HEAD_CONFIG).is_file():
         return _load_pooled_head(model_dir, settings)
+    if _onnx_only(model_dir):
+        from domainkit.export.onnx import load_onnx_classifier
+
+        return load_onnx_classifier(model_dir, **overrides)
     config = AutoConfig.from_pretrained(model_dir, local_files_only=True)
     if settings.quantized == "dynamic_int8":
         from domainkit.evaluation.quantize import load_int8_model
 
         model = load_int8_model(model_dir, config)  # safetensors only; an old pickle file is refused unread
     else:
-        check_weights(model_dir, allow_pickle=allow_pickle)
+        _check_weights(model_dir, allow_pickle=allow_pickle)
         model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True,
                                                                    **load_kwargs(allow_pickle=allow_pickle))
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
@@ -80,6 +85,30 @@ def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides:
         settings=settings,
         path=model_dir,
     )
+
+
+def _onnx_only(model_dir: Path) -> bool:
+    """An ONNX variant (``onnx/model.onnx`` of an export): no torch weights beside the graph."""
+    from domainkit.export.onnx import ONNX_FILE
+
+    return (model_dir / ONNX_FILE).is_file() and not _weight_files(model_dir)
+
+
+def _weight_files(model_dir: Path) -> list[str]:
+    from domainkit.models.safety import PICKLE_SUFFIXES
+
+    return [p.name for p in model_dir.iterdir() if p.suffix == ".safetensors" or p.suffix in PICKLE_SUFFIXES]
+
+
+def _check_weights(model_dir: Path, *, allow_pickle: bool) -> None:
+    """A folder without weights says which folders would do (transformers' own error lists file names
+    and a traceback); pickle-only weights are refused as ``domainkit run`` refuses them."""
+    from domainkit.models.safety import check_weights
+
+    if not _weight_files(model_dir):
+        raise ModelError(f"{model_dir} holds no model weights (no *.safetensors, no model.onnx)",
+                         hint="pass the export folder itself, or its int8/ or onnx/ variant")
+    check_weights(model_dir, allow_pickle=allow_pickle)
 
 
 #: A teacher whose task head is a linear layer over mean-pooled features

@@ -41,7 +41,7 @@ def model_folder(model: str | Path) -> Path:
 class Predictor:
     """``Predictor(model)``: de-identify (per policy) then classify.
 
-    ``model`` is an exported model folder, or a ``pkg:NAME`` /
+    ``model`` is an exported model folder (or its int8/ or onnx/ variant), or a ``pkg:NAME`` /
     ``store:NAME`` reference. Weights load from safetensors only unless ``allow_pickle``: a model
     from a shared drive or an internal index is trusted no more than one ``domainkit run`` loads.
     """

@@ -325,3 +325,31 @@ def test_cli_predict_takes_allow_pickle(make_classifier, tmp_path):
     assert allowed.exit_code == 0, allowed.output
     assert len(_read_jsonl(tmp_path / "o.jsonl")) == 1
 
+
+def test_runner_on_an_onnx_folder_runs_onnxruntime(make_classifier, tmp_path):
+    from domainkit.export.onnx import export_onnx
+
+    model = make_classifier(seed=2)
+    onnx_dir = tmp_path / "export" / "onnx"
+    export_onnx(model, onnx_dir)
+    (tmp_path / "d.txt").write_text("\n".join(TEXTS) + "\n")
+    predict_file(onnx_dir, tmp_path / "d.txt", tmp_path / "onnx.jsonl", progress=False)
+    predict_file(model, tmp_path / "d.txt", tmp_path / "fp32.jsonl", progress=False)
+    onnx_rows, fp32_rows = _read_jsonl(tmp_path / "onnx.jsonl"), _read_jsonl(tmp_path / "fp32.jsonl")
+    assert [r["id"] for r in onnx_rows] == [r["id"] for r in fp32_rows]
+    for onnx_row, fp32_row in zip(onnx_rows, fp32_rows, strict=True):
+        assert onnx_row["probabilities"] == pytest.approx(fp32_row["probabilities"], abs=1e-5)
+
+
+def test_runner_on_a_folder_without_weights_names_it_and_the_choices(make_classifier, tmp_path):
+    import shutil
+
+    from domainkit.errors import ModelError
+
+    half = tmp_path / "half-copied"
+    shutil.copytree(make_classifier(), half)
+    (half / "model.safetensors").unlink()
+    (tmp_path / "d.txt").write_text("heart\n")
+    with pytest.raises(ModelError, match=r"half-copied holds no model weights") as error:
+        predict_file(half, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)
+    assert "int8/ or onnx/" in error.value.hint

@@ -73,3 +73,14 @@ def test_spacy_component_refuses_pickle_only_weights_unless_allowed(make_classif
     safe.add_pipe("domainkit_textcat", config={"model": str(model)})
     assert allowed(TEXTS[0]).cats == pytest.approx(safe(TEXTS[0]).cats)
 
+
+def test_spacy_component_runs_an_onnx_folder(make_classifier, tmp_path):
+    from domainkit.export.onnx import export_onnx
+
+    model = make_classifier()
+    export_onnx(model, tmp_path / "onnx")
+    by_onnx = spacy.blank("en")
+    by_onnx.add_pipe("domainkit_textcat", config={"model": str(tmp_path / "onnx")})
+    by_fp32 = spacy.blank("en")
+    by_fp32.add_pipe("domainkit_textcat", config={"model": str(model)})
+    assert by_onnx(TEXTS[1]).cats == pytest.approx(by_fp32(TEXTS[1]).cats, abs=1e-5)
