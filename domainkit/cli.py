@@ -303,7 +303,10 @@ def package(
     name: Annotated[Optional[str], typer.Option(
         "--name", help="Python package name (default: the folder's name, or domainkit_PACK_TASK "
                        "from the model card when the folder is called model, export, ...)")] = None,
-    version: Annotated[str, typer.Option("--version", help="wheel version (PEP 440)")] = "0.1.0",
+    version: Annotated[Optional[str], typer.Option(
+        "--version", help="wheel version (PEP 440; default 0.1.0+sha<12 hex of the model's fingerprint>, "
+                          "distinct for every model so that pip replaces an installed one; "
+                          "pass e.g. 1.2.0 for an index that refuses local versions, such as PyPI)")] = None,
 ) -> None:
     """Build an installable wheel of a model (loadable as pkg:NAME)."""
     from domainkit.export import package_model

