@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads with the first score: pack modules import REPORTED_METRICS and must stay light
+    import numpy as np
 
 METRIC_DIR = Path(__file__).resolve().parent
 METRIC_NAMES = ("accuracy", "f1", "precision", "recall")
@@ -44,6 +46,8 @@ def load_metric(name: str, multi_label: bool = False):
 
 def present_labels(references: np.ndarray, *, multi_label: bool) -> list[int]:
     """Label ids that occur in the references (the set macro averages run over)."""
+    import numpy as np
+
     references = np.asarray(references)
     if multi_label:
         return [int(i) for i in np.flatnonzero(references.sum(axis=0) > 0)]
@@ -57,6 +61,8 @@ def classification_metrics(predictions, references, *, multi_label: bool) -> dic
     (accuracy is then subset accuracy: every label of a document right). The macro scores are
     None when no label occurs in the references (sklearn would give NaN, which JSON cannot hold).
     """
+    import numpy as np
+
     predictions = np.asarray(predictions).tolist()
     references_array = np.asarray(references)
     references = references_array.tolist()
