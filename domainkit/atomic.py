@@ -42,3 +42,21 @@ def write_text(target: Path, text: str) -> None:
 
 def write_json(target: Path, data: Any) -> None:
     write_text(target, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def unwritable_reason(folder: Path) -> str | None:
+    """Why a new file cannot be made in ``folder`` (None when it can); checked before long work.
+
+    Creating and removing a file there is the one test that also sees read-only mounts, ACLs,
+    immutable folders and root's rights, which os.access misjudges.
+    """
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".domainkit-write-check.", suffix=".tmp"):
+            return None
+    except OSError as error:
+        return os_reason(error)
+
+
+def os_reason(error: OSError) -> str:
+    """The system's words for ``error`` (never a path or a file's content)."""
+    return error.strerror or type(error).__name__

@@ -21,3 +21,20 @@ def test_atomic_replaces_folders(tmp_path):
             tmp.mkdir()
             (tmp / "weights").write_text(version)
     assert (target / "weights").read_text() == "2"
+
+
+def test_unwritable_reason_names_the_system_reason_only(tmp_path, monkeypatch):
+    import tempfile
+
+    from domainkit.atomic import unwritable_reason
+
+    assert unwritable_reason(tmp_path) is None
+    assert list(tmp_path.iterdir()) == []  # the probe file is gone
+    (tmp_path / "plain").write_text("")
+    assert unwritable_reason(tmp_path / "plain")  # a file is no folder
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    assert unwritable_reason(tmp_path) == "Operation not permitted"

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from domainkit.atomic import os_reason, unwritable_reason
 from domainkit.deid.audit import Audit
 from domainkit.data.tables import jsonl_records, one_column_hint, table_rows
 from domainkit.deid.policy import DeidPolicy
@@ -91,21 +92,11 @@ def _check_paths(source: Path, target: Path, force: bool) -> None:
 
 
 def _check_writable(folder: Path) -> None:
-    """Refuse a folder the output cannot be written to, before minutes of redaction, not after.
-
-    Creating (and removing) a file there is the one test that also sees read-only mounts, ACLs,
-    immutable folders and root's rights, which os.access misjudges.
-    """
-    try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".domainkit-write-check.", suffix=".tmp"):
-            pass
-    except OSError as error:
-        raise DataError(f"--output folder {folder} cannot be written ({_reason(error)})",
-                        hint="choose another --output, or make the folder writable") from None
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or type(error).__name__
+    """Refuse a folder the output cannot be written to, before minutes of redaction, not after."""
+    reason = unwritable_reason(folder)
+    if reason:
+        raise DataError(f"--output folder {folder} cannot be written ({reason})",
+                        hint="choose another --output, or make the folder writable")
 
 
 def _read_utf8(path: Path) -> tuple[str, str]:
@@ -237,7 +228,7 @@ def _write_atomic(target: Path, content: str, encoding: str) -> None:
     try:
         _replace_atomically(target, content, encoding)
     except OSError as error:
-        raise DataError(f"--output {target} cannot be written ({_reason(error)})",
+        raise DataError(f"--output {target} cannot be written ({os_reason(error)})",
                         hint="check the folder's free space and permissions, then run again") from None
 
 

@@ -26,7 +26,7 @@ from domainkit.deid.spans import PhiSpan
 # A word glued to a digit ("SpO2", "cmH2O") is a measurement, not a name: it gets no token.
 # Letters are any script's (``[^\W\d_]``): "Núñez" or "Müller" cut at their first accent would leave
 # the rest of the name in the clear.
-_LETTER = r"[^\W\d_]"
+_LETTER = r"[^\W\d_][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*"
 _TOKEN = re.compile(rf"(?<![^\W_])(?<!['/]){_LETTER}(?:{_LETTER}|'(?={_LETTER}))*+(?!\d)")
 # Letters NFKD does not take apart into a base letter and a mark.
 _UNFOLDED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
@@ -298,7 +298,9 @@ class NameFinder:
             if low in TITLES or low in ROLES or low in RELATIVES:
                 continue
             listed = low in self.lex.first_names if j == i + 1 else low in self.lex.last_names
-            if listed or not self.lex.is_english(low):
+            # "Dr. Lee, Vanc ...": after a titled surname the comma ends a phrase, not a "Last, First" name.
+            titled = j == i + 1 and i > 0 and tokens[i - 1].low in TITLES
+            if listed or (not titled and not self.lex.is_english(low)):
                 names[j] = True
 
     def _hyphen_part(self, text: str, tokens: list[_Token], names: list[bool], i: int, mode: str) -> bool:

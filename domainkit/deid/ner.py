@@ -65,10 +65,16 @@ class NerTagger:
         if any(self.lex.is_keep(tok.lower_) or self.lex.near_keep(tok.lower_) for tok in ent):
             return None  # "Von Willebrand", "Bair Hugger", a misspelt drug: eponyms and drugs stay
         if label == "PERSON":
-            if _DOSE_AFTER.match(ent.doc.text, ent.end_char):
-                return None  # "Started Keytruda 200 mg": a drug and its dose, not a person
-            ent = self._without_leading_words(ent)
+            end = ent.end
+            while end > ent.start and ent.doc[end - 1].like_num:  # "Zilxi 1" of "Zilxi 1.5 mg": no name holds a number
+                end -= 1
+            if end == ent.start:
+                return None
+            ent = self._without_leading_words(ent.doc[ent.start : end])
             if ent is None:
+                return None
+            # "Started Keytruda 200 mg": one word before a dose is a drug; "Adaeze Nwosu 25 mg" stays a person.
+            if len(ent) == 1 and _DOSE_AFTER.match(ent.doc.text, ent.end_char) and not self.lex.is_name(ent[0].lower_):
                 return None
         start, end = offset + ent.start_char, offset + ent.end_char
         covered = [unknown for (w_start, w_end), unknown in words.items() if start <= w_start and w_end <= end]
@@ -167,7 +173,7 @@ class NerTagger:
 
 
 # A dose right after a word makes it a drug: "Xarelto 20 mg", "Lantus 10 units".
-_DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:mg|mcg|g|gm|units?|u|ml|meq|mmol|iu|%)\b", re.I)
+_DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:(?:mg|mcg|g|gm|units?|u|ml|meq|mmol|iu)\b|%)", re.I)
 
 
 def _length(text: str, start: int) -> int:

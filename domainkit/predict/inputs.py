@@ -14,12 +14,11 @@ with its file, line and byte offset. Errors name the file and row, never the tex
 from __future__ import annotations
 
 import codecs
-import csv
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from domainkit.data.tables import allow_long_cells, jsonl_records, repeated_columns
+from domainkit.data.tables import jsonl_records, table_rows
 from domainkit.errors import ConfigError, DataError, close_column, no_column_message, unknown_choice
 
 DEFAULT_TEXT_COLUMN = "text"
@@ -199,41 +198,27 @@ def _read_folder(path: Path) -> Iterator[Document]:
 
 
 def _read_delimited(lines: Iterable[str], path: str | Path, column: str, delimiter: str) -> Iterator[Document]:
-    allow_long_cells()
-    try:
-        yield from _delimited_documents(lines, path, column, delimiter)
-    except csv.Error as error:  # the csv module's messages name no cell text
-        raise DataError(f"{path}: cannot be read as a table ({error})", hint="check the file's quoting") from None
-
-
-def _delimited_documents(lines: Iterable[str], path: str | Path, column: str, delimiter: str) -> Iterator[Document]:
-    reader = csv.DictReader(lines, delimiter=delimiter)
-    found = reader.fieldnames or []
-    _check_header(path, column, found)
-    for number, row in enumerate(reader, start=1):  # data rows; blank lines are skipped by csv
-        text = row.get(column)
-        if text is None:
-            raise DataError(f"{path}, line {reader.line_num}: row has fewer fields than the header",
-                            hint="give every row as many fields as the header row")
-        if None in row:  # csv puts the extra fields under None: the text would be cut at a comma
-            raise DataError(f"{path}, line {reader.line_num}: row has more fields than the header",
-                            hint="quote every field that contains the delimiter")
-        _require_text(text, f"{path}, line {reader.line_num}: column {column!r} is empty or blank",
+    """Documents of a CSV/TSV input through the shared ``table_rows`` check: a row whose field count is
+    not the header's (an unclosed quote swallows the rows after it) stops the run by spreadsheet row."""
+    records = table_rows(lines, path, delimiter)
+    header = next((fields for _, fields in records), [])
+    _check_header(path, column, header)
+    text_at = header.index(column)
+    id_at = header.index("id") if "id" in header else None
+    for count, (number, fields) in enumerate(records, start=1):
+        text = fields[text_at]
+        _require_text(text, f"{path}, row {number}: column {column!r} is empty or blank",
                       "fill in the text or remove the row")
-        yield str(row.get("id") or number), text
+        yield str((fields[id_at] if id_at is not None else "") or count), text
 
 
 def _check_header(path: str | Path, column: str, found: list[str]) -> None:
-    """The text column exists and no name repeats (csv keeps only a repeated name's last cell)."""
+    """The text column exists (``table_rows`` has refused repeated names already)."""
     if column not in found:
         suggestion = close_column(column, found)
         raise DataError(no_column_message(str(path), column, len(found)),
                         hint=f"did you mean --text-column {suggestion}?" if suggestion else
                         "name the text column with --text-column (head -1 FILE shows the header row)")
-    repeated = repeated_columns(found)
-    if repeated:
-        raise DataError(f"{path}: header {repeated} have the same name",
-                        hint="give every column of the header row its own name")
 
 
 def _read_jsonl(lines: Iterable[str], path: str | Path, field: str) -> Iterator[Document]:

@@ -18,6 +18,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from domainkit.atomic import unwritable_reason
 from domainkit.errors import ConfigError, unknown_choice
 
 FORMATS = (".jsonl", ".csv")
@@ -77,13 +78,10 @@ def _check_writable(path: Path) -> None:
     if not existing.is_dir():
         raise ConfigError(f"cannot write output {path}: {existing} is a file, not a folder",
                           hint="choose another --output")
-    try:
-        handle, probe = tempfile.mkstemp(prefix=".domainkit-write-check.", dir=existing)
-    except OSError as error:
-        raise ConfigError(f"cannot write output {path}: {error.strerror} ({existing})",
-                          hint="choose another --output, or check the folder's permissions") from None
-    os.close(handle)
-    os.unlink(probe)
+    reason = unwritable_reason(existing)
+    if reason:
+        raise ConfigError(f"cannot write output {path}: {reason} ({existing})",
+                          hint="choose another --output, or check the folder's permissions")
 
 
 class _Writer:

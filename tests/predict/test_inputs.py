@@ -61,7 +61,7 @@ def test_predict_file_checks_the_input_before_loading_the_model(tmp_path, monkey
     monkeypatch.setattr("domainkit.predict.runner.Predictor", no_model)
     source = tmp_path / "docs.csv"
     source.write_text("text\nheart\n\t \n")  # the bad row is the last: the whole input is checked first
-    with pytest.raises(DataError, match=r"docs\.csv, line 3: column 'text' is empty"):
+    with pytest.raises(DataError, match=r"docs\.csv, row 3: column 'text' is empty"):
         predict_file(tmp_path / "no-model", source, tmp_path / "out.jsonl", progress=False)
     with pytest.raises(DataError, match="byte offset"):
         predict_file(tmp_path / "no-model", _bad_utf8(tmp_path, "d.txt"), tmp_path / "out.jsonl", progress=False)
@@ -84,9 +84,9 @@ def test_inputs_tsv_is_read_with_tabs_and_its_header_is_no_document(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "where"),
     [
-        ("d.csv", "id,text\n1,heart\n2,   \n", r"d\.csv, line 3: column 'text'"),
-        ("d.csv", 'text\nheart\n""\n', r"d\.csv, line 3: column 'text'"),
-        ("d.tsv", "text\tnote\n\tAlice Ames\n", r"d\.tsv, line 2: column 'text'"),
+        ("d.csv", "id,text\n1,heart\n2,   \n", r"d\.csv, row 3: column 'text'"),
+        ("d.csv", 'text\nheart\n""\n', r"d\.csv, row 3: column 'text'"),
+        ("d.tsv", "text\tnote\n\tAlice Ames\n", r"d\.tsv, row 2: column 'text'"),
         ("d.jsonl", '{"text": "heart"}\n{"text": " \\n ", "who": "Alice Ames"}\n', r"d\.jsonl, line 2: field 'text'"),
     ],
 )
@@ -145,7 +145,7 @@ def test_inputs_rows_with_extra_fields_long_cells_and_old_mac_lines(tmp_path):
 
     extra = tmp_path / "extra.csv"
     extra.write_text("id,text\n1,Patient has pain, fever and cough\n", encoding="utf-8")
-    with pytest.raises(DataError, match="line 2: row has more fields than the header") as error:
+    with pytest.raises(DataError, match="row 2 has 3 fields, the header row has 2") as error:
         list(read_documents(extra, text_column="text"))
     assert "fever" not in str(error.value)
     long = tmp_path / "long.csv"
@@ -203,7 +203,7 @@ def test_inputs_stdin_reads_a_table_with_input_format(monkeypatch):
 
 def test_inputs_stdin_table_errors_name_stdin_and_row(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(f"id,note\n1,\n2,{SECRET}\n"))
-    with pytest.raises(DataError, match=r"<stdin>, line 2: column 'note' is empty") as error:
+    with pytest.raises(DataError, match=r"<stdin>, row 2: column 'note' is empty") as error:
         list(read_documents("-", text_column="note", input_format="csv"))
     assert SECRET not in str(error.value)
 
@@ -245,3 +245,13 @@ def test_predict_file_refuses_text_column_on_stdin_before_loading_the_model(tmp_
     with pytest.raises(ConfigError, match="--text-column"):
         predict_file("unused-model", "-", tmp_path / "o.csv", text_column="note", progress=False)
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_inputs_an_unclosed_quote_is_refused_by_row_not_merged(tmp_path):
+    from domainkit.predict.inputs import check_documents
+
+    path = tmp_path / "in.csv"
+    path.write_text('id,text,ward\n1,Stable,7\n2,"Pt states she is fine,8\n3,Calm night,9\n4,Discharged,10\n')
+    with pytest.raises(DataError, match=r"in\.csv: row 3 has 2 fields, the header row has 3") as error:
+        check_documents(path)  # the old reader read 2 documents out of 4 and went on
+    assert "Calm" not in str(error.value)

@@ -25,6 +25,8 @@ METRIC_NAMES = ("accuracy", "f1", "precision", "recall")
 #: The scores every evaluated model gets in ``report.json``, and so the names a pack's evaluation
 #: suite (``TaskSpec.metrics``) may choose for its report tables.
 REPORTED_METRICS = ("accuracy", "macro_f1", "micro_f1", "macro_precision", "macro_recall", "ece")
+#: The scores every report table shows (the issue's schema); a task's suite adds others.
+DEFAULT_METRICS: tuple[str, ...] = ("accuracy", "macro_f1", "micro_f1", "ece")
 
 
 def metric_path(name: str) -> Path:
