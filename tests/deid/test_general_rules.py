@@ -57,6 +57,11 @@ REDACTED = [
     ("Call +33 1 42 68 53 00.", "+33 1 42 68 53 00"),
     ("Card number 4111-1111-1111-1111.", "4111-1111-1111-1111"),
     ("Paid with visa 4111 1111 1111 1111.", "4111 1111 1111 1111"),
+    # from a review of those fixes: what they must not let through
+    ("Mr. Frank Hill seen.", "Frank Hill"),  # parts of "Frank-Starling", "Hill-Sachs" are still names
+    ("Call Dr. Epley with results.", "Epley"),  # a surname eponym is kept only as "epley maneuver"
+    ("Discussed with Adaeze Nwosu 25 mg metoprolol plan.", "Adaeze Nwosu"),  # a person before a dose
+    ("Dr. Mu\u0308ller reviewed the films.", "Mu\u0308ller"),  # an accent written as a combining mark
 ]
 
 KEPT = [
@@ -88,6 +93,9 @@ KEPT = [
     ("Started Tradjenta 5 mg daily.", "Tradjenta"),  # in no list: the dose says drug
     ("Continue Entyvio as before and monitor.", "Entyvio"),
     ("Vitals 0800 1000 1200 1400 stable.", "0800 1000 1200 1400"),  # clock times, no card or phone
+    ("Accuchecks 0800-1000-1200-1400 ordered.", "0800-1000-1200-1400"),  # a schedule passes Luhn
+    ("Dr. Garcia, Vanc trough 15 this am.", "Vanc"),  # after a titled surname, no "Last, First"
+    ("Started Zilxi 1.5 mg daily.", "1.5"),  # a decimal dose stays whole
 ]
 
 
