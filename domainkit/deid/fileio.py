@@ -150,26 +150,22 @@ def _write_txt(header, rows, redacted: list[str], original: str, text_column) ->
 
 def _read_delimited(delimiter: str):
     def read(text: str, path: Path, text_column: str | None):
-        return _parse_delimited(text, path, text_column, delimiter)
+        """Header, rows and the text column's cells; refuses what would lose or shift a cell.
+
+        ``table_rows`` (shared with ``--data``) refuses repeated header names and any row whose field
+        count is not the header's: a quote that never closes would otherwise swallow the rows after it
+        into one cell and blank that row's other columns.
+        """
+        records = table_rows(io.StringIO(text, newline=""), path, delimiter)
+        first = next(records, None)
+        if first is None:
+            raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
+        header = first[1]
+        column = _require_column(path, text_column, header, "", delimiter)
+        rows = [dict(zip(header, fields, strict=True)) for _, fields in records]
+        return header, rows, [row[column] for row in rows]
 
     return read
-
-
-def _parse_delimited(text: str, path: Path, text_column: str | None, delimiter: str):
-    """Header, rows and the text column's cells; refuses what would lose or shift a cell.
-
-    ``table_rows`` (shared with ``--data``) refuses repeated header names and any row whose field
-    count is not the header's: a quote that never closes would otherwise swallow the rows after it
-    into one cell and blank that row's other columns.
-    """
-    records = table_rows(io.StringIO(text, newline=""), path, delimiter)
-    first = next(records, None)
-    if first is None:
-        raise DataError(f"{path} is empty or has no header row", hint="the first row must name the columns")
-    header = first[1]
-    column = _require_column(path, text_column, header, "", delimiter)
-    rows = [dict(zip(header, fields, strict=True)) for _, fields in records]
-    return header, rows, [row[column] for row in rows]
 
 
 def _write_delimited(delimiter: str):

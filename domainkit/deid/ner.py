@@ -100,10 +100,7 @@ class NerTagger:
             first += 1
         if first == ent.end:
             return None
-        trimmed = ent.doc[first : ent.end]
-        if first > ent.start and any(self.lex.is_keep(tok.lower_) or self.lex.near_keep(tok.lower_) for tok in trimmed):
-            return None
-        return trimmed
+        return ent.doc[first : ent.end]  # no kept term in it: _accept has refused such entities already
 
     def _clinical_tokens(self, ent) -> int:
         """How many tokens of ``ent`` are clinical or function words."""

@@ -323,8 +323,8 @@ def find_ids(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_HASH_ID, text, "ID", 1)
     for match in _CARD_NUMBER.finditer(text):
         group = 1 if match.group(1) else 0
-        digits = re.sub(r"\D", "", match.group(group))
         groups = re.findall(r"\d+", match.group(group))
+        digits = "".join(groups)
         clock = all(len(g) == 4 and int(g[:2]) <= 24 and int(g[2:]) < 60 for g in groups)
         # Card numbers start with 2-6 (Mastercard, Amex, Visa, Discover); "0800-1000-1200-1400" is a schedule.
         if 13 <= len(digits) <= 19 and digits[0] in "23456" and not clock and _luhn_valid(digits):

@@ -80,7 +80,7 @@ def _multi_label_code(code: list[str]) -> list[str]:
             "",
             "def labels_of(texts):  # texts: a list of strings",
             "    scores = classifier(texts, top_k=None)  # every label's sigmoid probability",
-            '    return [[s["label"] for s in doc if s["score"] >= thresholds.get(s["label"], 0.5)]',
+            f'    return [[s["label"] for s in doc if s["score"] >= thresholds.get(s["label"], {DEFAULT_THRESHOLD})]',
             "            for doc in scores]"]
 
 

@@ -90,22 +90,17 @@ def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides:
 def _onnx_only(model_dir: Path) -> bool:
     """An ONNX variant (``onnx/model.onnx`` of an export): no torch weights beside the graph."""
     from domainkit.export.onnx import ONNX_FILE
+    from domainkit.models.safety import weight_files
 
-    return (model_dir / ONNX_FILE).is_file() and not _weight_files(model_dir)
-
-
-def _weight_files(model_dir: Path) -> list[str]:
-    from domainkit.models.safety import PICKLE_SUFFIXES
-
-    return [p.name for p in model_dir.iterdir() if p.suffix == ".safetensors" or p.suffix in PICKLE_SUFFIXES]
+    return (model_dir / ONNX_FILE).is_file() and not weight_files(model_dir)
 
 
 def _check_weights(model_dir: Path, *, allow_pickle: bool) -> None:
     """A folder without weights says which folders would do (transformers' own error lists file names
     and a traceback); pickle-only weights are refused as ``domainkit run`` refuses them."""
-    from domainkit.models.safety import check_weights
+    from domainkit.models.safety import check_weights, weight_files
 
-    if not _weight_files(model_dir):
+    if not weight_files(model_dir):
         raise ModelError(f"{model_dir} holds no model weights (no *.safetensors, no model.onnx)",
                          hint="pass the export folder itself, or its int8/ or onnx/ variant")
     check_weights(model_dir, allow_pickle=allow_pickle)

@@ -14,12 +14,21 @@ from domainkit.errors import ModelError
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 
 
+def weight_files(folder: Path) -> list[str]:
+    """Names of the weight files directly in ``folder`` (safetensors and pickle checkpoints)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return [p.name for p in folder.iterdir() if p.suffix == ".safetensors" or p.suffix in PICKLE_SUFFIXES]
+
+
 def check_weights(folder: Path, *, allow_pickle: bool = False) -> None:
     """Refuse a folder whose only weights are pickle files (unless allowed)."""
     folder = Path(folder)
-    if any(folder.glob("*.safetensors")):
+    files = weight_files(folder)
+    if any(name.endswith(".safetensors") for name in files):
         return
-    pickles = [p.name for p in folder.iterdir() if p.suffix in PICKLE_SUFFIXES] if folder.is_dir() else []
+    pickles = files  # no safetensors among them: every one left is a pickle checkpoint
     if pickles and not allow_pickle:
         raise ModelError(
             f"{folder} holds only pickle checkpoints ({', '.join(sorted(pickles))}), which can run code when loaded",
