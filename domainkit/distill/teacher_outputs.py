@@ -247,7 +247,10 @@ class TeacherRunner:
 
     def _mlm_topk(self, logits: np.ndarray, mlm_labels: list[int]) -> Record:
         positions = [i for i, label in enumerate(mlm_labels) if label != -100]
-        values, indices = topk_arrays(logits[positions], self.top_k)
+        # Only rows that name a tokenizer piece: checkpoints pad their output layer (Megatron-BERT:
+        # 30592 rows for 30522 pieces), and a padding row has no piece, in the student or anywhere.
+        real = logits[positions, : self.bridge.teacher_vocab_size]
+        values, indices = topk_arrays(real, self.top_k)
         student_indices = self.bridge.to_student_ids(indices.astype(np.int64)).astype(np.int32)
         return {"mlm_values": values, "mlm_indices": student_indices}
 

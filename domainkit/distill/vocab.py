@@ -63,6 +63,13 @@ class VocabBridge:
             raise ValueError("vocabularies are different: there is no id map, tokenize for the teacher instead")
         return self.student_to_teacher[np.asarray(student_ids)]
 
+    @property
+    def teacher_vocab_size(self) -> int:
+        """Teacher ids that name a tokenizer piece; an output layer padded wider has rows past these."""
+        if self.teacher_to_student is None:
+            raise ValueError("vocabularies are different: teacher ids have no student equivalent")
+        return len(self.teacher_to_student)
+
     def to_student_ids(self, teacher_ids: np.ndarray) -> np.ndarray:
         if self.teacher_to_student is None:
             raise ValueError("vocabularies are different: teacher ids have no student equivalent")
