@@ -247,8 +247,9 @@ def _cache_spec(cfg: DistillConfig, data: TaskData, bridge, layers: tuple, mlm_s
         "multi_label": data.multi_label, "num_labels": len(data.label_names),
         "mlm_teacher": model_fingerprint(mlm_source) if mlm_source else None,
         "mlm_probability": cfg.mlm_probability, "mask_seed": cfg.seed,
-        # word-aligned records (other tokenizers) no longer hold a word truncation cut short
-        **({} if bridge.token_aligned else {"truncated_last_word": "dropped"}),
+        # word-aligned records (other tokenizers) no longer hold a word truncation cut short, and
+        # their words run on through combining marks (NFD text): records made before either are not reused
+        **({} if bridge.token_aligned else {"truncated_last_word": "dropped", "combining_marks": "in_word"}),
     }
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from domainkit.distill.fingerprint import example_key, tokenizer_fingerprint
-from domainkit.distill.vocab import token_word_index, word_spans
+from domainkit.distill.vocab import whole_word_index
 
 LABELLED, POOL = "labelled", "pool"
 #: BERT's 80/10/10 rule for masked positions: [MASK], a random piece, unchanged.
@@ -57,8 +57,8 @@ def encode_examples(
         key = example_key(text, max_length=max_length, tokenizer_fp=tok_fp, role=role)
         ids = list(enc["input_ids"][i])
         example = Example(key=key, role=role, input_ids=ids, label=None if labels is None else labels[i])
-        if with_words:
-            example.word_index = token_word_index(enc["offset_mapping"][i], word_spans(text))
+        if with_words:  # a last word cut by the student's truncation is left out, as on the teacher's side
+            example.word_index = whole_word_index(enc["offset_mapping"][i], text)
         if role == POOL:
             example.input_ids, example.mlm_labels = static_mask(
                 ids, special, tokenizer.mask_token_id, len(tokenizer), mlm_probability, seed, key

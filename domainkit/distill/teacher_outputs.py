@@ -29,7 +29,7 @@ from transformers import AutoConfig, AutoModel, AutoModelForMaskedLM, AutoModelF
 
 from domainkit.distill.encoding import POOL, Example, pad_id_lists
 from domainkit.distill.teacher_cache import Record, topk_arrays
-from domainkit.distill.vocab import VocabBridge, token_word_index, word_spans
+from domainkit.distill.vocab import VocabBridge, whole_word_index
 from domainkit.log import get_logger
 
 HEAD_FILE, HEAD_CONFIG = "domainkit_head.safetensors", "domainkit_head.json"
@@ -115,27 +115,6 @@ class TaskTeacher(torch.nn.Module):
         return None, out.hidden_states
 
 
-def _last_word_cut(offsets: list[tuple[int, int]], word_index: list[int], spans: list[tuple[int, int]]) -> bool:
-    """Whether truncation kept only the first pieces of the last word the tokens reach."""
-    last = max(word_index, default=-1)
-    if last < 0:
-        return False
-    reached = max(end for (_, end), word in zip(offsets, word_index, strict=True) if word == last)
-    return reached < spans[last][1]
-
-
-def _drop_last_word(word_index: list[int]) -> None:
-    """Unmark the last word of a text the teacher's tokenizer cut at ``max_length``.
-
-    Truncation may keep only the first pieces of that word: its mean would not be the word's,
-    and the student, reading with other pieces, may hold all of it. The word drops out of the
-    unit mask instead.
-    """
-    last = max(word_index, default=-1)
-    if last >= 0:
-        word_index[:] = [-1 if w == last else w for w in word_index]
-
-
 class TeacherRunner:
     """Computes cache records for a list of examples (batched, longest-first)."""
 
@@ -184,13 +163,7 @@ class TeacherRunner:
         if self.bridge.token_aligned:
             return [self.bridge.to_teacher_ids(e.input_ids).tolist() for e in examples], None
         enc = self.teacher.tokenizer(texts, truncation=True, max_length=self.max_length, return_offsets_mapping=True)
-        words = []
-        for offsets, text in zip(enc["offset_mapping"], texts, strict=True):
-            spans = word_spans(text)
-            word_index = token_word_index(offsets, spans)
-            if _last_word_cut(offsets, word_index, spans):
-                _drop_last_word(word_index)
-            words.append(word_index)
+        words = [whole_word_index(offsets, text) for offsets, text in zip(enc["offset_mapping"], texts, strict=True)]
         return [list(ids) for ids in enc["input_ids"]], words
 
     def _batch(self, examples: list[Example], texts: list[str]) -> list[Record]:

@@ -12,12 +12,14 @@ Relations, from cheapest to costliest:
 - ``different``: the tokenizers split text differently. Hidden states are then
   aligned per *word* by character offsets: each side averages the pieces of
   each word (``offset_mapping`` of fast tokenizers); MLM-logit KL is impossible.
+  A word that either side's truncation cut is left out on both (``whole_word_index``).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +40,11 @@ SPECIAL_ROLES = (
     ("bos_token", "cls_token"),
     ("eos_token", "sep_token"),
 )
+#: Word-character runs, or single other non-space characters. Python's ``\w`` does not match
+#: combining marks (category M*: the U+0308 of a decomposed "ï", Devanagari vowel signs), so
+#: ``word_spans`` joins the pieces this pattern leaves around a mark back into one word.
 WORD_PATTERN = re.compile(r"\w+|[^\w\s]")
+WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -128,9 +134,33 @@ def bridge_vocabularies(student_tokenizer: Any, teacher_tokenizer: Any) -> Vocab
     return VocabBridge(MAPPED, None, coverage, s2t, t2s)
 
 
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the words (runs of word characters, or single punctuation marks)."""
-    return [m.span() for m in WORD_PATTERN.finditer(text)]
+    r"""Character spans of the words (runs of word characters, or single punctuation marks).
+
+    A combining mark belongs to the character before it, and a word goes on after a mark, so
+    decomposed (NFD) "nai\u0308ve" is one word, as composed "na\u00efve" is. Otherwise the two
+    tokenizers, which do not split at the mark, would pool different letters into one unit.
+    """
+    spans: list[tuple[int, int]] = []
+    for match in WORD_PATTERN.finditer(text):
+        start, end = match.span()
+        if spans and spans[-1][1] == start and _continues(text, spans[-1][0], start):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _continues(text: str, previous_start: int, start: int) -> bool:
+    """Whether the piece at ``start`` extends the piece just before it (they touch)."""
+    if _is_mark(text[start]):  # a mark joins whatever it follows (a letter, or a punctuation mark)
+        return True
+    # A word-character run joins a word that ended in a mark (not punctuation carrying one).
+    return bool(WORD_CHAR.match(text[previous_start])) and _is_mark(text[start - 1])
 
 
 def token_word_index(offsets: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[int]:
@@ -147,3 +177,38 @@ def token_word_index(offsets: list[tuple[int, int]], spans: list[tuple[int, int]
             w += 1
         out.append(w if 0 <= w < len(spans) and spans[w][0] < end else -1)
     return out
+
+
+def whole_word_index(offsets: list[tuple[int, int]], text: str) -> list[int]:
+    """``token_word_index`` over ``text``'s words, with a word cut by truncation left out.
+
+    Truncation at ``max_length`` may keep only the first pieces of the last word reached: its mean
+    would not be the word's, while the other tokenizer, reading with other pieces, may hold all of
+    it. Both sides (student in ``encoding``, teacher in ``teacher_outputs``) call this, so a word
+    counts only when each side holds all of it.
+    """
+    spans = word_spans(text)
+    index = token_word_index(offsets, spans)
+    if _last_word_cut(offsets, index, spans, text):
+        _drop_last_word(index)
+    return index
+
+
+def _last_word_cut(offsets: list[tuple[int, int]], index: list[int], spans: list[tuple[int, int]], text: str) -> bool:
+    r"""Whether truncation kept only the first pieces of the last word the tokens reach.
+
+    Only combining marks left after the last piece do not count: a tokenizer that strips accents
+    ends its piece for NFD "cafe\u0301" before the mark even when nothing was cut.
+    """
+    last = max(index, default=-1)
+    if last < 0:
+        return False
+    reached = max(end for (_, end), word in zip(offsets, index, strict=True) if word == last)
+    return not all(_is_mark(char) for char in text[reached : spans[last][1]])
+
+
+def _drop_last_word(index: list[int]) -> None:
+    """Unmark (set to -1) every token of the last word, in place."""
+    last = max(index, default=-1)
+    if last >= 0:
+        index[:] = [-1 if w == last else w for w in index]

@@ -1,6 +1,8 @@
+import unicodedata
+
 import numpy as np
 
-from domainkit.distill.vocab import bridge_vocabularies, token_word_index, word_spans
+from domainkit.distill.vocab import bridge_vocabularies, token_word_index, whole_word_index, word_spans
 
 
 
@@ -50,3 +52,43 @@ def test_vocab_different_aligns_words_by_character_offsets(make_tokenizer):
     assert s_words == [-1, 0, 1, 2, 3, -1]
     assert t_words[0] == -1 and t_words[1:6] == [0] * 5 and t_words[-2:] == [3, -1]
     assert sorted(set(t_words) - {-1}) == [0, 1, 2, 3]
+
+
+def _words(text: str) -> list[str]:
+    return [text[a:b] for a, b in word_spans(text)]
+
+
+def test_vocab_word_spans_keep_combining_marks_inside_the_word():
+    composed = "na\u00efve patient, caf\u00e9"
+    decomposed = unicodedata.normalize("NFD", composed)  # "nai\u0308ve patient, cafe\u0301"
+    assert _words(composed) == ["na\u00efve", "patient", ",", "caf\u00e9"]
+    assert _words(decomposed) == ["nai\u0308ve", "patient", ",", "cafe\u0301"]
+    hindi = "\u0939\u093f\u0928\u094d\u0926\u0940 text"  # vowel signs and the virama are marks too
+    assert _words(hindi) == ["\u0939\u093f\u0928\u094d\u0926\u0940", "text"]
+    # a mark after punctuation stays with it and does not glue the next word on
+    assert _words("-\u0301ab") == ["-\u0301", "ab"]
+
+
+def test_vocab_nfd_text_aligns_one_unit_per_word_on_both_sides(make_tokenizer):
+    text = unicodedata.normalize("NFD", "na\u00efve patient")
+    student, teacher = make_tokenizer("bert"), make_tokenizer("char")  # bert: [UNK] for the word; char: letters
+    s_words = whole_word_index(student(text, return_offsets_mapping=True)["offset_mapping"], text)
+    t_enc = teacher(text, return_offsets_mapping=True)
+    t_words = whole_word_index(t_enc["offset_mapping"], text)
+    assert s_words == [-1, 0, 1, -1]
+    letters_of_word_0 = "".join(text[a:b] for (a, b), w in zip(t_enc["offset_mapping"], t_words) if w == 0)
+    assert letters_of_word_0 == "naive"  # all five letters (the tokenizer strips the mark), not "nai"
+    assert sorted(set(t_words) - {-1}) == [0, 1]
+
+
+def test_vocab_whole_word_index_leaves_out_only_a_word_truncation_really_cut():
+    text = "heart kidney"  # words (0, 5), (6, 12)
+    whole = [(0, 0), (0, 5), (6, 9), (9, 12), (0, 0)]  # [CLS] heart kid ##ney [SEP]: fits exactly
+    cut = [(0, 0), (0, 5), (6, 9), (0, 0)]  # [CLS] heart kid [SEP]: ##ney fell off
+    assert whole_word_index(whole, text) == [-1, 0, 1, 1, -1]
+    assert whole_word_index(cut, text) == [-1, 0, -1, -1]
+    assert whole_word_index([(0, 0), (0, 0)], text) == [-1, -1]
+    # a tokenizer that strips accents ends "cafe" before the trailing mark of NFD "cafe\u0301": not cut
+    nfd = "heart cafe\u0301"
+    assert whole_word_index([(0, 0), (0, 5), (6, 10), (0, 0)], nfd) == [-1, 0, 1, -1]
+    assert whole_word_index([(0, 0), (0, 5), (6, 8), (0, 0)], nfd) == [-1, 0, -1, -1]
