@@ -118,7 +118,8 @@ class DistillConfig:
         default="last",
         metadata=_help(
             "student->teacher hidden layers: 'last', 'uniform' (student layer i -> teacher "
-            "layer i*Lt/Ls) or pairs ((s, t), ...) with 0 = embeddings"
+            "layer floor(i*Lt/Ls + 1/2), halves rounded up, never below 1) or pairs ((s, t), ...) "
+            "with 0 = embeddings"
         ),
     )
     hidden_loss: str = field(default="cosine", metadata=_help("cosine | mse"))
@@ -189,13 +190,19 @@ def _normalise_layer_map(value: Any) -> str | LayerMap:
 def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_layers: int) -> LayerMap:
     """Concrete (student_layer, teacher_layer) pairs; 0 is the embedding output.
 
-    ``uniform`` maps student layer i to teacher layer round(i * Lt / Ls) (TinyBERT's
+    ``uniform`` maps student layer i to teacher layer floor(i * Lt / Ls + 1/2) (TinyBERT's
     uniform strategy); ``last`` aligns the final layers only (DistilBERT).
+    Exact halves round up (Python's ``round`` goes to the even neighbour, so 1.5 -> 2 but
+    4.5 -> 4 in one map), and a transformer layer is never matched with the teacher's
+    embedding output (layer 0): a student more than twice as deep as its teacher maps its
+    first layers to teacher layer 1. Explicit pairs may still name layer 0.
     """
     if layer_map == "last":
         return ((student_layers, teacher_layers),)
     if layer_map == "uniform":
-        return tuple((i, round(i * teacher_layers / student_layers)) for i in range(1, student_layers + 1))
+        # (2 i Lt + Ls) // (2 Ls) is floor(i Lt / Ls + 1/2) in integers: no float rounding at exact halves.
+        return tuple((i, max(1, (2 * i * teacher_layers + student_layers) // (2 * student_layers)))
+                     for i in range(1, student_layers + 1))
     for s, t in layer_map:
         if s > student_layers or t > teacher_layers:
             raise ConfigError(

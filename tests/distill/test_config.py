@@ -41,3 +41,14 @@ def test_config_teacher_method_validated_and_help_present():
     assert "lora" in describe(TeacherConfig)["method"]
     assert all(describe(DistillConfig).values())
     assert DistillConfig().replace(top_k=5).top_k == 5
+
+
+def test_config_uniform_layer_map_rounds_halves_up_and_never_maps_onto_the_embeddings():
+    # 6 -> 9: 1.5, 4.5 and 7.5 all round up (round() made 4.5 -> 4 but 1.5 -> 2)
+    assert resolve_layer_map("uniform", 6, 9) == ((1, 2), (2, 3), (3, 5), (4, 6), (5, 8), (6, 9))
+    # a student deeper than its teacher: layer 1 -> teacher layer 1, not its embedding output (0)
+    assert resolve_layer_map("uniform", 4, 2) == ((1, 1), (2, 1), (3, 2), (4, 2))
+    assert resolve_layer_map("uniform", 12, 6)[:3] == ((1, 1), (2, 1), (3, 2))
+    assert all(t >= 1 for _, t in resolve_layer_map("uniform", 12, 4))
+    assert resolve_layer_map("uniform", 3, 12) == ((1, 4), (2, 8), (3, 12))
+    assert resolve_layer_map(((1, 0),), 4, 2) == ((1, 0),)  # pairs may still name the embeddings
