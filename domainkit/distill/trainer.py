@@ -1,8 +1,8 @@
 """``DistillationTrainer``: transformers.Trainer with the distillation loss, nothing else changed.
 
-Only ``compute_loss``, ``log`` (to add per-term losses to the history) and the
-training sampler (a length-grouped order that survives a resume) are
-overridden, so checkpoints, ``resume_from_checkpoint``, progress bars, logging,
+Only ``compute_loss``, ``log`` (to add per-term losses, gathered from every
+rank like ``loss``, to the history) and the training sampler (a length-grouped
+order that survives a resume) are overridden, so checkpoints, ``resume_from_checkpoint``, progress bars, logging,
 bf16 autocast, dynamic padding and DDP (torchrun, gloo on CPU) all come
 from Trainer itself.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 from transformers import Trainer
-from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices
+from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices, nested_gather
 
 from domainkit.distill import losses
 from domainkit.distill.student import StudentOutputs
@@ -144,9 +144,35 @@ class DistillationTrainer(Trainer):
         return torch.stack(values).mean()
 
     def log(self, logs: dict[str, float], *args: Any, **kwargs: Any) -> None:
+        # Trainer logs "loss" on every rank at the same step, right after gathering it from all of
+        # them; the terms are gathered here the same way, so no rank waits on a collective alone.
         if "loss" in logs:
-            for name, total in self._term_sums.items():
-                logs[f"loss_{name}"] = round(total / max(1, self._term_counts[name]), 5)
+            gathered = nested_gather(pack_terms(self._term_sums, self._term_counts, self.args.device),
+                                     self.args.parallel_mode)
+            logs.update({f"loss_{name}": value for name, value in mean_terms(gathered).items()})
             self._term_sums.clear()
             self._term_counts.clear()
         super().log(logs, *args, **kwargs)
+
+
+def pack_terms(sums: dict[str, float], counts: dict[str, int], device: Any = "cpu") -> torch.Tensor:
+    """One rank's per-term sums and counts as a (1, 2 x len(TERMS)) row, every term in TERMS order.
+
+    The row has the same shape on every rank, including a term this rank never computed since the
+    last log (count 0), so ranks can be gathered into one tensor. float64 keeps counts exact.
+    """
+    row = [sums.get(t, 0.0) for t in TERMS] + [float(counts.get(t, 0)) for t in TERMS]
+    return torch.tensor([row], dtype=torch.float64, device=device)
+
+
+def mean_terms(gathered: torch.Tensor) -> dict[str, float]:
+    """Per-term mean over every rank's steps: the ranks' sums over their counts, added up first.
+
+    With torchrun the history then describes all the data, as Trainer's ``loss`` (the mean over
+    ranks) does, not rank 0's share. When every rank computed a term at every step this equals the
+    mean of the ranks' means; a term some ranks missed (no masked piece in their batch, say) is
+    weighed by how often each rank computed it. A term no rank computed is left out.
+    """
+    totals = gathered.reshape(-1, 2 * len(TERMS)).sum(0)
+    sums, counts = totals[: len(TERMS)], totals[len(TERMS) :]
+    return {name: round(float(sums[i] / counts[i]), 5) for i, name in enumerate(TERMS) if counts[i] > 0}

@@ -41,4 +41,6 @@ result = distill(work / "student", work / "teacher", data, sample_texts(8, offse
                  out_dir=work / "out", cache_dir=work / "cache", resume=False)
 (work / f"rank{rank}.json").write_text(json.dumps({"checksum": result.report["student_checksum"],
                                                    "world": int(os.environ["WORLD_SIZE"]),
-                                                   "active": sorted(result.report["active_terms"])}))
+                                                   "active": sorted(result.report["active_terms"]),
+                                                   "history": [{k: v for k, v in h.items() if k.startswith("loss")}
+                                                               for h in result.report["history"]]}))

@@ -35,3 +35,6 @@ def test_ddp_distillation_with_every_term_finishes_and_ranks_agree(tmp_path):
     assert {"hidden", "mlm", "mlm_kl"} <= set(ranks[0]["active"])
     assert ranks[0]["checksum"] == pytest.approx(ranks[1]["checksum"], rel=1e-9)
     assert (tmp_path / "out" / "model" / "config.json").exists()
+    # the per-term losses are gathered from both ranks, as "loss" is: every rank logs the same values
+    logged = [h for h in ranks[0]["history"] if "loss_hidden" in h]
+    assert logged and ranks[0]["history"] == ranks[1]["history"]
