@@ -1,7 +1,10 @@
 """Bridging teacher and student vocabularies.
 
 Relations, from cheapest to costliest:
-- ``identical``: same pieces under the same ids: teacher input = student input.
+- ``identical``: same pieces under the same ids: teacher input = student input. The
+  teacher may add pieces after the student's (``describe()`` counts them as
+  ``teacher_only_pieces``): the student never produces those ids, and in the
+  teacher's MLM top-k they map to -1 like any piece the student lacks.
 - ``shifted``: the same pieces under ids moved by a constant (MPNet vs
   BERT-uncased: +4, because MPNet puts ``<s> <pad> </s> <unk>`` first).
 - ``mapped``: the same pieces under a permutation.
@@ -58,6 +61,8 @@ class VocabBridge:
     student_to_teacher: np.ndarray | None
     #: teacher id -> student id, -1 where the student has no such piece.
     teacher_to_student: np.ndarray | None
+    #: ``identical`` only: teacher pieces after the student's last id (0 when the sizes match).
+    teacher_only_pieces: int = 0
 
     @property
     def token_aligned(self) -> bool:
@@ -82,7 +87,10 @@ class VocabBridge:
         return self.teacher_to_student[np.asarray(teacher_ids)]
 
     def describe(self) -> dict[str, Any]:
-        return {"relation": self.relation, "offset": self.offset, "coverage": round(self.coverage, 4)}
+        # teacher_only_pieces only when there are some: the dict is part of the teacher-cache key,
+        # and caches written for pairs of equal size stay valid.
+        extra = {"teacher_only_pieces": self.teacher_only_pieces} if self.teacher_only_pieces else {}
+        return {"relation": self.relation, "offset": self.offset, "coverage": round(self.coverage, 4), **extra}
 
 
 def _special_ids(tokenizer: Any) -> dict[str, int]:
@@ -129,8 +137,11 @@ def bridge_vocabularies(student_tokenizer: Any, teacher_tokenizer: Any) -> Vocab
 
     if len(offsets) == 1:
         offset = offsets.pop()
-        relation = IDENTICAL if offset == 0 and len(s_vocab) == len(t_vocab) else SHIFTED
-        return VocabBridge(relation, offset, coverage, s2t, t2s)
+        # A teacher that only adds pieces (every student piece under its own id) reads the
+        # student's ids unchanged: identical over the student's range, not "shifted by 0".
+        if offset == 0 and (len(s_vocab) == len(t_vocab) or len(shared) == len(ordinary)):
+            return VocabBridge(IDENTICAL, 0, coverage, s2t, t2s, teacher_only_pieces=max(0, t_size - s_size))
+        return VocabBridge(SHIFTED, offset, coverage, s2t, t2s)
     return VocabBridge(MAPPED, None, coverage, s2t, t2s)
 
 

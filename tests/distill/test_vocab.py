@@ -54,6 +54,20 @@ def test_vocab_different_aligns_words_by_character_offsets(make_tokenizer):
     assert sorted(set(t_words) - {-1}) == [0, 1, 2, 3]
 
 
+def test_vocab_teacher_that_only_adds_pieces_is_identical_over_the_student_range(make_tokenizer):
+    student, teacher = make_tokenizer("bert", "s"), make_tokenizer("bert", "t")
+    teacher.add_tokens(["myocarditis"])
+    bridge = bridge_vocabularies(student, teacher)
+    assert bridge.describe() == {"relation": "identical", "offset": 0, "coverage": 1.0, "teacher_only_pieces": 1}
+    ids = student("the patient has fever")["input_ids"]
+    assert list(bridge.to_teacher_ids(ids)) == ids
+    assert bridge.to_student_ids(np.array([teacher.convert_tokens_to_ids("myocarditis")])).tolist() == [-1]
+    # the other way round the student has a piece the teacher lacks: its id cannot pass unchanged
+    assert bridge_vocabularies(teacher, student).relation != "identical"
+    # a pair of equal size reports as before (its description is part of the teacher-cache key)
+    assert "teacher_only_pieces" not in bridge_vocabularies(student, make_tokenizer("bert", "u")).describe()
+
+
 def _words(text: str) -> list[str]:
     return [text[a:b] for a, b in word_spans(text)]
 
