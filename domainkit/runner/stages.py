@@ -148,6 +148,9 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
              "validation texts), %d labels", len(data.train_texts), len(data.test_texts), len(pool), pool_dropped,
              len(data.label_names))
     # The content's fingerprint is an output: later stages see changed data even where paths and counts agree.
+    # It, and the teacher caches' keys under ~/.cache/domainkit (distill.teacher, distill.fingerprint), hash
+    # de-identified text only, which data.json holds in clear anyway: nothing derived from the raw text
+    # is written (the split's group names are hashes of raw text, and to_dict writes numbers instead).
     return {"data": str(workdir / "data.json"), "pool": str(workdir / "pool.json"),
             "content": fingerprint({"data": data_dict, "pool": pool}), "task": data.task,
             "kind": data.kind, "n_train": len(data.train_texts), "n_test": len(data.test_texts),
