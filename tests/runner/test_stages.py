@@ -149,3 +149,18 @@ def test_the_data_stage_records_no_hash_of_raw_text(tmp_path, fake_packs, monkey
     assert "41207700" not in written
     groups = json.loads(written)["train_groups"]
     assert groups and all(re.fullmatch(r"g\d+", group) for group in groups)
+
+
+def test_the_data_stage_warns_once_when_labels_hold_identifiers_showing_them_redacted(tmp_path, fake_packs, caplog):
+    from domainkit.runner.stages import run_data
+
+    notes = _own_notes(tmp_path, labels=("cardiology", "Dr Quackenbush clinic"))
+    ctx = _context(tmp_path, path=notes, text_column="text", label_column="label")
+    (tmp_path / "work").mkdir()
+    with caplog.at_level("WARNING"):
+        run_data(ctx, tmp_path / "work")
+    warnings = [r.getMessage() for r in caplog.records if "identifiers" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "1 of 2 label(s)" in warnings[0] and "Dr [NAME] clinic" in warnings[0]
+    assert "written as they are into the model's config, the report and the model card" in warnings[0]
+    assert "Quackenbush" not in caplog.text
