@@ -211,6 +211,9 @@ def deid(
     output: Annotated[Path, typer.Option("--output", help="where to write the redacted copy")],
     pack: Annotated[Optional[str], typer.Option("--pack", help="use this pack's de-identification policy")] = None,
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl)")] = None,
+    keep_column: Annotated[Optional[list[str]], typer.Option(
+        "--keep-column", help="copy this column unchanged into the output (repeatable); "
+                              "columns other than --text-column are dropped unless named here")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="processes for large inputs")] = 1,
     tagger: Annotated[Optional[Path], typer.Option(
         "--tagger", help="PHI token classifier trained on your own annotated notes (added to the rules)")] = None,
@@ -221,7 +224,7 @@ def deid(
         help="with --tagger: add only tagger spans that widen a found span or look like the identifier they claim")] = True,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
 ) -> None:
-    """Replace identifiers with typed placeholders; prints an audit of counts."""
+    """Replace identifiers with typed placeholders; prints an audit of counts (and of the columns kept and dropped)."""
     from domainkit.deid import deidentify_file
     from domainkit.deid.policy import DeidPolicy
 
@@ -233,8 +236,13 @@ def deid(
     if tagger is not None:
         policy = DeidPolicy(**{**policy.__dict__, "tagger": str(tagger),
                                "tagger_min_confidence": tagger_min_confidence, "tagger_filter": tagger_filter})
-    audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column, force=force)
+    audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column,
+                            keep_columns=keep_column or (), force=force)
     _print_json(audit.to_dict())
+    dropped = (audit.columns or {}).get("dropped")
+    if dropped:
+        typer.echo(f"{len(dropped)} column(s) not de-identified were left out of {output}: {', '.join(dropped)} "
+                   "(--keep-column NAME copies one unchanged)", err=True)
 
 
 @tagger_app.command("train")

@@ -110,3 +110,16 @@ def test_cli_models_pull_lifts_the_guard_for_its_download(monkeypatch):
     monkeypatch.setattr("domainkit.models.store.pull", lambda name, force: seen.append(_guard_seen()) or "somewhere")
     assert runner.invoke(app, ["models", "pull", "x"]).exit_code == 0
     assert seen == [{"blocking": False, "hf_offline": None}]
+
+
+def test_cli_deid_keeps_only_the_text_and_named_columns_and_says_which_it_dropped(tmp_path):
+    source, target = tmp_path / "notes.csv", tmp_path / "notes.deid.csv"
+    source.write_text("id,patient_name,mrn,text,label\n7,Zebulon Quackenbush,99887766,BP stable.,neuro\n",
+                      encoding="utf-8")
+    result = runner.invoke(app, ["deid", "--input", str(source), "--output", str(target), "--text-column", "text",
+                                 "--keep-column", "label", "--keep-column", "id"])
+    assert result.exit_code == 0, result.output
+    audit = json.loads(result.stdout)
+    assert audit["columns"] == {"text": "text", "kept": ["id", "label"], "dropped": ["patient_name", "mrn"]}
+    assert "2 column(s) not de-identified were left out" in result.stderr and "--keep-column" in result.stderr
+    assert "Quackenbush" not in target.read_text() + result.output

@@ -203,16 +203,20 @@ def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) ->
         return
     fixed = not option.startswith("--")
     message = no_column_message(str(path), column, len(frame.columns), option=None if fixed else option)
+    # `domainkit deid` writes the text column and only the columns named with --keep-column: its
+    # output lacks the label column unless the user kept it (and is then a one-column table).
+    after_deid = ("; a file written by `domainkit deid` holds a label column only when it was named there with "
+                  "--keep-column" if option in ("--label-column", "--labels-column") else "")
     delimiter = DELIMITERS.get(FORMATS.get(Path(path).suffix.lower(), ""))
     if delimiter and len(frame.columns) == 1:
         # One column: the file is split by another character, the column name is not the problem.
-        raise DataError(message, hint=one_column_hint(delimiter))
+        raise DataError(message, hint=one_column_hint(delimiter) + after_deid)
     suggestion = close_column(column, frame.columns)
     if fixed:
         raise DataError(message, hint=f"the file needs {option}" + (f" (is {suggestion!r} it?)" if suggestion else
                                                                      "; check the header row (head -1 FILE)"))
     raise DataError(message, hint=f"did you mean {option} {suggestion}?" if suggestion else
-                    f"pass {option} NAME, a name from the file's header row (head -1 FILE shows it)")
+                    f"pass {option} NAME, a name from the file's header row (head -1 FILE shows it){after_deid}")
 
 
 def _label_of(cell, where: str, columns: ColumnSpec) -> str | list[str]:

@@ -185,6 +185,20 @@ def test_byod_multi_label_column_holding_text_is_refused_like_a_single_label_one
     assert "Smith" not in str(error.value)
 
 
+def test_byod_reads_what_domainkit_deid_wrote_when_it_kept_the_label_column(tmp_path):
+    from domainkit.deid import DeidPolicy, deidentify_file
+
+    source = _write(tmp_path / "notes.csv", [dict(row, patient="Zebulon Quackenbush") for row in _rows()])
+    kept, dropped = tmp_path / "kept.csv", tmp_path / "dropped.csv"
+    deidentify_file(source, kept, policy=DeidPolicy(use_ner=False), text_column="text", keep_columns=["label"])
+    texts, labels = read_labelled(kept, ColumnSpec())
+    assert len(texts) == 18 and set(labels) == set(TOPICS)
+    deidentify_file(source, dropped, policy=DeidPolicy(use_ner=False), text_column="text")
+    with pytest.raises(DataError, match="no column 'label'") as error:
+        read_labelled(dropped, ColumnSpec())
+    assert "--keep-column" in error.value.hint
+
+
 # -- missing inputs name their option (B1) --------------------------------------------------------
 def test_byod_missing_test_file_names_the_test_data_option(tmp_path):
     train = _write(tmp_path / "train.csv", _rows())
