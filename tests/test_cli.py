@@ -62,3 +62,64 @@ def test_cli_plugins_check_data_loads_the_tasks_and_names_failures_without_messa
     result = runner.invoke(app, ["plugins", "check", "good", "--data"])
     assert result.exit_code == 1 and "task topic: load_task raised KeyError" in result.stderr
     assert "John" not in result.output + result.stderr
+
+
+def _guard_seen() -> dict:
+    import os
+
+    from domainkit import network
+
+    return {"blocking": network._State.blocking, "hf_offline": os.environ.get("HF_HUB_OFFLINE")}
+
+
+def test_cli_every_command_runs_under_the_offline_guard(tmp_path, monkeypatch):
+    from domainkit import network
+    from domainkit.deid import Audit
+
+    seen = []
+
+    def record(result):
+        def call(*args, **kwargs):
+            seen.append(_guard_seen())
+            return result
+        return call
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr("domainkit.deid.fileio.deidentify_file", record(Audit()))
+    monkeypatch.setattr("domainkit.export.package_model", record(tmp_path / "x.whl"))
+    monkeypatch.setattr("domainkit.models.inventory.inventory", record({"models": [], "packs": []}))
+    monkeypatch.setattr("domainkit.packs.registry.discover", record([]))
+    monkeypatch.setattr("domainkit.runner.api.resolve_for_pack", record((_Resolved(), None)))
+    commands = [["deid", "--input", "a.txt", "--output", "b.txt"], ["package", str(tmp_path), "--out", str(tmp_path),
+                "--name", "x"], ["models", "list", "--json"], ["plugins", "list", "--json"], ["config", "show", "p"]]
+    for command in commands:
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, (command, result.output)
+    assert seen == [{"blocking": True, "hf_offline": "1"}] * len(commands)
+    assert not network._State.blocking  # and gone once the command is done
+
+
+class _Resolved:
+    def to_dict(self):
+        return {}
+
+
+def test_cli_models_pull_lifts_the_guard_for_its_download(monkeypatch):
+    seen = []
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr("domainkit.models.store.pull", lambda name, force: seen.append(_guard_seen()) or "somewhere")
+    assert runner.invoke(app, ["models", "pull", "x"]).exit_code == 0
+    assert seen == [{"blocking": False, "hf_offline": None}]
+
+
+def test_cli_deid_keeps_only_the_text_and_named_columns_and_says_which_it_dropped(tmp_path):
+    source, target = tmp_path / "notes.csv", tmp_path / "notes.deid.csv"
+    source.write_text("id,patient_name,mrn,text,label\n7,Zebulon Quackenbush,99887766,BP stable.,neuro\n",
+                      encoding="utf-8")
+    result = runner.invoke(app, ["deid", "--input", str(source), "--output", str(target), "--text-column", "text",
+                                 "--keep-column", "label", "--keep-column", "id"])
+    assert result.exit_code == 0, result.output
+    audit = json.loads(result.stdout)
+    assert audit["columns"] == {"text": "text", "kept": ["id", "label"], "dropped": ["patient_name", "mrn"]}
+    assert "2 column(s) not de-identified were left out" in result.stderr and "--keep-column" in result.stderr
+    assert "Quackenbush" not in target.read_text() + result.output

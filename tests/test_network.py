@@ -30,3 +30,66 @@ def test_network_guard_off_when_allowed(monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     with offline_guard(True):
         assert "HF_HUB_OFFLINE" not in os.environ
+
+
+def _record_datagrams(monkeypatch) -> list:
+    """Stand in for sendto (before the guard takes it over): no datagram leaves the test."""
+    sent = []
+    monkeypatch.setattr(socket.socket, "sendto", lambda sock, data, *rest: sent.append(rest[-1]) or len(data))
+    return sent
+
+
+def test_network_guard_blocks_datagrams_to_outside_hosts(monkeypatch):
+    from domainkit import network
+
+    sent = _record_datagrams(monkeypatch)
+    with offline_guard(False), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        with pytest.raises(NetworkBlockedError, match="sending a datagram"):
+            sock.sendto(b"telemetry", UNROUTED)
+        with pytest.raises(NetworkBlockedError):
+            sock.sendto(b"telemetry", 0, UNROUTED)
+        sock.sendto(b"local", ("127.0.0.1", 9))
+    assert sent == [("127.0.0.1", 9)]
+    assert socket.socket.sendto is not network._sendto  # the guard is gone with its body
+
+
+def test_network_guard_refuses_name_lookups_of_outside_hosts_before_any_query():
+    with offline_guard(False):
+        for lookup in (lambda: socket.getaddrinfo("huggingface.co", 443), lambda: socket.gethostbyname("example.org"),
+                       lambda: socket.create_connection(("huggingface.co", 443), timeout=1)):
+            with pytest.raises(NetworkBlockedError, match="a name lookup"):
+                lookup()
+        # Loopback and address literals need no DNS query: gloo and tests bind to them.
+        assert socket.getaddrinfo("localhost", 80)
+        assert socket.getaddrinfo("127.0.0.1", 80)
+    assert socket.getaddrinfo.__name__ == "getaddrinfo"
+
+
+def test_network_guard_allowing_inside_blocking_lifts_it_for_the_body_only(monkeypatch):
+    from domainkit import network
+
+    sent = _record_datagrams(monkeypatch)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    with offline_guard(False), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        with offline_guard(True):
+            assert "HF_HUB_OFFLINE" not in os.environ and network.CHILD_SWITCH not in os.environ
+            sock.sendto(b"download", UNROUTED)
+        assert os.environ["HF_HUB_OFFLINE"] == "1"
+        with pytest.raises(NetworkBlockedError):
+            sock.sendto(b"again", UNROUTED)
+    assert sent == [UNROUTED]
+    assert "HF_HUB_OFFLINE" not in os.environ
+
+
+def test_network_child_processes_inherit_the_guard_and_the_offline_switches():
+    import subprocess
+    import sys
+
+    child = ("import os, socket, domainkit\n"
+             "print(os.environ['HF_HUB_OFFLINE'], os.environ['TRANSFORMERS_OFFLINE'], "
+             "os.environ['HF_DATASETS_OFFLINE'], os.environ['ORT_DISABLE_TELEMETRY'])\n"
+             "socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('192.0.2.1', 9))\n")
+    with offline_guard(False):
+        result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["1", "1", "1", "1"]
+    assert result.returncode != 0 and "NetworkBlockedError" in result.stderr

@@ -5,7 +5,8 @@ files per label. Every problem is reported with the file, the place in it and
 what to fix. The place is what the user's tools show: a CSV/TSV row as a
 spreadsheet numbers it (header = row 1), a JSONL line, a Parquet record (from
 1), a folder's .txt file. Messages never quote document text, nor a label that
-does not look like one (a label column that holds text would print documents).
+does not look like one (a label column that holds text would print documents), and
+show the labels they list as de-identification writes them.
 The input is only ever read.
 """
 
@@ -202,16 +203,20 @@ def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) ->
         return
     fixed = not option.startswith("--")
     message = no_column_message(str(path), column, len(frame.columns), option=None if fixed else option)
+    # `domainkit deid` writes the text column and only the columns named with --keep-column: its
+    # output lacks the label column unless the user kept it (and is then a one-column table).
+    after_deid = ("; a file written by `domainkit deid` holds a label column only when it was named there with "
+                  "--keep-column" if option in ("--label-column", "--labels-column") else "")
     delimiter = DELIMITERS.get(FORMATS.get(Path(path).suffix.lower(), ""))
     if delimiter and len(frame.columns) == 1:
         # One column: the file is split by another character, the column name is not the problem.
-        raise DataError(message, hint=one_column_hint(delimiter))
+        raise DataError(message, hint=one_column_hint(delimiter) + after_deid)
     suggestion = close_column(column, frame.columns)
     if fixed:
         raise DataError(message, hint=f"the file needs {option}" + (f" (is {suggestion!r} it?)" if suggestion else
                                                                      "; check the header row (head -1 FILE)"))
     raise DataError(message, hint=f"did you mean {option} {suggestion}?" if suggestion else
-                    f"pass {option} NAME, a name from the file's header row (head -1 FILE shows it)")
+                    f"pass {option} NAME, a name from the file's header row (head -1 FILE shows it){after_deid}")
 
 
 def _label_of(cell, where: str, columns: ColumnSpec) -> str | list[str]:
@@ -283,23 +288,38 @@ def _label_names(labels: list, multi_label: bool) -> set[str]:
     return {name for row in labels for name in row} if multi_label else set(labels)
 
 
-def _check_label_column(labels: list[str], path: Path, columns: ColumnSpec) -> None:
-    """Refuse a single-label column in which nearly every row has its own label: it holds text, not classes."""
-    distinct = len(set(labels))
-    if len(labels) > TEXT_LIKE_MIN_ROWS and distinct > len(labels) / 2:
+def _check_label_column(labels: list, path: Path, columns: ColumnSpec) -> None:
+    """Refuse a label column in which nearly every label is given once: it holds text or ids, not classes.
+
+    Counted over the labels given, so a multi-label column gets the same check: a coding task's
+    many labels each occur on several rows, a column of names or notes' sentences does not.
+    """
+    given = [name for row in labels for name in row] if columns.multi_label else labels
+    distinct = len(set(given))
+    if len(given) > TEXT_LIKE_MIN_ROWS and distinct > len(given) / 2:
+        counted = f" ({len(given)} labels given)" if columns.multi_label else ""
         raise DataError(
-            f"{path}: {distinct} distinct labels in {len(labels)} rows: column {columns.label_column!r} "
+            f"{path}: {distinct} distinct labels in {len(labels)} rows{counted}: column {columns.label_column!r} "
             "probably holds text or ids, not labels (values not shown)",
             hint=f"check {columns.label_option} (and --text-column): it must name the column of class labels",
         )
 
 
 def _shown_labels(names: list[str]) -> str:
-    """Up to ten of ``names`` for a message; a name that does not look like a label is counted, never shown."""
-    shown = [name for name in names if LABEL_LIKE.fullmatch(name) and len(name.split()) <= MAX_LABEL_WORDS]
-    shown = shown[:LABELS_SHOWN]
-    hidden = len(names) - len(shown)
-    return ", ".join(shown + ([f"{hidden} not shown"] if hidden else []))
+    """Up to ten of ``names`` for a message, as de-identification writes them ("MRN [ID]", "[NAME]").
+
+    A name that does not look like a label is counted, never shown; the others go through the
+    de-identification rules first, because a label column can be a patient column (a mistyped
+    ``--label-column``) and names, record numbers and dates all look like labels.
+    """
+    from domainkit.deid.labels import listing, redacted_labels
+
+    label_like = [name for name in names if LABEL_LIKE.fullmatch(name) and len(name.split()) <= MAX_LABEL_WORDS]
+    redacted = redacted_labels(label_like)
+    shown, left = listing(redacted, LABELS_SHOWN)
+    hidden = left + len(names) - len(label_like)
+    note = " (identifiers shown as placeholders)" if redacted != label_like else ""
+    return ", ".join(filter(None, [shown, f"{hidden} not shown" if hidden else ""])) + note
 
 
 def _check_classes(labels: list, path: Path, multi_label: bool, needs_split: bool) -> None:
@@ -336,9 +356,8 @@ def load_own_documents(
     """The user's documents as a ``TaskData``: their test file, or a recorded stratified split."""
     path = Path(path)
     texts, labels = read_labelled(path, columns)
-    # Not for folders (labels are sub-folder names), test files (few rows per class) or multi-label
-    # data (coding tasks carry many labels, each on several rows).
-    if not path.is_dir() and not columns.multi_label:
+    # Not for folders (labels are sub-folder names) or test files (few rows per class).
+    if not path.is_dir():
         _check_label_column(labels, path, columns)
     kind = MULTI_LABEL if columns.multi_label else SINGLE_LABEL
     if test_path is None:

@@ -121,6 +121,10 @@ def cached_groups(
     Groups do not depend on the seed, and MinHash over a whole corpus takes
     seconds: every pack caches them the same way. The cache records a hash of
     the texts, labels and grouping keys; one built from other rows is rebuilt.
+    The group names are hashes of the corpus texts (see ``near_duplicate_groups``);
+    they sit beside the cached parse of the same corpus, which holds the texts
+    themselves, so they disclose nothing more. A pack whose corpus is private
+    keeps it as protected as its own parse cache.
     """
     from domainkit.data.splits import SPLIT_ALGORITHM_VERSION, label_partition, near_duplicate_groups
 

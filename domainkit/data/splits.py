@@ -164,7 +164,10 @@ def near_duplicate_groups(
     one giant group that no split can stratify. Identical texts are joined
     whatever their partition. Group names are ``g`` + 12 hex digits of the
     sha256 of the smallest normalised member; texts are processed in sorted
-    order, so groups are stable across runs and input orders.
+    order, so groups are stable across runs and input orders. The split's fold
+    assignment follows the sorted names, so they stay as they are; but they are
+    hashes of text that is not yet de-identified, so they are kept in memory
+    only (``TaskData.to_dict`` writes numbers in their place).
     """
     for name, keys in (("extra_keys", extra_keys), ("partition", partition)):
         if keys is not None and len(keys) != len(texts):

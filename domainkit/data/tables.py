@@ -130,6 +130,20 @@ def jsonl_records(lines: Iterable[str], where: object, *, example: str = '{"text
         yield number, record
 
 
+def require_encodable(value: str, where: str) -> None:
+    """Refuse a string holding an unpaired surrogate (JSON ``"\\ud83d"``, an emoji cut in half).
+
+    json.loads accepts such escapes, but no UTF-8 text holds them: the tokenizer or the output writer
+    would fail later, mid-run and naming no row. Found by the reader, the error names file and line.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(value[error.start])  # the escape's code point, not the text around it
+        raise DataError(f"{where} holds an unpaired surrogate escape (\\u{code:04x}) at character {error.start}",
+                        hint="repair the export (a string cut inside an emoji), or drop the character") from None
+
+
 class _RepeatedKeys(Exception):
     """An object's keys repeat; the message names their positions (a key may be anything)."""
 

@@ -15,13 +15,27 @@ TOKEN = "token"
 HEAD_KINDS = (SINGLE_LABEL, MULTI_LABEL, TOKEN)
 
 
+def opaque_groups(groups: list[str]) -> list[str]:
+    """Group names as they are written: ``g0, g1, ...`` numbered in order of first appearance.
+
+    The names the split works with are hashes of raw, not yet de-identified text (see
+    ``splits.near_duplicate_groups``): written out, they would let anyone holding the run folder
+    test guesses of a redacted identifier against them. Later stages compare groups only for
+    equality, which numbers keep; the split itself was made with the hashed names before any of
+    this is written, so it is unchanged.
+    """
+    numbers: dict[str, int] = {}
+    return [f"g{numbers.setdefault(group, len(numbers))}" for group in groups]
+
+
 @dataclass
 class TaskData:
     """A task's train and test splits.
 
     For ``single_label`` each label is a string; for ``multi_label`` each is a
-    list of strings. ``groups`` (optional) name the near-duplicate group of
-    each training text, so that later splits (validation) respect them too.
+    list of strings. ``train_groups`` (optional) name the near-duplicate group
+    of each training text, so that later splits (validation) respect them too;
+    they are written as opaque numbers (:func:`opaque_groups`).
     ``split_info`` records how the split was made (seed, method, counts) and
     is written into the run folder. ``validation_*`` (optional, empty by
     default) hold documents split off the training data for choices made
@@ -88,7 +102,7 @@ class TaskData:
             "test_texts": self.test_texts,
             "test_labels": self.test_labels,
             "split_info": self.split_info,
-            "train_groups": self.train_groups,
+            "train_groups": None if self.train_groups is None else opaque_groups(self.train_groups),
             "validation_texts": self.validation_texts,
             "validation_labels": self.validation_labels,
         }

@@ -127,11 +127,25 @@ def _existing(path: Path) -> Path:
 def _placeholder_type(kind: str, types: dict[str, str], where: str) -> str:
     target = types.get(kind.strip().lower())
     if target is None:
-        shown = repr(kind.strip()) if _TYPE_NAME.match(kind.strip()) else "(not shown: it does not look like a type name)"
-        example = kind.strip() if _TYPE_NAME.match(kind.strip()) else "OLD"
+        shown, example = _shown_type(kind.strip())
         raise DataError(f"{where}: unknown PHI type {shown}",
                         hint=f"map it with --type-map {example}=TYPE, TYPE one of {', '.join(PHI_TYPES)} or {SKIP}")
     return target
+
+
+def _shown_type(kind: str) -> tuple[str, str]:
+    """How a message shows an unknown type, and the OLD of its --type-map example.
+
+    A type column can be the wrong column (the spans' text, a patient's name): a value is shown
+    only when it looks like a type name and the de-identification rules find no identifier in it.
+    """
+    from domainkit.deid.labels import redacted_labels
+
+    if not _TYPE_NAME.match(kind):
+        return "(not shown: it does not look like a type name)", "OLD"
+    if redacted_labels([kind]) != [kind]:
+        return "(not shown: it holds what de-identification takes for an identifier)", "OLD"
+    return repr(kind), kind
 
 
 def _without_overlaps(spans: list[Span], dropped: Counter) -> list[Span]:

@@ -16,6 +16,9 @@ class Audit:
 
     documents: int = 0
     counts: Counter[str] = field(default_factory=Counter)
+    #: For a table de-identified by ``domainkit deid``: its text column, and the names of the
+    #: columns kept and dropped (never their values); None elsewhere.
+    columns: dict[str, object] | None = None
 
     def add(self, redaction: Redaction) -> None:
         self.documents += 1
@@ -35,4 +38,5 @@ class Audit:
             "documents": self.documents,
             "redactions": self.total,
             "counts": {kind: int(self.counts.get(kind, 0)) for kind in PHI_TYPES},
+            **({"columns": self.columns} if self.columns is not None else {}),
         }

@@ -2,6 +2,11 @@
 
 The input is never modified; an existing output is kept unless ``force``; the output appears
 atomically (temporary file, then rename) so a crash never leaves half a file behind.
+
+Only the text column is redacted, so only it is written by default: the other columns of a
+table (a patient's name, a record number) would otherwise pass into the "de-identified" file
+unchanged. ``keep_columns`` names those to copy as they are; the audit lists which columns were
+kept and which dropped (names only).
 """
 
 from __future__ import annotations
@@ -13,12 +18,12 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from domainkit.atomic import os_reason, unwritable_reason
 from domainkit.deid.audit import Audit
-from domainkit.data.tables import jsonl_records, one_column_hint, table_rows
+from domainkit.data.tables import jsonl_records, one_column_hint, require_encodable, table_rows
 from domainkit.deid.policy import DeidPolicy
 from domainkit.errors import DataError, close_column, no_column_message
 
@@ -34,11 +39,13 @@ def deidentify_file(
     policy: DeidPolicy = DeidPolicy(),
     workers: int = 1,
     text_column: str | None = None,
+    keep_columns: Sequence[str] = (),
     force: bool = False,
 ) -> Audit:
     """De-identify every document of ``input_path`` into ``output_path``; return the audit.
 
-    ``text_column`` names the text field of .csv/.tsv/.jsonl inputs (other fields are copied).
+    ``text_column`` names the text field of .csv/.tsv/.jsonl inputs. Other fields are dropped
+    unless named in ``keep_columns``, which are copied unchanged.
     """
     source, target = Path(input_path), Path(output_path)
     kind = _format_of(source, "input")
@@ -51,6 +58,7 @@ def deidentify_file(
     text, encoding = _read_utf8(source)
     reader, writer = _HANDLERS[kind]
     header, rows, texts = reader(text, source, text_column)
+    written = _written_columns(source, header, text_column, keep_columns)
     from domainkit.deid.deidentifier import Deidentifier
 
     deidentifier = Deidentifier(policy)
@@ -59,7 +67,11 @@ def deidentify_file(
     for redaction in _progress(deidentifier.redact_many(texts, workers=workers), len(texts), source):
         audit.add(redaction)
         redacted.append(redaction.text)
-    _write_atomic(target, writer(header, rows, redacted, text, text_column), encoding)
+    _write_atomic(target, writer(written, rows, redacted, text_column), encoding)
+    if header is not None:
+        # Names only. They are a real header row: the text column was found among them.
+        audit.columns = {"text": text_column, "kept": [c for c in written if c != text_column],
+                         "dropped": [c for c in header if c not in written]}
     return audit
 
 
@@ -136,6 +148,23 @@ def _require_column(path: Path, text_column: str | None, columns: list[str], whe
     return text_column
 
 
+def _written_columns(path: Path, header: list[str] | None, text_column: str | None,
+                     keep_columns: Sequence[str]) -> list[str]:
+    """The columns the output holds, in the input's order: the text column and those kept."""
+    if header is None:
+        if keep_columns:
+            raise DataError(f"--keep-column applies to a table; {path} is one document per line",
+                            hint="drop --keep-column, or de-identify a .csv, .tsv or .jsonl file")
+        return []
+    for name in keep_columns:
+        if name not in header:
+            suggestion = close_column(name, header)
+            raise DataError(no_column_message(str(path), name, len(header), option="--keep-column"),
+                            hint=f"did you mean --keep-column {suggestion}?" if suggestion else
+                            "check --keep-column against the header row (head -1 FILE shows it)")
+    return [column for column in header if column == text_column or column in keep_columns]
+
+
 # -- formats --------------------------------------------------------------------------------------
 def _read_txt(text: str, path: Path, text_column: str | None):
     lines = text.split("\n")
@@ -144,7 +173,7 @@ def _read_txt(text: str, path: Path, text_column: str | None):
     return None, None, [line.rstrip("\r") for line in lines]
 
 
-def _write_txt(header, rows, redacted: list[str], original: str, text_column) -> str:
+def _write_txt(columns, rows, redacted: list[str], text_column) -> str:
     return "".join(line + "\n" for line in redacted)
 
 
@@ -169,35 +198,42 @@ def _read_delimited(delimiter: str):
 
 
 def _write_delimited(delimiter: str):
-    def write(header, rows, redacted: list[str], original: str, text_column) -> str:
+    def write(columns: list[str], rows, redacted: list[str], text_column) -> str:
         out = io.StringIO(newline="")
-        writer = csv.DictWriter(out, fieldnames=header, delimiter=delimiter, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=columns, delimiter=delimiter, lineterminator="\n")
         writer.writeheader()
         for row, text in zip(rows, redacted, strict=True):  # one output row per input row, or a loud failure
-            writer.writerow({**row, text_column: text})
+            writer.writerow({column: row[column] for column in columns} | {text_column: text})
         return out.getvalue()
 
     return write
 
 
 def _read_jsonl(text: str, path: Path, text_column: str | None):
-    rows, texts = [], []
+    """Records, their text fields and every key any record has (in first-seen order), as a header."""
+    rows, texts, keys = [], [], {}
     for number, record in jsonl_records(text.split("\n"), path, example='{"text": "..."}'):
         column = _require_column(path, text_column, list(record), f" line {number}")
         value = record[column]
         if value is not None and not isinstance(value, str):
             raise DataError(f"{path} line {number}: column {column!r} holds a {type(value).__name__}, not text", hint="the text column must hold strings")
+        for key, field in record.items():
+            # Refused here, by line, not after minutes of redaction when the output cannot be encoded.
+            require_encodable(field if isinstance(field, str) else json.dumps(field, ensure_ascii=False),
+                              f"{path}, line {number}: field {key!r}")
+        keys.update(dict.fromkeys(record))
         rows.append(record)
         texts.append(value or "")
-    return None, rows, texts
+    return list(keys), rows, texts
 
 
-def _write_jsonl(header, rows, redacted: list[str], original: str, text_column) -> str:
+def _write_jsonl(columns: list[str], rows, redacted: list[str], text_column) -> str:
     lines = []
     for record, text in zip(rows, redacted, strict=True):
+        written = {key: value for key, value in record.items() if key in columns}
         if record[text_column] is not None:
-            record = {**record, text_column: text}
-        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+            written[text_column] = text
+        lines.append(json.dumps(written, ensure_ascii=False) + "\n")
     return "".join(lines)
 
 

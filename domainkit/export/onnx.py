@@ -73,6 +73,10 @@ class OnnxModel:
     def __init__(self, path: Path) -> None:
         import onnxruntime
 
+        # Telemetry is off already (ORT_DISABLE_TELEMETRY, set in domainkit/__init__ before any
+        # import); this also covers a process that imported onnxruntime before domainkit.
+        if hasattr(onnxruntime, "disable_telemetry_events"):
+            onnxruntime.disable_telemetry_events()
         options = onnxruntime.SessionOptions()
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_names = [i.name for i in self.session.get_inputs()]

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from domainkit.data.tables import jsonl_records, table_rows
+from domainkit.data.tables import jsonl_records, require_encodable, table_rows
 from domainkit.errors import ConfigError, DataError, close_column, no_column_message, unknown_choice
 
 DEFAULT_TEXT_COLUMN = "text"
@@ -233,22 +233,8 @@ def _read_jsonl(lines: Iterable[str], path: str | Path, field: str) -> Iterator[
         identifier = record.get("id")
         for name, value in ((field, record[field]), ("id", identifier)):
             if isinstance(value, str):
-                _require_encodable(value, f"{path}, line {number}: field {name!r}")
+                require_encodable(value, f"{path}, line {number}: field {name!r}")
         yield str(number if identifier is None else identifier), record[field]
-
-
-def _require_encodable(value: str, where: str) -> None:
-    """Refuse a string holding an unpaired surrogate (JSON ``"\\ud83d"``, an emoji cut in half).
-
-    json.loads accepts such escapes, but no UTF-8 text holds them: the tokenizer or the output writer
-    would fail later, mid-run and naming no row. Found here, the input check reports file and line.
-    """
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        code = ord(value[error.start])  # the escape's code point, not the text around it
-        raise DataError(f"{where} holds an unpaired surrogate escape (\\u{code:04x}) at character {error.start}",
-                        hint="repair the export (a string cut inside an emoji), or drop the character") from None
 
 
 def _require_text(text: str, where: str, hint: str) -> None:

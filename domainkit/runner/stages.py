@@ -78,12 +78,11 @@ def _from_pack(ctx: RunContext, method: str, call):
                              f"`domainkit plugins check {pack.name}`, or report it to the pack's authors") from None
 
 
-def _redact(policy: DeidPolicy, data: TaskData, pool: list[str]) -> tuple[TaskData, list[str], dict[str, Any]]:
-    from domainkit.deid import Audit, Deidentifier
+def _redact(deidentifier: Any, data: TaskData, pool: list[str]) -> tuple[TaskData, list[str], dict[str, Any]]:
+    from domainkit.deid import Audit
 
     from tqdm.auto import tqdm
 
-    deidentifier = Deidentifier(policy)
     audit = Audit()
     # Long documents (licences, contracts) make this stage minutes long: use
     # every core, and show progress (counts only, never text).
@@ -103,6 +102,15 @@ def _redact(policy: DeidPolicy, data: TaskData, pool: list[str]) -> tuple[TaskDa
     return data, redact(pool), audit.to_dict()
 
 
+def _deidentifier(policy: DeidPolicy) -> Any:
+    """The run's de-identifier, which also checks its labels; every rule when the run redacts nothing."""
+    if not policy.enabled:
+        return None  # domainkit.deid.labels then uses every rule
+    from domainkit.deid import Deidentifier
+
+    return Deidentifier(policy)
+
+
 #: Share of a multi-label task's training documents held out to tune per-label thresholds.
 VALIDATION_FRACTION = 0.1
 
@@ -118,8 +126,14 @@ def _with_validation(data: TaskData, seed: int) -> TaskData:
 
 
 def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
+    from domainkit.deid.labels import warn_if_labels_identify
+
     cfg = ctx.config
     data = _load_labelled(ctx)
+    policy = deid_policy(ctx)
+    deidentifier = _deidentifier(policy)
+    # Labels are written as they are (the model names its predictions with them): say so when they identify.
+    warn_if_labels_identify(data.label_names, deidentifier)
     if data.multi_label:
         data = _with_validation(data, cfg.run.seed)
     pool: list[str] = []
@@ -135,10 +149,9 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
             exclude=frozenset(held_out), limit=2 * cfg.distill.pool_limit, seed=cfg.run.seed))
         pool, pool_dropped = drop_near_held_out(pool, held_out)
         pool = seeded_subset(pool, cfg.distill.pool_limit, cfg.run.seed)
-    policy = deid_policy(ctx)
     audit: dict[str, Any] = {"enabled": False}
     if policy.enabled:
-        data, pool, audit = _redact(policy, data, pool)
+        data, pool, audit = _redact(deidentifier, data, pool)
         audit["enabled"] = True
     data_dict = data.to_dict()
     write_json(workdir / "data.json", data_dict)
@@ -148,6 +161,9 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
              "validation texts), %d labels", len(data.train_texts), len(data.test_texts), len(pool), pool_dropped,
              len(data.label_names))
     # The content's fingerprint is an output: later stages see changed data even where paths and counts agree.
+    # It, and the teacher caches' keys under ~/.cache/domainkit (distill.teacher, distill.fingerprint), hash
+    # de-identified text only, which data.json holds in clear anyway: nothing derived from the raw text
+    # is written (the split's group names are hashes of raw text, and to_dict writes numbers instead).
     return {"data": str(workdir / "data.json"), "pool": str(workdir / "pool.json"),
             "content": fingerprint({"data": data_dict, "pool": pool}), "task": data.task,
             "kind": data.kind, "n_train": len(data.train_texts), "n_test": len(data.test_texts),

@@ -157,6 +157,48 @@ def test_byod_unseen_test_labels_that_look_like_text_are_not_shown(tmp_path):
     assert "fever" not in str(error.value)
 
 
+def test_byod_labels_in_messages_are_shown_as_de_identification_writes_them(tmp_path):
+    # A mistyped --label-column naming the patient column: names look like labels, so they were printed.
+    # The rules miss "Mehitabel Drax" on its own; it shares a surname with names they find.
+    rows = _rows() + [{"text": "lonely", "label": "Kunigunde Drax"}, {"text": "other", "label": "Lysander Drax"},
+                      {"text": "third", "label": "rare"}, {"text": "fourth", "label": "Mehitabel Drax"}]
+    path = _write(tmp_path / "docs.csv", rows)
+    with pytest.raises(DataError, match=r"too few to split: \[NAME\] \(x3\), rare \(identifiers shown as placeholders\)") as error:
+        load_own_documents(path, ColumnSpec(), test_path=None, test_size=0.2, seed=0)
+    assert "Drax" not in str(error.value)
+
+
+def test_byod_unseen_test_labels_that_are_identifiers_are_shown_redacted(tmp_path):
+    train = _write(tmp_path / "train.csv", _rows())
+    test = _write(tmp_path / "test.csv", [{"text": "a", "label": "MRN 99887766"}, {"text": "b", "label": "410-555-0199"},
+                                          {"text": "c", "label": "03/14/2024"}, {"text": "d", "label": "derm"}])
+    with pytest.raises(DataError, match=r"not in the training file: \[DATE\], \[PHONE\], MRN \[ID\], derm") as error:
+        load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+    assert not any(value in str(error.value) for value in ("99887766", "555-0199", "03/14"))
+
+
+def test_byod_multi_label_column_holding_text_is_refused_like_a_single_label_one(tmp_path):
+    rows = [{"text": f"note {i}", "codes": f"Patient John Smith {i}|seen on day {i}"} for i in range(30)]
+    path = _write(tmp_path / "swapped.csv", rows)
+    with pytest.raises(DataError, match=r"60 distinct labels in 30 rows \(60 labels given\).*probably holds text") as error:
+        load_own_documents(path, ColumnSpec(labels="codes"), test_path=None, test_size=0.2, seed=0)
+    assert "Smith" not in str(error.value)
+
+
+def test_byod_reads_what_domainkit_deid_wrote_when_it_kept_the_label_column(tmp_path):
+    from domainkit.deid import DeidPolicy, deidentify_file
+
+    source = _write(tmp_path / "notes.csv", [dict(row, patient="Zebulon Quackenbush") for row in _rows()])
+    kept, dropped = tmp_path / "kept.csv", tmp_path / "dropped.csv"
+    deidentify_file(source, kept, policy=DeidPolicy(use_ner=False), text_column="text", keep_columns=["label"])
+    texts, labels = read_labelled(kept, ColumnSpec())
+    assert len(texts) == 18 and set(labels) == set(TOPICS)
+    deidentify_file(source, dropped, policy=DeidPolicy(use_ner=False), text_column="text")
+    with pytest.raises(DataError, match="no column 'label'") as error:
+        read_labelled(dropped, ColumnSpec())
+    assert "--keep-column" in error.value.hint
+
+
 # -- missing inputs name their option (B1) --------------------------------------------------------
 def test_byod_missing_test_file_names_the_test_data_option(tmp_path):
     train = _write(tmp_path / "train.csv", _rows())

@@ -101,6 +101,13 @@ def test_a_type_field_holding_text_is_not_echoed(tmp_path):
     assert "not shown" in error.value.message and "Quillfeather" not in str(error.value)
 
 
+def test_a_type_that_is_a_name_is_not_echoed(tmp_path):
+    path = _jsonl(tmp_path / "n.jsonl", [{"text": NOTE, "spans": [[11, 23, "Kunigunde Drax"]]}])
+    with pytest.raises(DataError) as error:
+        load_annotated(path)
+    assert "de-identification takes for an identifier" in error.value.message and "Drax" not in str(error.value)
+
+
 def test_a_headerless_table_does_not_echo_its_first_note(tmp_path):
     (tmp_path / "notes.csv").write_text(f'1,"{NOTE}"\n2,"Calm night."\n', encoding="utf-8")
     (tmp_path / "spans.csv").write_text("id,start,end,type\n1,11,23,NAME\n", encoding="utf-8")

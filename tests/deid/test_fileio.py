@@ -27,7 +27,7 @@ def test_fileio_delimited_round_trip(tmp_path, suffix, delimiter):
     source, target = tmp_path / f"in{suffix}", tmp_path / f"out{suffix}"
     _write_csv(source, delimiter)
     before = source.read_bytes()
-    audit = deidentify_file(source, target, policy=RULES, text_column="note")
+    audit = deidentify_file(source, target, policy=RULES, text_column="note", keep_columns=["id", "label"])
     assert source.read_bytes() == before
     with open(target, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter=delimiter))
@@ -42,7 +42,7 @@ def test_fileio_delimited_round_trip(tmp_path, suffix, delimiter):
 def test_fileio_jsonl_round_trip(tmp_path):
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     source.write_text("".join(json.dumps({"text": n, "meta": {"n": i}}) + "\n" for i, n in enumerate(NOTES)))
-    deidentify_file(source, target, policy=RULES, text_column="text")
+    deidentify_file(source, target, policy=RULES, text_column="text", keep_columns=["meta"])
     records = [json.loads(line) for line in target.read_text().splitlines()]
     assert [r["meta"]["n"] for r in records] == [0, 1, 2]
     assert records[0] == {"text": "Seen by Dr. [NAME] on [DATE].", "meta": {"n": 0}}
@@ -254,6 +254,53 @@ def test_fileio_failed_write_is_a_data_error_naming_the_output(tmp_path, monkeyp
 def test_fileio_output_has_a_bom_exactly_when_the_input_had_one(tmp_path, bom):
     source, target = tmp_path / "in.csv", tmp_path / "out.csv"
     source.write_bytes(bom + "id,text\n1,Patient from Zürich\n".encode())
-    deidentify_file(source, target, policy=RULES, text_column="text")
+    deidentify_file(source, target, policy=RULES, text_column="text", keep_columns=["id"])
     written = target.read_bytes()
     assert written.startswith(bom + b"id,text\n") and written.count(b"\xef\xbb\xbf") == len(bom) // 3
+
+
+# -- columns other than the text are dropped unless kept -----------------------------------------
+def test_fileio_other_columns_are_dropped_by_default_and_the_audit_names_them(tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("id,patient_name,mrn,text,label\n7,Zebulon Quackenbush,99887766,Seen by Dr. Okafor.,neuro\n",
+                      encoding="utf-8")
+    audit = deidentify_file(source, target, policy=RULES, text_column="text")
+    written = target.read_text(encoding="utf-8")
+    assert written == "text\nSeen by Dr. [NAME].\n"
+    assert audit.to_dict()["columns"] == {"text": "text", "kept": [], "dropped": ["id", "patient_name", "mrn", "label"]}
+    deidentify_file(source, target, policy=RULES, text_column="text", keep_columns=["label", "id"], force=True)
+    assert target.read_text(encoding="utf-8") == "id,text,label\n7,Seen by Dr. [NAME].,neuro\n"
+
+
+def test_fileio_jsonl_keys_other_than_the_text_are_dropped_unless_kept(tmp_path):
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text(json.dumps({"mrn": "99887766", "text": NOTES[0]}) + "\n"
+                      + json.dumps({"text": NOTES[2], "label": "a", "patient": "Zebulon"}) + "\n")
+    audit = deidentify_file(source, target, policy=RULES, text_column="text", keep_columns=["label"])
+    assert [json.loads(line) for line in target.read_text().splitlines()] == [
+        {"text": "Seen by Dr. [NAME] on [DATE]."}, {"text": "BP 120/80.", "label": "a"}]
+    assert audit.columns == {"text": "text", "kept": ["label"], "dropped": ["mrn", "patient"]}
+
+
+def test_fileio_a_kept_column_must_exist_and_a_txt_file_has_none(tmp_path):
+    source = tmp_path / "in.csv"
+    _write_csv(source)
+    with pytest.raises(DataError, match="no column 'lable' \\(set with --keep-column\\)") as error:
+        deidentify_file(source, tmp_path / "out.csv", policy=RULES, text_column="note", keep_columns=["lable"])
+    assert "--keep-column label" in error.value.hint
+    (tmp_path / "in.txt").write_text("a note\n")
+    with pytest.raises(DataError, match="--keep-column applies to a table"):
+        deidentify_file(tmp_path / "in.txt", tmp_path / "out.txt", policy=RULES, keep_columns=["label"])
+    assert not (tmp_path / "out.csv").exists() and not (tmp_path / "out.txt").exists()
+
+
+def test_fileio_jsonl_unpaired_surrogate_is_refused_by_file_and_line_before_any_redaction(tmp_path, monkeypatch):
+    from domainkit.deid import deidentifier
+
+    source, target = tmp_path / "notes.jsonl", tmp_path / "out.jsonl"
+    source.write_text('{"text": "fine"}\n{"text": "Zebulon Quackenbush \\ud83d MRN 99887766"}\n', encoding="utf-8")
+    monkeypatch.setattr(deidentifier.Deidentifier, "__init__", lambda *a: pytest.fail("redaction started"))
+    with pytest.raises(DataError, match=r"notes\.jsonl, line 2: field 'text' holds an unpaired surrogate escape "
+                                        r"\(\\ud83d\) at character 20") as error:
+        deidentify_file(source, target, policy=RULES, text_column="text")
+    assert "Quackenbush" not in str(error.value) and not target.exists()

@@ -109,3 +109,58 @@ def test_the_card_of_a_run_on_own_documents_names_no_path(tmp_path, fake_packs):
     data = ctx.pack.load_task(ctx.task, seed=13)
     sources = export_card(ctx, data, deid_policy(ctx))["data_sources"]
     assert [s["name"] for s in sources] == ["user documents"] and "Ann_Lee" not in str(sources)
+
+
+def _own_notes(tmp_path, labels=("cardiology", "neurology"), rows=30):
+    import csv
+
+    words = "tremor chest pain dyspnoea rash fever cough syncope palpitations headache vertigo oedema".split()
+    path = tmp_path / "notes.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        for i in range(rows):
+            symptoms = " and ".join(words[(i * k) % len(words)] for k in (1, 3, 7))
+            writer.writerow([f"Visit {i}: MRN {41207700 + i} reports {symptoms} since week {i % 7}.", labels[i % len(labels)]])
+    return path
+
+
+def test_the_data_stage_records_no_hash_of_raw_text(tmp_path, fake_packs, monkeypatch):
+    import csv
+    import hashlib
+    import json
+    import re
+
+    from domainkit.data.splits import normalise_text
+    from domainkit.deid import DeidPolicy
+    from domainkit.runner import stages
+
+    notes = _own_notes(tmp_path)
+    ctx = _context(tmp_path, path=notes, text_column="text", label_column="label")
+    monkeypatch.setattr(stages, "deid_policy", lambda ctx: DeidPolicy(use_ner=False))
+    (tmp_path / "work").mkdir()
+    stages.run_data(ctx, tmp_path / "work")
+    written = (tmp_path / "work" / "data.json").read_text()
+    with notes.open(newline="", encoding="utf-8") as handle:
+        raw = [row["text"] for row in csv.DictReader(handle)]
+    # Group names were sha256 of the raw note: a redacted MRN could be brute-forced back from them.
+    raw_hashes = {hashlib.sha256(normalise_text(text).encode()).hexdigest()[:12] for text in raw}
+    assert not any(digest in written for digest in raw_hashes)
+    assert "41207700" not in written
+    groups = json.loads(written)["train_groups"]
+    assert groups and all(re.fullmatch(r"g\d+", group) for group in groups)
+
+
+def test_the_data_stage_warns_once_when_labels_hold_identifiers_showing_them_redacted(tmp_path, fake_packs, caplog):
+    from domainkit.runner.stages import run_data
+
+    notes = _own_notes(tmp_path, labels=("cardiology", "Dr Quackenbush clinic"))
+    ctx = _context(tmp_path, path=notes, text_column="text", label_column="label")
+    (tmp_path / "work").mkdir()
+    with caplog.at_level("WARNING"):
+        run_data(ctx, tmp_path / "work")
+    warnings = [r.getMessage() for r in caplog.records if "identifiers" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "1 of 2 label(s)" in warnings[0] and "Dr [NAME] clinic" in warnings[0]
+    assert "written as they are into the model's config, the report and the model card" in warnings[0]
+    assert "Quackenbush" not in caplog.text
