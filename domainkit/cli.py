@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,22 +17,27 @@ import typer
 
 from domainkit.errors import DomainkitError
 
-#: -h as well as --help, on every command (click offers only --help by default).
-HELP = {"help_option_names": ["-h", "--help"]}
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, context_settings=HELP,
+#: -h as well as --help, on every command (click offers only --help by default). Plain click help
+#: (rich_markup_mode=None): typer's rich help shows every option's type (`--out <path>`) and gives
+#: on/off flags a `<bool>` value they do not take; plain help writes `--out DIR` and a bare `--force`.
+HELP = {"context_settings": {"help_option_names": ["-h", "--help"]}, "rich_markup_mode": None}
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, **HELP,
                   help="Adapt small distilled models to clinical and legal text, offline.")
-plugins_app = typer.Typer(no_args_is_help=True, context_settings=HELP, help="List, check and scaffold domain packs.")
-models_app = typer.Typer(no_args_is_help=True, context_settings=HELP, help="Install and list models.")
-config_app = typer.Typer(no_args_is_help=True, context_settings=HELP, help="Show resolved run configurations.")
-tagger_app = typer.Typer(no_args_is_help=True, context_settings=HELP, help="Train a PHI tagger on your own annotated notes.")
+plugins_app = typer.Typer(no_args_is_help=True, **HELP, help="List, check and scaffold domain packs.")
+models_app = typer.Typer(no_args_is_help=True, **HELP, help="Install and list models.")
+config_app = typer.Typer(no_args_is_help=True, **HELP, help="Show resolved run configurations.")
+tagger_app = typer.Typer(no_args_is_help=True, **HELP, help="Train a PHI tagger on your own annotated notes.")
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")
 app.add_typer(tagger_app, name="tagger")
 
-SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="override: section.key=value (repeatable)")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML run file", exists=False)]
-PresetOption = Annotated[str, typer.Option("--preset", help="smoke | default | full")]
+SetOption = Annotated[Optional[list[str]], typer.Option(
+    "--set", metavar="SECTION.KEY=VALUE",
+    help="override one setting, e.g. distill.epochs=2 (repeatable; a bare KEY only where one section has it)")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="TOML run file", exists=False)]
+PresetOption = Annotated[str, typer.Option("--preset", metavar="smoke|default|full", help="run size")]
+PackArgument = Annotated[str, typer.Argument(metavar="PACK", help="pack name (see `domainkit plugins list`)")]
 
 
 def _print_version(value: bool) -> None:
@@ -47,8 +53,17 @@ def main_options(
     ctx: typer.Context,
     show_version: Annotated[bool, typer.Option("--version", "-V", help="print the version and exit",
                                                callback=_print_version, is_eager=True)] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="on a failure in a pack's code, show the full traceback with its messages "
+                                "(may quote documents; same as DOMAINKIT_DEBUG=1)")] = False,
 ) -> None:
     """Adapt small distilled models to clinical and legal text, offline."""
+    if verbose:
+        import os
+
+        from domainkit.packs.raised import DEBUG_VARIABLE
+
+        os.environ[DEBUG_VARIABLE] = "1"  # read where packs are imported and called
     from domainkit.network import offline_guard
 
     # Every command runs offline, for as long as it runs (the context closes after the command):
@@ -63,18 +78,23 @@ def _print_json(value: object) -> None:
 # -- run / config --------------------------------------------------------------
 @app.command()
 def run(
-    pack: Annotated[str, typer.Argument(help="pack name (see `domainkit plugins list`)")],
-    task: Annotated[Optional[str], typer.Option("--task", help="task of the pack (default: its first)")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="run folder (default: runs/PACK-TASK-PRESET-HASH)")] = None,
+    pack: PackArgument,
+    task: Annotated[Optional[str], typer.Option("--task", metavar="TASK", help="task of the pack (default: its first)")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", metavar="DIR", help="run folder (default: runs/PACK-TASK-PRESET-HASH)")] = None,
     preset: PresetOption = "default",
     set_: SetOption = None,
     config: ConfigOption = None,
-    data: Annotated[Optional[Path], typer.Option("--data", help="your own labelled documents")] = None,
-    test_data: Annotated[Optional[Path], typer.Option("--test-data", help="held-out documents (same format)")] = None,
-    text_column: Annotated[Optional[str], typer.Option("--text-column", help="column with the text")] = None,
-    label_column: Annotated[Optional[str], typer.Option("--label-column", help="column with the label")] = None,
-    labels_column: Annotated[Optional[str], typer.Option("--labels-column", help="column with several labels")] = None,
-    label_separator: Annotated[Optional[str], typer.Option("--label-separator", help="separator in --labels-column")] = None,
+    data: Annotated[Optional[Path], typer.Option(
+        "--data", metavar="PATH", help="your own labelled documents (CSV, TSV, JSONL, Parquet or a folder)")] = None,
+    test_data: Annotated[Optional[Path], typer.Option(
+        "--test-data", metavar="PATH", help="held-out documents (same format)")] = None,
+    text_column: Annotated[Optional[str], typer.Option("--text-column", metavar="NAME", help="column with the text")] = None,
+    label_column: Annotated[Optional[str], typer.Option("--label-column", metavar="NAME", help="column with the label")] = None,
+    labels_column: Annotated[Optional[str], typer.Option(
+        "--labels-column", metavar="NAME", help="column with several labels")] = None,
+    label_separator: Annotated[Optional[str], typer.Option(
+        "--label-separator", metavar="TEXT", help="separator in --labels-column (default |)")] = None,
     allow_network: Annotated[bool, typer.Option("--allow-network", help="permit Hub downloads")] = False,
     allow_pickle: Annotated[bool, typer.Option("--allow-pickle", help="permit pickle checkpoints")] = False,
 ) -> None:
@@ -98,7 +118,7 @@ def run(
 
 @config_app.command("show")
 def config_show(
-    pack: Annotated[str, typer.Argument(help="pack name")],
+    pack: PackArgument,
     preset: PresetOption = "default",
     set_: SetOption = None,
     config: ConfigOption = None,
@@ -138,35 +158,62 @@ def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-r
     # A pipe or a log file gets a wide table, not one squeezed to 80 columns.
     console = Console() if sys.stdout.isatty() else Console(width=160)
     console.print(table if entries else "no packs installed (pip install -e plugins/medical)")
+    _print_details(entries)
+
+
+def _print_details(entries) -> None:
+    """Under DOMAINKIT_DEBUG (--verbose): the tracebacks of failed imports, messages included."""
+    for entry in entries:
+        if entry.detail:
+            typer.echo(f"{entry.name} ({entry.provider}):\n{entry.detail}", err=True)
 
 
 @plugins_app.command("check")
 def plugins_check(
-    name: Annotated[str, typer.Argument(help="pack name")],
+    name: PackArgument,
     data: Annotated[bool, typer.Option("--data", help="also load every task and a small pool")] = False,
 ) -> None:
     """Validate a pack against the contract, naming what is missing (--data: and what its data does)."""
-    from domainkit.packs.registry import find, load_pack
+    from domainkit.packs.registry import entries_named
     from domainkit.packs.validate import data_problems
 
-    entry = find(name)
-    problems = list(entry.problems)
-    if entry.ok and data:
-        problems = data_problems(load_pack(name))
-    if not problems:
-        checked = "contract and data" if data else "api_version satisfied"
-        typer.echo(f"{name}: ok ({entry.distribution} {entry.version}, {checked}, tasks: {', '.join(entry.tasks)})")
-        return
-    typer.echo(f"{name}: broken ({entry.distribution} {entry.version}, {entry.target})", err=True)
-    for problem in problems:
-        typer.echo(f"  - {problem}", err=True)
+    entries = entries_named(name)  # several when distributions clash: each is reported, with the others
+    broken = [entry for entry in entries if not entry.ok]
+    if not broken:
+        entry = entries[0]
+        problems = data_problems(entry.pack_class()) if data else []
+        if not problems:
+            checked = "contract and data" if data else "api_version satisfied"
+            typer.echo(f"{name}: ok ({entry.distribution} {entry.version}, {checked}, tasks: {', '.join(entry.tasks)})")
+            _note_teacher(entry.pack_class)
+            return
+        broken = [replace(entry, problems=tuple(problems))]
+    for entry in broken:
+        typer.echo(f"{name}: broken ({entry.distribution} {entry.version}, {entry.target})", err=True)
+        for problem in entry.problems:
+            typer.echo(f"  - {problem}", err=True)
+    _print_details(broken)
     raise typer.Exit(1)
+
+
+def _note_teacher(pack_class) -> None:
+    """Say which model of the teacher chain a run would use here; not a failure of the pack (the machine lacks it)."""
+    from domainkit.errors import ModelError
+    from domainkit.models.resolve import first_available
+
+    try:
+        reference, _, _ = first_available(tuple(pack_class.teacher_chain))
+    except ModelError as error:
+        typer.echo(f"  warning: no teacher available here, `domainkit run` would stop: {error.message}", err=True)
+        typer.echo(f"  hint: {error.hint}", err=True)
+        return
+    typer.echo(f"  teacher here: {reference}")
 
 
 @plugins_app.command("new")
 def plugins_new(
-    name: Annotated[str, typer.Argument(help="pack name (lowercase letters, digits, -)")],
-    directory: Annotated[Path, typer.Option("--dir", help="folder to create (must be new or empty)")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="pack name (lowercase letters, digits, -)")],
+    directory: Annotated[Path, typer.Option("--dir", metavar="DIR", help="folder to create (must be new or empty)")],
 ) -> None:
     """Scaffold an installable pack with a tiny corpus, a task and contract tests."""
     from domainkit.packs.scaffold import scaffold_pack
@@ -178,7 +225,7 @@ def plugins_new(
 # -- models -------------------------------------------------------------------
 @models_app.command("pull")
 def models_pull(
-    name: Annotated[str, typer.Argument(help="store model name (see `domainkit models list`)")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="store model name (see `domainkit models list`)")],
     force: Annotated[bool, typer.Option("--force", help="download and verify again")] = False,
 ) -> None:
     """Install a model into the local store (checksum-verified)."""
@@ -207,18 +254,18 @@ def models_list(as_json: Annotated[bool, typer.Option("--json", help="machine-re
 # -- deid / predict / package --------------------------------------------------
 @app.command()
 def deid(
-    input_path: Annotated[Path, typer.Option("--input", help="file to de-identify (txt, csv, tsv, jsonl)")],
-    output: Annotated[Path, typer.Option("--output", help="where to write the redacted copy")],
-    pack: Annotated[Optional[str], typer.Option("--pack", help="use this pack's de-identification policy")] = None,
-    text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl)")] = None,
+    input_path: Annotated[Path, typer.Option("--input", metavar="PATH", help="file to de-identify (txt, csv, tsv, jsonl)")],
+    output: Annotated[Path, typer.Option("--output", metavar="PATH", help="where to write the redacted copy")],
+    pack: Annotated[Optional[str], typer.Option("--pack", metavar="PACK", help="use this pack's de-identification policy")] = None,
+    text_column: Annotated[Optional[str], typer.Option("--text-column", metavar="NAME", help="text column (csv/tsv/jsonl)")] = None,
     keep_column: Annotated[Optional[list[str]], typer.Option(
-        "--keep-column", help="copy this column unchanged into the output (repeatable); "
-                              "columns other than --text-column are dropped unless named here")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="processes for large inputs")] = 1,
+        "--keep-column", metavar="NAME", help="copy this column unchanged into the output (repeatable); "
+                                              "columns other than --text-column are dropped unless named here")] = None,
+    workers: Annotated[int, typer.Option("--workers", metavar="N", min=1, help="processes for large inputs")] = 1,
     tagger: Annotated[Optional[Path], typer.Option(
-        "--tagger", help="PHI token classifier trained on your own annotated notes (added to the rules)")] = None,
+        "--tagger", metavar="DIR", help="PHI token classifier trained on your own annotated notes (added to the rules)")] = None,
     tagger_min_confidence: Annotated[float, typer.Option(
-        "--tagger-min-confidence", min=0.0, max=1.0, help="drop tagger spans less sure than this")] = 0.0,
+        "--tagger-min-confidence", metavar="P", min=0.0, max=1.0, help="drop tagger spans less sure than this")] = 0.0,
     tagger_filter: Annotated[bool, typer.Option(
         "--tagger-filter/--no-tagger-filter",
         help="with --tagger: add only tagger spans that widen a found span or look like the identifier they claim")] = True,
@@ -248,23 +295,23 @@ def deid(
 @tagger_app.command("train")
 def tagger_train(
     input_path: Annotated[Path, typer.Option(
-        "--input", help="annotated notes: JSONL with text and spans, or a notes table (with --spans)")],
-    out: Annotated[Path, typer.Option("--out", help="new folder for the tagger (never overwritten)")],
+        "--input", metavar="PATH", help="annotated notes: JSONL with text and spans, or a notes table (with --spans)")],
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="new folder for the tagger (never overwritten)")],
     spans: Annotated[Optional[Path], typer.Option(
-        "--spans", help="spans table (start, end, type + the notes' id columns)")] = None,
-    text_column: Annotated[str, typer.Option("--text-column", help="column with the note text")] = "text",
+        "--spans", metavar="PATH", help="spans table (start, end, type + the notes' id columns)")] = None,
+    text_column: Annotated[str, typer.Option("--text-column", metavar="NAME", help="column with the note text")] = "text",
     id_columns: Annotated[Optional[str], typer.Option(
-        "--id-columns", help="comma-separated columns naming a note in both tables (default: all they share)")] = None,
+        "--id-columns", metavar="A,B", help="comma-separated columns naming a note in both tables (default: all they share)")] = None,
     type_map: Annotated[Optional[list[str]], typer.Option(
-        "--type-map", help="OLD=NEW maps an annotation type to a placeholder type, or to skip (repeatable)")] = None,
-    base: Annotated[Optional[str], typer.Option("--base", help="model to fine-tune (default: the MiniLM student)")] = None,
-    epochs: Annotated[float, typer.Option("--epochs", min=0.1)] = 3.0,
-    learning_rate: Annotated[float, typer.Option("--learning-rate", min=1e-8)] = 1e-4,
-    negatives: Annotated[float, typer.Option("--negatives", min=0.0, help="PHI-free sentences per sentence with PHI")] = 4.0,
+        "--type-map", metavar="OLD=NEW", help="OLD=NEW maps an annotation type to a placeholder type, or to skip (repeatable)")] = None,
+    base: Annotated[Optional[str], typer.Option("--base", metavar="MODEL", help="model to fine-tune (default: the MiniLM student)")] = None,
+    epochs: Annotated[float, typer.Option("--epochs", metavar="N", min=0.1, help="passes over the training sentences")] = 3.0,
+    learning_rate: Annotated[float, typer.Option("--learning-rate", metavar="LR", min=1e-8, help="learning rate")] = 1e-4,
+    negatives: Annotated[float, typer.Option("--negatives", metavar="N", min=0.0, help="PHI-free sentences per sentence with PHI")] = 4.0,
     surrogates: Annotated[int, typer.Option(
-        "--surrogates", min=0, help="extra copies of each sentence with PHI, identifiers swapped for others")] = 0,
-    holdout: Annotated[float, typer.Option("--holdout", min=0.0, max=0.9, help="share of notes kept aside to score the tagger")] = 0.0,
-    seed: Annotated[int, typer.Option("--seed")] = 13,
+        "--surrogates", metavar="N", min=0, help="extra copies of each sentence with PHI, identifiers swapped for others")] = 0,
+    holdout: Annotated[float, typer.Option("--holdout", metavar="F", min=0.0, max=0.9, help="share of notes kept aside to score the tagger")] = 0.0,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="seed for sampling, the holdout and training")] = 13,
 ) -> None:
     """Train a PHI token classifier for `domainkit deid --tagger DIR`; prints its card (no text)."""
     from domainkit.deid.annotations import load_annotated, parse_type_map
@@ -286,16 +333,16 @@ def tagger_train(
 
 @app.command()
 def predict(
-    model: Annotated[str, typer.Argument(help="exported model folder, or pkg:NAME / store:NAME")],
-    input_path: Annotated[str, typer.Option("--input", help="txt (one per line), csv, tsv, jsonl, folder of .txt, or -")],
-    output: Annotated[str, typer.Option("--output", help=".jsonl or .csv file, or - for standard output")],
-    text_column: Annotated[Optional[str], typer.Option("--text-column", help="text column (csv/tsv/jsonl; default: text)")] = None,
+    model: Annotated[str, typer.Argument(metavar="MODEL", help="exported model folder, or pkg:NAME / store:NAME")],
+    input_path: Annotated[str, typer.Option("--input", metavar="PATH|-", help="txt (one per line), csv, tsv, jsonl, folder of .txt, or -")],
+    output: Annotated[str, typer.Option("--output", metavar="PATH|-", help=".jsonl or .csv file, or - for standard output")],
+    text_column: Annotated[Optional[str], typer.Option("--text-column", metavar="NAME", help="text column (csv/tsv/jsonl; default: text)")] = None,
     input_format: Annotated[Optional[str], typer.Option(
-        "--input-format",
+        "--input-format", metavar="FORMAT",
         help="how --input - (stdin) is read: text (one document per line, the default), csv, tsv or jsonl")] = None,
     output_format: Annotated[Optional[str], typer.Option(
-        "--output-format", help="how --output - (stdout) is written: jsonl (the default) or csv")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
+        "--output-format", metavar="FORMAT", help="how --output - (stdout) is written: jsonl (the default) or csv")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", metavar="N", min=1, help="documents per forward pass")] = 32,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
     allow_pickle: Annotated[bool, typer.Option(
         "--allow-pickle", help="permit pickle checkpoints (can execute code when loaded)")] = False,
@@ -311,13 +358,13 @@ def predict(
 
 @app.command()
 def package(
-    model: Annotated[Path, typer.Argument(help="exported model folder")],
-    out: Annotated[Path, typer.Option("--out", help="folder for the wheel")],
+    model: Annotated[Path, typer.Argument(metavar="MODEL", help="exported model folder")],
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="folder for the wheel")],
     name: Annotated[Optional[str], typer.Option(
-        "--name", help="Python package name (default: the folder's name, or domainkit_PACK_TASK "
+        "--name", metavar="NAME", help="Python package name (default: the folder's name, or domainkit_PACK_TASK "
                        "from the model card when the folder is called model, export, ...)")] = None,
     version: Annotated[Optional[str], typer.Option(
-        "--version", help="wheel version (PEP 440; default 0.1.0+sha<12 hex of the model's fingerprint>, "
+        "--version", metavar="VERSION", help="wheel version (PEP 440; default 0.1.0+sha<12 hex of the model's fingerprint>, "
                           "distinct for every model so that pip replaces an installed one; "
                           "pass e.g. 1.2.0 for an index that refuses local versions, such as PyPI)")] = None,
 ) -> None:
@@ -333,6 +380,10 @@ def main() -> None:
     try:
         app()
     except DomainkitError as error:
+        from domainkit.packs.raised import debug_enabled, full_traceback
+
+        if debug_enabled():  # asked for with --verbose or DOMAINKIT_DEBUG: the chain, messages included
+            typer.echo(full_traceback(error), err=True)
         typer.echo(f"error: {error.message}", err=True)
         if error.hint:
             typer.echo(f"  hint: {error.hint}", err=True)

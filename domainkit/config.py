@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from domainkit.distill.config import DistillConfig, TeacherConfig
-from domainkit.errors import ConfigError, unknown_choice
+from domainkit.errors import ConfigError, closest, unknown_choice
 
 PRESETS = ("smoke", "default", "full")
 
@@ -210,10 +210,33 @@ def _merge(base: dict[str, dict[str, Any]], extra: dict[str, Any], source: str) 
         base.setdefault(section, {}).update(values)
 
 
+def _section_of(key: str, pair: str) -> str:
+    """The one section that has option ``key``; a bare key that several sections have is refused.
+
+    ``epochs`` is both the teacher's and the students' (``distill``): guessing one would change a
+    setting the user did not mean, silently.
+    """
+    owners = sorted(name for name, cls in SECTIONS.items() if key in {f.name for f in fields(cls)})
+    if len(owners) == 1:
+        return owners[0]
+    value = pair.split("=", 1)[1]
+    if owners:
+        choices = ", ".join(f"{section}.{key}" for section in owners)
+        raise ConfigError(f"--set {pair!r}: {key!r} is an option of several sections ({choices})",
+                          hint=f"name the section, e.g. --set {owners[0]}.{key}={value}")
+    names = {f.name: section for section, cls in SECTIONS.items() for f in fields(cls)}
+    suggestion = closest(key, names)
+    raise ConfigError(f"--set {pair!r}: no section has an option {key!r}"
+                      + (f". Did you mean {names[suggestion]}.{suggestion}?" if suggestion else ""),
+                      hint="write section.key=value (sections: " + ", ".join(sorted(SECTIONS)) + "); "
+                           "`domainkit config show PACK` lists every option")
+
+
 def parse_overrides(pairs: list[str]) -> dict[str, dict[str, Any]]:
     """``["distill.epochs=2", "task=icd10-chapter"]`` -> nested mapping.
 
-    A bare key is looked up in the ``run`` section, then the others.
+    A bare key (no ``section.``) is accepted when exactly one section has it (``task`` is
+    ``run.task``); one that several sections have (``epochs``, ``max_length``) is refused, listing them.
     """
     nested: dict[str, dict[str, Any]] = {}
     for pair in pairs:
@@ -224,8 +247,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, dict[str, Any]]:
         if "." in key:
             section, option = key.split(".", 1)
         else:
-            section = next((s for s, cls in SECTIONS.items() if key in {f.name for f in fields(cls)}), "run")
-            option = key
+            section, option = _section_of(key, pair), key
         nested.setdefault(section, {})[option] = value
     return nested
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from domainkit.data.taskdata import MULTI_LABEL, TaskData
+from domainkit.data.taskdata import TaskData
 from domainkit.packs.contract import DomainPack
-from domainkit.packs.validate import contract_problems
+from domainkit.packs.validate import contract_problems, task_data_problems
 
 
 class PackContractTests:
@@ -43,18 +43,11 @@ class PackContractTests:
         assert contract_problems(self.pack_class, entry_point_name=None) == []
 
     def test_contract_tasks_load_valid_data(self) -> None:
-        for name, data in self._task_data().items():
-            assert data.task == name
-            assert data.train_texts and data.test_texts, f"{name}: empty split"
-            assert len(data.label_names) >= 2, f"{name}: a classifier needs at least two labels"
-            for split, rows in (("train", data.train_labels), ("test", data.test_labels)):
-                if data.kind == MULTI_LABEL:
-                    assert all(isinstance(row, list) for row in rows), f"{name}: {split} labels must be lists"
-                    labels = {n for row in rows for n in row}
-                else:
-                    labels = set(rows)
-                assert labels <= set(data.label_names), f"{name}: {split} labels outside label_names"
-            assert all(isinstance(t, str) and t.strip() for t in data.train_texts + data.test_texts)
+        pack = self._pack()
+        for spec in pack.tasks:
+            # The checks `domainkit run` makes before it trains (and `plugins check --data` reports).
+            problems = task_data_problems(spec, self._task_data()[spec.name])
+            assert not problems, f"{spec.name}: " + "; ".join(problems)
 
     def test_contract_train_and_test_do_not_overlap(self) -> None:
         from domainkit.data.splits import normalise_text

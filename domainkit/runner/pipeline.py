@@ -6,6 +6,11 @@ manifest matches the config hash and its input fingerprints is skipped; an
 interrupted stage (folder without manifest, started with the same inputs) runs
 again and resumes from the checkpoints it left in its folder; a stage whose
 inputs changed starts afresh, its earlier work set aside (see ``rundir``).
+
+Before the run folder is touched, every enabled stage's ``check`` runs: the
+inputs a stage can verify up front (a ``--data`` file that exists, the pack's
+data, a teacher chain that resolves) fail the run there, leaving no folder
+behind, so the corrected command can use the same ``--out``.
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ class RunContext:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Wall seconds of each stage this run used (run now, or finished earlier and reused).
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    #: What a stage's check or inputs read for the stage itself (the pack's loaded data), so that it
+    #: is read once; emptied when the stage has run or been skipped.
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def task(self) -> str:
@@ -51,18 +59,23 @@ class Stage:
     run: Callable[[RunContext, Path], dict[str, Any]]
     inputs: Callable[[RunContext], dict[str, Any]] = lambda ctx: {}
     enabled: Callable[[RunContext], bool] = lambda ctx: True
+    #: Raises a DomainkitError for what would fail the stage, before the run folder is made.
+    check: Callable[[RunContext], None] = lambda ctx: None
 
 
 def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[Stage]) -> RunContext:
     """Run ``stages`` into ``out``; returns the context with every stage's outputs."""
     folder = RunFolder(out)
     config_hash = config.digest()
-    with folder.locked():
-        if folder.release_if_nothing_made(config_hash):
-            log.info("%s: the earlier run there made nothing; claimed for this configuration", folder.root)
-        folder.claim(config.to_dict(), config_hash)
-        ctx = RunContext(config=config, pack=pack, folder=folder)
-        with offline_guard(config.run.allow_network):
+    ctx = RunContext(config=config, pack=pack, folder=folder)
+    with offline_guard(config.run.allow_network):
+        for stage in stages:
+            if stage.enabled(ctx):
+                stage.check(ctx)  # nothing written yet: a failure here leaves no folder behind
+        with folder.locked():
+            if folder.release_if_nothing_made(config_hash):
+                log.info("%s: the earlier run there made nothing; claimed for this configuration", folder.root)
+            folder.claim(config.to_dict(), config_hash)
             for index, stage in enumerate(stages, start=1):
                 if not stage.enabled(ctx):
                     log.info("stage %02d-%s: disabled by the config", index, stage.name)
@@ -80,11 +93,13 @@ def _run_stage(ctx: RunContext, index: int, stage: Stage, config_hash: str) -> d
     if done is not None:
         log.info("stage %02d-%s: finished earlier, skipped", index, stage.name)
         ctx.stage_seconds[stage.name] = float(done.get("seconds", 0.0))
+        ctx.cache.clear()
         return done["outputs"]
     resumed = ctx.folder.start(workdir, config_hash, inputs)
     log.info("stage %02d-%s: %s", index, stage.name, "resuming" if resumed else "running")
     started = time.perf_counter()
     outputs = ctx.folder.relative(stage.run(ctx, workdir))
+    ctx.cache.clear()
     seconds = time.perf_counter() - started
     # The fingerprint is taken of the relative form, so a moved run folder still matches.
     outputs.setdefault("fingerprint", fingerprint(outputs))

@@ -21,6 +21,7 @@ from domainkit.atomic import write_json
 from domainkit.data.taskdata import TaskData
 from domainkit.deid.policy import DeidPolicy
 from domainkit.log import get_logger
+from domainkit.runner.packdata import content_fingerprint, pack_pool, pack_task_data
 from domainkit.runner.pipeline import RunContext, Stage
 from domainkit.runner.rundir import fingerprint
 
@@ -39,43 +40,49 @@ def deid_policy(ctx: RunContext) -> DeidPolicy:
     return policy
 
 
-def _load_labelled(ctx: RunContext) -> TaskData:
+def _own_documents(ctx: RunContext) -> TaskData:
+    from domainkit.data.byod import ColumnSpec, load_own_documents
+
     cfg = ctx.config
+    columns = ColumnSpec(text=cfg.data.text_column, label=cfg.data.label_column,
+                         labels=cfg.data.labels_column, separator=cfg.data.label_separator)
+    return load_own_documents(Path(cfg.data.path), columns,
+                              test_path=Path(cfg.data.test_path) if cfg.data.test_path else None,
+                              test_size=cfg.data.test_size, seed=cfg.run.seed)
+
+
+def _read_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
+    """The labelled data (checked, subsampled, validation split off) and the pack's raw pool."""
+    cfg = ctx.config
+    data = _own_documents(ctx) if ctx.own_data else pack_task_data(ctx)
+    data = data.subsample(cfg.data.max_train or None, cfg.data.max_test or None, cfg.run.seed)
+    if data.multi_label:
+        data = _with_validation(data, cfg.run.seed)
+    pool: list[str] = []
+    if not ctx.own_data and cfg.distill.pool_limit > 0:
+        # Validation texts too: multi-label thresholds are tuned on them after distillation.
+        # Twice the limit is asked for, so that the pool still fills after the near-copies go.
+        pool = pack_pool(ctx, _held_out(data), limit=2 * cfg.distill.pool_limit)
+    return data, pool
+
+
+def _held_out(data: TaskData) -> list[str]:
+    return list(data.test_texts) + list(data.validation_texts)
+
+
+def loaded_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
+    """:func:`_read_data`, once per run: the data check, the stage's inputs and the stage share it."""
+    if "data" not in ctx.cache:
+        ctx.cache["data"] = _read_data(ctx)
+    return ctx.cache["data"]
+
+
+def data_check(ctx: RunContext) -> None:
+    """Before the run folder is made: the --data files exist; a pack's data loads and is usable."""
     if ctx.own_data:
-        from domainkit.data.byod import ColumnSpec, load_own_documents
-
-        columns = ColumnSpec(text=cfg.data.text_column, label=cfg.data.label_column,
-                             labels=cfg.data.labels_column, separator=cfg.data.label_separator)
-        data = load_own_documents(Path(cfg.data.path), columns,
-                                  test_path=Path(cfg.data.test_path) if cfg.data.test_path else None,
-                                  test_size=cfg.data.test_size, seed=cfg.run.seed)
+        _own_files(ctx)
     else:
-        data = _from_pack(ctx, "load_task", lambda: ctx.pack.load_task(ctx.task, seed=cfg.run.seed))
-    return data.subsample(cfg.data.max_train or None, cfg.data.max_test or None, cfg.run.seed)
-
-
-def _pack_module(pack) -> str:
-    """The top-level module of a pack's code (``domainkit_medical``)."""
-    return type(pack).__module__.split(".")[0]
-
-
-def _from_pack(ctx: RunContext, method: str, call):
-    """Run a pack's own code; its failure is a PackError naming the pack, never the exception's message.
-
-    A pack's message may quote its data (a document, an identifier in a record), so only the
-    exception's class is shown.
-    """
-    from domainkit.errors import DomainkitError, PackError
-
-    try:
-        return call()
-    except DomainkitError:
-        raise  # the pack's own clear errors (a missing corpus package, a bad option) pass through
-    except Exception as error:
-        pack = ctx.pack
-        raise PackError(f"pack {pack.name!r} ({_pack_module(pack)}) failed in {method}: {type(error).__name__}",
-                        hint="the message is not shown, as it may quote documents; run "
-                             f"`domainkit plugins check {pack.name}`, or report it to the pack's authors") from None
+        loaded_data(ctx)
 
 
 def _redact(deidentifier: Any, data: TaskData, pool: list[str]) -> tuple[TaskData, list[str], dict[str, Any]]:
@@ -129,25 +136,17 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.deid.labels import warn_if_labels_identify
 
     cfg = ctx.config
-    data = _load_labelled(ctx)
+    data, pool = loaded_data(ctx)
     policy = deid_policy(ctx)
     deidentifier = _deidentifier(policy)
     # Labels are written as they are (the model names its predictions with them): say so when they identify.
     warn_if_labels_identify(data.label_names, deidentifier)
-    if data.multi_label:
-        data = _with_validation(data, cfg.run.seed)
-    pool: list[str] = []
     pool_dropped = 0
     if not ctx.own_data and cfg.distill.pool_limit > 0:
         from domainkit.data.pool_filter import drop_near_held_out
         from domainkit.data.splits import seeded_subset
 
-        # Validation texts too: multi-label thresholds are tuned on them after distillation.
-        held_out = list(data.test_texts) + list(data.validation_texts)
-        # Twice the limit is asked for, so that the pool still fills after the near-copies go.
-        pool = _from_pack(ctx, "load_pool", lambda: ctx.pack.load_pool(
-            exclude=frozenset(held_out), limit=2 * cfg.distill.pool_limit, seed=cfg.run.seed))
-        pool, pool_dropped = drop_near_held_out(pool, held_out)
+        pool, pool_dropped = drop_near_held_out(pool, _held_out(data))
         pool = seeded_subset(pool, cfg.distill.pool_limit, cfg.run.seed)
     audit: dict[str, Any] = {"enabled": False}
     if policy.enabled:
@@ -170,25 +169,34 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
             "n_pool": len(pool), "pool_near_held_out_dropped": pool_dropped, "n_validation": len(data.validation_texts), "labels": data.label_names, "split": data.split_info, "deid": audit}
 
 
+def _own_files(ctx: RunContext) -> list[str]:
+    """The --data and --test-data paths given, each checked readable (a DataError naming its option)."""
+    from domainkit.data.byod import require_readable
+
+    given = {"--data": ctx.config.data.path, "--test-data": ctx.config.data.test_path}
+    for option, path in given.items():
+        if path:
+            require_readable(Path(path), option)
+    return [path for path in given.values() if path]
+
+
 def data_inputs(ctx: RunContext) -> dict[str, Any]:
+    """What the data stage's result depends on; any change redoes it (and every later stage it changes).
+
+    Own documents: the files' checksums. A pack's task: the pack, the distribution that provides it
+    and its version (an upgrade), and a fingerprint of the rows the pack returned (an edited corpus
+    in an editable install keeps its version). Both: the de-identification policy and rules.
+    """
     if ctx.own_data:
-        from domainkit.data.byod import require_readable, sha256_of
+        from domainkit.data.byod import sha256_of
 
-        given = {"--data": ctx.config.data.path, "--test-data": ctx.config.data.test_path}
-        files = {}
-        for option, path in given.items():
-            if path:
-                # Hashing comes before the data stage reads the files: check them here, by option, first.
-                require_readable(Path(path), option)
-                files[path] = sha256_of(Path(path))
-        return {"files": files, **_deid_inputs(ctx)}
-    from importlib.metadata import version
+        # Hashing comes before the data stage reads the files: _own_files checks them, by option, first.
+        return {"files": {path: sha256_of(Path(path)) for path in _own_files(ctx)}, **_deid_inputs(ctx)}
+    from domainkit.packs.registry import distribution_of
 
-    try:
-        pack_version = version(_pack_module(ctx.pack).replace("_", "-"))
-    except Exception:
-        pack_version = "unknown"
-    return {"pack": ctx.pack.name, "pack_version": pack_version, "task": ctx.task, **_deid_inputs(ctx)}
+    distribution, version = distribution_of(ctx.pack.name)
+    return {"pack": ctx.pack.name, "distribution": distribution, "pack_version": version, "task": ctx.task,
+            "pack_data": content_fingerprint(*loaded_data(ctx)), **_deid_inputs(ctx)}
 
 
 def _deid_inputs(ctx: RunContext) -> dict[str, Any]:
@@ -245,18 +253,39 @@ def training_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
 
 
 # -- 02 teacher ------------------------------------------------------------
-def run_teacher(ctx: RunContext, workdir: Path) -> dict[str, Any]:
-    from domainkit.distill.teacher import prepare_teacher
-    from domainkit.models.resolve import first_available
+def resolve_teacher(ctx: RunContext) -> tuple[str, Path, list[str]]:
+    """The first model of ``run.teacher`` or the pack's teacher chain that is here, with safe weights.
+
+    Also the teacher stage's check, so a chain that resolves nowhere stops the run before the data
+    stage, naming the pack's chain and what to do.
+    """
+    from domainkit.errors import ModelError
+    from domainkit.models.resolve import NO_MODEL_OF_CHAIN, first_available
     from domainkit.models.safety import check_weights
-    from domainkit.paths import teachers_dir
 
     cfg = ctx.config
     chain = (cfg.run.teacher,) if cfg.run.teacher else tuple(ctx.pack.teacher_chain)
-    reference, folder, skipped = first_available(chain, allow_network=cfg.run.allow_network)
+    try:
+        reference, folder, skipped = first_available(chain, allow_network=cfg.run.allow_network)
+    except ModelError as error:
+        source = "run.teacher" if cfg.run.teacher else f"the teacher_chain of pack {ctx.pack.name!r}"
+        raise ModelError(f"no teacher: no model of {source} is available here; tried "
+                         + error.message.removeprefix(NO_MODEL_OF_CHAIN),
+                         hint="run `domainkit models pull all-mpnet-base-v2` and add --set "
+                              "run.teacher=store:all-mpnet-base-v2, or pass --set run.teacher=FOLDER; "
+                              "nothing was written, so the same --out can be used") from None
+    check_weights(folder, allow_pickle=cfg.run.allow_pickle)
+    return reference, folder, skipped
+
+
+def run_teacher(ctx: RunContext, workdir: Path) -> dict[str, Any]:
+    from domainkit.distill.teacher import prepare_teacher
+    from domainkit.paths import teachers_dir
+
+    cfg = ctx.config
+    reference, folder, skipped = resolve_teacher(ctx)
     for reason in skipped:
         log.info("teacher chain: skipped %s", reason)
-    check_weights(folder, allow_pickle=cfg.run.allow_pickle)
     data, _ = training_data(ctx)
     result = prepare_teacher(folder, data, cfg.teacher, cache_root=teachers_dir(), out_dir=workdir / "teacher")
     # The teacher folder is shared through the teacher cache: its thresholds live in this run's outputs.
@@ -457,13 +486,20 @@ def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     return {"model_dir": str(folder)}
 
 
+def _models_check(resolve):
+    """A stage check that resolves a model the stage will need (the result is resolved again there)."""
+    def check(ctx: RunContext) -> None:
+        resolve(ctx)
+    return check
+
+
 def default_stages() -> list[Stage]:
     """The stages of ``domainkit run``, in order."""
     return [
-        Stage("data", run_data, inputs=data_inputs),
-        Stage("teacher", run_teacher),
+        Stage("data", run_data, inputs=data_inputs, check=data_check),
+        Stage("teacher", run_teacher, check=_models_check(resolve_teacher)),
         Stage("baseline", run_baseline, inputs=student_inputs, enabled=lambda ctx: ctx.config.run.baselines),
-        Stage("distill", run_distill, inputs=student_inputs),
+        Stage("distill", run_distill, inputs=student_inputs, check=_models_check(_student_folder)),
         Stage("evaluate", run_evaluate),
         Stage("export", run_export),
     ]

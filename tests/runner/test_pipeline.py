@@ -277,3 +277,54 @@ def test_pipeline_resumes_a_stage_interrupted_before_start_notes_existed(tmp_pat
     (tmp_path / "run" / "01-first" / "started.json").unlink()  # as an older version left it
     ctx = run_pipeline(config, Pack(), tmp_path / "run", [recorder.stage("first")])
     assert ctx.outputs["first"]["resumed"] is True
+
+
+def test_pipeline_a_failed_check_leaves_no_folder(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    def refuse(ctx):
+        raise ConfigError("not today")
+
+    recorder = Recorder()
+    with pytest.raises(ConfigError, match="not today"):
+        run_pipeline(config, Pack(), tmp_path / "run", [recorder.stage("first"), Stage("second", None, check=refuse)])
+    assert recorder.calls == [] and not (tmp_path / "run").exists()
+
+
+def _default_run(tmp_path, overrides=(), pack=None):
+    from fakepack_good import Pack
+
+    from domainkit.runner.stages import default_stages
+
+    config = resolve_config("good", preset="smoke", overrides=list(overrides))
+    return run_pipeline(config, pack or Pack(), tmp_path / "run", default_stages())
+
+
+def test_pipeline_a_missing_data_file_is_refused_before_the_run_folder_exists(tmp_path, fake_packs, dk_home):
+    from domainkit.errors import DataError
+
+    with pytest.raises(DataError, match=r"nofile.csv: no such file or folder \(given to --data\)"):
+        _default_run(tmp_path, [f"data.path={tmp_path / 'nofile.csv'}"])
+    assert not (tmp_path / "run").exists()
+
+
+def test_pipeline_an_unresolvable_teacher_stops_the_run_before_the_data_stage(tmp_path, fake_packs, dk_home):
+    from domainkit.errors import ModelError
+
+    with pytest.raises(ModelError, match="the teacher_chain of pack 'good'"):
+        _default_run(tmp_path)  # dk_home: an empty model store, so the pack's store: teacher is missing
+    assert not (tmp_path / "run").exists()  # the corrected command can use the same --out
+
+
+def test_pipeline_a_pack_returning_the_wrong_type_fails_before_any_stage_runs(tmp_path, fake_packs, dk_home):
+    from fakepack_good import Pack
+
+    from domainkit.errors import PackError
+
+    class WrongReturn(Pack):
+        def load_task(self, task, *, seed):
+            return {"train_texts": []}
+
+    with pytest.raises(PackError, match="load_task returned dict, expected domainkit.data.taskdata.TaskData"):
+        _default_run(tmp_path, pack=WrongReturn())
+    assert not (tmp_path / "run").exists()

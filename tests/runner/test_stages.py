@@ -164,3 +164,70 @@ def test_the_data_stage_warns_once_when_labels_hold_identifiers_showing_them_red
     assert "1 of 2 label(s)" in warnings[0] and "Dr [NAME] clinic" in warnings[0]
     assert "written as they are into the model's config, the report and the model card" in warnings[0]
     assert "Quackenbush" not in caplog.text
+def _data_then_later(calls):
+    """The real data stage, then a stage that records the data it was handed (as the teacher would)."""
+    from domainkit.runner.pipeline import Stage
+    from domainkit.runner.stages import data_check, run_data
+
+    def later(ctx, workdir):
+        calls.append(ctx.outputs["data"]["content"])
+        return {"runs": len(calls)}
+
+    return [Stage("data", run_data, inputs=data_inputs, check=data_check), Stage("later", later)]
+
+
+def test_an_edited_pack_corpus_redoes_the_data_stage_and_the_later_ones(tmp_path, fake_packs, monkeypatch):
+    """An editable pack keeps its version while its author edits its data: the rows themselves are compared."""
+    import json
+
+    import fakepack_good
+    from fakepack_good import Pack
+
+    from domainkit.runner.pipeline import run_pipeline
+
+    config, out, calls = resolve_config("good", preset="smoke"), tmp_path / "run", []
+    stages = _data_then_later(calls)
+    run_pipeline(config, Pack(), out, stages)
+    run_pipeline(config, Pack(), out, stages)
+    assert len(calls) == 1  # nothing changed: both stages skipped
+    monkeypatch.setattr(fakepack_good, "TEXTS", [f"revised {text}" for text in fakepack_good.TEXTS])
+    run_pipeline(config, Pack(), out, stages)
+    assert len(calls) == 2 and calls[0] != calls[1]
+    assert "revised" in (out / "01-data" / "data.json").read_text()
+    inputs = json.loads((out / "01-data" / "manifest.json").read_text())["inputs"]
+    assert "pack_data" in inputs and "revised" not in json.dumps(inputs)  # a hash, never the text
+
+
+def test_upgrading_a_pack_whose_module_is_not_named_like_its_distribution_redoes_the_data(tmp_path, fake_packs):
+    import json
+
+    from conftest import GOOD_PACK, install_fake_pack
+
+    from domainkit.runner.pipeline import run_pipeline
+    from domainkit.runner.rundir import fingerprint
+
+    info = install_fake_pack(fake_packs, "acmerad", GOOD_PACK.format(cls="Pack", name="acmerad", extra=""),
+                             module="fakepack_acme_rad", distribution="acme-radiology-pack", version="1.0")
+    from fakepack_acme_rad import Pack
+
+    config, out, calls = resolve_config("acmerad", preset="smoke"), tmp_path / "run", []
+    run_pipeline(config, Pack(), out, _data_then_later(calls))
+    inputs = json.loads((out / "01-data" / "manifest.json").read_text())["inputs"]
+    assert inputs["pack_version"] == fingerprint("1.0") and inputs["distribution"] == fingerprint("acme-radiology-pack")
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-radiology-pack\nVersion: 1.1\n")
+    run_pipeline(config, Pack(), out, _data_then_later(calls))
+    inputs = json.loads((out / "01-data" / "manifest.json").read_text())["inputs"]
+    assert inputs["pack_version"] == fingerprint("1.1")  # the upgrade redid the data stage
+    assert [p.name.split("-")[1] for p in out.glob(".01-data.replaced-*")] == ["data.replaced"]
+    assert len(calls) == 1  # its data came out the same, so the stage after it was reused
+
+
+def test_the_teacher_chain_error_names_the_pack_its_chain_and_the_fix(tmp_path, fake_packs, dk_home):
+    from domainkit.errors import ModelError
+    from domainkit.runner.stages import resolve_teacher
+
+    with pytest.raises(ModelError) as error:
+        resolve_teacher(_context(tmp_path))
+    message = str(error.value)
+    assert "the teacher_chain of pack 'good'" in message and "store:all-mpnet-base-v2" in message
+    assert "--set run.teacher=" in error.value.hint and "same --out" in error.value.hint
