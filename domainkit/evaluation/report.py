@@ -11,7 +11,10 @@ a self-contained ``report.html`` (PNG plots embedded as data URIs).
          "params": int, "disk_mb": float, "seq_per_s": float, "peak_rss_mb": float}
 
 plus, among the extra keys, ``checks``: ``[{"name": str, "passed": bool | None, "detail": str}]``
-(see :mod:`domainkit.evaluation.checks`) and ``preset``.
+(see :mod:`domainkit.evaluation.checks`), ``preset`` and ``cpu_count``, and in each M the spread of
+the speed measurement: ``seq_per_s_min`` and ``seq_per_s_max`` (the slowest and fastest timed pass),
+``timed_passes`` and ``load_average_1m`` (the machine's 1-minute load average as the passes ended;
+null where the OS has none). ``seq_per_s`` stays the median pass.
 
 A model that was not part of the run is ``null``, and so is a ratio that
 needs it. Reports never contain document text: only label names, counts and
@@ -221,6 +224,45 @@ def _training_windows_line(report: dict[str, Any]) -> list[str]:
             f"a test document's prediction pools the logits of {scored_text} of it. TF-IDF reads whole documents."]
 
 
+def _speed_spread(report: dict[str, Any]) -> str:
+    """The slowest and fastest pass of each transformer, in seq/s ("" for reports older than the spread)."""
+    spreads = [f"{name} {entry['seq_per_s_min']:.1f}-{entry['seq_per_s_max']:.1f}"
+               for name, entry in report["models"].items()
+               if entry and entry.get("seq_per_s_min") is not None and name != "tfidf_logreg"]
+    return f" Slowest to fastest timed pass (seq/s): {', '.join(spreads)}." if spreads else ""
+
+
+def busy_load(report: dict[str, Any]) -> float | None:
+    """The highest 1-minute load average a speed figure was taken at, when it exceeded the CPU count.
+
+    The load average counts runnable threads machine-wide, this measurement's own included; above
+    the CPU count, other work was competing for the cores while the models were timed.
+    """
+    cpus = report.get("cpu_count")
+    loads = [entry["load_average_1m"] for entry in report["models"].values()
+             if entry and entry.get("load_average_1m") is not None]
+    return max(loads) if cpus and loads and max(loads) > cpus else None
+
+
+def measurement_notes(report: dict[str, Any]) -> list[str]:
+    """What the table's ECE, seq/s and peak RSS mean, and a warning when speed was taken on a busy machine."""
+    models = report["models"]
+    in_turns = all((models.get(name) or {}).get("timed_passes") for name in ("student", "student_int8"))
+    notes = [
+        "ECE: expected calibration error over 15 equal-width confidence bins. seq/s (test documents per "
+        "second, tokenisation included; the median timed pass) and peak RSS (MiB) were measured on this "
+        "machine, each model in its own process"
+        + ("; the fp32 and int8 students were timed in turns (A B A B), so the int8 speed-up is a ratio "
+           "taken under the same load." if in_turns else ".") + _speed_spread(report),
+    ]
+    load = busy_load(report)
+    if load is not None:
+        notes.append(f"Speed figures were taken on a busy machine: the 1-minute load average reached {load:.1f} "
+                     f"on {report['cpu_count']} CPUs, so seq/s and the speed-ups are lower and noisier than on an "
+                     "idle machine; measure again before quoting them.")
+    return notes
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     header = ["model", *table_columns(report)]
     lines = [
@@ -236,11 +278,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     ]
     lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
     lines += ["", *[f"- {label}: {value}" for label, value in _headline(report)], ""]
-    lines += [
-        "ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS "
-        "(MiB) were measured on this machine, each model in its own process.",
-        "",
-    ]
+    for note in measurement_notes(report):
+        lines += [note, ""]
     per_class = report.get("per_class", {}).get("student")
     if per_class:
         lines += ["## Per-class results (student)", "", "| label | precision | recall | f1 | support |",
@@ -277,6 +316,7 @@ def render_html(report: dict[str, Any], out_dir: Path) -> str:
         f"<td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
         for r in per_class
     )
+    notes = "\n".join(f"<p>{esc(note)}</p>" for note in measurement_notes(report))
     images = "".join(_embedded_image(out_dir, path, name) for name, path in report.get("plots", {}).items())
     title = f"domainkit report: {report['pack']} / {report['task']}"
     return f"""<!doctype html>
@@ -288,8 +328,7 @@ img{{max-width:100%}}</style></head><body>
 <p>{esc(str(report.get('kind', '')))} task; {report['n_train']} training and {report['n_test']} test documents.</p>
 <table><tr>{head}</tr>{body}</table>
 <ul>{headline}</ul>
-<p>ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS (MiB)
-measured on this machine, each model in its own process.</p>
+{notes}
 <h2>Per-class results (student)</h2>
 <table><tr><th>label</th><th>precision</th><th>recall</th><th>f1</th><th>support</th></tr>{class_rows}</table>
 {images}

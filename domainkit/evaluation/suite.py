@@ -9,6 +9,7 @@ the plots into ``out_dir`` and returns the report dict (schema in
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import numpy as np
 from domainkit.data.taskdata import TOKEN, TaskData
 from domainkit.errors import ConfigError
 from domainkit.evaluation.calibration import ReliabilityBins, reliability
-from domainkit.evaluation.measure import Measurement, measure_classifier, measure_sklearn
+from domainkit.evaluation.measure import Measurement, measure_alternating, measure_classifier, measure_sklearn
 from domainkit.evaluation.metrics import classification_metrics
 from domainkit.evaluation.size import weights_disk_mb
 from domainkit.evaluation.tables import confusion_table, per_class_table
@@ -32,6 +33,9 @@ log = get_logger(__name__)
 #: Models every report lists, in this order (schema of report.json).
 REPORT_MODELS = ("teacher", "student", "student_int8", "tfidf_logreg", "student_finetune_only")
 TRANSFORMER_MODELS = ("teacher", "student", "student_int8", "student_finetune_only")
+#: Timed in turns (A B A B): the int8 speed-up, checked against a target, is their ratio, and a load
+#: that came and went while one of them ran alone would move it (see measure.measure_alternating).
+ALTERNATED = ("student", "student_int8")
 
 
 def references_of(data: TaskData) -> np.ndarray:
@@ -58,6 +62,7 @@ def _model_entry(
     bins: ReliabilityBins, disk_mb: float, multi_label: bool,
 ) -> dict[str, Any]:
     metrics = classification_metrics(predictions, references, multi_label=multi_label)
+    slowest, fastest = measurement.seq_per_s_range
     return {
         "name": name,
         "accuracy": metrics["accuracy"],
@@ -70,6 +75,11 @@ def _model_entry(
         "disk_mb": disk_mb,
         "seq_per_s": measurement.seq_per_s,
         "peak_rss_mb": measurement.peak_rss_mb,
+        # beyond the schema: how far the timed passes spread, and how busy the machine was
+        "seq_per_s_min": slowest,
+        "seq_per_s_max": fastest,
+        "timed_passes": len(measurement.pass_seconds),
+        "load_average_1m": measurement.load_average_1m,
     }
 
 
@@ -138,11 +148,8 @@ def evaluate_run(
     predictions: dict[str, np.ndarray] = {}
     bins: dict[str, ReliabilityBins] = {}
     with_thresholds: list[str] = []
-    measured = [name for name in TRANSFORMER_MODELS if name in models]
-    for position, name in enumerate(measured, start=1):
-        # Each measurement runs in a child process whose output is not shown: say what is going on.
-        log.info("evaluate: %s (%d of %d models) on %d test documents", name, position, len(measured) + 1, len(texts))
-        measurement = measure_classifier(models[name], texts, batch_size=batch_size, **overrides)
+    measured = _measure_transformers(models, texts, overrides, batch_size)
+    for name, measurement in measured.items():
         stored = (thresholds or {}).get(name) or read_settings(models[name]).thresholds
         if stored:
             with_thresholds.append(name)
@@ -183,6 +190,7 @@ def evaluate_run(
         "split_info": data.split_info,
         "thresholds_tuned": sorted(with_thresholds) if data.multi_label else [],
         "evaluation_suite": list(metrics),
+        "cpu_count": os.cpu_count(),  # beside each model's load average: more than this means a busy machine
     }
     if check_onnx and "student" in models:
         report["onnx_agreement"] = _onnx_agreement(models["student"], work / "student_onnx", texts, predictions["student"], data, overrides, batch_size)
@@ -203,6 +211,28 @@ def evaluate_run(
 
     write_report(report, out_dir, history=history, reliability_bins=bins)
     return report
+
+
+def _measure_transformers(
+    models: dict[str, Path], texts: list[str], window: dict[str, Any], batch_size: int
+) -> dict[str, Measurement]:
+    """Every transformer's measurement in TRANSFORMER_MODELS order, the ALTERNATED pair in turns."""
+    names = [name for name in TRANSFORMER_MODELS if name in models]
+    pair = [name for name in ALTERNATED if name in models]
+    measured: dict[str, Measurement] = {}
+    for position, name in enumerate(names, start=1):
+        # Each measurement runs in a child process whose output is not shown: say what is going on.
+        if name in measured:
+            continue
+        if name in pair and len(pair) == len(ALTERNATED):
+            log.info("evaluate: %s in turns (%d and %d of %d models) on %d test documents", " and ".join(pair),
+                     position, position + 1, len(names) + 1, len(texts))
+            measured.update(measure_alternating({other: models[other] for other in pair}, texts,
+                                                batch_size=batch_size, **window))
+        else:
+            log.info("evaluate: %s (%d of %d models) on %d test documents", name, position, len(names) + 1, len(texts))
+            measured[name] = measure_classifier(models[name], texts, batch_size=batch_size, **window)
+    return {name: measured[name] for name in names}
 
 
 def _get(entries: dict[str, dict | None], name: str, key: str) -> float | None:

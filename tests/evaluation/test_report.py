@@ -57,3 +57,26 @@ def test_report_tables_add_the_scores_the_task_suite_names(tmp_path):
     assert "<th>macro_recall</th>" in paths["html"].read_text()
     # a report without a suite (older runs, own documents) keeps the columns every report has
     assert "macro_recall" not in table_columns({"models": {}})
+
+
+def _speed_report(load, cpus=2):
+    models = {name: dict(_entry(name), seq_per_s_min=90.0, seq_per_s_max=110.0, timed_passes=4,
+                         load_average_1m=load) for name in REPORT_MODELS}
+    return {"pack": "p", "task": "t", "n_train": 1, "n_test": 1, "label_names": ["a", "b"], "models": models,
+            "retention": 1.0, "speedup_vs_teacher": 4.0, "int8_speedup": 2.0, "wall_seconds": 1.0, "cpu_count": cpus}
+
+
+def test_report_gives_the_speed_spread_and_warns_of_a_busy_machine(tmp_path):
+    paths = write_report(_speed_report(load=5.6), tmp_path)
+    markdown, page = paths["md"].read_text(), paths["html"].read_text()
+    loaded = json.loads(paths["json"].read_text())
+    assert schema_problems(loaded) == []  # the schema's fields are unchanged; the spread is extra
+    assert loaded["models"]["student"]["seq_per_s_min"] == 90.0 and loaded["cpu_count"] == 2
+    assert "student 90.0-110.0" in markdown and "timed in turns (A B A B)" in markdown
+    warning = "Speed figures were taken on a busy machine: the 1-minute load average reached 5.6 on 2 CPUs"
+    assert warning in markdown and warning in page
+
+
+def test_report_on_a_quiet_machine_has_no_busy_warning(tmp_path):
+    paths = write_report(_speed_report(load=1.9), tmp_path)
+    assert "busy machine" not in paths["md"].read_text()

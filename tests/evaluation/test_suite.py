@@ -43,3 +43,19 @@ def test_a_multi_label_baseline_gets_thresholds_tuned_on_validation_like_the_stu
                                multi_hot(data.validation_label_ids, 3))
     assert np.array_equal(_baseline_thresholds(baseline, data), expected)
     assert _baseline_thresholds(baseline, multi_label_data) is None  # no validation split: 0.5, as the students
+
+
+def test_suite_times_the_fp32_and_int8_students_in_turns(monkeypatch, tmp_path):
+    from domainkit.evaluation import suite
+
+    calls = []
+    monkeypatch.setattr(suite, "measure_alternating",
+                        lambda dirs, texts, **kw: calls.append(("turns", list(dirs), kw)) or {n: n for n in dirs})
+    monkeypatch.setattr(suite, "measure_classifier",
+                        lambda path, texts, **kw: calls.append(("alone", path.name, kw)) or path.name)
+    models = {name: tmp_path / name for name in ("teacher", "student", "student_int8", "student_finetune_only")}
+    measured = suite._measure_transformers(models, ["t"], {"max_length": 32}, batch_size=4)
+    assert list(measured) == ["teacher", "student", "student_int8", "student_finetune_only"]
+    assert [call[:2] for call in calls] == [("alone", "teacher"), ("turns", ["student", "student_int8"]),
+                                            ("alone", "student_finetune_only")]
+    assert calls[1][2] == {"batch_size": 4, "max_length": 32}
