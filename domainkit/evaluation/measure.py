@@ -3,9 +3,10 @@
 Why a child process: peak resident memory (``ru_maxrss``) is a per-process
 high-water mark. Measured in the evaluating process it would include every
 model loaded before (teacher, baselines) and never go down. A fresh child per
-model loads only that model, so its peak RSS (``VmHWM``, see :func:`_peak_rss_mb`) is what a user running this one
-model would see (Python, torch and the tokenizer included, which is part of
-the real cost). The same pass yields the predictions, so the test set is run
+model loads only that model, so its peak RSS (``VmHWM``, see :mod:`domainkit.evaluation.memory`)
+is what a user running this one model would see while it classifies (Python,
+torch and the tokenizer included, which is part of the real cost; the loading's
+transient peak is not, for any model). The same pass yields the predictions, so the test set is run
 once per model, not once for metrics and again for timing.
 
 Speed: sequences per second over the whole test set, tokenisation included,
@@ -31,7 +32,6 @@ import json
 import math
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from domainkit.errors import ModelError
-from domainkit.evaluation.size import MIB
+from domainkit.evaluation.memory import PROCESS, peak_rss_mb, start_inference_window
 
 #: Passes over the test texts are repeated until this much time was timed in all (see the module docstring).
 MIN_TIMED_SECONDS = 15.0
@@ -67,6 +67,8 @@ class Measurement:
     params: int
     #: The machine's 1-minute load average as the timed passes ended (None where the OS has none).
     load_average_1m: float | None = None
+    #: What peak_rss_mb covers: the inference phase, or the whole process where it could not be reset.
+    peak_rss_scope: str = PROCESS
 
     @property
     def seq_per_s(self) -> float:
@@ -89,6 +91,7 @@ def merged(parts: list[Measurement]) -> Measurement:
         peak_rss_mb=max(part.peak_rss_mb for part in parts),
         params=parts[0].params,
         load_average_1m=max(loads) if loads else None,
+        peak_rss_scope=parts[0].peak_rss_scope,  # every turn runs on the same system
     )
 
 
@@ -137,6 +140,7 @@ def measure_in_child(job: dict[str, Any], texts: list[str]) -> Measurement:
             peak_rss_mb=float(stats["peak_rss_mb"]),
             params=int(stats["params"]),
             load_average_1m=stats.get("load_average_1m"),
+            peak_rss_scope=stats["peak_rss_scope"],
         )
 
 
@@ -169,30 +173,13 @@ def measure_sklearn(pickle_path: Path, texts: list[str], *, batch_size: int = 32
     return measure_in_child({"sklearn": str(pickle_path), "batch_size": batch_size}, texts)
 
 
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory in MiB.
-
-    Linux: ``VmHWM`` of /proc/self/status, the high-water mark of this
-    process's own address space. Not ``ru_maxrss``: Linux carries the
-    parent's high-water mark over fork+exec, so a child started by a large
-    evaluating process would report the parent's memory.
-    """
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024 / MIB
-    # elsewhere: ru_maxrss (KiB on most systems, bytes on macOS)
-    scale = 1 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MIB
-
-
 def _run_transformer(job: dict[str, Any], texts: list[str]) -> tuple[np.ndarray, list[float], int]:
     from domainkit.evaluation.inference import length_sorted_order, predict_proba
     from domainkit.evaluation.size import count_parameters
     from domainkit.heads.loading import load_classifier
 
     classifier = load_classifier(Path(job["model"]), **job.get("overrides", {}))
+    job["peak_rss_scope"] = start_inference_window()  # the warm-up's lazy allocations count: inference pays them
     warmup = [texts[i] for i in length_sorted_order(texts)[: job["batch_size"]]]
     predict_proba(classifier, warmup, batch_size=job["batch_size"])
     probabilities, pass_seconds = _timed_passes(lambda: predict_proba(classifier, texts, batch_size=job["batch_size"]),
@@ -228,6 +215,7 @@ def _run_sklearn(job: dict[str, Any], texts: list[str]) -> tuple[np.ndarray, lis
     from domainkit.evaluation.baselines import count_baseline_parameters, load_baseline, baseline_proba
 
     baseline = load_baseline(Path(job["sklearn"]))
+    job["peak_rss_scope"] = start_inference_window()
     baseline_proba(baseline, texts[: job["batch_size"]])
     probabilities, pass_seconds = _timed_passes(lambda: baseline_proba(baseline, texts))
     return probabilities, pass_seconds, count_baseline_parameters(baseline)
@@ -240,7 +228,8 @@ def _run_job() -> None:
     probabilities, pass_seconds, params = runner(job, texts)
     load = _load_average()  # as the passes end: the 1-minute average then covers them
     np.save(job["out"], probabilities)
-    stats = {"pass_seconds": pass_seconds, "peak_rss_mb": _peak_rss_mb(), "params": params, "load_average_1m": load}
+    stats = {"pass_seconds": pass_seconds, "peak_rss_mb": peak_rss_mb(), "peak_rss_scope": job["peak_rss_scope"],
+             "params": params, "load_average_1m": load}
     print(json.dumps(stats))
 
 

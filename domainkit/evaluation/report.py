@@ -14,7 +14,9 @@ plus, among the extra keys, ``checks``: ``[{"name": str, "passed": bool | None, 
 (see :mod:`domainkit.evaluation.checks`), ``preset`` and ``cpu_count``, and in each M the spread of
 the speed measurement: ``seq_per_s_min`` and ``seq_per_s_max`` (the slowest and fastest timed pass),
 ``timed_passes`` and ``load_average_1m`` (the machine's 1-minute load average as the passes ended;
-null where the OS has none). ``seq_per_s`` stays the median pass.
+null where the OS has none). ``seq_per_s`` stays the median pass. ``peak_rss_scope`` says what
+``peak_rss_mb`` covers: ``"inference"`` (the process while it classified, the model loaded) or
+``"process"`` (loading included, where the high-water mark could not be reset).
 
 A model that was not part of the run is ``null``, and so is a ratio that
 needs it. Reports never contain document text: only label names, counts and
@@ -255,6 +257,14 @@ def measurement_notes(report: dict[str, Any]) -> list[str]:
         + ("; the fp32 and int8 students were timed in turns (A B A B), so the int8 speed-up is a ratio "
            "taken under the same load." if in_turns else ".") + _speed_spread(report),
     ]
+    scopes = {entry.get("peak_rss_scope") for entry in models.values() if entry}
+    if scopes == {"inference"}:
+        notes.append("Peak RSS: the highest resident memory of the model's process while it classified the test "
+                     "set, with the model loaded (Python, torch and the tokenizer included), the same for every "
+                     "model; the transient peak of loading is left out.")
+    elif "process" in scopes:
+        notes.append("Peak RSS: the highest resident memory of the model's whole process, loading included (this "
+                     "system could not reset the high-water mark after loading).")
     load = busy_load(report)
     if load is not None:
         notes.append(f"Speed figures were taken on a busy machine: the 1-minute load average reached {load:.1f} "

@@ -80,6 +80,7 @@ def _model_entry(
         "seq_per_s_max": fastest,
         "timed_passes": len(measurement.pass_seconds),
         "load_average_1m": measurement.load_average_1m,
+        "peak_rss_scope": measurement.peak_rss_scope,  # "inference" (after loading) or "process" (loading too)
     }
 
 

@@ -19,6 +19,7 @@ def test_suite_evaluate_run_writes_a_report_matching_the_schema(make_classifier,
     assert on_disk["models"]["tfidf_logreg"]["macro_f1"] > 0.9  # keyword task: the floor is high
     assert on_disk["models"]["student_int8"]["params"] == on_disk["models"]["student"]["params"]
     assert on_disk["models"]["student"]["peak_rss_mb"] > 50
+    assert {entry["peak_rss_scope"] for entry in on_disk["models"].values()} == {"inference"}  # every model alike
     assert 0 <= report["int8_agreement"] <= 1 and report["onnx_agreement"] == pytest.approx(1.0)
     assert report["retention"] == pytest.approx(
         report["models"]["student"]["macro_f1"] / report["models"]["teacher"]["macro_f1"]
