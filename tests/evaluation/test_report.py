@@ -89,3 +89,18 @@ def test_report_says_what_peak_rss_covers(tmp_path):
     assert "the transient peak of loading is left out" in write_report(report, tmp_path)["md"].read_text()
     report["models"]["teacher"]["peak_rss_scope"] = "process"
     assert "loading included" in write_report(report, tmp_path)["md"].read_text()
+
+
+def test_a_multi_label_report_says_ece_is_over_every_document_label_decision(tmp_path, monkeypatch):
+    from domainkit.evaluation import plots
+
+    calls = []
+    real = plots.plot_reliability
+    monkeypatch.setattr(plots, "plot_reliability", lambda *a, **k: calls.append(k) or real(*a, **k))
+    report = dict(_speed_report(load=1.0), kind="multi_label")
+    paths = write_report(report, tmp_path, reliability_bins={"student": binned([0.9, 0.1], [1, 0])})
+    for text in (paths["md"].read_text(), paths["html"].read_text()):
+        assert "over every (document, label) decision" in text and "not comparable with a single-label" in text
+    assert calls == [{"multi_label": True}]  # the diagram's axes say so too
+    single = write_report(_speed_report(load=1.0), tmp_path)["md"].read_text()
+    assert "top label's probability" in single and "(document, label)" not in single
