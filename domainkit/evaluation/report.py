@@ -287,6 +287,12 @@ def measurement_notes(report: dict[str, Any]) -> list[str]:
     return notes
 
 
+def _teacher_window(report: dict[str, Any]) -> str:
+    """", teacher N" when the teacher read another window length than the students (empty otherwise)."""
+    length = report.get("teacher_max_length")
+    return f" (teacher {length})" if length is not None and length != report.get("max_length") else ""
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     header = ["model", *table_columns(report)]
     lines = [
@@ -294,7 +300,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         f"{report.get('kind', '')} task, {len(report.get('label_names', []))} labels, "
         f"{report['n_train']} training and {report['n_test']} test documents, "
-        f"max_length {report.get('max_length')}, long documents {report.get('long_documents')}.",
+        f"max_length {report.get('max_length')}{_teacher_window(report)}, long documents {report.get('long_documents')}.",
         *_training_windows_line(report),
         "",
         "| " + " | ".join(header) + " |",

@@ -108,6 +108,7 @@ def evaluate_run(
     seed: int = 0,
     thresholds: dict[str, dict[str, float] | None] | None = None,
     metrics: tuple[str, ...] = (),
+    teacher_max_length: int | None = None,
 ) -> dict[str, Any]:
     """Evaluate ``models`` (keys among REPORT_MODELS, values model folders) on ``data``'s test split.
 
@@ -121,7 +122,8 @@ def evaluate_run(
     cut-offs by model name, for models whose folder does not hold its own
     (the cached teacher); others use their stored settings, else 0.5. ``metrics``: the task's
     evaluation suite (its pack's ``evaluation_suite``), the scores the report tables show besides
-    the ones every table shows.
+    the ones every table shows. ``teacher_max_length`` (default ``max_length``): the teacher's own
+    window, at which it was fitted; it is read at that length with that length's default stride.
     """
     started = time.perf_counter()
     if data.kind == TOKEN:
@@ -149,7 +151,8 @@ def evaluate_run(
     predictions: dict[str, np.ndarray] = {}
     bins: dict[str, ReliabilityBins] = {}
     with_thresholds: list[str] = []
-    measured = _measure_transformers(models, texts, overrides, batch_size)
+    windows = model_windows(overrides, teacher_max_length)
+    measured = _measure_transformers(models, texts, windows, batch_size)
     for name, measurement in measured.items():
         stored = (thresholds or {}).get(name) or read_settings(models[name]).thresholds
         if stored:
@@ -181,6 +184,7 @@ def evaluate_run(
         "n_test": len(texts),
         "label_names": list(data.label_names),
         "max_length": max_length,
+        "teacher_max_length": windows["teacher"]["max_length"],
         "long_documents": long_documents,
         "models": entries,
         "retention": _ratio(_get(entries, "student", "macro_f1"), _get(entries, "teacher", "macro_f1")),
@@ -214,8 +218,20 @@ def evaluate_run(
     return report
 
 
+def model_windows(window: dict[str, Any], teacher_max_length: int | None) -> dict[str, dict[str, Any]]:
+    """Each transformer's window settings: the students' ``window``, the teacher at its own length.
+
+    The teacher's head was fitted, and its stage scores taken, at ``teacher.max_length``; reading it
+    at the students' length would report (and compute retention for) a teacher cut to their window.
+    """
+    windows = {name: dict(window) for name in TRANSFORMER_MODELS}
+    if teacher_max_length is not None and teacher_max_length != window["max_length"]:
+        windows["teacher"].update(max_length=teacher_max_length, stride=default_stride(teacher_max_length))
+    return windows
+
+
 def _measure_transformers(
-    models: dict[str, Path], texts: list[str], window: dict[str, Any], batch_size: int
+    models: dict[str, Path], texts: list[str], windows: dict[str, dict[str, Any]], batch_size: int
 ) -> dict[str, Measurement]:
     """Every transformer's measurement in TRANSFORMER_MODELS order, the ALTERNATED pair in turns."""
     names = [name for name in TRANSFORMER_MODELS if name in models]
@@ -229,10 +245,10 @@ def _measure_transformers(
             log.info("evaluate: %s in turns (%d and %d of %d models) on %d test documents", " and ".join(pair),
                      position, position + 1, len(names) + 1, len(texts))
             measured.update(measure_alternating({other: models[other] for other in pair}, texts,
-                                                batch_size=batch_size, **window))
+                                                batch_size=batch_size, **windows[name]))  # one window: the student's
         else:
             log.info("evaluate: %s (%d of %d models) on %d test documents", name, position, len(names) + 1, len(texts))
-            measured[name] = measure_classifier(models[name], texts, batch_size=batch_size, **window)
+            measured[name] = measure_classifier(models[name], texts, batch_size=batch_size, **windows[name])
     return {name: measured[name] for name in names}
 
 

@@ -104,3 +104,10 @@ def test_a_multi_label_report_says_ece_is_over_every_document_label_decision(tmp
     assert calls == [{"multi_label": True}]  # the diagram's axes say so too
     single = write_report(_speed_report(load=1.0), tmp_path)["md"].read_text()
     assert "top label's probability" in single and "(document, label)" not in single
+
+
+def test_report_names_the_teachers_window_when_it_differs(tmp_path):
+    report = dict(_speed_report(load=1.0), max_length=128, teacher_max_length=256)
+    assert "max_length 128 (teacher 256)," in write_report(report, tmp_path)["md"].read_text()
+    report["teacher_max_length"] = 128
+    assert "(teacher" not in write_report(report, tmp_path)["md"].read_text()

@@ -55,8 +55,19 @@ def test_suite_times_the_fp32_and_int8_students_in_turns(monkeypatch, tmp_path):
     monkeypatch.setattr(suite, "measure_classifier",
                         lambda path, texts, **kw: calls.append(("alone", path.name, kw)) or path.name)
     models = {name: tmp_path / name for name in ("teacher", "student", "student_int8", "student_finetune_only")}
-    measured = suite._measure_transformers(models, ["t"], {"max_length": 32}, batch_size=4)
+    measured = suite._measure_transformers(models, ["t"], suite.model_windows({"max_length": 32}, None), batch_size=4)
     assert list(measured) == ["teacher", "student", "student_int8", "student_finetune_only"]
     assert [call[:2] for call in calls] == [("alone", "teacher"), ("turns", ["student", "student_int8"]),
                                             ("alone", "student_finetune_only")]
     assert calls[1][2] == {"batch_size": 4, "max_length": 32}
+
+
+def test_suite_reads_the_teacher_at_its_own_window_length():
+    from domainkit.evaluation.suite import model_windows
+    from domainkit.heads.long_document import default_stride
+
+    student = {"max_length": 128, "long_documents": True, "stride": default_stride(128), "max_windows": 2}
+    windows = model_windows(student, teacher_max_length=256)
+    assert windows["teacher"] == dict(student, max_length=256, stride=default_stride(256))
+    assert windows["student"] == windows["student_int8"] == windows["student_finetune_only"] == student
+    assert model_windows(student, teacher_max_length=None)["teacher"] == student  # the default: the same window

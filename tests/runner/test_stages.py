@@ -109,3 +109,28 @@ def test_the_card_of_a_run_on_own_documents_names_no_path(tmp_path, fake_packs):
     data = ctx.pack.load_task(ctx.task, seed=13)
     sources = export_card(ctx, data, deid_policy(ctx))["data_sources"]
     assert [s["name"] for s in sources] == ["user documents"] and "Ann_Lee" not in str(sources)
+
+
+def test_stages_the_teacher_is_evaluated_at_its_own_max_length(tmp_path, fake_packs, monkeypatch):
+    """teacher.max_length is the window its head was fitted at: evaluation and thresholds read it there."""
+    from pathlib import Path
+
+    from domainkit.runner import stages
+
+    config = resolve_config("good", preset="smoke", overrides=["teacher.max_length=96", "distill.max_length=48"])
+    from fakepack_good import Pack
+
+    ctx = RunContext(config=config, pack=Pack(), folder=RunFolder(tmp_path / "run"))
+    assert stages._window_overrides(ctx)["max_length"] == 48
+    assert stages._window_overrides(ctx, teacher=True)["max_length"] == 96
+
+    seen = {}
+    monkeypatch.setattr(stages, "load_data", lambda ctx: (ctx.pack.load_task(ctx.task, seed=1), []))
+    monkeypatch.setattr(stages, "_reported_split", lambda ctx, data: data.split_info)
+    monkeypatch.setattr(stages, "_seconds_so_far", lambda ctx: 0.0)
+    monkeypatch.setattr(stages, "_publish_report", lambda workdir, root: None)
+    monkeypatch.setattr("domainkit.evaluation.suite.evaluate_run",
+                        lambda models, data, **kwargs: seen.update(kwargs) or {"models": {}})
+    ctx.outputs.update(teacher={"model_dir": "t"}, distill={"model_dir": "s", "report": {}})
+    stages.run_evaluate(ctx, Path(tmp_path))
+    assert seen["max_length"] == 48 and seen["teacher_max_length"] == 96
