@@ -182,8 +182,8 @@ def _run_transformer(job: dict[str, Any], texts: list[str]) -> tuple[np.ndarray,
     job["peak_rss_scope"] = start_inference_window()  # the warm-up's lazy allocations count: inference pays them
     warmup = [texts[i] for i in length_sorted_order(texts)[: job["batch_size"]]]
     predict_proba(classifier, warmup, batch_size=job["batch_size"])
-    probabilities, pass_seconds = _timed_passes(lambda: predict_proba(classifier, texts, batch_size=job["batch_size"]),
-                                           share=job.get("share", 1.0))
+    probabilities, pass_seconds = _timed_passes(
+        lambda: predict_proba(classifier, texts, batch_size=job["batch_size"]), share=job.get("share", 1.0))
     return probabilities, pass_seconds, count_parameters(classifier.model)
 
 

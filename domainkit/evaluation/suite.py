@@ -238,9 +238,9 @@ def _measure_transformers(
     pair = [name for name in ALTERNATED if name in models]
     measured: dict[str, Measurement] = {}
     for position, name in enumerate(names, start=1):
-        # Each measurement runs in a child process whose output is not shown: say what is going on.
-        if name in measured:
+        if name in measured:  # the second of the pair, measured in turns with the first
             continue
+        # Each measurement runs in a child process whose output is not shown: say what is going on.
         if name in pair and len(pair) == len(ALTERNATED):
             log.info("evaluate: %s in turns (%d and %d of %d models) on %d test documents", " and ".join(pair),
                      position, position + 1, len(names) + 1, len(texts))

@@ -77,20 +77,6 @@ def test_report_gives_the_speed_spread_and_warns_of_a_busy_machine(tmp_path):
     assert warning in markdown and warning in page
 
 
-def test_report_on_a_quiet_machine_has_no_busy_warning(tmp_path):
-    paths = write_report(_speed_report(load=1.9), tmp_path)
-    assert "busy machine" not in paths["md"].read_text()
-
-
-def test_report_says_what_peak_rss_covers(tmp_path):
-    report = _speed_report(load=1.0)
-    for entry in report["models"].values():
-        entry["peak_rss_scope"] = "inference"
-    assert "the transient peak of loading is left out" in write_report(report, tmp_path)["md"].read_text()
-    report["models"]["teacher"]["peak_rss_scope"] = "process"
-    assert "loading included" in write_report(report, tmp_path)["md"].read_text()
-
-
 def test_a_multi_label_report_says_ece_is_over_every_document_label_decision(tmp_path, monkeypatch):
     from domainkit.evaluation import plots
 
