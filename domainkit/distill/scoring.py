@@ -6,28 +6,27 @@ from typing import Any
 
 import numpy as np
 import torch
-from sklearn.metrics import accuracy_score, f1_score
-
 from domainkit.data.taskdata import TaskData
+from domainkit.heads.multilabel import multi_hot
 
 
-def score_logits(logits: np.ndarray, data: TaskData, split: str = "test") -> dict[str, float]:
-    """accuracy / macro-F1 / micro-F1 (multi-label: sigmoid > 0.5, accuracy = exact match)."""
+def score_logits(logits: np.ndarray, data: TaskData, split: str = "test") -> dict[str, float | None]:
+    """accuracy / macro-F1 / micro-F1 (multi-label: sigmoid > 0.5, accuracy = exact match).
+
+    Scored by the report's own :func:`~domainkit.evaluation.metrics.classification_metrics`, so the
+    teacher stage's and the benchmark's macro-F1 average over the same labels as report.json's (those
+    in the references or the predictions). Multi-label decisions stay at 0.5: thresholds are tuned
+    later, so a teacher's macro-F1 here can still differ from the report's tuned one.
+    """
+    from domainkit.evaluation.metrics import classification_metrics
+
     gold_ids = data.test_label_ids if split == "test" else data.train_label_ids
-    n = len(data.label_names)
     if data.multi_label:
-        gold = np.zeros((len(gold_ids), n), dtype=int)
-        for row, ids in enumerate(gold_ids):
-            gold[row, ids] = 1
-        pred = (logits > 0).astype(int)
+        gold, pred = multi_hot(gold_ids, len(data.label_names)), (logits > 0).astype(int)
     else:
         gold, pred = np.asarray(gold_ids), logits.argmax(-1)
-    labels = None if data.multi_label else list(range(n))
-    return {
-        "accuracy": float(accuracy_score(gold, pred)),
-        "macro_f1": float(f1_score(gold, pred, average="macro", labels=labels, zero_division=0)),
-        "micro_f1": float(f1_score(gold, pred, average="micro", labels=labels, zero_division=0)),
-    }
+    scores = classification_metrics(pred, gold, multi_label=data.multi_label)
+    return {key: scores[key] for key in ("accuracy", "macro_f1", "micro_f1")}
 
 
 @torch.no_grad()

@@ -31,6 +31,7 @@ from domainkit.distill.fingerprint import hash_json, model_fingerprint
 from domainkit.distill.hardware import native_bf16_flags
 from domainkit.distill.scoring import score_logits
 from domainkit.distill.teacher_outputs import HEAD_CONFIG, HEAD_FILE, TaskTeacher, mean_pool, task_head_kind
+from domainkit.evaluation.metrics import MACRO_LABELS
 
 RESULT_FILE = "teacher_result.json"
 #: Optimiser steps of the linear head per configured epoch (full batch, features cached): cheap and converged.
@@ -116,8 +117,9 @@ def _data_fingerprint(data: TaskData) -> str:
 
 
 def _test_fingerprint(data: TaskData) -> str:
-    """Which test split the stored scores were measured on."""
-    return hash_json({"labels": data.label_names, "test": data.test_texts, "y": data.test_labels})
+    """Which test split the stored scores were measured on, and how macro averages were taken."""
+    return hash_json({"labels": data.label_names, "test": data.test_texts, "y": data.test_labels,
+                      "macro_labels": MACRO_LABELS})
 
 
 def _score(teacher: TaskTeacher, data: TaskData, max_length: int) -> dict[str, float]:

@@ -56,7 +56,7 @@ def report_checks(report: dict[str, Any]) -> list[dict[str, Any]]:
         _beats(f1, "tfidf_logreg", "student beats TF-IDF + logistic regression"),
         _beats(f1, "student_finetune_only", "distillation beats fine-tuning on the labels alone"),
         _at_least(report.get("retention"), MIN_RETENTION, f"student keeps >= {MIN_RETENTION:.0%} of the teacher's macro-F1",
-                  "retention {:.4f}", "the teacher was not evaluated"),
+                  "retention {:.4f}", _no_retention(report["models"])),
         _at_least(report.get("speedup_vs_teacher"), MIN_SPEEDUP_VS_TEACHER,
                   f"student runs >= {MIN_SPEEDUP_VS_TEACHER:g}x the teacher's sequences/s", "{:.3f}x",
                   "the teacher was not measured"),
@@ -77,6 +77,18 @@ def _beats(f1: dict[str, float], rival: str, name: str) -> Check:
         return Check(name, False, f"{detail}: level, within the {NOISE * 100:g} point that reruns move")
     label, where = _RIVALS[rival]
     return Check(name, False, f"{detail}: {label} scored higher on this test set ({where})")
+
+
+def _no_retention(models: dict[str, Any]) -> str:
+    """Why a report has no retention: a model missing, or a macro-F1 that cannot be divided by."""
+    for name in ("teacher", "student"):
+        entry = models.get(name)
+        if not entry:
+            return f"the {name} was not evaluated"
+        if entry.get("macro_f1") is None:
+            return f"the {name}'s macro-F1 is undefined (no label occurs in the test references or its predictions)"
+    # suite._ratio gives no ratio for a zero denominator: a teacher that got every label wrong
+    return "the teacher's macro-F1 is 0, so the student's share of it is undefined"
 
 
 def _at_least(value: float | None, target: float, name: str, shown: str, missing: str) -> Check:

@@ -41,8 +41,23 @@ def plot_confusion(table: pd.DataFrame, path: Path, *, title: str) -> Path:
     return _save(figure, path)
 
 
-def plot_reliability(bins_by_model: dict[str, ReliabilityBins], path: Path) -> Path:
-    """Accuracy vs confidence per bin, one line per model; the diagonal is perfect calibration."""
+#: Axis labels and title of a reliability diagram: what is binned differs between the task kinds
+#: (see domainkit.evaluation.calibration).
+RELIABILITY_AXES = {
+    False: ("confidence (probability of the top label)", "accuracy (share of top labels right)",
+            "Reliability diagram (15 bins)"),
+    True: ("predicted probability that a label applies", "observed frequency of the label",
+           "Reliability diagram (15 bins, every document-label decision)"),
+}
+
+
+def plot_reliability(bins_by_model: dict[str, ReliabilityBins], path: Path, *, multi_label: bool = False) -> Path:
+    """Observed outcome vs forecast per bin, one line per model; the diagonal is perfect calibration.
+
+    Single-label: the top label's probability against how often it was right. Multi-label: every
+    (document, label) probability against how often that label applied.
+    """
+    x_label, y_label, title = RELIABILITY_AXES[multi_label]
     figure, axes = plt.subplots(figsize=(5, 5))
     axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect")
     for name, bins in bins_by_model.items():
@@ -50,12 +65,12 @@ def plot_reliability(bins_by_model: dict[str, ReliabilityBins], path: Path) -> P
         axes.plot(
             bins.confidence[filled], bins.accuracy[filled], marker="o", label=f"{name} (ECE {bins.ece:.3f})"
         )
-    axes.set_xlabel("confidence")
-    axes.set_ylabel("accuracy")
+    axes.set_xlabel(x_label)
+    axes.set_ylabel(y_label)
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1)
     axes.legend(fontsize=7)
-    axes.set_title("Reliability diagram (15 bins)")
+    axes.set_title(title)
     return _save(figure, path)
 
 

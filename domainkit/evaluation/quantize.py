@@ -7,9 +7,10 @@ LayerNorm stay fp32, which keeps accuracy loss small.
 
 An int8 folder holds ``config.json``, the tokenizer, the int8 weights
 (``domainkit_int8.safetensors``) and ``domainkit_inference.json`` with
-``quantized = "dynamic_int8"``. Reloading rebuilds the fp32 architecture from
-the config, quantises it the same way and restores the saved tensors (the
-packed int8 tensors cannot be loaded into an fp32 model directly).
+``quantized = "dynamic_int8"``. Reloading builds the int8 architecture from
+the config without fp32 weights (see :func:`int8_skeleton`) and restores the
+saved tensors into it (the packed int8 tensors cannot be loaded into an fp32
+model directly).
 
 The weights file is safetensors, never pickle, since an int8 folder travels in
 wheels (``domainkit package``) and is loaded by ``domainkit predict``: it holds
@@ -63,6 +64,38 @@ def quantize_dynamic_int8(model: torch.nn.Module) -> torch.nn.Module:
         # per-tensor scales cost 1.07 macro-F1 points.
         spec = {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}
         return torch.ao.quantization.quantize_dynamic(model.eval(), spec, dtype=torch.qint8)
+
+
+def int8_skeleton(config) -> torch.nn.Module:
+    """The architecture :func:`quantize_dynamic_int8` gives, built without materialising fp32 weights.
+
+    Building the fp32 model and quantising it, as this loader once did, held a random-init fp32 copy
+    of every weight while loading: the int8 student's peak memory then exceeded the fp32 student's.
+    Here parameters start on the meta device (no memory; buffers such as ``position_ids`` are real,
+    since they are not in the weights file), every exact ``nn.Linear`` (the type quantize_dynamic's
+    mapping swaps) becomes an int8 dynamic Linear, and the parameters left get empty storage for the
+    saved tensors. :func:`_check_key_sets` still compares the result with the file, key by key.
+    """
+    from accelerate import init_empty_weights
+    from transformers import AutoModelForSequenceClassification
+
+    with init_empty_weights(include_buffers=False):
+        model = AutoModelForSequenceClassification.from_config(config)
+    dynamic_linear = torch.ao.nn.quantized.dynamic.Linear
+    for name, module in list(model.named_modules()):
+        if type(module) is torch.nn.Linear:
+            parent, _, child = name.rpartition(".")
+            setattr(model.get_submodule(parent), child, dynamic_linear(
+                module.in_features, module.out_features, bias_=module.bias is not None, dtype=torch.qint8))
+    storage: dict[int, torch.nn.Parameter] = {}  # by the meta parameter's id, so tied weights stay tied
+    for module in model.modules():
+        for name, param in list(module._parameters.items()):
+            if param is not None and param.is_meta:
+                if id(param) not in storage:
+                    storage[id(param)] = torch.nn.Parameter(torch.empty_like(param, device="cpu"),
+                                                            requires_grad=param.requires_grad)
+                module._parameters[name] = storage[id(param)]
+    return model.eval()
 
 
 def _quantized_linears(model: torch.nn.Module) -> dict[str, torch.nn.Module]:
@@ -189,11 +222,9 @@ def load_int8_model(model_dir: Path, config) -> torch.nn.Module:
     Raises ModelError naming the folder for an old pickle folder (never
     unpickled), a damaged file, or tensors that do not fit the architecture.
     """
-    from transformers import AutoModelForSequenceClassification
-
     model_dir = Path(model_dir)
     tensors, metadata = _read_int8_file(model_dir)
-    quantized = quantize_dynamic_int8(AutoModelForSequenceClassification.from_config(config))
+    quantized = int8_skeleton(config)
     state = quantized.state_dict()
     linears = _quantized_linears(quantized)
     plain = _plain_keys(state, linears)
@@ -260,7 +291,9 @@ def _restore_linear(model_dir: Path, module: torch.nn.Module, tensors: dict[str,
     if "bias" in keys:
         bias, reference = tensors[keys["bias"]], module.bias()
         _check_tensor(model_dir, keys["bias"], bias, reference.shape, reference.dtype)
-    module.set_weight_bias(qweight, bias)
+    # clone: the packed params keep the bias tensor itself, and a tensor read from the file views its
+    # memory map, so one kept bias would keep the whole weights file (56 MiB for MiniLM) resident.
+    module.set_weight_bias(qweight, None if bias is None else bias.clone())
 
 
 def _per_channel_weight(model_dir: Path, tensors: dict[str, torch.Tensor], keys: dict[str, str],

@@ -11,7 +11,12 @@ a self-contained ``report.html`` (PNG plots embedded as data URIs).
          "params": int, "disk_mb": float, "seq_per_s": float, "peak_rss_mb": float}
 
 plus, among the extra keys, ``checks``: ``[{"name": str, "passed": bool | None, "detail": str}]``
-(see :mod:`domainkit.evaluation.checks`) and ``preset``.
+(see :mod:`domainkit.evaluation.checks`), ``preset`` and ``cpu_count``, and in each M the spread of
+the speed measurement: ``seq_per_s_min`` and ``seq_per_s_max`` (the slowest and fastest timed pass),
+``timed_passes`` and ``load_average_1m`` (the machine's 1-minute load average as the passes ended;
+null where the OS has none). ``seq_per_s`` stays the median pass. ``peak_rss_scope`` says what
+``peak_rss_mb`` covers: ``"inference"`` (the process while it classified, the model loaded) or
+``"process"`` (loading included, where the high-water mark could not be reset).
 
 A model that was not part of the run is ``null``, and so is a ratio that
 needs it. Reports never contain document text: only label names, counts and
@@ -28,6 +33,7 @@ from typing import Any
 
 from domainkit.evaluation.calibration import ReliabilityBins
 from domainkit.evaluation.metrics import DEFAULT_METRICS
+from domainkit.evaluation.notes import measurement_notes
 from domainkit.heads._atomic import atomic_write_text
 
 REPORT_MODELS = ("teacher", "student", "student_int8", "tfidf_logreg", "student_finetune_only")
@@ -151,7 +157,8 @@ def _write_plots(
             table, plot_dir / "confusion_matrix.png", title=f"Confusion matrix ({shown}, row-normalised)"
         )
     if bins:
-        plots["reliability_diagram"] = plot_reliability(bins, plot_dir / "reliability_diagram.png")
+        plots["reliability_diagram"] = plot_reliability(bins, plot_dir / "reliability_diagram.png",
+                                                        multi_label=report.get("kind") == "multi_label")
     return plots
 
 
@@ -221,6 +228,12 @@ def _training_windows_line(report: dict[str, Any]) -> list[str]:
             f"a test document's prediction pools the logits of {scored_text} of it. TF-IDF reads whole documents."]
 
 
+def _teacher_window(report: dict[str, Any]) -> str:
+    """" (teacher N)" when the teacher read another window length than the students (empty otherwise)."""
+    length = report.get("teacher_max_length")
+    return f" (teacher {length})" if length is not None and length != report.get("max_length") else ""
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     header = ["model", *table_columns(report)]
     lines = [
@@ -228,7 +241,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         f"{report.get('kind', '')} task, {len(report.get('label_names', []))} labels, "
         f"{report['n_train']} training and {report['n_test']} test documents, "
-        f"max_length {report.get('max_length')}, long documents {report.get('long_documents')}.",
+        f"max_length {report.get('max_length')}{_teacher_window(report)}, long documents {report.get('long_documents')}.",
         *_training_windows_line(report),
         "",
         "| " + " | ".join(header) + " |",
@@ -236,11 +249,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     ]
     lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
     lines += ["", *[f"- {label}: {value}" for label, value in _headline(report)], ""]
-    lines += [
-        "ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS "
-        "(MiB) were measured on this machine, each model in its own process.",
-        "",
-    ]
+    for note in measurement_notes(report):
+        lines += [note, ""]
     per_class = report.get("per_class", {}).get("student")
     if per_class:
         lines += ["## Per-class results (student)", "", "| label | precision | recall | f1 | support |",
@@ -277,6 +287,7 @@ def render_html(report: dict[str, Any], out_dir: Path) -> str:
         f"<td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
         for r in per_class
     )
+    notes = "\n".join(f"<p>{esc(note)}</p>" for note in measurement_notes(report))
     images = "".join(_embedded_image(out_dir, path, name) for name, path in report.get("plots", {}).items())
     title = f"domainkit report: {report['pack']} / {report['task']}"
     return f"""<!doctype html>
@@ -288,8 +299,7 @@ img{{max-width:100%}}</style></head><body>
 <p>{esc(str(report.get('kind', '')))} task; {report['n_train']} training and {report['n_test']} test documents.</p>
 <table><tr>{head}</tr>{body}</table>
 <ul>{headline}</ul>
-<p>ECE: expected calibration error over 15 equal-width confidence bins. seq/s and peak RSS (MiB)
-measured on this machine, each model in its own process.</p>
+{notes}
 <h2>Per-class results (student)</h2>
 <table><tr><th>label</th><th>precision</th><th>recall</th><th>f1</th><th>support</th></tr>{class_rows}</table>
 {images}

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # torch is imported only where a model is counted: the TF-IDF baseline's measuring
     import torch   # child reads this module, and importing torch would double the peak memory it reports
 
-#: Files that hold weights (config and tokenizer files are not counted).
-WEIGHT_FILES = ("*.safetensors", "pytorch_model*.bin", "*.onnx", "*.onnx_data")
+#: Files that hold weights (config and tokenizer files are not counted), in the order a loader
+#: prefers them: transformers reads safetensors when a folder has them, pickle checkpoints only
+#: otherwise, and domainkit runs the ONNX files of a folder with neither (heads/loading.py).
+WEIGHT_FORMATS = (("*.safetensors",), ("pytorch_model*.bin",), ("*.onnx", "*.onnx_data"))
 MIB = 2**20
 
 
@@ -34,6 +36,13 @@ def count_parameters(model: "torch.nn.Module") -> int:
 
 
 def weights_disk_mb(model_dir: Path) -> float:
-    """Size of the weight files in ``model_dir`` in MiB."""
-    files = {p for pattern in WEIGHT_FILES for p in Path(model_dir).glob(pattern) if p.is_file()}
-    return sum(p.stat().st_size for p in files) / MIB
+    """Size in MiB of the weight files in ``model_dir`` that loading it reads.
+
+    Only the first format present counts: many Hub checkpoints carry the same tensors as both
+    ``model.safetensors`` and ``pytorch_model.bin``, and summing both doubled the model's size.
+    """
+    for patterns in WEIGHT_FORMATS:
+        files = {p for pattern in patterns for p in Path(model_dir).glob(pattern) if p.is_file()}
+        if files:
+            return sum(p.stat().st_size for p in files) / MIB
+    return 0.0

@@ -9,6 +9,7 @@ the plots into ``out_dir`` and returns the report dict (schema in
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import numpy as np
 from domainkit.data.taskdata import TOKEN, TaskData
 from domainkit.errors import ConfigError
 from domainkit.evaluation.calibration import ReliabilityBins, reliability
-from domainkit.evaluation.measure import Measurement, measure_classifier, measure_sklearn
+from domainkit.evaluation.measure import Measurement, measure_alternating, measure_classifier, measure_sklearn
 from domainkit.evaluation.metrics import classification_metrics
 from domainkit.evaluation.size import weights_disk_mb
 from domainkit.evaluation.tables import confusion_table, per_class_table
@@ -32,6 +33,9 @@ log = get_logger(__name__)
 #: Models every report lists, in this order (schema of report.json).
 REPORT_MODELS = ("teacher", "student", "student_int8", "tfidf_logreg", "student_finetune_only")
 TRANSFORMER_MODELS = ("teacher", "student", "student_int8", "student_finetune_only")
+#: Timed in turns (A B A B): the int8 speed-up, checked against a target, is their ratio, and a load
+#: that came and went while one of them ran alone would move it (see measure.measure_alternating).
+ALTERNATED = ("student", "student_int8")
 
 
 def references_of(data: TaskData) -> np.ndarray:
@@ -58,6 +62,7 @@ def _model_entry(
     bins: ReliabilityBins, disk_mb: float, multi_label: bool,
 ) -> dict[str, Any]:
     metrics = classification_metrics(predictions, references, multi_label=multi_label)
+    slowest, fastest = measurement.seq_per_s_range
     return {
         "name": name,
         "accuracy": metrics["accuracy"],
@@ -70,6 +75,12 @@ def _model_entry(
         "disk_mb": disk_mb,
         "seq_per_s": measurement.seq_per_s,
         "peak_rss_mb": measurement.peak_rss_mb,
+        # beyond the schema: how far the timed passes spread, and how busy the machine was
+        "seq_per_s_min": slowest,
+        "seq_per_s_max": fastest,
+        "timed_passes": len(measurement.pass_seconds),
+        "load_average_1m": measurement.load_average_1m,
+        "peak_rss_scope": measurement.peak_rss_scope,  # "inference" (after loading) or "process" (loading too)
     }
 
 
@@ -97,6 +108,7 @@ def evaluate_run(
     seed: int = 0,
     thresholds: dict[str, dict[str, float] | None] | None = None,
     metrics: tuple[str, ...] = (),
+    teacher_max_length: int | None = None,
 ) -> dict[str, Any]:
     """Evaluate ``models`` (keys among REPORT_MODELS, values model folders) on ``data``'s test split.
 
@@ -110,7 +122,8 @@ def evaluate_run(
     cut-offs by model name, for models whose folder does not hold its own
     (the cached teacher); others use their stored settings, else 0.5. ``metrics``: the task's
     evaluation suite (its pack's ``evaluation_suite``), the scores the report tables show besides
-    the ones every table shows.
+    the ones every table shows. ``teacher_max_length`` (default ``max_length``): the teacher's own
+    window, at which it was fitted; it is read at that length with that length's default stride.
     """
     started = time.perf_counter()
     if data.kind == TOKEN:
@@ -138,11 +151,9 @@ def evaluate_run(
     predictions: dict[str, np.ndarray] = {}
     bins: dict[str, ReliabilityBins] = {}
     with_thresholds: list[str] = []
-    measured = [name for name in TRANSFORMER_MODELS if name in models]
-    for position, name in enumerate(measured, start=1):
-        # Each measurement runs in a child process whose output is not shown: say what is going on.
-        log.info("evaluate: %s (%d of %d models) on %d test documents", name, position, len(measured) + 1, len(texts))
-        measurement = measure_classifier(models[name], texts, batch_size=batch_size, **overrides)
+    windows = model_windows(overrides, teacher_max_length)
+    measured = _measure_transformers(models, texts, windows, batch_size)
+    for name, measurement in measured.items():
         stored = (thresholds or {}).get(name) or read_settings(models[name]).thresholds
         if stored:
             with_thresholds.append(name)
@@ -173,6 +184,7 @@ def evaluate_run(
         "n_test": len(texts),
         "label_names": list(data.label_names),
         "max_length": max_length,
+        "teacher_max_length": windows["teacher"]["max_length"],
         "long_documents": long_documents,
         "models": entries,
         "retention": _ratio(_get(entries, "student", "macro_f1"), _get(entries, "teacher", "macro_f1")),
@@ -183,6 +195,7 @@ def evaluate_run(
         "split_info": data.split_info,
         "thresholds_tuned": sorted(with_thresholds) if data.multi_label else [],
         "evaluation_suite": list(metrics),
+        "cpu_count": os.cpu_count(),  # beside each model's load average: more than this means a busy machine
     }
     if check_onnx and "student" in models:
         report["onnx_agreement"] = _onnx_agreement(models["student"], work / "student_onnx", texts, predictions["student"], data, overrides, batch_size)
@@ -203,6 +216,40 @@ def evaluate_run(
 
     write_report(report, out_dir, history=history, reliability_bins=bins)
     return report
+
+
+def model_windows(window: dict[str, Any], teacher_max_length: int | None) -> dict[str, dict[str, Any]]:
+    """Each transformer's window settings: the students' ``window``, the teacher at its own length.
+
+    The teacher's head was fitted, and its stage scores taken, at ``teacher.max_length``; reading it
+    at the students' length would report (and compute retention for) a teacher cut to their window.
+    """
+    windows = {name: dict(window) for name in TRANSFORMER_MODELS}
+    if teacher_max_length is not None and teacher_max_length != window["max_length"]:
+        windows["teacher"].update(max_length=teacher_max_length, stride=default_stride(teacher_max_length))
+    return windows
+
+
+def _measure_transformers(
+    models: dict[str, Path], texts: list[str], windows: dict[str, dict[str, Any]], batch_size: int
+) -> dict[str, Measurement]:
+    """Every transformer's measurement in TRANSFORMER_MODELS order, the ALTERNATED pair in turns."""
+    names = [name for name in TRANSFORMER_MODELS if name in models]
+    pair = [name for name in ALTERNATED if name in models]
+    measured: dict[str, Measurement] = {}
+    for position, name in enumerate(names, start=1):
+        if name in measured:  # the second of the pair, measured in turns with the first
+            continue
+        # Each measurement runs in a child process whose output is not shown: say what is going on.
+        if name in pair and len(pair) == len(ALTERNATED):
+            log.info("evaluate: %s in turns (%d and %d of %d models) on %d test documents", " and ".join(pair),
+                     position, position + 1, len(names) + 1, len(texts))
+            measured.update(measure_alternating({other: models[other] for other in pair}, texts,
+                                                batch_size=batch_size, **windows[name]))  # one window: the student's
+        else:
+            log.info("evaluate: %s (%d of %d models) on %d test documents", name, position, len(names) + 1, len(texts))
+            measured[name] = measure_classifier(models[name], texts, batch_size=batch_size, **windows[name])
+    return {name: measured[name] for name in names}
 
 
 def _get(entries: dict[str, dict | None], name: str, key: str) -> float | None:

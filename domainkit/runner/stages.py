@@ -289,30 +289,35 @@ def run_teacher(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     data, _ = training_data(ctx)
     result = prepare_teacher(folder, data, cfg.teacher, cache_root=teachers_dir(), out_dir=workdir / "teacher")
     # The teacher folder is shared through the teacher cache: its thresholds live in this run's outputs.
-    thresholds = _tuned_thresholds(ctx, result.model_dir, data)
+    thresholds = _tuned_thresholds(ctx, result.model_dir, data, teacher=True)
     return {"reference": reference, "skipped": skipped, "model_dir": str(result.model_dir),
             "scores": result.scores, "reused": result.reused, "fingerprint": result.fingerprint,
             "thresholds": thresholds}
 
 
-def _window_overrides(ctx: RunContext) -> dict[str, Any]:
-    """How the run reads documents: window, long documents, stride and window cap (evaluation, thresholds, exported settings)."""
+def _window_overrides(ctx: RunContext, *, teacher: bool = False) -> dict[str, Any]:
+    """How the run reads documents: window, long documents, stride and window cap (evaluation, thresholds, exported settings).
+
+    ``teacher``: the teacher's window, ``teacher.max_length``, at which its head was fitted and its
+    stage scores taken; the students read ``distill.max_length`` (the two are equal by default).
+    """
     from domainkit.heads.long_document import default_stride
 
     spec = None if ctx.own_data else ctx.pack.task(ctx.task)
     long_documents = bool(spec and spec.long_documents)
-    length = ctx.config.distill.max_length
+    length = (ctx.config.teacher if teacher else ctx.config.distill).max_length
     return {"max_length": length, "long_documents": long_documents, "stride": default_stride(length),
             "max_windows": ctx.config.run.max_windows if long_documents else 0}
 
 
-def _tuned_thresholds(ctx: RunContext, model_dir: Path, data: TaskData) -> dict[str, float] | None:
-    """Per-label thresholds on the validation split (multi-label tasks only; else None)."""
+def _tuned_thresholds(ctx: RunContext, model_dir: Path, data: TaskData, *, teacher: bool = False
+                      ) -> dict[str, float] | None:
+    """Per-label thresholds on the validation split (multi-label tasks only; else None), at the model's window."""
     if not (data.multi_label and data.validation_texts):
         return None
     from domainkit.runner.thresholds import tune_for_model
 
-    return tune_for_model(model_dir, data, **_window_overrides(ctx))
+    return tune_for_model(model_dir, data, **_window_overrides(ctx, teacher=teacher))
 
 
 def _store_thresholds(ctx: RunContext, model_dir: Path, data: TaskData) -> dict[str, float] | None:
@@ -419,7 +424,8 @@ def run_evaluate(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     if "baseline" in ctx.outputs:
         models["student_finetune_only"] = Path(ctx.outputs["baseline"]["model_dir"])
         history["student_finetune_only"] = ctx.outputs["baseline"]["report"].get("history", [])
-    report = evaluate_run(models, data, out_dir=workdir, **_window_overrides(ctx), pack=ctx.pack.name, preset=ctx.config.preset, history=history, seed=ctx.config.run.seed,
+    report = evaluate_run(models, data, out_dir=workdir, **_window_overrides(ctx),
+                          teacher_max_length=ctx.config.teacher.max_length, pack=ctx.pack.name, preset=ctx.config.preset, history=history, seed=ctx.config.run.seed,
                           previous_seconds=_seconds_so_far(ctx),
                           thresholds={"teacher": ctx.outputs["teacher"].get("thresholds")},
                           metrics=() if ctx.own_data else ctx.pack.evaluation_suite(ctx.task))

@@ -67,3 +67,17 @@ def test_checks_a_run_cannot_answer_are_skipped_with_the_reason():
     assert all(c["passed"] is None for c in checks.values())
     assert checks[TFIDF]["detail"] == "not checked: the TF-IDF baseline was not part of this run"
     assert checks[RETENTION]["detail"] == "not checked: the teacher was not evaluated"
+
+
+def test_a_teacher_scoring_zero_is_named_as_such_not_as_missing():
+    checks = {c["name"]: c for c in report_checks({
+        "models": {"teacher": {"macro_f1": 0.0}, "student": {"macro_f1": 0.4}}, "retention": None,
+        "speedup_vs_teacher": 4.0})}
+    assert checks[RETENTION]["passed"] is None
+    assert checks[RETENTION]["detail"] == ("not checked: the teacher's macro-F1 is 0, so the student's share of it "
+                                           "is undefined")
+    undefined = report_checks({"models": {"teacher": {"macro_f1": None}, "student": {"macro_f1": 0.4}},
+                               "retention": None, "speedup_vs_teacher": None})
+    assert "the teacher's macro-F1 is undefined" in {c["name"]: c for c in undefined}[RETENTION]["detail"]
+    no_student = report_checks({"models": {"teacher": {"macro_f1": 0.8}}, "retention": None})
+    assert {c["name"]: c for c in no_student}[RETENTION]["detail"] == "not checked: the student was not evaluated"

@@ -37,6 +37,30 @@ def test_int8_round_trip_gives_the_in_memory_quantised_logits(make_classifier, t
     assert torch.equal(expected, got)
 
 
+def test_int8_loading_builds_no_fp32_model_and_keeps_no_view_of_the_file(make_classifier, tmp_path, monkeypatch):
+    """The int8 loader's memory is the int8 model's: no random-init fp32 copy, no file left mapped."""
+    import gc
+    import sys
+
+    from transformers import AutoConfig
+
+    from domainkit.evaluation import quantize
+
+    int8_dir = save_int8(make_classifier(seed=5), tmp_path / "int8")
+
+    def no_fp32_copy(model):
+        raise AssertionError("load_int8_model quantised an fp32 model")
+
+    monkeypatch.setattr(quantize, "quantize_dynamic_int8", no_fp32_copy)
+    model = quantize.load_int8_model(int8_dir, AutoConfig.from_pretrained(int8_dir))
+    assert not any(p.is_meta for p in model.parameters())
+    gc.collect()
+    if sys.platform.startswith("linux"):  # a tensor still viewing the file would keep all of it mapped
+        from pathlib import Path
+
+        assert str(int8_dir / INT8_WEIGHTS) not in Path("/proc/self/maps").read_text()
+
+
 def test_int8_weights_file_is_safetensors_with_int8_weights_and_no_pickle(make_classifier, tmp_path):
     import torch
     from safetensors import safe_open

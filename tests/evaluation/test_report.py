@@ -57,3 +57,43 @@ def test_report_tables_add_the_scores_the_task_suite_names(tmp_path):
     assert "<th>macro_recall</th>" in paths["html"].read_text()
     # a report without a suite (older runs, own documents) keeps the columns every report has
     assert "macro_recall" not in table_columns({"models": {}})
+
+
+def _speed_report(load, cpus=2):
+    models = {name: dict(_entry(name), seq_per_s_min=90.0, seq_per_s_max=110.0, timed_passes=4,
+                         load_average_1m=load) for name in REPORT_MODELS}
+    return {"pack": "p", "task": "t", "n_train": 1, "n_test": 1, "label_names": ["a", "b"], "models": models,
+            "retention": 1.0, "speedup_vs_teacher": 4.0, "int8_speedup": 2.0, "wall_seconds": 1.0, "cpu_count": cpus}
+
+
+def test_report_gives_the_speed_spread_and_warns_of_a_busy_machine(tmp_path):
+    paths = write_report(_speed_report(load=5.6), tmp_path)
+    markdown, page = paths["md"].read_text(), paths["html"].read_text()
+    loaded = json.loads(paths["json"].read_text())
+    assert schema_problems(loaded) == []  # the schema's fields are unchanged; the spread is extra
+    assert loaded["models"]["student"]["seq_per_s_min"] == 90.0 and loaded["cpu_count"] == 2
+    assert "student 90.0-110.0" in markdown and "timed in turns (A B A B)" in markdown
+    warning = "Speed figures were taken on a busy machine: the 1-minute load average reached 5.6 on 2 CPUs"
+    assert warning in markdown and warning in page
+
+
+def test_a_multi_label_report_says_ece_is_over_every_document_label_decision(tmp_path, monkeypatch):
+    from domainkit.evaluation import plots
+
+    calls = []
+    real = plots.plot_reliability
+    monkeypatch.setattr(plots, "plot_reliability", lambda *a, **k: calls.append(k) or real(*a, **k))
+    report = dict(_speed_report(load=1.0), kind="multi_label")
+    paths = write_report(report, tmp_path, reliability_bins={"student": binned([0.9, 0.1], [1, 0])})
+    for text in (paths["md"].read_text(), paths["html"].read_text()):
+        assert "over every (document, label) decision" in text and "not comparable with a single-label" in text
+    assert calls == [{"multi_label": True}]  # the diagram's axes say so too
+    single = write_report(_speed_report(load=1.0), tmp_path)["md"].read_text()
+    assert "top label's probability" in single and "(document, label)" not in single
+
+
+def test_report_names_the_teachers_window_when_it_differs(tmp_path):
+    report = dict(_speed_report(load=1.0), max_length=128, teacher_max_length=256)
+    assert "max_length 128 (teacher 256)," in write_report(report, tmp_path)["md"].read_text()
+    report["teacher_max_length"] = 128
+    assert "(teacher" not in write_report(report, tmp_path)["md"].read_text()

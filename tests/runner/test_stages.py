@@ -164,6 +164,8 @@ def test_the_data_stage_warns_once_when_labels_hold_identifiers_showing_them_red
     assert "1 of 2 label(s)" in warnings[0] and "Dr [NAME] clinic" in warnings[0]
     assert "written as they are into the model's config, the report and the model card" in warnings[0]
     assert "Quackenbush" not in caplog.text
+
+
 def _data_then_later(calls):
     """The real data stage, then a stage that records the data it was handed (as the teacher would)."""
     from domainkit.runner.pipeline import Stage
@@ -231,3 +233,28 @@ def test_the_teacher_chain_error_names_the_pack_its_chain_and_the_fix(tmp_path, 
     message = str(error.value)
     assert "the teacher_chain of pack 'good'" in message and "store:all-mpnet-base-v2" in message
     assert "--set run.teacher=" in error.value.hint and "same --out" in error.value.hint
+
+
+def test_stages_the_teacher_is_evaluated_at_its_own_max_length(tmp_path, fake_packs, monkeypatch):
+    """teacher.max_length is the window its head was fitted at: evaluation and thresholds read it there."""
+    from pathlib import Path
+
+    from domainkit.runner import stages
+
+    config = resolve_config("good", preset="smoke", overrides=["teacher.max_length=96", "distill.max_length=48"])
+    from fakepack_good import Pack
+
+    ctx = RunContext(config=config, pack=Pack(), folder=RunFolder(tmp_path / "run"))
+    assert stages._window_overrides(ctx)["max_length"] == 48
+    assert stages._window_overrides(ctx, teacher=True)["max_length"] == 96
+
+    seen = {}
+    monkeypatch.setattr(stages, "load_data", lambda ctx: (ctx.pack.load_task(ctx.task, seed=1), []))
+    monkeypatch.setattr(stages, "_reported_split", lambda ctx, data: data.split_info)
+    monkeypatch.setattr(stages, "_seconds_so_far", lambda ctx: 0.0)
+    monkeypatch.setattr(stages, "_publish_report", lambda workdir, root: None)
+    monkeypatch.setattr("domainkit.evaluation.suite.evaluate_run",
+                        lambda models, data, **kwargs: seen.update(kwargs) or {"models": {}})
+    ctx.outputs.update(teacher={"model_dir": "t"}, distill={"model_dir": "s", "report": {}})
+    stages.run_evaluate(ctx, Path(tmp_path))
+    assert seen["max_length"] == 48 and seen["teacher_max_length"] == 96

@@ -4,10 +4,15 @@
 offline, so each metric lives here as ``<name>/<name>.py`` and is loaded by
 path. ``METRIC_DIR`` is public so other code can load them the same way.
 
-Macro averages (micro averages count every label) run over the labels present in the test references: a label
-with no test example has no defined recall, and counting it as 0 would punish
-every model alike while hiding real differences. All models in a report are
-scored on the same references, so the label set is the same for all.
+Macro averages (micro averages count every label) run over the labels that occur in the test
+references or in the model's predictions: scikit-learn's default for label ids, and the only label
+set under which every wrong prediction costs. Averaging over the reference labels alone would
+drop a label no test document has even when a model predicts it, so a model that sends its
+mistakes there would score higher than one that spreads them over real labels. A label that
+occurs nowhere has no error to count and is left out (for 0/1 matrices scikit-learn would count
+it as 0, punishing every model alike). :func:`present_labels` is that definition; the teacher
+stage's scores (:func:`domainkit.distill.scoring.score_logits`) and the metric modules' defaults
+use it too, so a macro-F1 means the same wherever domainkit prints one.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ METRIC_NAMES = ("accuracy", "f1", "precision", "recall")
 #: The scores every evaluated model gets in ``report.json``, and so the names a pack's evaluation
 #: suite (``TaskSpec.metrics``) may choose for its report tables.
 REPORTED_METRICS = ("accuracy", "macro_f1", "micro_f1", "macro_precision", "macro_recall", "ece")
+#: Names the label set of macro averages (:func:`present_labels`). Stored scores carry it, so scores
+#: stored under an earlier definition (labels of the references only) are recomputed, not reused.
+MACRO_LABELS = "references-or-predictions"
 #: The scores every report table shows (the issue's schema); a task's suite adds others.
 DEFAULT_METRICS: tuple[str, ...] = ("accuracy", "macro_f1", "micro_f1", "ece")
 
@@ -46,36 +54,39 @@ def load_metric(name: str, multi_label: bool = False):
     return evaluate.load(str(metric_path(name)), config_name=config)
 
 
-def present_labels(references: np.ndarray, *, multi_label: bool) -> list[int]:
-    """Label ids that occur in the references (the set macro averages run over)."""
+def present_labels(references: np.ndarray, predictions: np.ndarray, *, multi_label: bool) -> list[int]:
+    """Label ids that occur in the references or the predictions (the set macro averages run over).
+
+    Label ids (single-label) or 0/1 matrices (multi-label: a label occurs where its column holds a 1).
+    """
     import numpy as np
 
-    references = np.asarray(references)
+    references, predictions = np.asarray(references), np.asarray(predictions)
     if multi_label:
-        return [int(i) for i in np.flatnonzero(references.sum(axis=0) > 0)]
-    return sorted({int(x) for x in references})
+        occurs = (references.sum(axis=0) > 0) | (predictions.sum(axis=0) > 0)
+        return [int(i) for i in np.flatnonzero(occurs)]
+    return sorted({int(x) for x in references.ravel()} | {int(x) for x in predictions.ravel()})
 
 
 def classification_metrics(predictions, references, *, multi_label: bool) -> dict[str, float | None]:
     """accuracy, macro/micro F1, macro precision and recall via the local modules.
 
     ``predictions``/``references``: label ids, or 0/1 matrices for multi-label
-    (accuracy is then subset accuracy: every label of a document right). The macro scores are
-    None when no label occurs in the references (sklearn would give NaN, which JSON cannot hold).
+    (accuracy is then subset accuracy: every label of a document right). Macro scores average over
+    :func:`present_labels`; they are None when no label occurs in the references or the predictions
+    (sklearn would give NaN, which JSON cannot hold).
     """
     import numpy as np
 
-    predictions = np.asarray(predictions).tolist()
-    references_array = np.asarray(references)
-    references = references_array.tolist()
-    labels = present_labels(references_array, multi_label=multi_label)
+    labels = present_labels(references, predictions, multi_label=multi_label)
+    predictions, references = np.asarray(predictions).tolist(), np.asarray(references).tolist()
     kwargs = {"predictions": predictions, "references": references}
     averaged = {"labels": labels, "zero_division": 0}
     accuracy = load_metric("accuracy", multi_label).compute(**kwargs)["accuracy"]
     # micro: every label counts, so false alarms on labels absent from the test set still cost
     # (and single-label micro-F1 equals accuracy).
     micro_f1 = load_metric("f1", multi_label).compute(**kwargs, average="micro", zero_division=0)["f1"]
-    if not labels:  # no label occurs in the references: macro averages over no labels are undefined
+    if not labels:  # no label occurs anywhere: macro averages over no labels are undefined
         return {"accuracy": accuracy, "macro_f1": None, "micro_f1": micro_f1, "macro_precision": None,
                 "macro_recall": None}
     return {

@@ -17,7 +17,8 @@ Args:
     predictions: predicted label ids (or 0/1 rows for the multilabel config).
     references: true label ids (or 0/1 rows for the multilabel config).
     average: 'macro', 'micro', 'weighted', 'binary' or None (per class).
-    labels: label ids to include (all seen labels by default).
+    labels: label ids to include (for average='macro' by default the labels in the references or the
+        predictions, multilabel included: domainkit's macro definition, which the report uses).
     zero_division: value when a class has no predicted/true examples (default 0).
 Returns:
     {"precision": float}
@@ -45,6 +46,12 @@ class Precision(evaluate.Metric):
         )
 
     def _compute(self, predictions, references, average="macro", labels=None, zero_division=0, sample_weight=None):
+        if labels is None and average == "macro":
+            # The report's label set, so a module loaded by path agrees with it (scikit-learn's own
+            # default counts a 0/1 column no row uses as 0). Imported here: evaluate checks top-level imports.
+            from domainkit.evaluation.metrics import present_labels
+
+            labels = present_labels(references, predictions, multi_label=self.config_name == "multilabel") or None
         score = precision_score(
             references, predictions, average=average, labels=labels,
             zero_division=zero_division, sample_weight=sample_weight,
