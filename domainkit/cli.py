@@ -11,9 +11,10 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+import typer.core
 
 from domainkit.errors import DomainkitError
 
@@ -21,12 +22,56 @@ from domainkit.errors import DomainkitError
 #: (rich_markup_mode=None): typer's rich help shows every option's type (`--out <path>`) and gives
 #: on/off flags a `<bool>` value they do not take; plain help writes `--out DIR` and a bare `--force`.
 HELP = {"context_settings": {"help_option_names": ["-h", "--help"]}, "rich_markup_mode": None}
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, **HELP,
+
+
+def _argument_name(param: Any, *, usage: bool) -> str:
+    """An argument as click writes it: its metavar, ``[NAME]`` if optional (in usage), ``...`` if repeated."""
+    name = param.metavar or (param.name or "").upper()
+    if usage and not param.required:
+        name = f"[{name}]"
+    return name + ("..." if param.nargs != 1 else "")
+
+
+class PlainCommand(typer.core.TyperCommand):
+    """Positional arguments as click writes them: ``run [OPTIONS] PACK`` and ``PACK  pack name ...``.
+
+    typer's plain help (0.29) braces a required argument in the usage line (``{PACK}``) and adds its
+    type to its name in the Arguments section (``PACK <str>``), metavar or not; options are left to it.
+    """
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            is_argument = param.param_type_name == "argument"
+            pieces.extend([_argument_name(param, usage=True)] if is_argument else param.get_usage_pieces(ctx))
+        return pieces
+
+    def format_options(self, ctx: typer.Context, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {"argument": [], "option": []}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None and param.param_type_name in sections:
+                name = _argument_name(param, usage=False) if param.param_type_name == "argument" else record[0]
+                sections[param.param_type_name].append((name, record[1]))
+        for kind, title in (("argument", "Arguments"), ("option", "Options")):
+            if sections[kind]:
+                with formatter.section(title):
+                    formatter.write_dl(sections[kind])
+
+
+class Typer(typer.Typer):
+    """typer.Typer whose commands are PlainCommand unless given another ``cls``."""
+
+    def command(self, *args, cls: type[typer.core.TyperCommand] | None = None, **kwargs):
+        return super().command(*args, cls=cls or PlainCommand, **kwargs)
+
+
+app = Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, **HELP,
                   help="Adapt small distilled models to clinical and legal text, offline.")
-plugins_app = typer.Typer(no_args_is_help=True, **HELP, help="List, check and scaffold domain packs.")
-models_app = typer.Typer(no_args_is_help=True, **HELP, help="Install and list models.")
-config_app = typer.Typer(no_args_is_help=True, **HELP, help="Show resolved run configurations.")
-tagger_app = typer.Typer(no_args_is_help=True, **HELP, help="Train a PHI tagger on your own annotated notes.")
+plugins_app = Typer(no_args_is_help=True, **HELP, help="List, check and scaffold domain packs.")
+models_app = Typer(no_args_is_help=True, **HELP, help="Install and list models.")
+config_app = Typer(no_args_is_help=True, **HELP, help="Show resolved run configurations.")
+tagger_app = Typer(no_args_is_help=True, **HELP, help="Train a PHI tagger on your own annotated notes.")
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")

@@ -124,23 +124,41 @@ def test_cli_deid_keeps_only_the_text_and_named_columns_and_says_which_it_droppe
     assert audit["columns"] == {"text": "text", "kept": ["id", "label"], "dropped": ["patient_name", "mrn"]}
     assert "2 column(s) not de-identified were left out" in result.stderr and "--keep-column" in result.stderr
     assert "Quackenbush" not in target.read_text() + result.output
-def _commands(group, prefix=()):
-    import click
 
+
+def _commands(group, prefix=()):
+    # typer 0.29 builds its commands on its own copy of click: a group is what has sub-commands,
+    # not an instance of click.Group (no command is, so the sub-commands were never reached).
     for name, command in group.commands.items():
         yield (*prefix, name)
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):
             yield from _commands(command, (*prefix, name))
 
 
 def test_cli_help_shows_flags_bare_and_values_with_conventional_metavars():
     import typer.main
 
-    for args in _commands(typer.main.get_command(app)):
+    root = typer.main.get_command(app)
+    for args in _commands(root):
         result = runner.invoke(app, [*args, "--help"], terminal_width=120)
         assert result.exit_code == 0, args
         options = result.stdout.split("Options:")[1]
         assert not re.search(r"<(bool|str|int|float|path|list)\b", options), (args, options)  # typer's type labels
+        command = root
+        for name in args:
+            command = command.commands[name]
+        if hasattr(command, "commands"):  # a group: `COMMAND [ARGS]...`
+            continue
+        # Positional arguments: `run [OPTIONS] PACK` and `PACK  pack name ...`, not `{PACK}` and `PACK <str>`.
+        names = [param.metavar for param in command.params if param.param_type_name == "argument"]
+        usage = result.stdout.split("\n", 1)[0]
+        assert usage.endswith(" ".join([" ".join(args), "[OPTIONS]", *names])), (args, usage)
+        if names:
+            listed = result.stdout.split("Arguments:\n")[1].split("\n\n")[0].splitlines()
+            assert [line.split("  ")[1] for line in listed] == names, (args, listed)
+            assert all(re.fullmatch(r"  [A-Z]+  \S.*", line) for line in listed), (args, listed)
+        else:
+            assert "Arguments:" not in result.stdout, args
     help_text = runner.invoke(app, ["run", "--help"], terminal_width=120).stdout
     for shown in ("--out DIR", "--set SECTION.KEY=VALUE", "--data PATH", "--config FILE", "--allow-network  "):
         assert shown in help_text, shown
@@ -176,7 +194,8 @@ def test_cli_plugins_check_data_reports_what_run_would_refuse(fake_packs, monkey
 def test_cli_verbose_shows_an_import_failure_traceback(fake_packs, monkeypatch):
     from conftest import install_fake_pack
 
-    monkeypatch.delenv("DOMAINKIT_DEBUG", raising=False)
+    # setenv, not delenv: an absent variable is then removed again at teardown, after --verbose set it to 1
+    monkeypatch.setenv("DOMAINKIT_DEBUG", "")
     install_fake_pack(fake_packs, "boom", 'raise RuntimeError("Patient John Smith")\n')
     quiet = runner.invoke(app, ["plugins", "check", "boom"])
     assert "import failed: RuntimeError (at fakepack_boom.py:1)" in quiet.stderr and "John" not in quiet.output

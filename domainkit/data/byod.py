@@ -193,11 +193,13 @@ def _read_folder(path: Path, columns: ColumnSpec) -> tuple[pd.DataFrame, list[Pa
     return pd.DataFrame(rows), files
 
 
-def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) -> None:
+def require_column(frame: pd.DataFrame, column: str, option: str, path: Path, *,
+                   text_column: str | None = None) -> None:
     """Raise a DataError naming the missing column and a near-spelled one, never the names found.
 
     ``option`` is the flag that sets the column (``--text-column``) or, for a fixed name,
-    a phrase such as ``"a 'start' column"``.
+    a phrase such as ``"a 'start' column"``. ``text_column``, when given, was found in the file
+    already: a file holding that column alone is what `domainkit deid` writes by default.
     """
     if column in frame.columns:
         return
@@ -205,8 +207,15 @@ def require_column(frame: pd.DataFrame, column: str, option: str, path: Path) ->
     message = no_column_message(str(path), column, len(frame.columns), option=None if fixed else option)
     # `domainkit deid` writes the text column and only the columns named with --keep-column: its
     # output lacks the label column unless the user kept it (and is then a one-column table).
+    labels = option in ("--label-column", "--labels-column")
+    if labels and text_column is not None and list(frame.columns) == [text_column]:
+        # The text column was found by its name, so the file is split by the right character: the
+        # delimiter hint below would be wrong, and deid's default output is by far the likelier cause.
+        raise DataError(message, hint="the file holds the text column only, as `domainkit deid` writes it unless "
+                                      "the label column is named there with --keep-column: de-identify the "
+                                      f"original again with --keep-column and the label column, then pass {option}")
     after_deid = ("; a file written by `domainkit deid` holds a label column only when it was named there with "
-                  "--keep-column" if option in ("--label-column", "--labels-column") else "")
+                  "--keep-column" if labels else "")
     delimiter = DELIMITERS.get(FORMATS.get(Path(path).suffix.lower(), ""))
     if delimiter and len(frame.columns) == 1:
         # One column: the file is split by another character, the column name is not the problem.
@@ -280,7 +289,7 @@ def read_labelled(path: Path, columns: ColumnSpec, option: str = "--data") -> tu
     if frame.empty:
         raise DataError(f"{path}: holds no rows")
     require_column(frame, columns.text, "--text-column", path)
-    require_column(frame, columns.label_column, columns.label_option, path)
+    require_column(frame, columns.label_column, columns.label_option, path, text_column=columns.text)
     return _clean_rows(frame, columns, locate)
 
 

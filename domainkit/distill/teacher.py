@@ -25,6 +25,7 @@ import torch
 from safetensors.torch import save_file
 from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
 
+from domainkit.atomic import write_text
 from domainkit.data.taskdata import TaskData
 from domainkit.distill.config import TeacherConfig
 from domainkit.distill.fingerprint import hash_json, model_fingerprint
@@ -32,6 +33,9 @@ from domainkit.distill.hardware import native_bf16_flags
 from domainkit.distill.scoring import score_logits
 from domainkit.distill.teacher_outputs import HEAD_CONFIG, HEAD_FILE, TaskTeacher, mean_pool, task_head_kind
 from domainkit.evaluation.metrics import MACRO_LABELS
+from domainkit.log import get_logger
+
+log = get_logger(__name__)
 
 RESULT_FILE = "teacher_result.json"
 #: Optimiser steps of the linear head per configured epoch (full batch, features cached): cheap and converged.
@@ -65,9 +69,14 @@ def prepare_teacher(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, *, ca
     cached = Path(cache_root) / fingerprint[:20]
     if (cached / RESULT_FILE).exists():
         stored = json.loads((cached / RESULT_FILE).read_text())
-        # The key holds the training split only: scores stored for another test split are recomputed.
-        scores = (stored["scores"] if stored.get("test_split") == _test_fingerprint(data)
-                  else _score(TaskTeacher(cached, data.label_names), data, cfg.max_length))
+        # The key holds the training split only: scores stored for another test split (or taken under an
+        # older macro-average definition) are recomputed, and stored in their place for the next run.
+        test_split = _test_fingerprint(data)
+        if stored.get("test_split") == test_split:
+            scores = stored["scores"]
+        else:
+            scores = _score(TaskTeacher(cached, data.label_names), data, cfg.max_length)
+            _store_scores(cached / RESULT_FILE, stored, scores, test_split)
         return _finish(TeacherResult(cached, fingerprint, scores, reused=True), out_dir)
     _remove_stale_partials(cached)
     tmp = cached.with_name(f".{cached.name}.{uuid.uuid4().hex[:8]}.tmp")
@@ -82,6 +91,15 @@ def prepare_teacher(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, *, ca
     else:
         os.replace(tmp, cached)
     return _finish(TeacherResult(cached, fingerprint, scores, reused=False), out_dir)
+
+
+def _store_scores(result_file: Path, stored: dict[str, Any], scores: dict[str, float], test_split: str) -> None:
+    """Replace the cached scores (atomically: other runs may read it); a cache that cannot be written keeps its own."""
+    try:
+        write_text(result_file, json.dumps({**stored, "scores": scores, "test_split": test_split}, indent=2))
+    except OSError as error:  # a read-only shared cache: this run has its scores, the next recomputes them
+        log.warning("teacher scores not stored in the cache (%s): %s", result_file.parent,
+                    error.strerror or type(error).__name__)
 
 
 #: A teacher being built leaves ``.<key>.<id>.tmp`` beside the store entry until it is renamed into

@@ -14,6 +14,7 @@ built-in packs' names are reserved to their own distributions.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from importlib.metadata import EntryPoint, entry_points
@@ -26,6 +27,16 @@ from domainkit.packs.validate import contract_problems
 GROUP = "domainkit.packs"
 #: Built-in pack names and the distributions that own them (plugins/ in this repository).
 BUILT_IN = {"legal": "domainkit-legal", "medical": "domainkit-medical"}
+
+
+def canonical_distribution(name: str) -> str:
+    """A distribution's name as PEP 503 compares them: ``Domainkit_Medical`` is ``domainkit-medical``.
+
+    Build back-ends and indexes write a project's name in any of its spellings (case, and ``-``, ``_``
+    or ``.`` between words); this is ``packaging.utils.canonicalize_name``, without its import cost
+    (``plugins list`` runs it on every entry).
+    """
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,7 @@ def _name_problems(entries: list[PackEntry]) -> list[PackEntry]:
                     "choose between them: uninstall one, or rename its entry point"
                     for other in by_name[entry.name] if other is not entry]
         owner = BUILT_IN.get(entry.name)
-        if owner is not None and entry.distribution != owner:
+        if owner is not None and canonical_distribution(entry.distribution) != owner:
             problems.append(f"{entry.name!r} is the name of the built-in pack of {owner}; "
                             "rename this pack's entry point (and its `name`)")
         marked.append(replace(entry, status="broken", problems=(*entry.problems, *problems), pack_class=None)

@@ -65,19 +65,30 @@ def contract_problems(pack: object, *, entry_point_name: str | None = None) -> l
     return problems
 
 
-def _label_problems(split: str, rows: list[Any], data: TaskData) -> list[str]:
-    """Labels of the wrong shape, or outside ``label_names``; counted, never quoted (a label may be text)."""
+def _label_problems(split: str, rows: list[Any], data: TaskData, known: set[str]) -> list[str]:
+    """Labels of the wrong shape, or outside ``known`` (the label names); counted, never quoted (a label may be text).
+
+    A label that is not a str (a list given to a single_label task, a number) is counted apart: it can
+    be in no set of names, and a list cannot even be looked up in one.
+    """
     if data.kind == MULTI_LABEL:
         if not all(isinstance(row, list) for row in rows):
             return [f"{split} labels must be lists of label names (a multi_label task)"]
         used = [name for row in rows for name in row]
+        shape = "each label list must hold label names (str)"
     else:
         used = list(rows)
-    outside = {name for name in used if not isinstance(name, str) or name not in set(data.label_names)}
+        shape = ("a single_label task has one label name (str) per text; for several labels per text "
+                 "declare the task multi_label")
+    problems = []
+    not_names = sum(1 for name in used if not isinstance(name, str))
+    if not_names:
+        problems.append(f"{split} labels: {not_names} not a str (not shown); {shape}")
+    outside = {name for name in used if isinstance(name, str) and name not in known}
     if outside:
-        return [f"{split} labels outside label_names: {len(outside)} distinct (not shown); "
-                "add them to label_names or correct the labels"]
-    return []
+        problems.append(f"{split} labels outside label_names: {len(outside)} distinct (not shown); "
+                        "add them to label_names or correct the labels")
+    return problems
 
 
 def task_data_problems(spec: TaskSpec, data: object) -> list[str]:
@@ -96,13 +107,16 @@ def task_data_problems(spec: TaskSpec, data: object) -> list[str]:
         problems.append(f"load_task returned kind {data.kind!r} for a task its TaskSpec declares {spec.kind!r}")
     if not data.train_texts or not data.test_texts:
         problems.append("an empty train or test split")
-    if len(set(data.label_names)) < 2:
-        problems.append(f"{len(set(data.label_names))} label(s) in label_names (not shown); a classifier needs "
-                        "at least two classes")
+    names = data.label_names if isinstance(data.label_names, (list, tuple)) else []
+    if not names or not all(isinstance(name, str) for name in names):
+        problems.append("label_names must be a list of str (the names the model gives its predictions)")
+    known = {name for name in names if isinstance(name, str)}  # once, not per label checked
+    if len(known) < 2:
+        problems.append(f"{len(known)} label(s) in label_names (not shown); a classifier needs at least two classes")
     for split, texts, labels in (("train", data.train_texts, data.train_labels),
                                  ("test", data.test_texts, data.test_labels),
                                  ("validation", data.validation_texts, data.validation_labels)):
-        problems.extend(_label_problems(split, labels, data))
+        problems.extend(_label_problems(split, labels, data, known))
         bad = sum(1 for text in texts if not isinstance(text, str) or not text.strip())
         if bad:
             problems.append(f"{bad} {split} text(s) empty or not a str")

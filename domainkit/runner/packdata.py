@@ -6,8 +6,8 @@ class or labels outside ``label_names`` stop the run with the pack, the task and
 (they used to surface minutes later as a traceback in the teacher or evaluation stage).
 
 The content fingerprint is what lets the data stage notice that a pack's data changed under the
-same pack version (an edited ``data/corpus.csv`` in an editable install): rows are hashed one by
-one, and only the hash is recorded, never a text.
+same pack version (an edited ``data/corpus.csv`` in an editable install): every row goes into one
+digest of the whole dataset, and only that digest is recorded, never a text or a hash of one row.
 """
 
 from __future__ import annotations
@@ -81,8 +81,10 @@ def pack_pool(ctx: RunContext, held_out: list[str], limit: int) -> list[str]:
 def content_fingerprint(data: TaskData, pool: list[str]) -> str:
     """A hash of every row the data stage reads: texts, labels, groups, label names, split record, pool.
 
-    Rows are fed to the hash one at a time (no copy of the whole corpus as one string), and only
-    the 16 hex digits are kept.
+    One sha256 over the whole dataset: rows are fed to it one at a time (no copy of the whole corpus
+    as one string), no row gets a hash of its own, and only the 16 hex digits are kept. The rows are
+    the pack's, not yet de-identified: checking a guess of one redacted identifier against this
+    digest needs every other row's raw text too, where a hash per row would need that row's only.
     """
     digest = hashlib.sha256()
 

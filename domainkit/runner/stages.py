@@ -159,14 +159,23 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     log.info("data: %d train, %d test, %d pool texts (%d left out as near-copies or pieces of test or "
              "validation texts), %d labels", len(data.train_texts), len(data.test_texts), len(pool), pool_dropped,
              len(data.label_names))
-    # The content's fingerprint is an output: later stages see changed data even where paths and counts agree.
-    # It, and the teacher caches' keys under ~/.cache/domainkit (distill.teacher, distill.fingerprint), hash
-    # de-identified text only, which data.json holds in clear anyway: nothing derived from the raw text
-    # is written (the split's group names are hashes of raw text, and to_dict writes numbers instead).
     return {"data": str(workdir / "data.json"), "pool": str(workdir / "pool.json"),
-            "content": fingerprint({"data": data_dict, "pool": pool}), "task": data.task,
+            "content": content_of(data, data_dict, pool), "task": data.task,
             "kind": data.kind, "n_train": len(data.train_texts), "n_test": len(data.test_texts),
             "n_pool": len(pool), "pool_near_held_out_dropped": pool_dropped, "n_validation": len(data.validation_texts), "labels": data.label_names, "split": data.split_info, "deid": audit}
+
+
+def content_of(data: TaskData, written: dict[str, Any], pool: list[str]) -> str:
+    """The data stage's ``content`` output: one digest over the whole dataset and pool.
+
+    It is an output, so later stages see changed data even where paths and counts agree. It is
+    taken of ``written`` (what data.json holds) with the split's own group names in place of the
+    ``g0, g1, ...`` written for them, which is the dict data.json held before the names were
+    numbered: data that comes out the same keeps the fingerprint an older run folder recorded, and
+    that folder's later stages are reused. Those names are hashes of raw text; only this one
+    digest of the whole dataset is kept, never a hash per document (see ``opaque_groups``).
+    """
+    return fingerprint({"data": {**written, "train_groups": data.train_groups}, "pool": pool})
 
 
 def _own_files(ctx: RunContext) -> list[str]:
@@ -184,8 +193,9 @@ def data_inputs(ctx: RunContext) -> dict[str, Any]:
     """What the data stage's result depends on; any change redoes it (and every later stage it changes).
 
     Own documents: the files' checksums. A pack's task: the pack, the distribution that provides it
-    and its version (an upgrade), and a fingerprint of the rows the pack returned (an edited corpus
-    in an editable install keeps its version). Both: the de-identification policy and rules.
+    and its version (an upgrade), and one digest of all the rows the pack returned (an edited corpus
+    in an editable install keeps its version; see ``content_fingerprint``: no hash per row). Both:
+    the de-identification policy and rules.
     """
     if ctx.own_data:
         from domainkit.data.byod import sha256_of

@@ -67,6 +67,30 @@ def test_a_reused_teacher_is_scored_on_the_test_split_of_this_run(tmp_path, teac
     assert same.scores == first.scores
 
 
+def test_scores_cached_under_an_older_macro_definition_are_recomputed_once(tmp_path, teacher_dir, single_label_data,
+                                                                          monkeypatch):
+    """Recomputed scores go back into the cache: the next run reads them instead of scoring the test split again."""
+    import json
+
+    from domainkit.distill.config import TeacherConfig
+    from domainkit.distill.teacher import RESULT_FILE, prepare_teacher
+
+    cfg, cache = TeacherConfig(method="head", epochs=1), tmp_path / "teachers"
+    current = teacher.MACRO_LABELS
+    monkeypatch.setattr(teacher, "MACRO_LABELS", "reference labels")  # the definition the cache was filled under
+    first = prepare_teacher(teacher_dir, single_label_data, cfg, cache_root=cache, out_dir=tmp_path / "a")
+    monkeypatch.setattr(teacher, "MACRO_LABELS", current)
+    scored = []
+    real_score = teacher._score
+    monkeypatch.setattr(teacher, "_score", lambda *args: scored.append(1) or real_score(*args))
+    again = prepare_teacher(teacher_dir, single_label_data, cfg, cache_root=cache, out_dir=tmp_path / "b")
+    assert again.reused and again.model_dir == first.model_dir and scored == [1]
+    stored = json.loads((first.model_dir / RESULT_FILE).read_text())
+    assert stored["scores"] == again.scores and stored["method"] == "head"  # the rest of the record is kept
+    third = prepare_teacher(teacher_dir, single_label_data, cfg, cache_root=cache, out_dir=tmp_path / "c")
+    assert scored == [1] and third.scores == again.scores
+
+
 def test_a_teacher_left_unfinished_by_a_killed_run_is_cleared_once_stale(tmp_path):
     import os
 

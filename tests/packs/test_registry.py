@@ -68,6 +68,17 @@ def test_registry_a_third_party_pack_never_takes_a_built_in_name(fake_packs):
         load_pack("medical")
 
 
+@pytest.mark.parametrize("spelling", ["Domainkit_Medical", "domainkit.medical", "DomainKit-Medical"])
+def test_registry_the_built_in_pack_under_another_spelling_of_its_distribution_is_not_refused(fake_packs, spelling):
+    """PEP 503: these name the distribution domainkit-medical (it shadows the real one, first on sys.path)."""
+    from conftest import GOOD_PACK, install_fake_pack
+
+    install_fake_pack(fake_packs, "medical", GOOD_PACK.format(cls="Pack", name="medical", extra=""),
+                      distribution=spelling)
+    entry = next(e for e in discover() if e.name == "medical")
+    assert entry.distribution == spelling and entry.ok, entry.problems
+
+
 def test_registry_distribution_of_reads_the_entry_points_distribution(fake_packs):
     """Module fakepack_acme_rad ships in distribution acme-radiology-pack: the version comes from there."""
     from conftest import GOOD_PACK, install_fake_pack

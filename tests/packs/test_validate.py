@@ -68,6 +68,28 @@ def test_validate_labels_outside_label_names_are_counted_by_split_not_quoted():
     assert task_data_problems(_spec("multi_label"), multi)[0].startswith("train labels must be lists")
 
 
+@pytest.mark.parametrize(("kind", "train", "test", "found"), [
+    ("single_label", [["a"], ["b"]], [["a"]], ["train labels: 2 not a str", "test labels: 1 not a str"]),
+    ("single_label", ["a", 1], [None], ["train labels: 1 not a str", "test labels: 1 not a str"]),
+    ("multi_label", [["a", ["b"]], [2]], [["b"]], ["train labels: 2 not a str"]),
+])
+def test_validate_labels_that_are_not_str_are_a_problem_not_a_type_error(kind, train, test, found):
+    """A single_label task handed lists (unhashable) used to crash the check with TypeError."""
+    from domainkit.packs.validate import task_data_problems
+
+    problems = task_data_problems(_spec(kind), _data(kind=kind, train_labels=train, test_labels=test))
+    assert [p.split(" (not shown)")[0] for p in problems] == found
+    what_to_do = "declare the task multi_label" if kind == "single_label" else "must hold label names (str)"
+    assert all(what_to_do in p for p in problems)
+
+
+def test_validate_label_names_that_are_not_str_are_a_problem():
+    from domainkit.packs.validate import task_data_problems
+
+    problems = task_data_problems(_spec(), _data(label_names=["a", ["b"]], train_labels=["a", "a"]))
+    assert "label_names must be a list of str (the names the model gives its predictions)" in problems
+
+
 def test_validate_kind_task_and_text_mismatches():
     from domainkit.packs.validate import task_data_problems
 

@@ -1,4 +1,4 @@
-"""Where a pack's data enters a run (domainkit/runner/packdata.py): checked, and hashed row by row."""
+"""Where a pack's data enters a run (domainkit/runner/packdata.py): checked, and hashed as one dataset."""
 
 from __future__ import annotations
 
@@ -36,6 +36,16 @@ def test_packdata_single_class_and_undeclared_labels_are_refused_before_training
     message = str(error.value)
     assert "a classifier needs at least two classes" in message and "train labels outside label_names" in message
     assert "beta" not in message
+
+
+def test_packdata_list_labels_of_a_single_label_task_are_refused_naming_pack_and_task(ctx, monkeypatch):
+    data = ctx.pack.load_task("topic", seed=13)
+    data.train_labels = [[label] for label in data.train_labels]
+    monkeypatch.setattr(ctx.pack, "load_task", lambda task, *, seed: data)
+    with pytest.raises(PackError) as error:  # was a TypeError (unhashable type: 'list') from the check itself
+        pack_task_data(ctx)
+    assert str(error.value).startswith("pack 'good' (fakepack_good), task 'topic': train labels: ")
+    assert "declare the task multi_label" in str(error.value) and "fix the pack's load_task" in error.value.hint
 
 
 @pytest.mark.parametrize("pool", ["one unlabelled text", ["text", b"bytes"]])

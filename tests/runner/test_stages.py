@@ -151,6 +151,48 @@ def test_the_data_stage_records_no_hash_of_raw_text(tmp_path, fake_packs, monkey
     assert groups and all(re.fullmatch(r"g\d+", group) for group in groups)
 
 
+def test_the_data_content_fingerprint_is_the_one_taken_before_groups_were_numbered(tmp_path, fake_packs, monkeypatch):
+    """A run folder made when data.json held the split's group names keeps its later stages for the same data.
+
+    Its data stage re-runs once after the upgrade (new inputs); ``content`` reaches every later stage as
+    ``upstream``, so it must not change only because the names are now written as g0, g1, ...
+    """
+    import json
+
+    from domainkit.deid import DEID_OFF
+    from domainkit.runner import stages
+    from domainkit.runner.rundir import fingerprint
+
+    ctx = _context(tmp_path, path=_own_notes(tmp_path), text_column="text", label_column="label")
+    monkeypatch.setattr(stages, "deid_policy", lambda ctx: DEID_OFF)
+    (tmp_path / "work").mkdir()
+    outputs = stages.run_data(ctx, tmp_path / "work")
+    data, pool = stages.loaded_data(ctx)
+    written = json.loads((tmp_path / "work" / "data.json").read_text())
+    assert written["train_groups"][0] == "g0" and len(data.train_groups[0]) == 13  # g + 12 hex digits in memory
+    as_written_before = {**written, "train_groups": data.train_groups}
+    assert outputs["content"] == fingerprint({"data": as_written_before, "pool": pool})
+
+
+def test_the_data_stage_manifest_holds_whole_dataset_digests_and_no_hash_per_row(tmp_path, fake_packs):
+    """The pack's rows reach the manifest as one digest (inputs.pack_data), never a hash per document."""
+    import json
+    import re
+
+    from fakepack_good import Pack
+
+    from domainkit.runner.pipeline import Stage, run_pipeline
+    from domainkit.runner.stages import data_check, run_data
+
+    config = resolve_config("good", preset="smoke", overrides=["run.deid=off"])
+    run_pipeline(config, Pack(), tmp_path / "run", [Stage("data", run_data, inputs=data_inputs, check=data_check)])
+    manifest = json.loads((tmp_path / "run" / "01-data" / "manifest.json").read_text())
+    assert re.fullmatch(r"[0-9a-f]{16}", manifest["inputs"]["pack_data"])
+    whole = {*manifest["inputs"].values(), manifest["config_hash"], manifest["outputs"]["content"],
+             manifest["outputs"]["fingerprint"]}
+    assert set(re.findall(r"[0-9a-f]{12,}", json.dumps(manifest))) <= whole  # no other digest is written
+
+
 def test_the_data_stage_warns_once_when_labels_hold_identifiers_showing_them_redacted(tmp_path, fake_packs, caplog):
     from domainkit.runner.stages import run_data
 
