@@ -97,6 +97,14 @@ def _at_least(value: float | None, target: float, name: str, shown: str, missing
     return Check(name, value >= target - _EPS, shown.format(value))
 
 
+def _f1_change(loss: float) -> str:
+    """The int8 copy's macro-F1 change in words; under 0.005 points it reads as none (not "-0.00 gained")."""
+    points = round(loss * 100, 2)
+    if points == 0:
+        return "no macro-F1 change"
+    return f"{points:.2f} points of macro-F1 lost" if points > 0 else f"{-points:.2f} points of macro-F1 gained"
+
+
 def _int8(speedup: float | None, f1: dict[str, float]) -> Check:
     name = (f"int8 runs >= {MIN_INT8_SPEEDUP:g}x the fp32 student, losing <= {MAX_INT8_F1_LOSS * 100:g} point "
             "of macro-F1")
@@ -104,6 +112,6 @@ def _int8(speedup: float | None, f1: dict[str, float]) -> Check:
         return Check(name, None, "not checked: no int8 measurement in this run")
     loss = f1["student"] - f1["student_int8"]
     fast, close = speedup >= MIN_INT8_SPEEDUP - _EPS, loss <= MAX_INT8_F1_LOSS + _EPS
-    change = f"{loss * 100:.2f} points of macro-F1 lost" if loss > 0 else f"{-loss * 100:.2f} points of macro-F1 gained"
+    change = _f1_change(loss)
     misses = [m for m, ok in (("too slow", fast), ("loses too much", close)) if not ok]
     return Check(name, fast and close, f"{speedup:.3f}x, {change}" + (f": {' and '.join(misses)}" if misses else ""))

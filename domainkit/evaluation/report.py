@@ -162,7 +162,8 @@ def _write_plots(
     return plots
 
 
-def _fmt(value: Any, key: str = "") -> str:
+def format_cell(value: Any, key: str = "") -> str:
+    """One figure as every table shows it (report, model card, the run's closing summary)."""
     if value is None:
         return "—"
     if key == "params":
@@ -177,17 +178,17 @@ def summary_rows(report: dict[str, Any]) -> list[list[str]]:
     rows = []
     for name in REPORT_MODELS:
         entry = report["models"].get(name)
-        rows.append([name] + [_fmt(None if entry is None else entry.get(col), col) for col in table_columns(report)])
+        rows.append([name] + [format_cell(None if entry is None else entry.get(col), col) for col in table_columns(report)])
     return rows
 
 
 def _headline(report: dict[str, Any]) -> list[tuple[str, str]]:
     return _thresholds_line(report) + [
-        ("retention (student / teacher macro-F1)", _fmt(report.get("retention"))),
-        ("speed-up vs teacher (seq/s)", _fmt(report.get("speedup_vs_teacher"))),
-        ("int8 speed-up vs fp32 student", _fmt(report.get("int8_speedup"))),
-        ("int8 prediction agreement with fp32", _fmt(report.get("int8_agreement"))),
-        ("ONNX prediction agreement with fp32", _fmt(report.get("onnx_agreement"))),
+        ("retention (student / teacher macro-F1)", format_cell(report.get("retention"))),
+        ("speed-up vs teacher (seq/s)", format_cell(report.get("speedup_vs_teacher"))),
+        ("int8 speed-up vs fp32 student", format_cell(report.get("int8_speedup"))),
+        ("int8 prediction agreement with fp32", format_cell(report.get("int8_agreement"))),
+        ("ONNX prediction agreement with fp32", format_cell(report.get("onnx_agreement"))),
         ("wall seconds (whole run up to this report)", f"{report.get('wall_seconds', 0):.1f}"),
         ("wall seconds (evaluation alone)", f"{report.get('evaluation_seconds', report.get('wall_seconds', 0)):.1f}"),
     ]

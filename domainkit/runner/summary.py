@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
+from domainkit.evaluation.report import format_cell
 from domainkit.runner.pipeline import RunContext
 
 _COLOURED_MARKS = {True: "[green]pass[/green]", False: "[bold red]FAIL[/bold red]", None: "skip"}
 COLUMNS = ("accuracy", "macro_f1", "micro_f1", "ece", "seq_per_s", "disk_mb")
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) < 100 else f"{value:.0f}"
-    return "-" if value is None else str(value)
 
 
 def print_summary(ctx: RunContext) -> None:
@@ -27,11 +22,11 @@ def print_summary(ctx: RunContext) -> None:
     table = Table("model", *COLUMNS, title=f"{ctx.pack.name} / {task}")
     for name, entry in evaluation["models"].items():
         if entry:
-            table.add_row(name, *(_fmt(entry.get(col)) for col in COLUMNS))
+            table.add_row(name, *(format_cell(entry.get(col), col) for col in COLUMNS))
     console.print(table)
     console.print(
-        f"retention {_fmt(evaluation.get('retention'))}  speed-up vs teacher {_fmt(evaluation.get('speedup_vs_teacher'))}"
-        f"  int8 speed-up {_fmt(evaluation.get('int8_speedup'))}"
+        f"retention {format_cell(evaluation.get('retention'))}  speed-up vs teacher {format_cell(evaluation.get('speedup_vs_teacher'))}"
+        f"  int8 speed-up {format_cell(evaluation.get('int8_speedup'))}"
     )
     from domainkit.evaluation.checks import report_checks
     from domainkit.evaluation.report import check_lines

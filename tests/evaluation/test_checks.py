@@ -81,3 +81,9 @@ def test_a_teacher_scoring_zero_is_named_as_such_not_as_missing():
     assert "the teacher's macro-F1 is undefined" in {c["name"]: c for c in undefined}[RETENTION]["detail"]
     no_student = report_checks({"models": {"teacher": {"macro_f1": 0.8}}, "retention": None})
     assert {c["name"]: c for c in no_student}[RETENTION]["detail"] == "not checked: the student was not evaluated"
+
+
+def test_an_int8_copy_scoring_the_same_reads_as_no_change():
+    """A difference under 0.005 points printed as "-0.00 points of macro-F1 gained"."""
+    detail = _checks(int8_speedup=2.0, student=0.80, student_int8=0.800001)[INT8]["detail"]
+    assert detail == "2.000x, no macro-F1 change"

@@ -36,3 +36,16 @@ def test_summary_names_the_task_the_data_stage_ran(capsys):
     ctx.outputs["data"] = {"task": "own-documents"}
     print_summary(ctx)
     assert "p / own-documents" in capsys.readouterr().out
+
+
+def test_summary_formats_each_column_as_the_report_does(capsys):
+    """Speeds and sizes with one decimal whatever their size (the summary printed 23.290 beside 166)."""
+    ctx = _ctx("default")
+    ctx.outputs["evaluate"]["models"]["teacher"] = {**ctx.outputs["evaluate"]["models"]["teacher"],
+                                                    "seq_per_s": 23.29, "disk_mb": 417.7}
+    ctx.outputs["evaluate"]["models"]["student"] = {**ctx.outputs["evaluate"]["models"]["student"],
+                                                    "seq_per_s": 166.04, "disk_mb": 86.686}
+    print_summary(ctx)
+    out = capsys.readouterr().out
+    assert "23.3" in out and "166.0" in out and "417.7" in out and "86.7" in out
+    assert "23.290" not in out and "86.686" not in out
