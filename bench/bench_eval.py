@@ -27,6 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _bench_common import hpo_definitions, student_classifier  # noqa: E402
 
 
+def _load(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.2f}"  # None where the system has no load average
+
+
 def find_teacher() -> str | None:
     try:
         from domainkit.models.resolve import resolve_model  # the lead's resolver, when present
@@ -62,7 +66,7 @@ def main() -> None:
     for name, m in rows.items():
         slowest, fastest = m.seq_per_s_range
         print(f"{name:13s} {m.seq_per_s:8.1f} seq/s ({slowest:.1f}-{fastest:.1f} over {len(m.pass_seconds)} passes, "
-              f"load {m.load_average_1m})  peak RSS {m.peak_rss_mb:7.1f} MiB  params {m.params / 1e6:.1f}M")
+              f"load average {_load(m.load_average_1m)})  peak RSS {m.peak_rss_mb:7.1f} MiB  params {m.params / 1e6:.1f}M")
     int8_speedup = rows["student_int8"].seq_per_s / rows["student"].seq_per_s
     agree = agreement(rows["student_int8"].probabilities.argmax(1), rows["student"].probabilities.argmax(1))
     print(f"int8 speed-up vs fp32: {int8_speedup:.2f}x (target >= 1.8) -> {'PASS' if int8_speedup >= 1.8 else 'FAIL'}")
