@@ -13,6 +13,7 @@ The input is only ever read.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import re
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from domainkit.data.splits import normalise_text
-from domainkit.data.tables import jsonl_records, one_column_hint, table_rows
+from domainkit.data.tables import jsonl_records, one_column_hint, require_encodable, table_rows
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 from domainkit.errors import DataError, close_column, no_column_message
 from domainkit.log import get_logger
@@ -161,6 +162,11 @@ def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[int]]:
     """One JSON object per line; blank lines are skipped, every other line is checked."""
     with path.open(encoding="utf-8-sig") as handle:
         parsed = list(jsonl_records(handle, path, example='{"text": "...", "label": "..."}'))
+    for number, record in parsed:
+        for key, field in record.items():
+            # An unpaired surrogate ("\ud83d") parses but is no UTF-8: pandas would fail on it naming no line.
+            require_encodable(field if isinstance(field, str) else json.dumps(field, ensure_ascii=False),
+                              f"{path}, line {number}: field {key!r}")
     return pd.DataFrame.from_records([record for _, record in parsed]), [number for number, _ in parsed]
 
 

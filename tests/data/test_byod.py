@@ -390,3 +390,10 @@ def test_byod_training_file_that_only_copies_the_test_file_is_refused(tmp_path):
     test = _write(tmp_path / "test.csv", _rows())
     with pytest.raises(DataError, match="every training document is also in --test-data"):
         load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+
+
+def test_byod_jsonl_unpaired_surrogate_is_refused_by_line(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"text": "t", "label": "a"}) + "\n" + json.dumps({"text": "cut \ud83d", "label": "a"}) + "\n")
+    with pytest.raises(DataError, match=r"docs.jsonl, line 2: field 'text' holds an unpaired surrogate"):
+        read_labelled(path, ColumnSpec())

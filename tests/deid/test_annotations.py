@@ -157,3 +157,12 @@ def test_duplicate_and_overlapping_spans_are_dropped_and_counted(tmp_path):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(DataError, match="no such file"):
         load_annotated(tmp_path / "absent.jsonl")
+
+
+def test_an_unpaired_surrogate_in_a_note_is_refused_by_line(tmp_path):
+    # json.dumps writes "\ud83d" as an escape; json.loads accepts it, pandas then failed naming no line.
+    path = _jsonl(tmp_path / "notes.jsonl", [{"text": NOTE, "spans": [[11, 23, "NAME"]]},
+                                             {"text": "Quillfeather \ud83d", "spans": []}])
+    with pytest.raises(DataError, match=r"notes.jsonl, line 2: field 'text' holds an unpaired surrogate") as error:
+        load_annotated(path)
+    assert "Quillfeather" not in str(error.value)
