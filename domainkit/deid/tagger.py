@@ -14,6 +14,7 @@ are redacted as ``ID`` (e.g. a corpus's "OTHER").
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from domainkit.deid.policy import PHI_TYPES
@@ -41,6 +42,7 @@ class PhiTagger:
         if not (folder / "config.json").is_file():
             raise ModelError(f"PHI tagger {folder} is not a model folder (no config.json)",
                              hint="pass a folder saved by train_token_classifier (see bench/bench_phi_tagger.py)")
+        _require_tagger_labels(folder)
         self._tagger = TokenTagger(folder, max_length=TAGGER_MAX_LENGTH, stride=TAGGER_STRIDE,
                                    min_confidence=min_confidence)
         self._filter = span_filter
@@ -58,3 +60,27 @@ class PhiTagger:
         found = found if found is not None else [[] for _ in texts]
         return [self._filter.filter(text, spans, known)
                 for text, spans, known in zip(texts, tagged, found, strict=True)]
+
+
+def _require_tagger_labels(folder: Path) -> None:
+    """Refuse a model folder that is no token tagger (an exported classifier, a base model).
+
+    Loaded as a token classifier, such a folder gets a fresh random head: its labels ("cardiology",
+    "LABEL_0") are no BIO tags, and tagging failed on the first note (or, with a "-" in a label,
+    redacted at random).
+    """
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ModelError(f"PHI tagger {folder}: its config.json cannot be read as JSON",
+                         hint="pass the folder written by `domainkit tagger train`") from None
+    labels = list((config.get("id2label") or {}).values()) if isinstance(config, dict) else []
+    architectures = (config.get("architectures") or []) if isinstance(config, dict) else []
+    not_bio = [label for label in labels if not (label == "O" or (isinstance(label, str) and label[:2] in ("B-", "I-")))]
+    is_token_model = any(str(name).endswith("ForTokenClassification") for name in architectures)
+    if not labels or not_bio or "O" not in labels or not is_token_model:
+        found = ", ".join(map(str, architectures)) or "no architecture"
+        raise ModelError(
+            f"PHI tagger {folder} is not a token tagger ({found}; {len(not_bio)} of {len(labels)} label(s) "
+            "are not BIO tags O, B-TYPE, I-TYPE)",
+            hint="pass a folder written by `domainkit tagger train`, not a classifier or a base model")

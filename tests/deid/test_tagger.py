@@ -57,6 +57,16 @@ def test_tagger_folder_must_be_a_model(tmp_path):
         Deidentifier(DeidPolicy(use_ner=False, tagger=str(tmp_path)))
 
 
+@pytest.mark.parametrize("labels", [["cardiology", "neurology"], ["B-x", "I-y"]])
+def test_tagger_folder_that_is_a_classifier_is_refused(tmp_path, labels):
+    from tinymodels import build_classifier
+
+    # a classifier loads as a token model with a fresh head: it failed on the first note or tagged at random
+    folder = build_classifier(tmp_path / "classifier", labels)
+    with pytest.raises(ModelError, match="is not a token tagger .*BertForSequenceClassification"):
+        Deidentifier(DeidPolicy(use_ner=False, tagger=str(folder))).redact("seen with lung today")
+
+
 def test_tagger_confidence_is_the_weakest_piece_and_validated():
     from domainkit.heads.token import _span_confidence
 
