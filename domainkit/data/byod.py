@@ -13,7 +13,6 @@ The input is only ever read.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 import re
@@ -26,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from domainkit.data.splits import normalise_text
-from domainkit.data.tables import jsonl_records, one_column_hint, require_encodable, table_rows
+from domainkit.data.tables import jsonl_records, one_column_hint, require_record_encodable, table_rows
 from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
 from domainkit.errors import DataError, close_column, no_column_message
 from domainkit.log import get_logger
@@ -163,10 +162,8 @@ def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[int]]:
     with path.open(encoding="utf-8-sig") as handle:
         parsed = list(jsonl_records(handle, path, example='{"text": "...", "label": "..."}'))
     for number, record in parsed:
-        for key, field in record.items():
-            # An unpaired surrogate ("\ud83d") parses but is no UTF-8: pandas would fail on it naming no line.
-            require_encodable(field if isinstance(field, str) else json.dumps(field, ensure_ascii=False),
-                              f"{path}, line {number}: field {key!r}")
+        # An unpaired surrogate ("\ud83d") parses but is no UTF-8: pandas would fail on it naming no line.
+        require_record_encodable(record, f"{path}, line {number}")
     return pd.DataFrame.from_records([record for _, record in parsed]), [number for number, _ in parsed]
 
 
@@ -225,7 +222,7 @@ def require_column(frame: pd.DataFrame, column: str, option: str, path: Path, *,
     delimiter = DELIMITERS.get(FORMATS.get(Path(path).suffix.lower(), ""))
     if delimiter and len(frame.columns) == 1:
         # One column: the file is split by another character, the column name is not the problem.
-        raise DataError(message, hint=one_column_hint(delimiter) + after_deid)
+        raise DataError(message, hint=one_column_hint(delimiter))
     suggestion = close_column(column, frame.columns)
     if fixed:
         raise DataError(message, hint=f"the file needs {option}" + (f" (is {suggestion!r} it?)" if suggestion else

@@ -130,6 +130,18 @@ def jsonl_records(lines: Iterable[str], where: object, *, example: str = '{"text
         yield number, record
 
 
+def require_record_encodable(record: dict, where: str) -> None:
+    """:func:`require_encodable` on every field of a JSONL record (nested lists and objects as JSON text).
+
+    Numbers, booleans and null hold no text, so only strings and containers are checked.
+    """
+    for key, field in record.items():
+        if isinstance(field, str):
+            require_encodable(field, f"{where}: field {key!r}")
+        elif isinstance(field, (list, dict)):
+            require_encodable(json.dumps(field, ensure_ascii=False), f"{where}: field {key!r}")
+
+
 def require_encodable(value: str, where: str) -> None:
     """Refuse a string holding an unpaired surrogate (JSON ``"\\ud83d"``, an emoji cut in half).
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from domainkit.atomic import os_reason, unwritable_reason
 from domainkit.deid.audit import Audit
-from domainkit.data.tables import jsonl_records, one_column_hint, require_encodable, table_rows
+from domainkit.data.tables import jsonl_records, one_column_hint, require_record_encodable, table_rows
 from domainkit.deid.policy import DeidPolicy
 from domainkit.errors import DataError, close_column, no_column_message
 
@@ -200,10 +200,12 @@ def _read_delimited(delimiter: str):
 def _write_delimited(delimiter: str):
     def write(columns: list[str], rows, redacted: list[str], text_column) -> str:
         out = io.StringIO(newline="")
-        writer = csv.DictWriter(out, fieldnames=columns, delimiter=delimiter, lineterminator="\n")
+        # Columns left out of the output (not named with --keep-column) are ignored by the writer.
+        writer = csv.DictWriter(out, fieldnames=columns, delimiter=delimiter, lineterminator="\n",
+                                extrasaction="ignore")
         writer.writeheader()
         for row, text in zip(rows, redacted, strict=True):  # one output row per input row, or a loud failure
-            writer.writerow({column: row[column] for column in columns} | {text_column: text})
+            writer.writerow({**row, text_column: text})
         return out.getvalue()
 
     return write
@@ -217,10 +219,8 @@ def _read_jsonl(text: str, path: Path, text_column: str | None):
         value = record[column]
         if value is not None and not isinstance(value, str):
             raise DataError(f"{path} line {number}: column {column!r} holds a {type(value).__name__}, not text", hint="the text column must hold strings")
-        for key, field in record.items():
-            # Refused here, by line, not after minutes of redaction when the output cannot be encoded.
-            require_encodable(field if isinstance(field, str) else json.dumps(field, ensure_ascii=False),
-                              f"{path}, line {number}: field {key!r}")
+        # Refused here, by line, not after minutes of redaction when the output cannot be encoded.
+        require_record_encodable(record, f"{path}, line {number}")
         keys.update(dict.fromkeys(record))
         rows.append(record)
         texts.append(value or "")
@@ -228,9 +228,9 @@ def _read_jsonl(text: str, path: Path, text_column: str | None):
 
 
 def _write_jsonl(columns: list[str], rows, redacted: list[str], text_column) -> str:
-    lines = []
+    lines, kept = [], set(columns)
     for record, text in zip(rows, redacted, strict=True):
-        written = {key: value for key, value in record.items() if key in columns}
+        written = {key: value for key, value in record.items() if key in kept}
         if record[text_column] is not None:
             written[text_column] = text
         lines.append(json.dumps(written, ensure_ascii=False) + "\n")
