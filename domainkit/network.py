@@ -89,16 +89,18 @@ def _refuse(what: str) -> None:
 _ORIGINAL: dict[str, Callable] = {}
 
 
-def _connect(sock: socket.socket, address: object) -> object:
-    if _State.blocking and not _local_address(sock, address):
-        _refuse("a network connection")
-    return _ORIGINAL["connect"](sock, address)
+def _guarded_connect(name: str) -> Callable:
+    """``socket.connect`` or ``connect_ex``, refusing outside addresses while the guard blocks."""
+
+    def connect(sock: socket.socket, address: object) -> object:
+        if _State.blocking and not _local_address(sock, address):
+            _refuse("a network connection")
+        return _ORIGINAL[name](sock, address)
+
+    return connect
 
 
-def _connect_ex(sock: socket.socket, address: object) -> object:
-    if _State.blocking and not _local_address(sock, address):
-        _refuse("a network connection")
-    return _ORIGINAL["connect_ex"](sock, address)
+_connect, _connect_ex = _guarded_connect("connect"), _guarded_connect("connect_ex")
 
 
 def _sendto(sock: socket.socket, data: object, *rest: object) -> int:
@@ -169,10 +171,7 @@ def offline_guard(allow_network: bool = False) -> Iterator[None]:
         if before_blocking:  # children of the body are not guarded either
             _set_env({**_State.user_env, CHILD_SWITCH: None})
     else:
-        if not before_blocking:
-            _State.user_env = before_env
-        os.environ.update(OFFLINE_ENV)
-        _install()
+        _block(before_env)
     _State.blocking = not allow_network
     try:
         yield
@@ -185,8 +184,13 @@ def offline_guard(allow_network: bool = False) -> Iterator[None]:
 
 def guard_process() -> None:
     """Block for the rest of this process: a child started by a guarded domainkit process."""
+    _block({key: os.environ.get(key) for key in OFFLINE_ENV})
+
+
+def _block(env_now: dict[str, str | None]) -> None:
+    """Set the offline switches and patch the sockets; ``env_now`` is kept as the user's own when not yet blocking."""
     if not _State.blocking:
-        _State.user_env = {key: os.environ.get(key) for key in OFFLINE_ENV}
+        _State.user_env = env_now
     os.environ.update(OFFLINE_ENV)
     _install()
     _State.blocking = True

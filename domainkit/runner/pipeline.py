@@ -59,8 +59,9 @@ class Stage:
     run: Callable[[RunContext, Path], dict[str, Any]]
     inputs: Callable[[RunContext], dict[str, Any]] = lambda ctx: {}
     enabled: Callable[[RunContext], bool] = lambda ctx: True
-    #: Raises a DomainkitError for what would fail the stage, before the run folder is made.
-    check: Callable[[RunContext], None] = lambda ctx: None
+    #: Raises a DomainkitError for what would fail the stage, before the run folder is made (a value it
+    #: returns, such as a resolved model folder, is not used: the stage resolves it again).
+    check: Callable[[RunContext], object] = lambda ctx: None
 
 
 def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[Stage]) -> RunContext:
@@ -81,6 +82,7 @@ def run_pipeline(config: RunConfig, pack: DomainPack, out: Path, stages: list[St
                     log.info("stage %02d-%s: disabled by the config", index, stage.name)
                     continue
                 ctx.outputs[stage.name] = _run_stage(ctx, index, stage, config_hash)
+                ctx.cache.clear()  # what one stage (or its skip) loaded is not held through the next
     return ctx
 
 
@@ -93,13 +95,11 @@ def _run_stage(ctx: RunContext, index: int, stage: Stage, config_hash: str) -> d
     if done is not None:
         log.info("stage %02d-%s: finished earlier, skipped", index, stage.name)
         ctx.stage_seconds[stage.name] = float(done.get("seconds", 0.0))
-        ctx.cache.clear()
         return done["outputs"]
     resumed = ctx.folder.start(workdir, config_hash, inputs)
     log.info("stage %02d-%s: %s", index, stage.name, "resuming" if resumed else "running")
     started = time.perf_counter()
     outputs = ctx.folder.relative(stage.run(ctx, workdir))
-    ctx.cache.clear()
     seconds = time.perf_counter() - started
     # The fingerprint is taken of the relative form, so a moved run folder still matches.
     outputs.setdefault("fingerprint", fingerprint(outputs))

@@ -502,20 +502,13 @@ def run_export(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     return {"model_dir": str(folder)}
 
 
-def _models_check(resolve):
-    """A stage check that resolves a model the stage will need (the result is resolved again there)."""
-    def check(ctx: RunContext) -> None:
-        resolve(ctx)
-    return check
-
-
 def default_stages() -> list[Stage]:
     """The stages of ``domainkit run``, in order."""
     return [
         Stage("data", run_data, inputs=data_inputs, check=data_check),
-        Stage("teacher", run_teacher, check=_models_check(resolve_teacher)),
+        Stage("teacher", run_teacher, check=resolve_teacher),
         Stage("baseline", run_baseline, inputs=student_inputs, enabled=lambda ctx: ctx.config.run.baselines),
-        Stage("distill", run_distill, inputs=student_inputs, check=_models_check(_student_folder)),
+        Stage("distill", run_distill, inputs=student_inputs, check=_student_folder),
         Stage("evaluate", run_evaluate),
         Stage("export", run_export),
     ]
