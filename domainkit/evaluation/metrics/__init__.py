@@ -54,6 +54,17 @@ def load_metric(name: str, multi_label: bool = False):
     return evaluate.load(str(metric_path(name)), config_name=config)
 
 
+def macro_labels(labels, average: str, references, predictions, config_name: str):
+    """The label set a shipped metric module averages over: the caller's, else for macro the report's.
+
+    So a module loaded by path agrees with the report (scikit-learn's own default counts a 0/1
+    column no row uses as 0).
+    """
+    if labels is not None or average != "macro":
+        return labels
+    return present_labels(references, predictions, multi_label=config_name == "multilabel") or None
+
+
 def present_labels(references: np.ndarray, predictions: np.ndarray, *, multi_label: bool) -> list[int]:
     """Label ids that occur in the references or the predictions (the set macro averages run over).
 

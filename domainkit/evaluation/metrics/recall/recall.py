@@ -46,12 +46,10 @@ class Recall(evaluate.Metric):
         )
 
     def _compute(self, predictions, references, average="macro", labels=None, zero_division=0, sample_weight=None):
-        if labels is None and average == "macro":
-            # The report's label set, so a module loaded by path agrees with it (scikit-learn's own
-            # default counts a 0/1 column no row uses as 0). Imported here: evaluate checks top-level imports.
-            from domainkit.evaluation.metrics import present_labels
+        # Imported here: evaluate checks a module's top-level imports.
+        from domainkit.evaluation.metrics import macro_labels
 
-            labels = present_labels(references, predictions, multi_label=self.config_name == "multilabel") or None
+        labels = macro_labels(labels, average, references, predictions, self.config_name)
         score = recall_score(
             references, predictions, average=average, labels=labels,
             zero_division=zero_division, sample_weight=sample_weight,
