@@ -206,21 +206,22 @@ def _inflect(words: frozenset[str]) -> frozenset[str]:
 def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
     """Read every list once per process; ``extra_keep_terms`` come from the policy."""
     keep = data_lines("keep_terms.txt") + [term.lower() for term in extra_keep_terms]
-    last_names = data_lines("last_names.txt.gz")
+    ranked_last_names = data_lines("last_names.txt.gz")  # most frequent first
+    last_names = frozenset(ranked_last_names)
     first_names = frozenset(data_lines("first_names.txt.gz"))
     keep_words = {term for term in keep if " " not in term}
     # A hyphenated eponym protects its parts only where they are no person's name ("Child-Pugh"
     # must not keep "Frank" or "Hill"); the whole compound is kept as a phrase.
-    names = set(last_names) | first_names
-    keep_words |= {part for term in keep_words for part in term.split("-") if part not in names}
+    keep_words |= {part for term in keep_words for part in term.split("-")
+                   if part not in last_names and part not in first_names}
     keep_phrases = tuple(sorted({term for term in keep if " " in term or "-" in term}, key=len, reverse=True))
     english, common = _wordnet_lemmas()
     # States and countries are not identifying (HIPAA Safe Harbor keeps them); towns and cities are.
     places = set(data_lines("places.txt.gz")) - set(US_STATES.values())
     return Lexicon(
         first_names=first_names,
-        last_names=frozenset(last_names),
-        common_last_names=frozenset(last_names[:5000]),
+        last_names=last_names,
+        common_last_names=frozenset(ranked_last_names[:5000]),
         places=frozenset(places),
         english=english,
         common=common | frozenset(data_lines("common_words.txt")),

@@ -74,8 +74,10 @@ def _require_tagger_labels(folder: Path) -> None:
     except (OSError, ValueError):
         raise ModelError(f"PHI tagger {folder}: its config.json cannot be read as JSON",
                          hint="pass the folder written by `domainkit tagger train`") from None
-    labels = list((config.get("id2label") or {}).values()) if isinstance(config, dict) else []
-    architectures = (config.get("architectures") or []) if isinstance(config, dict) else []
+    if not isinstance(config, dict):
+        config = {}
+    labels = list((config.get("id2label") or {}).values())
+    architectures = config.get("architectures") or []
     not_bio = [label for label in labels if not (label == "O" or (isinstance(label, str) and label[:2] in ("B-", "I-")))]
     is_token_model = any(str(name).endswith("ForTokenClassification") for name in architectures)
     if not labels or not_bio or "O" not in labels or not is_token_model:

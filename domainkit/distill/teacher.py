@@ -25,7 +25,7 @@ import torch
 from safetensors.torch import save_file
 from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
 
-from domainkit.atomic import write_text
+from domainkit.atomic import os_reason, write_text
 from domainkit.data.taskdata import TaskData
 from domainkit.distill.config import TeacherConfig
 from domainkit.distill.fingerprint import hash_json, model_fingerprint
@@ -98,8 +98,7 @@ def _store_scores(result_file: Path, stored: dict[str, Any], scores: dict[str, f
     try:
         write_text(result_file, json.dumps({**stored, "scores": scores, "test_split": test_split}, indent=2))
     except OSError as error:  # a read-only shared cache: this run has its scores, the next recomputes them
-        log.warning("teacher scores not stored in the cache (%s): %s", result_file.parent,
-                    error.strerror or type(error).__name__)
+        log.warning("teacher scores not stored in the cache (%s): %s", result_file.parent, os_reason(error))
 
 
 #: A teacher being built leaves ``.<key>.<id>.tmp`` beside the store entry until it is renamed into

@@ -28,14 +28,14 @@ def check_weights(folder: Path, *, allow_pickle: bool = False) -> None:
     files = weight_files(folder)
     if any(name.endswith(".safetensors") for name in files):
         return
-    pickles = files  # no safetensors among them: every one left is a pickle checkpoint
-    if pickles and not allow_pickle:
+    # No safetensors among them: every file left is a pickle checkpoint.
+    if files and not allow_pickle:
         raise ModelError(
-            f"{folder} holds only pickle checkpoints ({', '.join(sorted(pickles))}), which can run code when loaded",
+            f"{folder} holds only pickle checkpoints ({', '.join(sorted(files))}), which can run code when loaded",
             hint="convert them to safetensors, or pass --allow-pickle (allow_pickle=True from Python or a "
                  "spaCy config) if you trust their source",
         )
-    if not pickles:
+    if not files:
         raise ModelError(f"{folder} holds no model weights (*.safetensors)")
 
 
