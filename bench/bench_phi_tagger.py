@@ -40,7 +40,7 @@ from domainkit.deid.tagger import TAGGER_MAX_LENGTH, TAGGER_STRIDE  # noqa: E402
 from domainkit.deid.tagger_training import (  # noqa: E402
     recorded_settings_match, sentence_examples, training_fingerprint,
 )
-from domainkit.heads.token import evaluate_spans, predict_spans, train_token_classifier  # noqa: E402
+from domainkit.heads.token import PIECE_LABELS_VERSION, evaluate_spans, predict_spans, train_token_classifier  # noqa: E402
 
 
 def spans_of(notes, gold) -> list[list[tuple[int, int, str]]]:
@@ -98,7 +98,7 @@ def main() -> None:
     settings = {"base": str(args.base), "epochs": args.epochs, "negatives": args.negatives, "surrogates": args.surrogates,
                 "learning_rate": args.learning_rate, "seed": 13, "entity_types": entity_types,
                 "training_data": training_fingerprint(train_texts, train_spans),
-                "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE}
+                "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE, "piece_labels": PIECE_LABELS_VERSION}
     started = time.perf_counter()
     tagger = reusable_tagger(work, settings, retrain=args.retrain)
     reused = tagger is not None

@@ -39,6 +39,7 @@ from domainkit.deid.annotations import AnnotatedNotes, Span
 from domainkit.deid.surrogates import augment
 from domainkit.deid.tagger import TAGGER_MAX_LENGTH, TAGGER_STRIDE
 from domainkit.errors import DataError
+from domainkit.heads.token import PIECE_LABELS_VERSION
 from domainkit.log import get_logger
 
 log = get_logger(__name__)
@@ -124,7 +125,8 @@ def train_phi_tagger(notes: AnnotatedNotes, out_dir: Path, *, base: Path, config
                         f"({len(held_idx)} notes are held out)", hint="lower --holdout or annotate more notes")
     entity_types = sorted({kind for note_spans in notes.spans for _, _, kind in note_spans})
     settings = {"base": str(base), **asdict(config), "entity_types": entity_types,
-                "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE, "training_data": training_fingerprint(texts, spans)}
+                "max_length": TAGGER_MAX_LENGTH, "stride": TAGGER_STRIDE, "training_data": training_fingerprint(texts, spans),
+                "piece_labels": PIECE_LABELS_VERSION}
     partial = _partial_folder(out_dir, settings)
     model_dir, trained_marker = partial / "model", partial / "trained"
     started = time.perf_counter()

@@ -21,6 +21,10 @@ from typing import Any
 
 Span = tuple[int, int, str]
 IGNORE = -100
+#: Version of :func:`piece_labels`' rule, recorded with a trained tagger's settings so that a tagger
+#: trained under an older rule is retrained rather than resumed or reused (2: a piece overlapping a span
+#: is inside it, even when the span starts mid-piece).
+PIECE_LABELS_VERSION = 2
 
 
 def bio_labels(entity_types: Sequence[str]) -> list[str]:
@@ -36,7 +40,9 @@ def piece_labels(offsets: Sequence[tuple[int, int]], spans: Sequence[Span], labe
         if start == end:  # special token ([CLS], [SEP], padding)
             labels.append(IGNORE)
             continue
-        span = next((s for s in spans if s[0] <= start < s[1]), None)
+        # Overlap, not "starts inside": a span may begin mid-piece ("MrSmith" -> "mrs", "##mith" with the
+        # span on "Smith"), and that piece must be trained as PHI, as decoding redacts whole pieces.
+        span = next((s for s in spans if s[0] < end and start < s[1]), None)
         if span is None:
             labels.append(label2id["O"])
         else:

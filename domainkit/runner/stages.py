@@ -78,11 +78,14 @@ def loaded_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
 
 
 def data_check(ctx: RunContext) -> None:
-    """Before the run folder is made: the --data files exist; a pack's data loads and is usable."""
+    """Before the run folder is made: the --data files exist, and the data loads and is usable.
+
+    Loading here (it is kept for the stage) means a misspelled column, a class too small to split or a
+    pack breaking its contract is refused before a run folder exists, so the corrected command starts clean.
+    """
     if ctx.own_data:
-        _own_files(ctx)
-    else:
-        loaded_data(ctx)
+        _own_files(ctx)  # the missing-file message names its option (--data or --test-data)
+    loaded_data(ctx)
 
 
 def _redact(deidentifier: Any, data: TaskData, pool: list[str]) -> tuple[TaskData, list[str], dict[str, Any]]:

@@ -21,6 +21,15 @@ def test_token_spans_to_piece_labels_and_back_round_trip(make_classifier):
     assert decode_spans(offsets, [max(i, 0) for i in ids], dict(enumerate(labels))) == spans
 
 
+def test_token_a_span_starting_inside_a_piece_labels_that_piece_as_its_beginning():
+    """A span that begins mid-piece must not be trained as O: decoding redacts whole pieces."""
+    labels = bio_labels(["NAME"])
+    label2id = {l: i for i, l in enumerate(labels)}
+    offsets = [(0, 0), (0, 3), (3, 7), (8, 12), (0, 0)]  # [CLS] "mrs" "mith" "came" [SEP]; text "MrSmith came"
+    ids = piece_labels(offsets, [(2, 7, "NAME")], label2id)  # the span covers "Smith" only
+    assert [labels[i] if i >= 0 else None for i in ids] == [None, "B-NAME", "I-NAME", "O", None]
+
+
 def _organ_data(n, seed):
     rng = random.Random(seed)
     texts, spans = [], []

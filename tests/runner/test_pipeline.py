@@ -308,6 +308,16 @@ def test_pipeline_a_missing_data_file_is_refused_before_the_run_folder_exists(tm
     assert not (tmp_path / "run").exists()
 
 
+def test_pipeline_a_misspelled_label_column_is_refused_before_the_run_folder_exists(tmp_path, fake_packs, dk_home):
+    from domainkit.errors import DataError
+
+    notes = tmp_path / "notes.csv"
+    notes.write_text("text,label\n" + "".join(f"note {i},{'ab'[i % 2]}\n" for i in range(20)))
+    with pytest.raises(DataError, match="labell"):
+        _default_run(tmp_path, [f"data.path={notes}", "data.label_column=labell"])
+    assert not (tmp_path / "run").exists()  # the corrected command starts in a clean folder
+
+
 def test_pipeline_an_unresolvable_teacher_stops_the_run_before_the_data_stage(tmp_path, fake_packs, dk_home):
     from domainkit.errors import ModelError
 
