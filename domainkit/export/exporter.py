@@ -104,6 +104,20 @@ def export_model(
     return out_dir
 
 
+def _source_reference(model_dir: Path, staging: Path) -> str:
+    """Where the exported model came from, relative to the export folder (a sibling of ``staging``).
+
+    Not the absolute path: the manifest travels inside wheels (``domainkit package``), and an absolute
+    path would ship the builder's user name and folder layout with the model.
+    """
+    import os
+
+    try:
+        return Path(os.path.relpath(Path(model_dir).resolve(), staging.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return Path(model_dir).name
+
+
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
     """Rename ``staging`` to ``out_dir``; an existing ``out_dir`` is set aside first
     and deleted only once the new folder is in place (restored if the rename fails)."""
@@ -149,7 +163,7 @@ def _build(model_dir: Path, staging: Path, *, card: dict[str, Any], parity_texts
     if onnx:
         export_onnx(staging, staging / "onnx")
         variants["onnx"] = "onnx/model.onnx (opset 17, onnxruntime)"
-    manifest: dict[str, Any] = {"source": str(model_dir), "variants": sorted(variants)}
+    manifest: dict[str, Any] = {"source": _source_reference(model_dir, staging), "variants": sorted(variants)}
     # pack and task name the model for `domainkit package` (its default package name)
     manifest.update({key: str(card[key]) for key in ("pack", "task") if card.get(key)})
     if int8 and onnx:

@@ -81,7 +81,7 @@ SMOKE_MAX_LENGTH = 64
 #: distilled student, which also learns the hidden-state and MLM objectives, more slowly still.
 #: ``hpo-organ-systems``, one-off runs on a default run's data (validation / test macro-F1, thresholds
 #: tuned on validation): labels-only 0.872 / 0.814 at 5 epochs, 0.889 / 0.830 at 8; distilled
-#: 0.840 / 0.767 at 5, 0.901 / 0.834 at 8. On single-label ``hpo-organ-system`` a default run at 8
+#: 0.849 / 0.767 at 5, 0.901 / 0.834 at 8. On single-label ``hpo-organ-system`` a default run at 8
 #: epochs scored no better than at 5 (test: distilled 0.845 vs 0.855, labels-only 0.862 vs 0.859)
 #: and took 13.5 minutes instead of 10; on ``license-category`` the labels-only student scored lower at 8
 #: (validation macro-F1 0.514 vs 0.577 at 5; 480 training licences, 120 held out, one-off runs).

@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -118,6 +119,15 @@ def test_export_manifest_records_pack_and_task(make_classifier, tmp_path):
                        int8=False, onnx=False)
     manifest = json.loads((out / "export_manifest.json").read_text())
     assert manifest["pack"] == "medical" and manifest["task"] == "organ"
+
+
+def test_export_manifest_records_its_source_relative_to_the_export_never_absolute(make_classifier, tmp_path):
+    """The manifest travels inside wheels: the builder's folder layout must not go with it."""
+    source = make_classifier()
+    out = export_model(source, tmp_path / "run" / "06-export" / "model", card={}, int8=False, onnx=False)
+    recorded = json.loads((out / "export_manifest.json").read_text())["source"]
+    assert not recorded.startswith("/") and str(tmp_path) not in recorded
+    assert (out / recorded).resolve() == Path(source).resolve()
 
 
 @pytest.mark.slow
