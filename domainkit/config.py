@@ -68,6 +68,9 @@ class DataSection:
     test_size: float = field(default=0.2, metadata=_help("share held out when no test file is given"))
     max_train: int = field(default=0, metadata=_help("at most this many training examples (0 = all)"))
     max_test: int = field(default=0, metadata=_help("at most this many test examples (0 = all)"))
+    long_documents: bool = field(default=False, metadata=_help(
+        "read documents longer than the window in overlapping windows, as a pack's long-document task does "
+        "(run.max_windows, run.train_windows); false: they are cut at the window"))
 
     def __post_init__(self) -> None:
         if not 0 < self.test_size < 1:
@@ -115,7 +118,8 @@ class RunConfig:
 
 #: Config fields added after run folders already existed, with the default that leaves them out of
 #: the digest. Add a field here when you add it to a section, with its default.
-ADDED_FIELDS: dict[tuple[str, str], Any] = {("distill", "lora_r"): 0, ("distill", "lora_alpha"): 16}
+ADDED_FIELDS: dict[tuple[str, str], Any] = {("distill", "lora_r"): 0, ("distill", "lora_alpha"): 16,
+                                            ("data", "long_documents"): False}
 
 SECTIONS: dict[str, type] = {"run": RunSection, "data": DataSection, "teacher": TeacherConfig, "distill": DistillConfig}
 

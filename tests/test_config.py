@@ -83,7 +83,8 @@ def test_config_fields_added_later_leave_the_digest_of_older_runs_alone():
 
     config = resolve_config("medical")
     older = config.to_dict()
-    del older["distill"]["lora_r"], older["distill"]["lora_alpha"]  # a run made before they existed
+    # a run made before they existed
+    del older["distill"]["lora_r"], older["distill"]["lora_alpha"], older["data"]["long_documents"]
     canonical = json.dumps(older, sort_keys=True, separators=(",", ":"))
     assert config.digest() == hashlib.sha256(canonical.encode()).hexdigest()[:16]
     assert resolve_config("medical", overrides=["distill.lora_r=8"]).digest() != config.digest()
@@ -109,3 +110,17 @@ def test_config_a_bare_key_of_one_section_still_works_and_an_unknown_one_suggest
                                                                         "distill": {"temperature": "4"}}
     with pytest.raises(ConfigError, match="no section has an option 'temprature'. Did you mean distill.temperature"):
         parse_overrides(["temprature=4"])
+
+
+def test_config_data_long_documents_is_off_by_default_left_out_of_older_digests_and_settable():
+    import hashlib
+    import json
+
+    config = resolve_config("medical")
+    assert config.data.long_documents is False
+    older = config.to_dict()
+    del older["distill"]["lora_r"], older["distill"]["lora_alpha"], older["data"]["long_documents"]
+    canonical = json.dumps(older, sort_keys=True, separators=(",", ":"))
+    assert config.digest() == hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    windowed = resolve_config("medical", overrides=["data.long_documents=true"])
+    assert windowed.data.long_documents is True and windowed.digest() != config.digest()

@@ -334,6 +334,35 @@ def _shown_labels(names: list[str]) -> str:
     return ", ".join(filter(None, [shown, f"{hidden} not shown" if hidden else ""])) + note
 
 
+#: Characters that commonly separate labels in a cell; one other than --label-separator inside the
+#: labels of a multi-label column most likely means the wrong separator was given.
+COMMON_SEPARATORS = (";", ",", "|")
+#: Share of rows whose labels hold such a character before a warning says so (a label name may hold
+#: a comma now and then, "fractures, closed"; in every tenth row it is a separator).
+SEPARATOR_SHARE = 0.1
+
+
+def _warn_if_separator_looks_wrong(labels: list, path: Path, columns: ColumnSpec) -> None:
+    """Warn when a multi-label column reads as one label per row, or its labels hold another separator.
+
+    With the wrong --label-separator, "a;b" is one label: every combination becomes its own class and
+    the task is, silently, single-label over them. A warning, not an error: a data set can be
+    multi-label in form with one label per document. Counts and separators only, never a label.
+    """
+    if all(len(row) == 1 for row in labels):
+        log.warning("%s: no document has more than one label with --labels-column and --label-separator %r "
+                    "(%d rows): check the separator, or use --label-column for one label per document",
+                    path, columns.separator, len(labels))
+    for separator in COMMON_SEPARATORS:
+        if separator == columns.separator:
+            continue
+        rows = sum(any(separator in name for name in row) for row in labels)
+        if rows and rows >= SEPARATOR_SHARE * len(labels):
+            log.warning("%s: the labels of %d of %d rows contain %r, which is not the label separator (%r): "
+                        "if it separates labels, pass --label-separator %r", path, rows, len(labels), separator,
+                        columns.separator, separator)
+
+
 def _check_classes(labels: list, path: Path, multi_label: bool, needs_split: bool) -> None:
     counts = Counter(name for row in labels for name in row) if multi_label else Counter(labels)
     if len(counts) < 2:
@@ -368,6 +397,8 @@ def load_own_documents(
     """The user's documents as a ``TaskData``: their test file, or a recorded stratified split."""
     path = Path(path)
     texts, labels = read_labelled(path, columns)
+    if columns.multi_label:
+        _warn_if_separator_looks_wrong(labels, path, columns)
     # Not for folders (labels are sub-folder names) or test files (few rows per class).
     if not path.is_dir():
         _check_label_column(labels, path, columns)
@@ -375,7 +406,7 @@ def load_own_documents(
     if test_path is None:
         _check_classes(labels, path, columns.multi_label, needs_split=True)
         return _split(path, task="own-documents", kind=kind, texts=texts, labels=labels, seed=seed,
-                      test_size=test_size, sources={str(path): sha256_of(path)}, extra_info={"origin": "--data split"})
+                      test_size=test_size, sources=_sources(path), extra_info={"origin": "--data split"})
     test_path = Path(test_path)
     require_readable(test_path, "--test-data")
     _refuse_same_file(path, test_path)
@@ -388,7 +419,7 @@ def load_own_documents(
         left_out = f"; {dropped} training document(s) were left out as copies of test documents" if dropped else ""
         raise DataError(f"{test_path}: label(s) not in the training file: {_shown_labels(unseen)}",
                         hint=f"every test label must occur in --data{left_out}")
-    sources = {str(path): sha256_of(path), str(test_path): sha256_of(test_path)}
+    sources = _sources(path, test_path)
     return TaskData(
         task="own-documents", kind=kind, label_names=sorted(known),
         train_texts=texts, train_labels=labels, test_texts=test_texts, test_labels=test_labels,
@@ -396,6 +427,18 @@ def load_own_documents(
                     "counts": {"train": len(texts), "test": len(test_texts)},
                     "train_copies_of_test_dropped": dropped},
     )
+
+
+def _sources(*paths: Path) -> dict[str, str]:
+    """Each input file's (or folder's) full sha256, recorded as ``split_info["sources"]``.
+
+    Kept whole, on purpose: it is the model's provenance, and ``sha256sum FILE`` must be able to tell
+    which file a run (and the model it exported) was trained and scored on. It is a checksum of the
+    raw file, not of any document, except that a file holding one document is then a hash of that
+    document (with its header and quoting): README's privacy section says so. It reaches data.json,
+    the data stage's manifest and the reports, not the exported model, its card or a wheel.
+    """
+    return {str(path): sha256_of(path) for path in paths}
 
 
 def _refuse_same_file(path: Path, test_path: Path) -> None:

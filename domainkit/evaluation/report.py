@@ -229,6 +229,24 @@ def _training_windows_line(report: dict[str, Any]) -> list[str]:
             f"a test document's prediction pools the logits of {scored_text} of it. TF-IDF reads whole documents."]
 
 
+def over_window_sentence(split_info: dict[str, Any] | None) -> str:
+    """How many of a run's own documents ran past the window and what became of them ("" when none did)."""
+    counts = (split_info or {}).get("over_window")
+    if not counts or not (counts["train"] or counts["test"]):
+        return ""
+    found = (f"{counts['train']} of {counts['n_train']} training and {counts['test']} of {counts['n_test']} test "
+             f"documents were longer than the {counts['max_length']}-word-piece window")
+    if counts["windows"]:
+        return found + "; they were read in overlapping windows (data.long_documents)."
+    return found + (f" and were cut there (only their first {counts['max_length']} word pieces were read; "
+                    "--set data.long_documents=true reads them in windows).")
+
+
+def _over_window_line(report: dict[str, Any]) -> list[str]:
+    sentence = over_window_sentence(report.get("split_info"))
+    return [sentence] if sentence else []
+
+
 def _teacher_window(report: dict[str, Any]) -> str:
     """" (teacher N)" when the teacher read another window length than the students (empty otherwise)."""
     length = report.get("teacher_max_length")
@@ -244,6 +262,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"{report['n_train']} training and {report['n_test']} test documents, "
         f"max_length {report.get('max_length')}{_teacher_window(report)}, long documents {report.get('long_documents')}.",
         *_training_windows_line(report),
+        *_over_window_line(report),
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
@@ -289,6 +308,7 @@ def render_html(report: dict[str, Any], out_dir: Path) -> str:
         for r in per_class
     )
     notes = "\n".join(f"<p>{esc(note)}</p>" for note in measurement_notes(report))
+    over_window = "".join(f"<p>{esc(line)}</p>\n" for line in _over_window_line(report))
     images = "".join(_embedded_image(out_dir, path, name) for name, path in report.get("plots", {}).items())
     title = f"domainkit report: {report['pack']} / {report['task']}"
     return f"""<!doctype html>
@@ -298,7 +318,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}td:first-child{{t
 img{{max-width:100%}}</style></head><body>
 <h1>{esc(title)}</h1>
 <p>{esc(str(report.get('kind', '')))} task; {report['n_train']} training and {report['n_test']} test documents.</p>
-<table><tr>{head}</tr>{body}</table>
+{over_window}<table><tr>{head}</tr>{body}</table>
 <ul>{headline}</ul>
 {notes}
 <h2>Per-class results (student)</h2>

@@ -7,7 +7,8 @@
 ``metrics`` (name -> value; default: the student's scores in ``report``),
 ``report`` (a report.json dict, or its ``models`` and ``evaluation_suite``: its model table is rendered),
 ``limitations`` (list of str; default: ``default_limitations(settings)``),
-``intended_use`` (str), ``deid_policy`` (DeidPolicy or dict). Cards never contain document text.
+``intended_use`` (str), ``deid_policy`` (DeidPolicy or dict), ``own_documents`` (bool: trained on the
+user's own documents, ``--data``, not a pack's corpora). Cards never contain document text.
 """
 
 from __future__ import annotations
@@ -19,11 +20,26 @@ import yaml
 
 from domainkit.heads.multilabel import DEFAULT_THRESHOLD
 
-DEFAULT_LIMITATIONS = (
-    "Trained on a small, openly licensed domain corpus; performance on your documents may differ. "
-    "Evaluate on a sample of your own data before relying on it.",
-    "Not a medical or legal device: predictions support, never replace, a professional's judgement.",
-)
+#: The first limitation of a model trained on a pack's corpora.
+CORPUS_LIMITATION = ("Trained on a small, openly licensed domain corpus; performance on your documents may differ. "
+                     "Evaluate on a sample of your own data before relying on it.")
+NOT_A_DEVICE = "Not a medical or legal device: predictions support, never replace, a professional's judgement."
+DEFAULT_LIMITATIONS = (CORPUS_LIMITATION, NOT_A_DEVICE)
+
+
+def own_documents_limitation(*, deid: bool) -> str:
+    """The first limitation of a model trained on the user's own documents (``--data``).
+
+    Said plainly because the card travels with the model and its wheel: whoever decides whether they
+    may be shared must know that they were trained on client or patient documents, not on an openly
+    licensed corpus, and that de-identification (when it was on) is not a guarantee.
+    """
+    how = ("the user's own labelled documents, de-identified with the policy above before training"
+           if deid else "the user's own labelled documents, as given (de-identification was off)")
+    return (f"Trained on {how}, not on an openly licensed corpus. The model may reflect those documents "
+            "(their wording, their labels, and any identifier that de-identification missed): share it, and "
+            "any wheel built from it, only as those documents may be shared. Performance on other documents "
+            "may differ; evaluate on a sample of them before relying on it.")
 
 
 def _long_text_limitation(settings: dict[str, Any]) -> str:
@@ -42,9 +58,14 @@ def _long_text_limitation(settings: dict[str, Any]) -> str:
     return sentence + (f". Plain transformers (see Use) truncates at {max_length} word pieces instead.")
 
 
-def default_limitations(settings: dict[str, Any]) -> list[str]:
-    """``DEFAULT_LIMITATIONS`` plus the long-text sentence that matches ``settings``."""
-    return [*DEFAULT_LIMITATIONS, _long_text_limitation(settings)]
+def default_limitations(settings: dict[str, Any], *, own_documents: bool = False, deid: bool = False) -> list[str]:
+    """What the model was trained on, ``NOT_A_DEVICE``, and the long-text sentence that matches ``settings``.
+
+    ``own_documents``: trained on the user's documents (``deid``: de-identified first), whose sentence
+    replaces ``CORPUS_LIMITATION``.
+    """
+    trained_on = own_documents_limitation(deid=deid) if own_documents else CORPUS_LIMITATION
+    return [trained_on, NOT_A_DEVICE, _long_text_limitation(settings)]
 
 
 def _usage(settings: dict[str, Any], *, deid: bool, multi_label: bool) -> list[str]:
@@ -107,6 +128,19 @@ def _pooled_note(settings: dict[str, Any]) -> str:
     return f"; the first {windows} windows of a document are pooled" if settings.get("long_documents") and windows else ""
 
 
+def _pack_role(card: dict[str, Any]) -> str:
+    """Own documents: the pack gave the run its models and de-identification, not its data."""
+    return " (its models and de-identification; data: the user's own documents)" if card.get("own_documents") else ""
+
+
+def _over_window_note(card: dict[str, Any]) -> list[str]:
+    """Own documents: how many ran past the window (cut, or read in windows), as the report says it."""
+    from domainkit.evaluation.report import over_window_sentence
+
+    sentence = over_window_sentence(card.get("split"))
+    return [f"- {sentence}"] if sentence else []
+
+
 def _training_windows_note(card: dict[str, Any]) -> list[str]:
     windows = (card.get("split") or {}).get("training_windows")
     if not windows:
@@ -140,13 +174,13 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
              f"# {card.get('name', 'domainkit model')}", ""]
     lines += [card.get("intended_use", "A document classifier distilled and adapted with domainkit."), ""]
     lines += ["## Task", "",
-              f"- pack: {card.get('pack', '—')}, task: {card.get('task', '—')}",
+              f"- pack: {card.get('pack', '—')}{_pack_role(card)}, task: {card.get('task', '—')}",
               f"- {'multi-label' if multi_label else 'single-label'} classification over "
               f"{len(label_names)} labels: {', '.join(label_names)}",
               f"- window: {settings.get('max_length')} word pieces; long documents: "
               f"{settings.get('long_documents')} (stride {settings.get('stride')}{_pooled_note(settings)})",
               *(_thresholds_line(settings, label_names) if multi_label else []),
-              *_training_windows_note(card), ""]
+              *_training_windows_note(card), *_over_window_note(card), ""]
     if card.get("base_model") or card.get("teacher"):
         lines += ["## Models", "", f"- student (base): {card.get('base_model', '—')}",
                   f"- teacher: {card.get('teacher', '—')}"]
@@ -166,7 +200,9 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
     policy = _policy_dict(card.get("deid_policy"))
     lines += _policy_section(policy)
     lines += ["## Limitations", ""]
-    lines += [f"- {item}" for item in (card.get("limitations") or default_limitations(settings))]
+    defaults = default_limitations(settings, own_documents=bool(card.get("own_documents")),
+                                   deid=_deid_enabled(policy))
+    lines += [f"- {item}" for item in (card.get("limitations") or defaults)]
     lines += ["", *_usage(settings, deid=_deid_enabled(policy), multi_label=multi_label)]
     return "\n".join(lines)
 

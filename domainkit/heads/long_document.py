@@ -107,6 +107,16 @@ def count_windows(tokenizer, text: str, *, max_length: int, stride: int = DEFAUL
     return int(encode_windows(tokenizer, [text], max_length=max_length, stride=stride).window_to_doc.numel())
 
 
+def longer_than(tokenizer, texts: list[str], max_length: int) -> int:
+    """How many of ``texts`` run past a window of ``max_length`` word pieces (special tokens counted, as
+    :func:`encode_windows` and plain truncation count them)."""
+    if not texts:
+        return 0
+    # verbose=False: transformers would otherwise log that a sequence is longer than the model's maximum.
+    lengths = [len(ids) for ids in tokenizer(list(texts), verbose=False)["input_ids"]]
+    return sum(length > max_length for length in lengths)
+
+
 def window_texts(
     tokenizer, texts: list[str], *, max_length: int, stride: int = DEFAULT_STRIDE, max_windows: int = 0
 ) -> tuple[list[str], list[int]]:

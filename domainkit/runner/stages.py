@@ -155,6 +155,9 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     if policy.enabled:
         data, pool, audit = _redact(deidentifier, data, pool)
         audit["enabled"] = True
+    if ctx.own_data:
+        # Counted on the text the models will read (de-identified), and recorded for the report and the card.
+        data.split_info = dict(data.split_info, over_window=_over_window(ctx, data))
     data_dict = data.to_dict()
     write_json(workdir / "data.json", data_dict)
     write_json(workdir / "pool.json", pool)
@@ -166,6 +169,41 @@ def run_data(ctx: RunContext, workdir: Path) -> dict[str, Any]:
             "content": content_of(data, data_dict, pool), "task": data.task,
             "kind": data.kind, "n_train": len(data.train_texts), "n_test": len(data.test_texts),
             "n_pool": len(pool), "pool_near_held_out_dropped": pool_dropped, "n_validation": len(data.validation_texts), "labels": data.label_names, "split": data.split_info, "deid": audit}
+
+
+def _over_window(ctx: RunContext, data: TaskData) -> dict[str, Any]:
+    """How many training and test documents run past the students' window, and how they are read.
+
+    Own documents only: a pack's task says whether its documents are long, the user's files do not,
+    and contracts or discharge letters routinely run past 128 word pieces. Cut silently, a model would
+    be trained and scored on the openings of documents alone. Counts only, never text. Validation
+    documents (multi-label) are training documents held out for thresholds: counted with training.
+    """
+    from transformers import AutoTokenizer
+
+    from domainkit.heads.long_document import longer_than
+
+    window = _window_overrides(ctx)
+    length = window["max_length"]
+    tokenizer = AutoTokenizer.from_pretrained(_student_folder(ctx))
+    training = list(data.train_texts) + list(data.validation_texts)
+    counts = {"max_length": length, "windows": window["long_documents"],
+              "train": longer_than(tokenizer, training, length), "n_train": len(training),
+              "test": longer_than(tokenizer, data.test_texts, length), "n_test": len(data.test_texts)}
+    _log_over_window(counts)
+    return counts
+
+
+def _log_over_window(counts: dict[str, Any]) -> None:
+    if not (counts["train"] or counts["test"]):
+        return
+    found = (f"{counts['train']} of {counts['n_train']} training and {counts['test']} of {counts['n_test']} test "
+             f"documents are longer than the {counts['max_length']}-word-piece window")
+    if counts["windows"]:
+        log.info("%s: they are read in overlapping windows (data.long_documents)", found)
+    else:
+        log.warning("%s: only their first %d word pieces are read, the rest is cut; --set data.long_documents=true "
+                    "reads them in overlapping windows (run.max_windows caps them)", found, counts["max_length"])
 
 
 def content_of(data: TaskData, written: dict[str, Any], pool: list[str]) -> str:
@@ -317,7 +355,9 @@ def _window_overrides(ctx: RunContext, *, teacher: bool = False) -> dict[str, An
     from domainkit.heads.long_document import default_stride
 
     spec = None if ctx.own_data else ctx.pack.task(ctx.task)
-    long_documents = bool(spec and spec.long_documents)
+    # A pack's task says whether its documents are long; own documents are windowed when asked
+    # (data.long_documents), since nothing in the files says so.
+    long_documents = bool(spec and spec.long_documents) or ctx.config.data.long_documents
     length = (ctx.config.teacher if teacher else ctx.config.distill).max_length
     return {"max_length": length, "long_documents": long_documents, "stride": default_stride(length),
             "max_windows": ctx.config.run.max_windows if long_documents else 0}
@@ -480,6 +520,7 @@ def export_card(ctx: RunContext, data: TaskData, policy: DeidPolicy) -> dict[str
         "kind": data.kind,
         "labels": data.label_names,
         "data_sources": _data_sources(ctx),
+        "own_documents": ctx.own_data,  # the card's limitations say the model may reflect them
         "teacher": ctx.outputs["teacher"]["reference"],
         "base_model": ctx.config.run.student or ctx.pack.student,
         "name": f"domainkit-{ctx.pack.name}-{data.task}",

@@ -397,3 +397,43 @@ def test_byod_jsonl_unpaired_surrogate_is_refused_by_line(tmp_path):
     path.write_text(json.dumps({"text": "t", "label": "a"}) + "\n" + json.dumps({"text": "cut \ud83d", "label": "a"}) + "\n")
     with pytest.raises(DataError, match=r"docs.jsonl, line 2: field 'text' holds an unpaired surrogate"):
         read_labelled(path, ColumnSpec())
+
+
+def _multi_rows(cells):
+    topics = list(TOPICS.values())
+    return [{"text": f"note {i}: {topics[i % 3]} seen on day {i}", "labels": cell} for i, cell in enumerate(cells)]
+
+
+def test_byod_multi_label_read_with_the_wrong_separator_warns_naming_the_likely_one(tmp_path, caplog):
+    """'cardio;renal' read with the default '|' makes each combination one class: say so, counting rows only."""
+    cells = ["cardio;renal", "renal;neuro", "neuro;cardio", "cardio", "renal", "neuro"] * 4
+    path = _write(tmp_path / "multi.csv", _multi_rows(cells))
+    with caplog.at_level("WARNING"):
+        load_own_documents(path, ColumnSpec(labels="labels"), test_path=None, test_size=0.2, seed=0)
+    assert "no document has more than one label with --labels-column and --label-separator '|' (24 rows)" in caplog.text
+    assert "the labels of 12 of 24 rows contain ';'" in caplog.text and "--label-separator ';'" in caplog.text
+    assert "cardio" not in caplog.text and "renal" not in caplog.text  # counts and separators, no label
+
+
+def test_byod_multi_label_read_with_the_right_separator_does_not_warn(tmp_path, caplog):
+    cells = ["cardio;renal", "renal;neuro", "neuro;cardio", "cardio", "renal", "neuro"] * 4
+    path = _write(tmp_path / "multi.csv", _multi_rows(cells))
+    with caplog.at_level("WARNING"):
+        data = load_own_documents(path, ColumnSpec(labels="labels", separator=";"), test_path=None,
+                                  test_size=0.2, seed=0)
+    assert data.label_names == sorted(TOPICS) and "separator" not in caplog.text
+
+
+def test_byod_sources_keep_each_files_whole_checksum_as_the_readme_privacy_section_says(tmp_path):
+    """Provenance is kept (sha256sum FILE matches); README must not promise no per-document hash without
+    saying that a one-document file's checksum is one (the reviewer's one-document --test-data file)."""
+    import hashlib
+    from pathlib import Path
+
+    train = _write(tmp_path / "train.csv", _rows())
+    test = _write(tmp_path / "one.csv", [{"text": "a note of its own", "label": "neuro"}])
+    data = load_own_documents(train, ColumnSpec(), test_path=test, test_size=0.2, seed=0)
+    assert data.split_info["sources"] == {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in (train, test)}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    privacy = readme.split("## Offline and privacy", 1)[1].split("\n## ", 1)[0]
+    assert "`split_info.sources`" in privacy and "holds a single document" in privacy

@@ -97,3 +97,15 @@ def test_report_names_the_teachers_window_when_it_differs(tmp_path):
     assert "max_length 128 (teacher 256)," in write_report(report, tmp_path)["md"].read_text()
     report["teacher_max_length"] = 128
     assert "(teacher" not in write_report(report, tmp_path)["md"].read_text()
+
+
+def test_report_says_how_many_own_documents_were_cut_at_the_window(tmp_path):
+    counts = {"max_length": 128, "windows": False, "train": 6, "n_train": 76, "test": 2, "n_test": 20}
+    report = dict(_speed_report(load=1.0), split_info={"over_window": counts})
+    written = write_report(report, tmp_path)
+    sentence = "6 of 76 training and 2 of 20 test documents were longer than the 128-word-piece window and were cut"
+    assert sentence in written["md"].read_text() and sentence in written["html"].read_text()
+    report["split_info"] = {"over_window": {**counts, "windows": True}}
+    assert "read in overlapping windows" in write_report(report, tmp_path)["md"].read_text()
+    report["split_info"] = {"over_window": {**counts, "train": 0, "test": 0}}
+    assert "word-piece window" not in write_report(report, tmp_path)["md"].read_text()

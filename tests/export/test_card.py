@@ -78,3 +78,22 @@ def test_card_of_a_model_with_deid_on_shows_its_policy():
     section = _deid_section(text)
     assert "de-identified with this policy before training and at prediction time" in section
     assert "use_ner: false" in section and "offline with de-identification: `domainkit predict" in text
+
+
+def test_card_of_a_model_trained_on_own_documents_says_so_not_openly_licensed():
+    """The card travels with the model and its wheel: it must say whose documents the model learnt from."""
+    on = _limitations(_render_with(SETTINGS, {"own_documents": True, "deid_policy": {"enabled": True}}))
+    assert "openly licensed domain corpus" not in on
+    assert "Trained on the user's own labelled documents, de-identified with the policy above" in on
+    assert "may reflect those documents" in on and "only as those documents may be shared" in on
+    off = _limitations(_render_with(SETTINGS, {"own_documents": True, "deid_policy": {"enabled": False}}))
+    assert "as given (de-identification was off)" in off and "de-identified with" not in off
+    pack = _limitations(_render_with(SETTINGS, {"deid_policy": {"enabled": True}}))
+    assert "Trained on a small, openly licensed domain corpus" in pack and "user's own" not in pack
+
+
+def test_card_of_own_documents_says_the_pack_gave_models_not_data_and_how_many_were_cut():
+    split = {"over_window": {"max_length": 128, "windows": False, "train": 6, "n_train": 76, "test": 2, "n_test": 20}}
+    text = _render_with(SETTINGS, {"own_documents": True, "pack": "legal", "task": "own-documents", "split": split})
+    assert "- pack: legal (its models and de-identification; data: the user's own documents)" in text
+    assert "6 of 76 training and 2 of 20 test documents were longer than the 128-word-piece window and were cut" in text

@@ -300,3 +300,75 @@ def test_stages_the_teacher_is_evaluated_at_its_own_max_length(tmp_path, fake_pa
     ctx.outputs.update(teacher={"model_dir": "t"}, distill={"model_dir": "s", "report": {}})
     stages.run_evaluate(ctx, Path(tmp_path))
     assert seen["max_length"] == 48 and seen["teacher_max_length"] == 96
+
+
+def _long_notes(tmp_path, long_rows=(0, 1, 2)):
+    """Own notes of which ``long_rows`` run far past a 128-piece window (the tiny vocabulary's words)."""
+    import csv
+
+    path = tmp_path / "long.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        for i in range(30):
+            topic = ("alpha", "beta")[i % 2]
+            length = 200 if i in long_rows else 3
+            writer.writerow([f"note {i} about {topic} " + " ".join(["findings"] * length), topic])
+    return path
+
+
+def _own_context(tmp_path, tiny_models, path, *overrides):
+    from fakepack_good import Pack
+
+    config = resolve_config("good", preset="smoke", overrides=[
+        f"data.path={path}", f"run.student={tiny_models['student']}", "run.deid=off", *overrides])
+    return RunContext(config=config, pack=Pack(), folder=RunFolder(tmp_path / "run"))
+
+
+def test_the_data_stage_counts_own_documents_longer_than_the_window_and_warns(tmp_path, fake_packs, tiny_models,
+                                                                             caplog):
+    import json
+
+    from domainkit.runner.stages import run_data
+
+    ctx = _own_context(tmp_path, tiny_models, _long_notes(tmp_path))
+    (tmp_path / "work").mkdir()
+    with caplog.at_level("WARNING"):
+        outputs = run_data(ctx, tmp_path / "work")
+    counts = outputs["split"]["over_window"]
+    assert counts["train"] + counts["test"] == 3 and counts["n_train"] + counts["n_test"] == 30
+    assert counts["max_length"] == ctx.config.distill.max_length and counts["windows"] is False
+    written = json.loads((tmp_path / "work" / "data.json").read_text())["split_info"]["over_window"]
+    assert written == counts  # the report and the card read it from there
+    warning = [r.getMessage() for r in caplog.records if "window" in r.getMessage()]
+    assert len(warning) == 1 and "documents are longer than the" in warning[0]
+    assert "--set data.long_documents=true" in warning[0] and "findings" not in caplog.text
+
+
+def test_own_documents_are_read_in_windows_when_asked(tmp_path, fake_packs, tiny_models, caplog):
+    from domainkit.runner.stages import _window_overrides, run_data
+
+    path = _long_notes(tmp_path)
+    assert _window_overrides(_own_context(tmp_path, tiny_models, path))["long_documents"] is False
+    ctx = _own_context(tmp_path, tiny_models, path, "data.long_documents=true", "run.max_windows=3")
+    window = _window_overrides(ctx)
+    assert window["long_documents"] is True and window["max_windows"] == 3
+    (tmp_path / "work").mkdir()
+    with caplog.at_level("WARNING"):
+        outputs = run_data(ctx, tmp_path / "work")
+    assert outputs["split"]["over_window"]["windows"] is True
+    assert "longer than" not in caplog.text  # read in windows: not cut, so no warning
+
+
+def test_the_card_of_a_run_on_own_documents_says_the_model_was_trained_on_them(tmp_path, fake_packs):
+    from domainkit.runner.stages import deid_policy, export_card
+
+    documents = tmp_path / "docs.csv"
+    documents.write_text("text,label\nnote,alpha\n")
+    ctx = _context(tmp_path, path=documents)
+    ctx.outputs.update({"teacher": {"reference": "store:all-mpnet-base-v2"}, "distill": {"report": {}}})
+    data = ctx.pack.load_task(ctx.task, seed=13)
+    assert export_card(ctx, data, deid_policy(ctx))["own_documents"] is True
+    pack_run = _context(tmp_path)
+    pack_run.outputs.update(ctx.outputs)
+    assert export_card(pack_run, data, deid_policy(ctx))["own_documents"] is False
