@@ -392,7 +392,15 @@ def predict(
     allow_pickle: Annotated[bool, typer.Option(
         "--allow-pickle", help="permit pickle checkpoints (can execute code when loaded)")] = False,
 ) -> None:
-    """Classify documents offline with an exported model."""
+    """Classify documents offline with an exported model.
+
+    Output ids: a .txt file's line numbers; a folder's file names; a table's id column (csv, tsv) or
+    id field (jsonl) when it has one, and then every row needs an id of its own (a missing, empty or
+    repeated id is refused by row, so predictions join back to the input). Without ids: jsonl line
+    numbers, and csv/tsv data rows counted from 1 for the first row under the header (errors count
+    spreadsheet rows, header = row 1, so document 1 is "row 2" there). MODEL is a model folder
+    (a run's RUN/06-export/model), not the run folder.
+    """
     from domainkit.predict import predict_file
 
     summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
@@ -403,22 +411,31 @@ def predict(
 
 @app.command()
 def package(
-    model: Annotated[Path, typer.Argument(metavar="MODEL", help="exported model folder")],
+    model: Annotated[Path, typer.Argument(metavar="MODEL", help="exported model folder (a run's RUN/06-export/model)")],
     out: Annotated[Path, typer.Option("--out", metavar="DIR", help="folder for the wheel")],
     name: Annotated[Optional[str], typer.Option(
         "--name", metavar="NAME", help="Python package name (default: the folder's name, or domainkit_PACK_TASK "
-                       "from the model card when the folder is called model, export, ...)")] = None,
+                       "from the model card when the folder is called model, export, ...); a Python keyword or "
+                       "the name of an installed distribution or module is refused")] = None,
     version: Annotated[Optional[str], typer.Option(
         "--version", metavar="VERSION", help="wheel version (PEP 440; default 0.1.0+sha<12 hex of the model's fingerprint>, "
                           "distinct for every model so that pip replaces an installed one; "
                           "pass e.g. 1.2.0 for an index that refuses local versions, such as PyPI)")] = None,
 ) -> None:
-    """Build an installable wheel of a model (loadable as pkg:NAME)."""
+    """Build an installable wheel of a model folder (loadable as pkg:NAME).
+
+    Only the model's own files go into the wheel (config, safetensors/ONNX weights, tokenizer,
+    domainkit_inference.json, model card, export manifest, int8/ and onnx/); the names of anything
+    else in the folder are listed as left out. A run folder is refused: package RUN/06-export/model.
+    """
     from domainkit.export import package_model
-    from domainkit.export.package import default_package_name
+    from domainkit.export.package import default_package_name, packaged_files
 
     wheel = package_model(model, out, name=name or default_package_name(model), version=version)
     typer.echo(f"wheel: {wheel}")
+    left_out = packaged_files(model).left_out
+    if left_out:  # names only: the user sees what stayed behind without any file being read
+        typer.echo(f"left out of the wheel ({len(left_out)}, not model files): {', '.join(left_out)}")
 
 
 def main() -> None:

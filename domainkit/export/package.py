@@ -15,17 +15,28 @@ the model's fingerprint (:func:`model_version`): two models never share a
 name and version, so ``pip install`` of a retrained model's wheel replaces
 the installed one instead of keeping it ("already installed with the same
 version", exit 0).
+
+Only a model folder is packaged (:func:`domainkit.heads.loading.require_model_folder`: a run
+folder is refused with a hint to its ``06-export/model``), and only the model's own files go
+into the wheel (:func:`packaged_files`, an allow-list of what an export writes): a wheel goes to
+a package index, so a stray memo, a pickle or a checkpoint beside the model must not travel with
+it. The names of the files left out are returned for the command to list. A ``--name`` that is a
+Python keyword, or that an installed distribution or importable module already uses, is refused
+(:func:`check_package_name`): installing the wheel would replace it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
+from importlib import metadata, util
 from pathlib import Path
 
 import yaml
@@ -136,6 +147,131 @@ def _normalized_version(version: str) -> str:
                           hint="use e.g. 0.1.0, 1.2.0 or 2.0.0rc1") from None
 
 
+#: The files of a model folder that go into a wheel: what ``domainkit export`` writes (config,
+#: weights, tokenizer, inference settings, model card, manifest), what save_pretrained writes for
+#: other tokenizers and sharded weights, and a pooled-head teacher's head config. An allow-list,
+#: not a deny-list: whatever else lies in the folder (notes, data, pickles, checkpoints) is left out.
+MODEL_FILES = frozenset({
+    "config.json", "generation_config.json", "domainkit_inference.json", "domainkit_head.json",
+    "export_manifest.json", "README.md", "model.onnx", "model.safetensors.index.json",
+    "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
+    "vocab.txt", "vocab.json", "merges.txt", "spiece.model", "sentencepiece.bpe.model", "tokenizer.model",
+})
+#: Weights in any file name (model.safetensors, shards, domainkit_int8/domainkit_head.safetensors):
+#: safetensors hold tensors only. Pickle weights (.bin, .pt, ...) are never packaged.
+WEIGHT_SUFFIX = ".safetensors"
+#: The variant folders an export writes beside the fp32 model; each is filtered like the top level.
+VARIANT_FOLDERS = ("int8", "onnx")
+
+
+@dataclass(frozen=True)
+class PackagedFiles:
+    """What :func:`package_model` copies from a model folder (relative paths) and what it leaves out."""
+
+    kept: tuple[str, ...]
+    left_out: tuple[str, ...]
+
+
+def _is_model_file(path: Path) -> bool:
+    return path.is_file() and not path.name.startswith(".") and (
+        path.name in MODEL_FILES or path.suffix == WEIGHT_SUFFIX)
+
+
+def packaged_files(model_dir: Path) -> PackagedFiles:
+    """Split ``model_dir``'s entries into the model's files and the rest (a folder left out is named once).
+
+    Only the top level and the export's variant folders are read: a model folder has no deeper
+    files, and a checkpoint or data folder is left out whole, by its name.
+    """
+    model_dir = Path(model_dir)
+    kept: list[str] = []
+    left_out: list[str] = []
+    for entry in sorted(model_dir.iterdir()):
+        if entry.name in VARIANT_FOLDERS and entry.is_dir():
+            for inner in sorted(entry.iterdir()):
+                (kept if _is_model_file(inner) else left_out).append(f"{entry.name}/{inner.name}")
+        elif _is_model_file(entry):
+            kept.append(entry.name)
+        else:
+            left_out.append(entry.name + ("/" if entry.is_dir() else ""))
+    return PackagedFiles(tuple(kept), tuple(left_out))
+
+
+def _require_weights(model_dir: Path, files: PackagedFiles) -> None:
+    """A wheel without weights would install and then fail to load: refuse it here (pickle-only too)."""
+    if not any(name.endswith(WEIGHT_SUFFIX) or name == "model.onnx" for name in files.kept if "/" not in name):
+        raise ModelError(f"{model_dir} holds no weights a wheel may carry (no *.safetensors, no model.onnx)",
+                         hint="pickle weights (.bin, .pt) are never packaged: re-save the model with "
+                              "save_pretrained(FOLDER, safe_serialization=True), or package a `domainkit export` folder")
+
+
+def _normalized_dist(name: str) -> str:
+    """PEP 503 normalisation, under which pip treats two distribution names as one."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def check_package_name(name: str, model_dir: Path | None = None) -> None:
+    """Refuse an import name the wheel cannot safely take (ConfigError).
+
+    A Python keyword cannot be imported (``import import``). The name of an installed distribution
+    (PEP 503) or of an importable top-level module would be taken over: installing the wheel makes
+    pip uninstall that distribution, or shadows the module. An installed domainkit model wheel of
+    the same name is allowed: replacing it with a retrained model is what the versioning is for.
+    """
+    if not _NAME.match(name):
+        raise ConfigError(f"package name {name!r} is not a valid import name",
+                          hint="use lowercase letters, digits and underscores, e.g. 'radiology_triage_model'")
+    if keyword.iskeyword(name):
+        raise ConfigError(f"package name {name!r} is a Python keyword: `import {name}` is a syntax error",
+                          hint=_name_hint(model_dir))
+    taken = _taken_by(name)
+    if taken:
+        raise ConfigError(f"package name {name!r} is already {taken}; installing the wheel would replace or "
+                          "shadow it", hint=_name_hint(model_dir))
+
+
+def _taken_by(name: str) -> str | None:
+    """What already uses ``name`` here ("the installed distribution X", ...), else None."""
+    wanted = _normalized_dist(name)
+    for dist in metadata.distributions():
+        dist_name = dist.metadata["Name"] or ""
+        if _normalized_dist(dist_name) == wanted and not _is_model_wheel(dist, name):
+            return f"the name of the installed distribution {dist_name!r}"
+    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+        return "the name of a standard-library module"
+    try:
+        spec = util.find_spec(name)
+    except (ImportError, ValueError):  # a module in sys.modules without a spec: it exists
+        return "the name of a loaded module"
+    # A namespace package (origin None) is only a folder of that name on sys.path, e.g. in the
+    # current directory under `python -m`: no module is shadowed by a wheel.
+    if spec is not None and spec.origin is not None and not _is_model_package(spec.origin):
+        return f"an importable module ({spec.origin})"
+    return None
+
+
+def _is_model_wheel(dist: metadata.Distribution, name: str) -> bool:
+    """An installed wheel that ``package_model`` built (it carries NAME/model/config.json)."""
+    return any(str(file) == f"{name}/model/config.json" for file in dist.files or ())
+
+
+def _is_model_package(origin: str) -> bool:
+    return (Path(origin).parent / "model" / "config.json").is_file()
+
+
+def _name_hint(model_dir: Path | None) -> str:
+    """Suggest the default naming (the folder's name or domainkit_PACK_TASK), concretely when it can."""
+    hint = "leave out --name for the default name (the folder's name, or domainkit_PACK_TASK for a run's export)"
+    if model_dir is not None:
+        try:
+            default = default_package_name(model_dir)
+        except ConfigError:
+            return hint + ", or choose one with a prefix of your own, e.g. domainkit_radiology_triage"
+        if not _taken_by(default) and not keyword.iskeyword(default):
+            return f"leave out --name for the default name {default!r}, or choose another"
+    return hint + ", or choose one with a prefix of your own, e.g. domainkit_radiology_triage"
+
+
 #: The release part of a default version; the model's fingerprint follows as a local version.
 BASE_VERSION = "0.1.0"
 
@@ -172,17 +308,19 @@ def package_model(
     version (normalised, e.g. ``1.0-rc1`` -> ``1.0rc1``); None gives
     ``0.1.0+sha<12 hex>`` from the model's fingerprint (:func:`model_version`).
     An existing wheel of the same name and version is never replaced
-    (ConfigError, before building). Returns the wheel path.
+    (ConfigError, before building). ``model_dir`` must be a model folder with safetensors or ONNX
+    weights; only its model files are copied (:func:`packaged_files` names what is left out).
+    ``name`` is checked by :func:`check_package_name`. Returns the wheel path.
     """
+    from domainkit.heads.loading import require_model_folder
+
     model_dir, out_dir = Path(model_dir), Path(out_dir)
-    if not _NAME.match(name):
-        raise ConfigError(f"package name {name!r} is not a valid import name",
-                          hint="use lowercase letters, digits and underscores, e.g. 'radiology_triage_model'")
+    check_package_name(name, model_dir)
     if version is not None:
         version = _normalized_version(version)  # a bad --version is refused before the weights are read
-    if not (model_dir / "config.json").is_file():
-        raise ModelError(f"{model_dir} is not a model folder (no config.json)",
-                         hint="package an exported folder (domainkit export)")
+    require_model_folder(model_dir)  # a run folder, or a folder whose config.json is not a model's
+    files = packaged_files(model_dir)
+    _require_weights(model_dir, files)
     fingerprint = package_fingerprint(model_dir)
     version = version or model_version(fingerprint)
     dist = name.replace("_", "-")
@@ -196,7 +334,7 @@ def package_model(
     with tempfile.TemporaryDirectory(prefix="domainkit-package-") as tmp:
         project = Path(tmp) / "project"
         package = project / name
-        shutil.copytree(model_dir, package / "model", ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        _copy_model_files(model_dir, package / "model", files.kept)
         (package / "__init__.py").write_text(_INIT.format(name=name, version=version, fingerprint=fingerprint))
         summary = (description or f"domainkit model {name}").replace('"', "'")
         (project / "pyproject.toml").write_text(
@@ -218,3 +356,11 @@ def package_model(
                               hint="pass a higher --version (version= in Python) or remove the old wheel")
         shutil.move(str(wheel), target)
     return target
+
+
+def _copy_model_files(model_dir: Path, target: Path, kept: tuple[str, ...]) -> None:
+    """Copy only the allow-listed files (:func:`packaged_files`), never the folder as a whole."""
+    for relative in kept:
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(model_dir / relative, destination)

@@ -52,11 +52,7 @@ def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides:
     from domainkit.models.safety import load_kwargs
 
     model_dir = Path(model_dir)
-    if not (model_dir / "config.json").is_file():
-        raise ModelError(
-            f"{model_dir} is not a model folder (no config.json)",
-            hint="pass a folder written by save_pretrained or by `domainkit export`",
-        )
+    require_model_folder(model_dir)
     settings = read_settings(model_dir)
     if overrides:
         settings = settings.with_changes(**overrides)
@@ -85,6 +81,63 @@ def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides:
         settings=settings,
         path=model_dir,
     )
+
+
+def require_model_folder(model_dir: Path) -> None:
+    """Refuse a folder that is not a model folder before anything reads it (ModelError).
+
+    A model folder has a config.json with a ``model_type``: what save_pretrained, ``domainkit
+    export`` and its int8/ and onnx/ variants write (a pooled-head teacher saves its encoder's
+    config). A run folder also has a config.json (the run's settings): read as a model config,
+    transformers fails with a traceback, and ``domainkit package`` would ship the whole run, training
+    data included. The hint names the model folder inside when there is one.
+    """
+    model_dir = Path(model_dir)
+    config = model_dir / "config.json"
+    if not config.is_file():
+        raise ModelError(f"{model_dir} is not a model folder (no config.json)", hint=_model_folder_hint(model_dir))
+    if not _is_model_config(config):
+        raise ModelError(f"{model_dir} is not a model folder (its config.json is not a model config: "
+                         f"no model_type)", hint=_model_folder_hint(model_dir))
+
+
+def _is_model_config(config: Path) -> bool:
+    """A transformers model config: a JSON object naming its ``model_type`` (AutoConfig needs it)."""
+    import json
+
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("model_type"), str) and bool(data["model_type"])
+
+
+#: Where a model may sit inside a folder mistaken for it: a run folder's export (``06-export/model``),
+#: or the export stage folder itself (``06-export``, whose model is ``model/``).
+_INNER_MODEL_GLOBS = ("??-export/model", "model")
+
+
+def _model_folder_hint(model_dir: Path) -> str:
+    """'did you mean RUN/06-export/model?' when the folder holds a model folder, else what to pass."""
+    for pattern in _INNER_MODEL_GLOBS:
+        for inner in sorted(model_dir.glob(pattern)):
+            if (inner / "config.json").is_file() and _is_model_config(inner / "config.json"):
+                return f"did you mean {inner}?"
+    if _is_run_folder(model_dir):
+        return (f"{model_dir} is a domainkit run folder; its model is written to {model_dir / '06-export' / 'model'} "
+                "when the run finishes")
+    return "pass a folder written by save_pretrained or by `domainkit export`"
+
+
+def _is_run_folder(folder: Path) -> bool:
+    import json
+
+    from domainkit.runner.rundir import is_run_config
+
+    try:
+        return is_run_config(json.loads((folder / "config.json").read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
 
 
 def _onnx_only(model_dir: Path) -> bool:

@@ -3,8 +3,13 @@
 Every reader yields ``(id, text)`` lazily so a large input is streamed.
 A file is read by its suffix; stdin as text lines unless ``input_format``
 (``--input-format csv|tsv|jsonl``) says it holds a table.
-Ids: the line number (1-based) for text, the ``id`` column/field
-when present else the row number for CSV/TSV/JSONL, the file name for folders.
+Ids: the line number (1-based) for text and JSONL, the file name for folders,
+and for CSV/TSV the data row's number counted from 1 for the first row under the
+header (error messages count spreadsheet rows, header = row 1: document 1 is
+"row 2" there). An ``id`` column (CSV/TSV) or field (JSONL) replaces these, and
+then every row must have one and no two may be equal: a missing or empty id, or a
+repeat, is refused by row, so that predictions always join back to their rows
+(a fallback number could equal another row's explicit id).
 Blank lines of text input separate documents and are skipped (ids keep the
 line numbers); an empty text cell, JSONL field or .txt file is refused.
 Bytes are decoded here, line by line, so that a non-UTF-8 byte is reported
@@ -205,11 +210,16 @@ def _read_delimited(lines: Iterable[str], path: str | Path, column: str, delimit
     _check_header(path, column, header)
     text_at = header.index(column)
     id_at = header.index("id") if "id" in header else None
+    ids = _UniqueIds(path, "row")
     for count, (number, fields) in enumerate(records, start=1):
         text = fields[text_at]
         _require_text(text, f"{path}, row {number}: column {column!r} is empty or blank",
                       "fill in the text or remove the row")
-        yield str((fields[id_at] if id_at is not None else "") or count), text
+        if id_at is None:
+            yield str(count), text  # no id column: documents are numbered from 1 (the header is no document)
+            continue
+        _require_text(fields[id_at], f"{path}, row {number}: column 'id' is empty or blank", _ID_HINT)
+        yield ids.add(fields[id_at], number), text
 
 
 def _check_header(path: str | Path, column: str, found: list[str]) -> None:
@@ -222,6 +232,9 @@ def _check_header(path: str | Path, column: str, found: list[str]) -> None:
 
 
 def _read_jsonl(lines: Iterable[str], path: str | Path, field: str) -> Iterator[Document]:
+    """Documents of a JSONL input; ids are line numbers unless the lines carry an ``id`` field
+    (then every line must: see :class:`_UniqueIds`). ``"id": null`` counts as no id."""
+    ids = _UniqueIds(path, "line")
     for number, record in jsonl_records(lines, path, example=f'{{"{field}": "..."}}'):
         if not isinstance(record.get(field), str):
             raise DataError(
@@ -234,7 +247,52 @@ def _read_jsonl(lines: Iterable[str], path: str | Path, field: str) -> Iterator[
         for name, value in ((field, record[field]), ("id", identifier)):
             if isinstance(value, str):
                 require_encodable(value, f"{path}, line {number}: field {name!r}")
-        yield str(number if identifier is None else identifier), record[field]
+        yield ids.jsonl_id(identifier, number), record[field]
+
+
+_ID_HINT = ("give every row an id, or remove the id column (field) to have the rows numbered; "
+            "ids must be unique so that each prediction joins back to its row")
+
+
+class _UniqueIds:
+    """The explicit ids of one input: each given once, and by every row once any row has one.
+
+    Output ids are strings, so ``2`` and ``"2"`` are the same id. Messages name the rows, never the
+    id itself (it may be a record number that identifies a patient). Ids are held in memory: a
+    string per document, small beside the text being classified.
+    """
+
+    def __init__(self, where: str | Path, unit: str) -> None:
+        self.where, self.unit = where, unit
+        self.first: dict[str, int] = {}
+        self.without: int | None = None  # the first JSONL line without an id
+
+    def add(self, identifier: str, number: int) -> str:
+        first = self.first.setdefault(identifier, number)
+        if first != number:
+            raise DataError(f"{self.where}, {self.unit}s {first} and {number} have the same id", hint=_ID_HINT)
+        return identifier
+
+    def jsonl_id(self, identifier: object, number: int) -> str:
+        """A JSONL line's id: its field, or its line number when no line of the input has one.
+
+        A line without an id beside lines with one is refused (in either order, as the input is
+        streamed): its line number could be another line's explicit id.
+        """
+        if identifier is None:
+            if self.first:
+                raise DataError(f"{self.where}, line {number}: no field 'id', but line "
+                                f"{min(self.first.values())} has one", hint=_ID_HINT)
+            self.without = self.without or number
+            return str(number)
+        if self.without is not None:
+            raise DataError(f"{self.where}, line {number}: field 'id' given, but line {self.without} has none",
+                            hint=_ID_HINT)
+        if isinstance(identifier, bool) or not isinstance(identifier, (str, int, float)):
+            raise DataError(f"{self.where}, line {number}: field 'id' is not a string or a number", hint=_ID_HINT)
+        text = str(identifier)
+        _require_text(text, f"{self.where}, line {number}: field 'id' is empty or blank", _ID_HINT)
+        return self.add(text, number)
 
 
 def _require_text(text: str, where: str, hint: str) -> None:

@@ -46,6 +46,14 @@ TRACKED_LIBRARIES = ("domainkit", "torch", "transformers", "peft", "datasets", "
                      "scikit-learn", "pandas")
 
 
+def is_run_config(data: Any) -> bool:
+    """True for the config.json a ``domainkit run`` writes at the top of its run folder.
+
+    Shared with the model loader, which refuses a run folder with a hint to the model inside it.
+    """
+    return isinstance(data, dict) and _RUN_CONFIG_KEYS <= data.keys()
+
+
 def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in TRACKED_LIBRARIES:
@@ -221,7 +229,7 @@ class RunFolder:
         previous = _read_json(saved) if saved.is_file() else None
         # Only a config.json that a domainkit run wrote, beside nothing but stage folders ("01-data")
         # that hold at most the note of their start.
-        if not isinstance(previous, dict) or not _RUN_CONFIG_KEYS <= previous.keys() \
+        if not is_run_config(previous) \
                 or previous["config_hash"] == config_hash:
             return False
         others = [path for path in self.entries() if path != saved]

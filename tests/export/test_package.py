@@ -91,7 +91,7 @@ def test_package_refuses_an_existing_wheel_before_building(make_classifier, tmp_
         raise AssertionError("built a wheel that cannot be written")
 
     monkeypatch.setattr(package.subprocess, "run", no_build)
-    monkeypatch.setattr(package.shutil, "copytree", no_build)
+    monkeypatch.setattr(package, "_copy_model_files", no_build)
     with pytest.raises(ConfigError, match="exists already") as error:
         package_model(make_classifier(), tmp_path, name="tiny_model", version="1.0-rc1")  # normalised: 1.0rc1
     assert "--version" in error.value.hint
@@ -148,3 +148,121 @@ def test_package_records_the_models_fingerprint_and_default_version(make_classif
     assert wheel.name == f"tiny_fp_model-0.1.0+sha{fingerprint[:12]}-py3-none-any.whl"
     init = zipfile.ZipFile(wheel).read("tiny_fp_model/__init__.py").decode()
     assert f'MODEL_FINGERPRINT = "{fingerprint}"' in init and f'__version__ = "0.1.0+sha{fingerprint[:12]}"' in init
+
+
+# -- only a model folder, and only its files, go into a wheel ------------------------------------
+def _run_folder(root, model):
+    import json
+    import shutil
+
+    root.mkdir()
+    (root / "config.json").write_text(json.dumps({"config": {}, "config_hash": "abc", "versions": {}}))
+    (root / "01-data").mkdir()
+    (root / "01-data" / "data.json").write_text('{"texts": ["client document"]}')
+    shutil.copytree(model, root / "06-export" / "model")
+    return root
+
+
+def test_package_refuses_a_run_folder_with_a_hint_to_its_model(make_classifier, tmp_path, monkeypatch):
+    import domainkit.export.package as package
+    from domainkit.errors import ModelError
+
+    run = _run_folder(tmp_path / "run1", make_classifier())
+    monkeypatch.setattr(package.subprocess, "run", lambda *a, **k: pytest.fail("built a wheel of a run folder"))
+    with pytest.raises(ModelError, match="run1 is not a model folder") as error:
+        package_model(run, tmp_path / "dist", name="run1")
+    assert error.value.hint == f"did you mean {run / '06-export' / 'model'}?"
+    assert not (tmp_path / "dist").exists()
+
+
+def test_package_refuses_a_folder_whose_config_is_no_model_config(tmp_path):
+    from domainkit.errors import ModelError
+
+    folder = tmp_path / "notamodel"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / "memo.txt").write_text("privileged memo")
+    with pytest.raises(ModelError, match="not a model config"):
+        package_model(folder, tmp_path / "dist", name="notamodel")
+
+
+def _with_strays(model):
+    import shutil
+
+    shutil.rmtree(model / "_vocab", ignore_errors=True)  # the test tokenizer's source folder: a stray itself
+    (model / "memo.txt").write_text("privileged memo")
+    (model / "checkpoint-5").mkdir()
+    (model / "checkpoint-5" / "optimizer.pt").write_bytes(b"pickle")
+    (model / "pytorch_model.bin").write_bytes(b"pickle")
+    (model / "int8").mkdir()
+    (model / "int8" / "config.json").write_text((model / "config.json").read_text())
+    (model / "int8" / "rng_state.pth").write_bytes(b"pickle")
+    (model / "model.pkl").write_bytes(b"pickle")
+    return model
+
+
+def test_packaged_files_are_an_allow_list_of_the_models_own_files(make_classifier):
+    from domainkit.export.package import packaged_files
+
+    files = packaged_files(_with_strays(make_classifier()))
+    assert files.left_out == ("checkpoint-5/", "int8/rng_state.pth", "memo.txt", "model.pkl", "pytorch_model.bin")
+    assert {"config.json", "model.safetensors", "int8/config.json"} <= set(files.kept)
+    assert not any(name.endswith((".pt", ".pth", ".bin", ".pkl", ".txt")) and name != "vocab.txt"
+                   for name in files.kept)
+
+
+def test_package_refuses_a_folder_with_pickle_weights_only(make_classifier, tmp_path):
+    from domainkit.errors import ModelError
+
+    model = make_classifier()
+    (model / "model.safetensors").rename(model / "pytorch_model.bin")
+    with pytest.raises(ModelError, match="holds no weights a wheel may carry") as error:
+        package_model(model, tmp_path / "dist", name="tiny_pickle_model")
+    assert "safe_serialization" in error.value.hint
+
+
+@pytest.mark.slow
+def test_cli_package_copies_only_model_files_and_lists_what_it_left_out(make_classifier, tmp_path):
+    from typer.testing import CliRunner
+
+    from domainkit.cli import app
+
+    model = _with_strays(make_classifier())
+    result = CliRunner().invoke(app, ["package", str(model), "--out", str(tmp_path / "dist"),
+                                      "--name", "tiny_clean_model", "--version", "1.0"])
+    assert result.exit_code == 0, result.output
+    assert ("left out of the wheel (5, not model files): checkpoint-5/, int8/rng_state.pth, memo.txt, model.pkl, "
+            "pytorch_model.bin") in result.output
+    names = zipfile.ZipFile(tmp_path / "dist" / "tiny_clean_model-1.0-py3-none-any.whl").namelist()
+    assert "tiny_clean_model/model/model.safetensors" in names and "tiny_clean_model/model/int8/config.json" in names
+    assert not [n for n in names if any(s in n for s in ("memo", "checkpoint", ".pt", ".bin", ".pkl"))]
+
+
+# -- names the wheel must not take ------------------------------------------------------------------
+@pytest.mark.parametrize(("name", "why"), [
+    ("import", "is a Python keyword"), ("class", "is a Python keyword"),
+    ("transformers", "installed distribution 'transformers'"), ("domainkit", "installed distribution 'domainkit'"),
+    ("torch", "installed distribution 'torch'"), ("json", "standard-library module"),
+    ("sklearn", "importable module"),  # the import name of the scikit-learn distribution
+])
+def test_package_refuses_a_name_it_would_take_over(make_classifier, tmp_path, name, why):
+    model = _as_export(make_classifier(), tmp_path / "06-export",
+                       manifest={"variants": ["fp32"], "pack": "medical", "task": "organ"})
+    with pytest.raises(ConfigError, match=why) as error:
+        package_model(model, tmp_path / "dist", name=name)
+    assert "'domainkit_medical_organ'" in error.value.hint  # the default naming, suggested by name
+
+
+def test_package_name_check_allows_a_model_wheel_and_a_bare_folder(tmp_path, monkeypatch):
+    from domainkit.export.package import check_package_name
+
+    (tmp_path / "older_model" / "model").mkdir(parents=True)  # an installed domainkit model package: replaced
+    (tmp_path / "older_model" / "__init__.py").write_text("")
+    (tmp_path / "older_model" / "model" / "config.json").write_text("{}")
+    (tmp_path / "some_folder").mkdir()  # a namespace package only: nothing is shadowed
+    (tmp_path / "real_module.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    check_package_name("older_model")
+    check_package_name("some_folder")
+    with pytest.raises(ConfigError, match="importable module"):
+        check_package_name("real_module")

@@ -77,8 +77,8 @@ def test_inputs_unknown_suffix_is_refused_with_the_choices(tmp_path, name):
 
 
 def test_inputs_tsv_is_read_with_tabs_and_its_header_is_no_document(tmp_path):
-    (tmp_path / "d.tsv").write_text("id\ttext\na7\theart, pain\n\tlung cough\n")
-    assert list(read_documents(tmp_path / "d.tsv")) == [("a7", "heart, pain"), ("2", "lung cough")]
+    (tmp_path / "d.tsv").write_text("id\ttext\na7\theart, pain\na8\tlung cough\n")
+    assert list(read_documents(tmp_path / "d.tsv")) == [("a7", "heart, pain"), ("a8", "lung cough")]
 
 
 @pytest.mark.parametrize(
@@ -123,8 +123,8 @@ def test_inputs_bom_does_not_hide_the_first_column(tmp_path):
 
 
 def test_inputs_ids_and_counts_match_what_is_classified(tmp_path):
-    (tmp_path / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [{"text": "a", "id": 7}, {"text": "b"}]))
-    assert list(read_documents(tmp_path / "d.jsonl")) == [("7", "a"), ("2", "b")]
+    (tmp_path / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [{"text": "a", "id": 7}, {"text": "b", "id": 1}]))
+    assert list(read_documents(tmp_path / "d.jsonl")) == [("7", "a"), ("1", "b")]
     assert check_documents(tmp_path / "d.jsonl") == 2 and check_documents("-") is None
 
 
@@ -195,8 +195,8 @@ def test_inputs_stdin_reads_a_table_with_input_format(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(NOTES_CSV.encode())))
     documents = list(read_documents("-", text_column="note", input_format="csv"))
     assert documents == [("7", "Severe cough and wheezing,\nshortness of breath"), ("8", "chest pain")]
-    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": "n1", "body": "heart"}\n{"body": "lung"}\n'))
-    assert list(read_documents("-", text_column="body", input_format="jsonl")) == [("n1", "heart"), ("2", "lung")]
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": "n1", "body": "heart"}\n{"id": "n2", "body": "lung"}\n'))
+    assert list(read_documents("-", text_column="body", input_format="jsonl")) == [("n1", "heart"), ("n2", "lung")]
     monkeypatch.setattr("sys.stdin", io.StringIO("text\tid\nskin rash\tx9\n"))
     assert list(read_documents("-", input_format="tsv")) == [("x9", "skin rash")]
 
@@ -255,3 +255,39 @@ def test_inputs_an_unclosed_quote_is_refused_by_row_not_merged(tmp_path):
     with pytest.raises(DataError, match=r"in\.csv: row 3 has 2 fields, the header row has 3") as error:
         check_documents(path)  # the old reader read 2 documents out of 4 and went on
     assert "Calm" not in str(error.value)
+
+
+# -- ids: explicit ones are unique and never mixed with fallback numbers (outputs join back to rows)
+@pytest.mark.parametrize(("name", "content", "where"), [
+    ("d.csv", f"id,text\n{SECRET},heart\n2,lung\n{SECRET},skin\n", r"d\.csv, rows 2 and 4 have the same id"),
+    ("d.tsv", "text\tid\nheart\tA1\nlung\tA1\n", r"d\.tsv, rows 2 and 3 have the same id"),
+    ("d.jsonl", '{"id": 2, "text": "a"}\n{"id": "2", "text": "b"}\n', r"d\.jsonl, lines 1 and 2 have the same id"),
+])
+def test_inputs_repeated_ids_are_refused_by_row_without_quoting_them(tmp_path, name, content, where):
+    (tmp_path / name).write_text(content)
+    with pytest.raises(DataError, match=where) as error:
+        check_documents(tmp_path / name)
+    assert SECRET not in str(error.value) and "unique" in error.value.hint
+
+
+@pytest.mark.parametrize(("name", "content", "where"), [
+    ("d.csv", "id,text\n2,heart\n,lung\n", r"d\.csv, row 3: column 'id' is empty or blank"),
+    ("d.csv", "id,text\n2,heart\n  ,lung\n", r"d\.csv, row 3: column 'id' is empty or blank"),
+    ("d.jsonl", '{"id": 2, "text": "a"}\n{"text": "b"}\n', r"d\.jsonl, line 2: no field 'id', but line 1 has one"),
+    ("d.jsonl", '{"id": 2, "text": "a"}\n{"id": null, "text": "b"}\n', r"line 2: no field 'id', but line 1 has one"),
+    ("d.jsonl", '{"text": "a"}\n{"id": 1, "text": "b"}\n', r"d\.jsonl, line 2: field 'id' given, but line 1 has none"),
+    ("d.jsonl", '{"id": "x", "text": "a"}\n{"id": " ", "text": "b"}\n', r"line 2: field 'id' is empty or blank"),
+    ("d.jsonl", '{"id": ["x"], "text": "a"}\n', r"line 1: field 'id' is not a string or a number"),
+])
+def test_inputs_a_row_without_its_id_is_refused_rather_than_numbered(tmp_path, name, content, where):
+    # Numbered, the row would get "2": the id of another row, and the predictions would not join back.
+    (tmp_path / name).write_text(content)
+    with pytest.raises(DataError, match=where):
+        check_documents(tmp_path / name)
+
+
+def test_inputs_without_ids_csv_counts_documents_from_1_and_jsonl_uses_line_numbers(tmp_path):
+    (tmp_path / "d.csv").write_text("text\nheart\n\nlung\n")  # a blank line is skipped, not counted
+    assert [i for i, _ in read_documents(tmp_path / "d.csv")] == ["1", "2"]
+    (tmp_path / "d.jsonl").write_text('{"text": "a"}\n\n{"text": "b", "id": null}\n')
+    assert [i for i, _ in read_documents(tmp_path / "d.jsonl")] == ["1", "3"]

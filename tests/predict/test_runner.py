@@ -353,3 +353,20 @@ def test_runner_on_a_folder_without_weights_names_it_and_the_choices(make_classi
     with pytest.raises(ModelError, match=r"half-copied holds no model weights") as error:
         predict_file(half, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)
     assert "int8/ or onnx/" in error.value.hint
+
+
+def test_cli_predict_on_a_run_folder_is_a_clean_error_with_the_model_folder(make_classifier, tmp_path):
+    import subprocess
+    import sys
+
+    run = tmp_path / "run1"
+    run.mkdir()
+    (run / "config.json").write_text(json.dumps({"config": {}, "config_hash": "abc", "versions": {}}))
+    import shutil
+
+    shutil.copytree(make_classifier(), run / "06-export" / "model")
+    (tmp_path / "d.txt").write_text("heart\n")
+    result = subprocess.run([sys.executable, "-m", "domainkit.cli", "predict", str(run), "--input",
+                             str(tmp_path / "d.txt"), "--output", "-"], capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "is not a model folder" in result.stderr and f"did you mean {run / '06-export' / 'model'}?" in result.stderr
