@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from domainkit.deid.keep_rules import jurisdictions, reference_words
+from domainkit.deid.keep_rules import bank_cues, jurisdictions, reference_words
 from domainkit.deid.lexicon import load_lexicon
 from domainkit.deid.names import NameFinder
 from domainkit.deid.patterns import find_patterns
@@ -82,10 +82,10 @@ class Deidentifier:
 
     def _protected(self, text: str) -> list[tuple[int, int]]:
         """Character ranges of kept phrases ("Down syndrome", "Bell palsy") in ``text``, cross-references
-        ("Section 4") and, where the policy asks, jurisdictions ("the laws of England")."""
+        ("Section 4"), bank cue words ("IBAN") and, where the policy asks, jurisdictions ("the laws of England")."""
         if not text:
             return []
-        ranges = reference_words(text)
+        ranges = reference_words(text) + bank_cues(text)
         if self.policy.keep_jurisdictions:
             ranges.extend(jurisdictions(text))
         if self._keep_phrase is not None:

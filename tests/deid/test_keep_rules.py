@@ -51,3 +51,15 @@ def test_jurisdictions_are_kept_only_on_request(deidentifier, jurisdiction_keepi
 def test_jurisdiction_keeps_no_person_after_it(jurisdiction_keeping):
     text = "Under the laws of England, Dr. Okafor signed for the Licensee."
     assert jurisdiction_keeping.redact(text).text == "Under the laws of England, Dr. [NAME] signed for the Licensee."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pay to Maria Müller, IBAN DE89 3704 0044 0532 0130 00, by Friday.", "Pay to [NAME], IBAN [ID], by Friday."),
+        ("Pay Maria Müller, BIC DEUTDEFFXXX.", "Pay [NAME], BIC [ID]."),
+        ("Held by Maria Müller, Acct. No. 00123456789.", "Held by [NAME], Acct. No. [ID]."),
+    ],
+)
+def test_bank_cue_words_are_no_names(rules_only, text, expected):
+    assert rules_only.redact(text).text == expected
