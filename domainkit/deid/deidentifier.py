@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from domainkit.deid.keep_rules import bank_cues, jurisdictions, reference_words
 from domainkit.deid.lexicon import load_lexicon
 from domainkit.deid.names import NameFinder
 from domainkit.deid.patterns import find_patterns
@@ -80,10 +81,16 @@ class Deidentifier:
         return [span for span in spans if span.type in self.policy.types and not _kept(text, span, protected)]
 
     def _protected(self, text: str) -> list[tuple[int, int]]:
-        """Character ranges of kept phrases ("Down syndrome", "Bell palsy") in ``text``."""
-        if not text or self._keep_phrase is None:
+        """Character ranges of kept phrases ("Down syndrome", "Bell palsy") in ``text``, cross-references
+        ("Section 4"), bank cue words ("IBAN") and, where the policy asks, jurisdictions ("the laws of England")."""
+        if not text:
             return []
-        return [match.span() for match in self._keep_phrase.finditer(text)]
+        ranges = reference_words(text) + bank_cues(text)
+        if self.policy.keep_jurisdictions:
+            ranges.extend(jurisdictions(text))
+        if self._keep_phrase is not None:
+            ranges.extend(match.span() for match in self._keep_phrase.finditer(text))
+        return ranges
 
     def _rule_spans(self, text: str, protected: list[tuple[int, int]]) -> list[PhiSpan]:
         if not text:

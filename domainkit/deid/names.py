@@ -42,6 +42,10 @@ RELATIVES = frozenset(
     boyfriend girlfriend in-law son-in-law daughter-in-law dtr-in-law sil dil caseworker
     manager coordinator worker chaplain gf bf sibling siblings social coping family law""".split()
 )
+# Judicial titles before a surname ("Judge Lee", "Justice Baker", "Hon. Patel"). Kept apart from
+# TITLES: "judge" and "justice" are everyday words too ("hard to judge volume status"), so they
+# mark a name only when written as a title (see ``_judicial_name``).
+JUDICIAL_TITLES = frozenset({"judge", "justice", "magistrate", "hon", "honourable", "honorable"})
 # Titles after which a clinical abbreviation is no name: "mild MR, TR", "MS changes".
 _WEAK_TITLES = frozenset({"mr", "ms", "drs"})  # "drs." also abbreviates dressings
 _MODALS = frozenset({"may", "might", "must", "shall", "should", "can", "could", "would", "will"})
@@ -186,7 +190,10 @@ class NameFinder:
             close = i > 0 and len(between) <= 3 and "\n" not in between
             titled = i > 0 and between.strip(" .") == "" and len(between) <= 3
             initial = len(tok.text) == 1 and tok.text.isupper()
-            if titled and prev in TITLES and (initial or low not in STOP_WORDS):
+            if low in JUDICIAL_TITLES and i + 1 < len(tokens) and tokens[i + 1].text[0].isupper():
+                continue  # a title before a name ("Hon. Patel"), though "hon" is also a listed name
+            # A judicial title after a title is a title ("Mr. Justice Baker"): the surname follows it.
+            if titled and prev in TITLES and (initial or low not in STOP_WORDS) and low not in JUDICIAL_TITLES:
                 if prev not in _WEAK_TITLES and low not in _MODALS and low not in RELATIVES:
                     names[i] = True
                     continue
@@ -196,6 +203,9 @@ class NameFinder:
                 if between.startswith(".") and self._dotted_title_name(low):
                     names[i] = True  # "Mr. smith": with its period "Mr." is no mitral regurgitation
                     continue
+            if titled and prev in JUDICIAL_TITLES and self._judicial_name(tokens[i - 1], tok, mode):
+                names[i] = True
+                continue
             if close and prev in ROLES and (self._first_name(low) or self._unambiguous_name(low)):
                 names[i] = True
                 continue
@@ -229,6 +239,7 @@ class NameFinder:
             if mode == "mixed" and tok.is_title_case and i > 0 and self._first_name(low):
                 if i + 1 < len(tokens) and self._namelike(tokens[i + 1], mode):
                     names[i] = True
+        self._case_parties(text, tokens, names, is_protected)
         self._extend_names(text, tokens, names, is_protected, mode)
         self._inverted_names(text, tokens, names, is_protected)
         self._signatures(text, tokens, names, is_protected, mode)
@@ -240,6 +251,43 @@ class NameFinder:
                 yield PhiSpan(tok.start, tok.end, "LOCATION")
         yield from self._state_after_city(text)
         yield from self._slash_wards(text, mode)
+
+    def _judicial_name(self, title: _Token, tok: _Token, mode: str) -> bool:
+        """``tok`` is a surname after a judicial title, as "Dr" marks one: "Judge Lee", "Hon. Patel".
+
+        Both must be capitalised, and the word a listed name or one no dictionary explains (so
+        "Justice Department" stays), never a function, clinical or kept word or another title.
+        In all-capital text, where every word is capitalised, it must look like a surname.
+        """
+        low, lex = tok.low, self.lex
+        if not title.text[0].isupper() or not tok.text[0].isupper() or len(low) < 2:
+            return False
+        if low in STOP_WORDS or low in TITLES or low in JUDICIAL_TITLES or low in lex.clinical or lex.is_keep(low):
+            return False
+        if mode == "mixed":
+            return tok.is_title_case and (lex.is_name(low) or not lex.is_english(low))
+        return self._namelike(tok, mode)
+
+    def _case_parties(self, text, tokens, names, is_protected) -> None:
+        """The parties of a case name, "Smith v. Jones": each a person's surname, so a NAME.
+
+        Without this, "In Smith" made "Smith" a place (a place cue and a listed town) and "Jones"
+        (a surname that is also a word) stayed: half a case name, mislabelled. The existing rules
+        redact a listed surname wherever a cue marks it as a person (a title, "Contact"); "v."
+        between two capitalised words is such a cue for both sides, so both are redacted alike.
+        A party that is a common word ("State v. Smith", "Brown v. Board") is no person: it stays.
+        """
+        for i in range(1, len(tokens) - 1):
+            if tokens[i].text not in ("v", "vs") or not _CASE_GAPS.fullmatch(text, tokens[i - 1].end, tokens[i + 1].start):
+                continue
+            for j in (i - 1, i + 1):
+                tok = tokens[j]
+                if is_protected[j] or not tok.is_title_case or len(tok.low) < 2 or tok.low in STOP_WORDS:
+                    continue
+                if self.lex.is_common(tok.low) or tok.low in self.lex.clinical:
+                    continue
+                if self.lex.is_name(tok.low) or not self.lex.is_english(tok.low):
+                    names[j] = True
 
     def _extend_names(self, text, tokens, names, is_protected, mode) -> None:
         """Grow names to neighbouring surnames, first names and initials ("Joyce Halvorsen")."""
@@ -274,7 +322,7 @@ class NameFinder:
         for i in range(2, len(tokens)):
             if names[i] or is_protected[i] or tokens[i - 1].low != "and" or not names[i - 2]:
                 continue
-            if tokens[i].low in TITLES:
+            if tokens[i].low in TITLES or tokens[i].low in JUDICIAL_TITLES:
                 continue  # "Dr. Ames and Dr. Bo": the title stays, the next name is found by it
             if self._first_name(tokens[i].low) or self._unambiguous_name(tokens[i].low) or (
                 self._namelike(tokens[i], mode) and not self.lex.is_english(tokens[i].low)
@@ -606,6 +654,8 @@ _SLASH_WARD = re.compile(
     re.I,
 )
 _INVERTED_GAP = re.compile(r",[ \t]{1,2}")
+# What stands between two parties of a case name: " v. ", " v ", " vs. " (the "v"/"vs" token between).
+_CASE_GAPS = re.compile(r" (?:v|vs)\.? ")
 _CITY_STATE = re.compile(r"\b([A-Z][A-Za-z]+),\s+([A-Z]{2})\b")
 
 

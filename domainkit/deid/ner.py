@@ -20,7 +20,9 @@ from domainkit.deid.lexicon import SPACY_MODEL, STOP_WORDS, Lexicon
 from domainkit.deid.names import NameFinder, case_mode, tokenize
 from domainkit.deid.spans import PhiSpan
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# A sentence starts at its first non-space character: spaCy reads a leading space as a token of its
+# own, and that changed its entities ("Contact Łukasz Nowak" after "See Exhibit A." lost "Łukasz").
+_SENTENCE = re.compile(r"[^\s.!?][^.!?\n]*[.!?]?")
 _SENTENCE_BREAK = re.compile(r"[.!?\n:]")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # How strongly the lists point to a name or place for a doubtful word.

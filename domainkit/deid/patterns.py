@@ -1,5 +1,5 @@
 """Regular-expression detectors for identifiers with a shape: dates, ages, phones, e-mail, URLs,
-IP addresses, ID numbers and street addresses.
+IP addresses, ID numbers (bank identifiers included) and street addresses (US, UK and European forms).
 
 Each detector yields ``PhiSpan``s. Shapes that clinical text reuses for measurements are excluded
 by context: ``BP 120/80`` and vent settings ``PS 10/5`` are not dates, ``7.35/40/90`` (a blood gas)
@@ -315,8 +315,49 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(*match.span(1), "PHONE")
 
 
+# Bank identifiers, as contracts and invoices write them. An IBAN (ISO 13616): country code, two
+# check digits, then up to 30 letters and digits, printed in groups of four or run together. The
+# mod-97 check (``_iban_valid``) tells one from a random letter-digit string, with or without an
+# "IBAN" cue. Candidates take the longest valid prefix of groups: "DE89 3704 ... 00 AND" drops "AND".
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}(?![A-Za-z0-9])")
+# A BIC (SWIFT code) is four bank letters, a country, a location and an optional branch; shaped like
+# any capitalised word, so only after its cue: "BIC: DEUTDEFFXXX", "SWIFT/BIC NWBKGB2L".
+_BIC = re.compile(
+    r"\b(?:BIC|SWIFT)(?:\s*/\s*(?:BIC|SWIFT))?(?:\s+[Cc]ode)?\s*[:#]?\s*([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b"
+)
+# An account number after "Acct."/"Acct. No."/"A/C" (``_ID_CUE`` wants "acct" without the period).
+# "A/C" only in capitals and before six or more digits: notes write "a/c" for "before meals" ("FS a/c 145").
+_ACCOUNT = re.compile(
+    r"(?:\b(?i:acct)\.?|(?<![\w/])A/C)\s*(?:(?i:no|number|nr)\.?|#)?\s*[:#]?\s*(\d[\d -]{4,}\d)(?![\w-])"
+)
+
+
+def _iban_valid(candidate: str) -> bool:
+    """ISO 13616: 15-34 characters, and the number made by moving the first four to the end
+    (letters as 10-35) leaves remainder 1 modulo 97."""
+    if not 15 <= len(candidate) <= 34:
+        return False
+    rotated = candidate[4:] + candidate[:4]
+    return int("".join(str(int(ch, 36)) for ch in rotated)) % 97 == 1
+
+
+def find_bank_ids(text: str) -> Iterator[PhiSpan]:
+    """IBANs (checked), BICs after their cue, and account numbers after "Acct."/"A/C"."""
+    for match in _IBAN.finditer(text):
+        groups = list(re.finditer(r"[A-Z0-9]+", match.group(0)))
+        for last in range(len(groups), 0, -1):  # the longest run of groups that is a valid IBAN
+            if _iban_valid("".join(g.group(0) for g in groups[:last])):
+                yield PhiSpan(match.start(), match.start() + groups[last - 1].end(), "ID")
+                break
+    yield from _spans(_BIC, text, "ID", 1)
+    for match in _ACCOUNT.finditer(text):
+        if sum(ch.isdigit() for ch in match.group(1)) >= 6:
+            yield PhiSpan(*match.span(1), "ID")
+
+
 def find_ids(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_SSN, text, "ID")
+    yield from find_bank_ids(text)
     for match in _ID_CUE.finditer(text):
         if sum(ch.isdigit() for ch in match.group(1)) >= 3:
             yield PhiSpan(*match.span(1), "ID")
@@ -341,8 +382,47 @@ def _luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+# Addresses as contracts write them, capitalised (case-sensitive, so clinical shorthand such as
+# "2L nc" or "10 units sq" cannot match). English: a house number, maybe with a letter ("221B"), one to
+# three capitalised words, a street word, and maybe a compass quarter ("1600 Pennsylvania Avenue NW";
+# ``_ADDRESS`` refuses a suffix followed by a word, and "221B" is no number to it).
+_EN_STREET_WORDS = (
+    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Court|Ct|Place|Pl|Terrace|"
+    r"Parkway|Pkwy|Highway|Hwy|Circle|Square|Sq|Close|Crescent|Gardens|Mews|Row|Walk"
+)
+_EN_STREET = re.compile(
+    rf"(?<![\w./@-])\d{{1,5}}[A-Z]?\s+(?:[A-Z][a-z'-]+\s+){{1,3}}(?:{_EN_STREET_WORDS})\b\.?"
+    r"(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?"
+)
+_CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß'-]+"  # a capitalised word, Latin-1 letters ("Düsseldorf", "Élysées")
+# French, Belgian, Swiss: number first ("45 Rue de Rivoli", "12 bis avenue des Champs-Élysées").
+_FR_STREET = re.compile(
+    r"(?<![\w./@-])\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:[Rr]ue|[Aa]venue|[Bb]oulevard|[Pp]lace|[Qq]uai|[Aa]llée|[Cc]hemin|[Ii]mpasse)"
+    rf"\s+(?:(?:de\s+la|de|du|des|la|le|d'|l')\s*)?{_CAP}(?:[\s-]{_CAP}){{0,2}}"
+)
+# Italian, Spanish, Portuguese: street word first, number last ("Via Roma 5", "Calle Mayor 10").
+_SOUTH_STREET = re.compile(
+    r"\b(?:Via|Viale|Piazza|Corso|Calle|Avenida|Plaza|Rua|Largo)\s+(?:(?:del|della|dei|degli|di|de|la|do|da)\s+)?"
+    rf"{_CAP}(?:\s+{_CAP})?\s+\d{{1,4}}[a-z]?\b(?![.,]\d)"
+)
+# German, Austrian, Swiss: a street word glued on or after an adjective, number last
+# ("Königsallee 12", "Hauptstraße 5a", "Berliner Str. 7").
+_DE_STREET = re.compile(
+    rf"\b(?:[A-ZÄÖÜ][a-zäöüß-]*(?:straße|strasse|str\.|allee|gasse|platz|weg)|{_CAP}\s+(?:Straße|Strasse|Str\.|Allee|Gasse|Platz|Weg))"
+    r"\s+\d{1,4}[a-z]?\b(?![.,]\d)"
+)
+# UK postcode: outward code, a space, inward code (its letters never C, I, K, M, O or V): "NW1 6XE".
+_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}\b")
+# A five-digit postcode right before a capitalised town ("75001 Paris", "40212 Düsseldorf"), not a
+# dose before a capitalised unit ("25000 Units").
+_EU_POSTCODE = re.compile(rf"(?<![\w.,/-])(\d{{5}})\s+(?!(?:Units?|Unit|IU|Mg|Ml|Mcg)\b){_CAP}")
+
+
 def find_addresses(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_ADDRESS, text, "ADDRESS")
+    for pattern in (_EN_STREET, _FR_STREET, _SOUTH_STREET, _DE_STREET, _UK_POSTCODE):
+        yield from _spans(pattern, text, "ADDRESS")
+    yield from _spans(_EU_POSTCODE, text, "ADDRESS", 1)
     yield from _spans(_PO_BOX, text, "ADDRESS")
     yield from _spans(_ZIP_AFTER_STATE, text, "ADDRESS", 1)
 

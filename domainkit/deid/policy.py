@@ -34,6 +34,9 @@ class DeidPolicy:
     ``tagger_filter``: add only the tagger spans that widen a span the rules
     found or look like the identifier they claim (see
     :mod:`domainkit.deid.tagger_filter`); off = every tagger span is added.
+    ``keep_jurisdictions``: keep the place right after "laws of", "courts of" or
+    "jurisdiction of" (a contract's governing law or forum identifies no one;
+    see :mod:`domainkit.deid.keep_rules`); for legal text, off for clinical text.
     """
 
     enabled: bool = True
@@ -43,6 +46,7 @@ class DeidPolicy:
     tagger: str = ""
     tagger_min_confidence: float = 0.0
     tagger_filter: bool = True
+    keep_jurisdictions: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.tagger_min_confidence <= 1.0:

@@ -42,3 +42,18 @@ def test_ner_recase_leaves_mixed_case_text_alone(deidentifier):
 )
 def test_ner_does_not_tag_drugs_or_typos_in_single_case_notes(deidentifier, note):
     assert deidentifier.redact(note).text == note
+
+
+def test_ner_reads_a_sentence_the_same_after_another(deidentifier):
+    # spaCy read the space after "2." as a token of the next sentence and lost "Łukasz" (a name in no
+    # list, found by NER alone): context must not change the redaction.
+    alone = "Contact Łukasz Nowak or Sofia Núñez at legal@northwind.com."
+    after = "See Exhibit A and Schedule 2. " + alone
+    assert deidentifier.redact(alone).text == "Contact [NAME] or [NAME] at [EMAIL]."
+    assert deidentifier.redact(after).text == "See Exhibit A and Schedule 2. Contact [NAME] or [NAME] at [EMAIL]."
+
+
+def test_ner_sentences_start_at_their_first_word(deidentifier):
+    note = "Pt stable.  Son Bill visited.\n  Plan: home."
+    starts = [start for start, _ in deidentifier._ner._doubtful(note, [])]
+    assert all(not note[start].isspace() for start in starts)

@@ -72,3 +72,15 @@ def test_legal_pack_deid_keeps_defined_terms():
 
     text = "The Licensee may distribute the Source Code under Section 2 of this Agreement."
     assert Deidentifier(LegalPack.deid_policy).redact(text).text == text
+
+
+def test_legal_pack_deid_keeps_jurisdictions_and_redacts_bank_details():
+    from domainkit_legal.pack import LegalPack
+
+    from domainkit.deid import Deidentifier
+
+    deid = Deidentifier(LegalPack.deid_policy)
+    kept = "This Agreement shall be governed by the laws of England and Wales and the courts of Munich."
+    assert deid.redact(kept).text == kept
+    text = "Pay IBAN DE89 3704 0044 0532 0130 00 (BIC DEUTDEFFXXX) to 45 Rue de Rivoli, 75001 Paris."
+    assert deid.redact(text).text == "Pay IBAN [ID] (BIC [ID]) to [ADDRESS], [ADDRESS] Paris."

@@ -74,8 +74,9 @@ class LegalPack(DomainPack):
     # (The built-in licence corpora hold copyright holders' names too.)
     # Defined terms of licences and contracts are capitalised like names and
     # places ("the Licensor", "Section 3", "Source Code"): they carry the legal
-    # meaning and must survive de-identification.
-    deid_policy = DeidPolicy(enabled=True, keep_terms=LEGAL_DEFINED_TERMS)
+    # meaning and must survive de-identification. So must a governing-law or forum
+    # jurisdiction ("the laws of England and Wales", "the courts of Munich").
+    deid_policy = DeidPolicy(enabled=True, keep_terms=LEGAL_DEFINED_TERMS, keep_jurisdictions=True)
 
     def config_defaults(self, task: str, preset: str) -> dict[str, dict[str, Any]]:
         """Size the default licence-category run to the 20-minute budget on 2 CPU cores.

@@ -1,0 +1,54 @@
+"""Phrases that look like names or places but carry a document's meaning: kept, not redacted.
+
+Each function returns character ranges; the de-identifier treats them like kept terms (no rule
+tags a word inside one, and a span inside one is dropped).
+- Cross-references, in every policy: "Section 4.2(b)", "Schedule 4", "Exhibit A". The capitalised
+  word before a number or a numbered reference is never a place or a person.
+- Cue words of bank identifiers, in every policy: "IBAN", "BIC", "Acct" before the number they
+  announce. After a name and a comma ("Maria Müller, IBAN DE89 ...") the name rules took the cue
+  for the first name of a "Last, First" pair.
+- Jurisdictions, where the policy asks (``DeidPolicy.keep_jurisdictions``, the legal pack): the
+  place right after "laws of", "courts of" or "jurisdiction of" ("the laws of England and Wales",
+  "the courts of Munich") names the law that governs a contract or the court that hears it, which
+  identifies no one. Clinical text keeps redacting places.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The reference word (any case) and then a number, a single capital letter or a Roman numeral.
+_REFERENCE = re.compile(
+    r"\b(?i:sections?|schedules?|clauses?|articles?|art\.|exhibits?|annex(?:es)?|appendix|appendices)"
+    r"(?=\s+(?:\d|(?:[A-Z]|[IVXLC]+)\b))"
+)
+# The cue, then maybe "/BIC", "code" or "No." and punctuation, then the identifier's first characters.
+# "SWIFT" (also a surname) counts only with a colon, "/BIC" or "code" after it.
+_BANK_CUE = re.compile(
+    r"\b(?:IBAN|BIC|Acct|ACCT)\b(?=[.:#/\s]*(?:(?:BIC|SWIFT|[Cc]ode|No|NO|Number)\b[.:#\s]*)?[A-Z0-9]{2})"
+    r"|\bSWIFT\b(?=\s*(?::|/\s*BIC|[Cc]ode))"
+)
+_CAP_WORD = r"[A-ZÀ-ÖØ-Þ][\w'-]*"
+_PLACE = rf"{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,3}}"
+# "laws of [the State of] New York", "courts of England and Wales": the place, maybe two joined by
+# "and", kept with its "State of"-like head so an NER span over "State of New York" is kept whole.
+_JURISDICTION = re.compile(
+    r"\b(?:laws?|courts?|jurisdiction)\s+of\s+(?:the\s+)?"
+    r"((?:(?:State|Commonwealth|Republic|Kingdom|Province|Canton|Federal\s+Republic|District)\s+of\s+(?:the\s+)?)?"
+    rf"{_PLACE}(?:\s+and\s+{_PLACE})?)"
+)
+
+
+def reference_words(text: str) -> list[tuple[int, int]]:
+    """Ranges of "Section", "Schedule", ... right before a numbered reference."""
+    return [match.span() for match in _REFERENCE.finditer(text)]
+
+
+def bank_cues(text: str) -> list[tuple[int, int]]:
+    """Ranges of "IBAN", "BIC", "SWIFT", "Acct" right before the identifier they announce."""
+    return [match.span() for match in _BANK_CUE.finditer(text)]
+
+
+def jurisdictions(text: str) -> list[tuple[int, int]]:
+    """Ranges of the place in a governing-law or forum phrase."""
+    return [match.span(1) for match in _JURISDICTION.finditer(text)]

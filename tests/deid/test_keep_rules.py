@@ -1,0 +1,65 @@
+"""Kept phrases in domainkit.deid.keep_rules: cross-references (every policy) and jurisdictions
+(policies with keep_jurisdictions, such as the legal pack's)."""
+
+from __future__ import annotations
+
+import pytest
+
+from domainkit.deid import DeidPolicy, Deidentifier
+
+
+@pytest.fixture(scope="module")
+def jurisdiction_keeping():
+    return Deidentifier(DeidPolicy(keep_jurisdictions=True))
+
+
+REFERENCES = [
+    "The Purchase Price and any Material Adverse Effect are defined in Schedule 4.",
+    "Pursuant to Section 4.2(b) the Customer shall indemnify the Provider.",
+    "See Exhibit A and Schedule 2 for the fees.",
+    "As set out in Clause 14.3, Article 6 and Annex B, and in Appendix IV.",
+]
+
+
+@pytest.mark.parametrize("text", REFERENCES)
+def test_cross_references_survive_the_default_policy(deidentifier, text):
+    assert deidentifier.redact(text).text == text
+
+
+JURISDICTIONS = [
+    "This Agreement shall be governed by the laws of England and Wales.",
+    "This Agreement is governed by the laws of Germany and the courts of Munich have jurisdiction.",
+    "This Agreement is governed by the laws of the State of New York.",
+    "The parties submit to the jurisdiction of the courts of Paris.",
+]
+
+
+@pytest.mark.parametrize("text", JURISDICTIONS)
+def test_jurisdictions_survive_when_the_policy_keeps_them(jurisdiction_keeping, text):
+    assert jurisdiction_keeping.redact(text).text == text
+
+
+def test_jurisdictions_are_kept_only_on_request(deidentifier, jurisdiction_keeping):
+    # Clinical text (the default policy) still redacts a place after "of".
+    text = "Pt is a resident of Munich, here on holiday."
+    assert "[LOCATION]" in deidentifier.redact(text).text
+    assert "[LOCATION]" in jurisdiction_keeping.redact(text).text  # no "laws of": still a place
+    governed = "Governed by the laws of England and Wales."
+    assert "[LOCATION]" in deidentifier.redact(governed).text
+
+
+def test_jurisdiction_keeps_no_person_after_it(jurisdiction_keeping):
+    text = "Under the laws of England, Dr. Okafor signed for the Licensee."
+    assert jurisdiction_keeping.redact(text).text == "Under the laws of England, Dr. [NAME] signed for the Licensee."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pay to Maria Müller, IBAN DE89 3704 0044 0532 0130 00, by Friday.", "Pay to [NAME], IBAN [ID], by Friday."),
+        ("Pay Maria Müller, BIC DEUTDEFFXXX.", "Pay [NAME], BIC [ID]."),
+        ("Held by Maria Müller, Acct. No. 00123456789.", "Held by [NAME], Acct. No. [ID]."),
+    ],
+)
+def test_bank_cue_words_are_no_names(rules_only, text, expected):
+    assert rules_only.redact(text).text == expected
