@@ -10,12 +10,15 @@ tags a word inside one, and a span inside one is dropped).
 - Jurisdictions, where the policy asks (``DeidPolicy.keep_jurisdictions``, the legal pack): the
   place right after "laws of", "courts of" or "jurisdiction of" ("the laws of England and Wales",
   "the courts of Munich") names the law that governs a contract or the court that hears it, which
-  identifies no one. Clinical text keeps redacting places.
+  identifies no one. Clinical text keeps redacting places. Only a known place is kept (every part
+  of "England and Wales" a listed town or a state): after "the jurisdiction of" or "the court of"
+  may come a person ("the jurisdiction of John Smith as sole arbitrator"), who is redacted as ever.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # The reference word (any case) and then a number, a single capital letter or a Roman numeral.
 _REFERENCE = re.compile(
@@ -49,6 +52,17 @@ def bank_cues(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _BANK_CUE.finditer(text)]
 
 
-def jurisdictions(text: str) -> list[tuple[int, int]]:
-    """Ranges of the place in a governing-law or forum phrase."""
-    return [match.span(1) for match in _JURISDICTION.finditer(text)]
+_HEAD = re.compile(r"^(?:State|Commonwealth|Republic|Kingdom|Province|Canton|Federal\s+Republic|District)\s+of\s+(?:the\s+)?")
+
+
+def jurisdictions(text: str, is_place: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Ranges of the place in a governing-law or forum phrase, where every part of it ``is_place``.
+
+    ``is_place`` gets a part in lower case ("england", "new york"): the caller's place lists decide.
+    """
+    ranges = []
+    for match in _JURISDICTION.finditer(text):
+        parts = re.split(r"\s+and\s+", _HEAD.sub("", match.group(1)))
+        if all(is_place(" ".join(part.split()).lower()) for part in parts):
+            ranges.append(match.span(1))
+    return ranges

@@ -276,9 +276,11 @@ class NameFinder:
         redact a listed surname wherever a cue marks it as a person (a title, "Contact"); "v."
         between two capitalised words is such a cue for both sides, so both are redacted alike.
         A party that is a common word ("State v. Smith", "Brown v. Board") is no person: it stays.
+        Only listed names count as parties, and only around "v"/"v.": notes compare treatments with
+        "vs" and "v" ("Keytruda vs Opdivo", "Warfarin v Apixaban"), and a drug name is no listed name.
         """
         for i in range(1, len(tokens) - 1):
-            if tokens[i].text not in ("v", "vs") or not _CASE_GAPS.fullmatch(text, tokens[i - 1].end, tokens[i + 1].start):
+            if tokens[i].text != "v" or not _CASE_GAPS.fullmatch(text, tokens[i - 1].end, tokens[i + 1].start):
                 continue
             for j in (i - 1, i + 1):
                 tok = tokens[j]
@@ -286,7 +288,7 @@ class NameFinder:
                     continue
                 if self.lex.is_common(tok.low) or tok.low in self.lex.clinical:
                     continue
-                if self.lex.is_name(tok.low) or not self.lex.is_english(tok.low):
+                if self.lex.is_name(tok.low):  # not "any unknown word": "Keytruda vs Opdivo" compares drugs
                     names[j] = True
 
     def _extend_names(self, text, tokens, names, is_protected, mode) -> None:
@@ -655,7 +657,7 @@ _SLASH_WARD = re.compile(
 )
 _INVERTED_GAP = re.compile(r",[ \t]{1,2}")
 # What stands between two parties of a case name: " v. ", " v ", " vs. " (the "v"/"vs" token between).
-_CASE_GAPS = re.compile(r" (?:v|vs)\.? ")
+_CASE_GAPS = re.compile(r" v\.? ")  # not "vs": notes compare treatments with it ("Warfarin vs Apixaban")
 _CITY_STATE = re.compile(r"\b([A-Z][A-Za-z]+),\s+([A-Z]{2})\b")
 
 

@@ -386,9 +386,17 @@ def _luhn_valid(digits: str) -> bool:
 # "2L nc" or "10 units sq" cannot match). English: a house number, maybe with a letter ("221B"), one to
 # three capitalised words, a street word, and maybe a compass quarter ("1600 Pennsylvania Avenue NW";
 # ``_ADDRESS`` refuses a suffix followed by a word, and "221B" is no number to it).
+# Not "Dr" (a doctor: "in 2 Weeks With Dr Patel"), "Ct" (a CT scan: "Day 2 Head Ct") or "Walk" ("6 Minute
+# Walk Test"): clinical text writes them after a number and capitalised words far more often.
 _EN_STREET_WORDS = (
-    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Court|Ct|Place|Pl|Terrace|"
-    r"Parkway|Pkwy|Highway|Hwy|Circle|Square|Sq|Close|Crescent|Gardens|Mews|Row|Walk"
+    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Lane|Ln|Way|Court|Place|Pl|Terrace|"
+    r"Parkway|Pkwy|Highway|Hwy|Circle|Square|Sq|Close|Crescent|Gardens|Mews|Row"
+)
+# A number after one of these words numbers a part of a document, a day or a bed, and is no house
+# number: "Part 7 High Court", "Section 2 Crown Court Rules", "Bed 4 Bay Close".
+_NUMBERING_WORD = re.compile(
+    r"(?i:\b(?:sections?|parts?|schedules?|clauses?|articles?|art|exhibits?|annex|appendix|chapter|rule|"
+    r"order|page|day|week|month|bed|bay|room|floor|level|step|stage|grade|type|no|number|pod)\.?\s*)$"
 )
 _EN_STREET = re.compile(
     rf"(?<![\w./@-])\d{{1,5}}[A-Z]?\s+(?:[A-Z][a-z'-]+\s+){{1,3}}(?:{_EN_STREET_WORDS})\b\.?"
@@ -413,16 +421,38 @@ _DE_STREET = re.compile(
 )
 # UK postcode: outward code, a space, inward code (its letters never C, I, K, M, O or V): "NW1 6XE".
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}\b")
-# A five-digit postcode right before a capitalised town ("75001 Paris", "40212 Düsseldorf"), not a
-# dose before a capitalised unit ("25000 Units").
-_EU_POSTCODE = re.compile(rf"(?<![\w.,/-])(\d{{5}})\s+(?!(?:Units?|Unit|IU|Mg|Ml|Mcg)\b){_CAP}")
+# A five-digit postcode right before a capitalised town on the same line ("75001 Paris", "40212
+# Düsseldorf"); the town is checked by ``_is_town`` (not "25000 Units", "45000 Copies", "12345 Pending").
+_EU_POSTCODE = re.compile(rf"(?<![\w.,/-])(\d{{5}})[ \t]+({_CAP})")
+
+
+def _is_town(word: str) -> bool:
+    """A listed place, or a word no dictionary or clinical list knows ("Düsseldorf"); not "Units", "Euros"."""
+    from domainkit.deid.lexicon import load_lexicon  # here: the lists load once, on first use
+
+    low, lexicon = word.lower(), load_lexicon()
+    return low in lexicon.places or not (lexicon.is_english(low) or low in lexicon.common)
+
+
+def _english_streets(text: str) -> Iterator[PhiSpan]:
+    """House number and street, unless the number follows a numbering word ("Part 7 High Court")."""
+    for match in _EN_STREET.finditer(text):
+        if not _NUMBERING_WORD.search(text, max(0, match.start() - 16), match.start()):
+            yield PhiSpan(*match.span(), "ADDRESS")
+
+
+def _eu_postcodes(text: str) -> Iterator[PhiSpan]:
+    for match in _EU_POSTCODE.finditer(text):
+        if _is_town(match.group(2)):
+            yield PhiSpan(*match.span(1), "ADDRESS")
 
 
 def find_addresses(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_ADDRESS, text, "ADDRESS")
-    for pattern in (_EN_STREET, _FR_STREET, _SOUTH_STREET, _DE_STREET, _UK_POSTCODE):
+    yield from _english_streets(text)
+    for pattern in (_FR_STREET, _SOUTH_STREET, _DE_STREET, _UK_POSTCODE):
         yield from _spans(pattern, text, "ADDRESS")
-    yield from _spans(_EU_POSTCODE, text, "ADDRESS", 1)
+    yield from _eu_postcodes(text)
     yield from _spans(_PO_BOX, text, "ADDRESS")
     yield from _spans(_ZIP_AFTER_STATE, text, "ADDRESS", 1)
 

@@ -63,3 +63,17 @@ def test_jurisdiction_keeps_no_person_after_it(jurisdiction_keeping):
 )
 def test_bank_cue_words_are_no_names(rules_only, text, expected):
     assert rules_only.redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Disputes go to the jurisdiction of John Smith as sole arbitrator.",
+         "Disputes go to the jurisdiction of [NAME] as sole arbitrator."),
+        ("The matter was heard by the court of Judge Maria Lopez in chambers.",
+         "The matter was heard by the court of Judge [NAME] in chambers."),
+    ],
+)
+def test_jurisdiction_keeps_only_a_known_place(jurisdiction_keeping, text, expected):
+    """After "jurisdiction of" or "court of" may come a person: only a listed town or a state is kept."""
+    assert jurisdiction_keeping.redact(text).text == expected

@@ -41,3 +41,10 @@ def test_case_name_parties_are_both_names(rules_only):
 
 def test_case_name_party_that_is_a_word_stays(rules_only):
     assert rules_only.redact("Compare State v. Okafor on this point.").text == "Compare State v. [NAME] on this point."
+
+
+@pytest.mark.parametrize("text", ["Options: Keytruda vs Opdivo.", "Warfarin v Apixaban discussed with family.",
+                                  "Ozempic vs Mounjaro for weight.", "Xarelto vs Eliquis: cost."])
+def test_drug_comparisons_are_no_case_names(rules_only, text):
+    """Notes compare treatments with "vs"/"v": only listed names around "v"/"v." are a case's parties."""
+    assert rules_only.redact(text).text == text

@@ -90,3 +90,22 @@ def test_addresses_and_postcodes_are_addresses(text, value):
 )
 def test_clinical_shorthand_is_no_address(text, value):
     assert _untouched(text, value), list(find_patterns(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Platelets 12000\nPlan: transfuse.", "Heparin drip at 25000\nPatient stable.", "Viral load 45000 Copies/mL",
+    "Fee of 50000 Euros.", "Accession 12345 Pending",
+])
+def test_five_digit_values_before_words_are_no_postcodes(text):
+    """A postcode needs a town after it on its line: not a lab value, a dose, an amount or an accession."""
+    assert not [span for span in find_patterns(text) if span.type == "ADDRESS"], text
+
+
+@pytest.mark.parametrize("text", [
+    "6 Minute Walk Test: 350 m, no desaturation.", "Follow Up In 2 Weeks With Dr Patel.",
+    "Post Op Day 2 Head Ct negative.", "Bed 4 Bay Close to nursing station.",
+    "The claim was issued under CPR Part 7 High Court procedure.",
+    "The matter was transferred under Section 2 Crown Court Rules.", "Appendix 3 Supreme Court Rules apply.",
+])
+def test_numbered_clinical_and_legal_phrases_are_no_street_addresses(text):
+    assert not [span for span in find_patterns(text) if span.type == "ADDRESS"], text
