@@ -8,14 +8,11 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from domainkit.deid.keep_rules import bank_cues, jurisdictions, reference_words
-from domainkit.deid.lexicon import US_STATES, load_lexicon
+from domainkit.deid.lexicon import load_lexicon
 from domainkit.deid.names import NameFinder
 from domainkit.deid.patterns import find_patterns
 from domainkit.deid.policy import DeidPolicy
 from domainkit.deid.spans import PhiSpan, Redaction, apply_placeholders, merge_spans
-
-#: US state names in lower case ("new york"): jurisdictions a contract may name.
-US_STATE_NAMES = frozenset(US_STATES.values())
 
 
 class Deidentifier:
@@ -90,14 +87,10 @@ class Deidentifier:
             return []
         ranges = reference_words(text) + bank_cues(text)
         if self.policy.keep_jurisdictions:
-            ranges.extend(jurisdictions(text, self._is_jurisdiction))
+            ranges.extend(jurisdictions(text, self._lexicon.is_place))  # a listed town or a state
         if self._keep_phrase is not None:
             ranges.extend(match.span() for match in self._keep_phrase.finditer(text))
         return ranges
-
-    def _is_jurisdiction(self, place: str) -> bool:
-        """A listed town or a US state (lower case): what may follow "the laws of" and be kept."""
-        return place in self._lexicon.places or place in US_STATE_NAMES
 
     def _rule_spans(self, text: str, protected: list[tuple[int, int]]) -> list[PhiSpan]:
         if not text:

@@ -32,13 +32,14 @@ _BANK_CUE = re.compile(
     r"|\bSWIFT\b(?=\s*(?::|/\s*BIC|[Cc]ode))"
 )
 _CAP_WORD = r"[A-ZÀ-ÖØ-Þ][\w'-]*"
+# The head of a jurisdiction's formal name: "the State of", "the Federal Republic of".
+_HEAD_WORDS = r"(?:State|Commonwealth|Republic|Kingdom|Province|Canton|Federal\s+Republic|District)\s+of\s+(?:the\s+)?"
 _PLACE = rf"{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,3}}"
 # "laws of [the State of] New York", "courts of England and Wales": the place, maybe two joined by
 # "and", kept with its "State of"-like head so an NER span over "State of New York" is kept whole.
 _JURISDICTION = re.compile(
     r"\b(?:laws?|courts?|jurisdiction)\s+of\s+(?:the\s+)?"
-    r"((?:(?:State|Commonwealth|Republic|Kingdom|Province|Canton|Federal\s+Republic|District)\s+of\s+(?:the\s+)?)?"
-    rf"{_PLACE}(?:\s+and\s+{_PLACE})?)"
+    rf"((?:{_HEAD_WORDS})?{_PLACE}(?:\s+and\s+{_PLACE})?)"
 )
 
 
@@ -52,7 +53,7 @@ def bank_cues(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _BANK_CUE.finditer(text)]
 
 
-_HEAD = re.compile(r"^(?:State|Commonwealth|Republic|Kingdom|Province|Canton|Federal\s+Republic|District)\s+of\s+(?:the\s+)?")
+_HEAD = re.compile(f"^{_HEAD_WORDS}")
 
 
 def jurisdictions(text: str, is_place: Callable[[str], bool]) -> list[tuple[int, int]]:

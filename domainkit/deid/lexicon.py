@@ -29,6 +29,9 @@ US_STATES: dict[str, str] = {
     "WI": "wisconsin", "WY": "wyoming", "DC": "district of columbia",
 }  # fmt: skip
 
+#: State names in lower case ("new york"): not identifying, unlike towns (see ``Lexicon.places``).
+US_STATE_NAMES: frozenset[str] = frozenset(US_STATES.values())
+
 # Traditional (pre-postal) abbreviations of state names, as notes write them ("from Ariz.", "Penn").
 STATE_ABBREVIATIONS: frozenset[str] = frozenset(
     """ala ariz ark calif cal colo conn del fla ill ind kan kans md mass mich minn miss mont neb
@@ -140,6 +143,10 @@ class Lexicon:
                     return True
         return False
 
+    def is_place(self, word: str) -> bool:
+        """A listed town or a US state (``places`` leaves the states out)."""
+        return word in self.places or word in US_STATE_NAMES
+
     def is_name(self, word: str) -> bool:
         return word in self.first_names or word in self.last_names
 
@@ -217,7 +224,7 @@ def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
     keep_phrases = tuple(sorted({term for term in keep if " " in term or "-" in term}, key=len, reverse=True))
     english, common = _wordnet_lemmas()
     # States and countries are not identifying (HIPAA Safe Harbor keeps them); towns and cities are.
-    places = set(data_lines("places.txt.gz")) - set(US_STATES.values())
+    places = set(data_lines("places.txt.gz")) - US_STATE_NAMES
     return Lexicon(
         first_names=first_names,
         last_names=last_names,

@@ -230,8 +230,7 @@ class NameFinder:
                 len(low) >= 4
                 and prev != "st"
                 and self._first_name(low)
-                and low not in self.lex.places
-                and low not in _STATE_NAMES
+                and not self.lex.is_place(low)
                 and (mode != "mixed" or tok.is_title_case)
             ):
                 names[i] = True
@@ -450,7 +449,7 @@ class NameFinder:
             if (
                 i > 0
                 and tokens[i - 1].text in {"U", "Univ", "UNIV"}
-                and (low in lex.places or low in _STATE_NAMES)
+                and lex.is_place(low)
                 and not lex.is_keep(low)
                 and text[tok.start - 1] == " "
             ):
@@ -644,7 +643,6 @@ def _proper(tok: _Token) -> bool:
 
 
 _WARD_NUMBER = re.compile(r" \d{1,2}(?!\d|\.\d|\s*(?:mg|mcg|units?|u\b|cc|ml|%|l\b|mm|cm|x\b))", re.I)
-_STATE_NAMES = frozenset(US_STATES.values())
 _SECTION_CUES = frozenset({"social", "coping", "family"})
 # Short, common-word first names that a section cue ("Social: bill called") still makes names.
 _SHORT_NAMES = frozenset({"bill", "bob", "will", "pat", "sue", "ray", "don", "art", "rob", "ted", "jack", "frank", "mark", "grant", "rose"})

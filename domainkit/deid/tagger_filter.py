@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from domainkit.deid.lexicon import STATE_ABBREVIATIONS, US_STATES, Lexicon
+from domainkit.deid.lexicon import STATE_ABBREVIATIONS, US_STATE_NAMES, US_STATES, Lexicon
 from domainkit.deid.names import HOSPITAL_WORDS, RELATIVES, ROLES, TITLES, case_mode
 from domainkit.deid.patterns import FRACTIONS, MONTHS_BUT_MAY, UNIT_AFTER, is_pain_score, is_vent_setting
 from domainkit.deid.spans import PhiSpan, adjacent
@@ -34,7 +34,7 @@ from domainkit.deid.spans import PhiSpan, adjacent
 _NAME_TYPES = frozenset({"NAME", "LOCATION"})
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # letters of any script ("Ólafsson")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
-_STATES = frozenset(US_STATES.values()) | frozenset(code.lower() for code in US_STATES) | STATE_ABBREVIATIONS
+_STATES = US_STATE_NAMES | frozenset(code.lower() for code in US_STATES) | STATE_ABBREVIATIONS
 # Words after which even a common word is a name ("NP Mason", "brother Archer", "Dr. Baker").
 # Not every RELATIVES word: "family", "social", "coping" start phrases ("FAMILY MEETING") more
 # often than names.

@@ -229,13 +229,18 @@ def _training_windows_line(report: dict[str, Any]) -> list[str]:
             f"a test document's prediction pools the logits of {scored_text} of it. TF-IDF reads whole documents."]
 
 
+def over_window_counts(counts: dict[str, Any], verb: str) -> str:
+    """ "3 of 76 training and 1 of 20 test documents <verb> longer than the 128-word-piece window"."""
+    return (f"{counts['train']} of {counts['n_train']} training and {counts['test']} of {counts['n_test']} test "
+            f"documents {verb} longer than the {counts['max_length']}-word-piece window")
+
+
 def over_window_sentence(split_info: dict[str, Any] | None) -> str:
     """How many of a run's own documents ran past the window and what became of them ("" when none did)."""
     counts = (split_info or {}).get("over_window")
     if not counts or not (counts["train"] or counts["test"]):
         return ""
-    found = (f"{counts['train']} of {counts['n_train']} training and {counts['test']} of {counts['n_test']} test "
-             f"documents were longer than the {counts['max_length']}-word-piece window")
+    found = over_window_counts(counts, "were")
     if counts["windows"]:
         return found + "; they were read in overlapping windows (data.long_documents)."
     return found + (f" and were cut there (only their first {counts['max_length']} word pieces were read; "

@@ -261,15 +261,15 @@ def _is_model_package(origin: str) -> bool:
 
 def _name_hint(model_dir: Path | None) -> str:
     """Suggest the default naming (the folder's name or domainkit_PACK_TASK), concretely when it can."""
-    hint = "leave out --name for the default name (the folder's name, or domainkit_PACK_TASK for a run's export)"
     if model_dir is not None:
         try:
             default = default_package_name(model_dir)
         except ConfigError:
-            return hint + ", or choose one with a prefix of your own, e.g. domainkit_radiology_triage"
-        if not _taken_by(default) and not keyword.iskeyword(default):
+            default = None
+        if default is not None and not _taken_by(default) and not keyword.iskeyword(default):
             return f"leave out --name for the default name {default!r}, or choose another"
-    return hint + ", or choose one with a prefix of your own, e.g. domainkit_radiology_triage"
+    return ("leave out --name for the default name (the folder's name, or domainkit_PACK_TASK for a run's export), "
+            "or choose one with a prefix of your own, e.g. domainkit_radiology_triage")
 
 
 #: The release part of a default version; the model's fingerprint follows as a local version.

@@ -101,14 +101,19 @@ def require_model_folder(model_dir: Path) -> None:
                          f"no model_type)", hint=_model_folder_hint(model_dir))
 
 
-def _is_model_config(config: Path) -> bool:
-    """A transformers model config: a JSON object naming its ``model_type`` (AutoConfig needs it)."""
+def _json_of(path: Path) -> Any:
+    """The JSON in ``path``, or None when it cannot be read or parsed (the caller's check then fails)."""
     import json
 
     try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return False
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
+        return None
+
+
+def _is_model_config(config: Path) -> bool:
+    """A transformers model config: a JSON object naming its ``model_type`` (AutoConfig needs it)."""
+    data = _json_of(config)
     return isinstance(data, dict) and isinstance(data.get("model_type"), str) and bool(data["model_type"])
 
 
@@ -121,7 +126,7 @@ def _model_folder_hint(model_dir: Path) -> str:
     """'did you mean RUN/06-export/model?' when the folder holds a model folder, else what to pass."""
     for pattern in _INNER_MODEL_GLOBS:
         for inner in sorted(model_dir.glob(pattern)):
-            if (inner / "config.json").is_file() and _is_model_config(inner / "config.json"):
+            if _is_model_config(inner / "config.json"):
                 return f"did you mean {inner}?"
     if _is_run_folder(model_dir):
         return (f"{model_dir} is a domainkit run folder; its model is written to {model_dir / '06-export' / 'model'} "
@@ -130,14 +135,9 @@ def _model_folder_hint(model_dir: Path) -> str:
 
 
 def _is_run_folder(folder: Path) -> bool:
-    import json
-
     from domainkit.runner.rundir import is_run_config
 
-    try:
-        return is_run_config(json.loads((folder / "config.json").read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return False
+    return is_run_config(_json_of(folder / "config.json"))
 
 
 def _onnx_only(model_dir: Path) -> bool:

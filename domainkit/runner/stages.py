@@ -195,10 +195,11 @@ def _over_window(ctx: RunContext, data: TaskData) -> dict[str, Any]:
 
 
 def _log_over_window(counts: dict[str, Any]) -> None:
+    from domainkit.evaluation.report import over_window_counts
+
     if not (counts["train"] or counts["test"]):
         return
-    found = (f"{counts['train']} of {counts['n_train']} training and {counts['test']} of {counts['n_test']} test "
-             f"documents are longer than the {counts['max_length']}-word-piece window")
+    found = over_window_counts(counts, "are")
     if counts["windows"]:
         log.info("%s: they are read in overlapping windows (data.long_documents)", found)
     else:
