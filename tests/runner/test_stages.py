@@ -99,15 +99,20 @@ def test_the_card_of_a_run_names_its_corpora_licences_and_student_base(tmp_path,
     assert f"- student (base): {ctx.pack.student}" in text and f"base_model: {ctx.pack.student}" in text
 
 
-def test_the_card_of_a_run_on_own_documents_names_no_path(tmp_path, fake_packs):
+def _own_documents_card(tmp_path, file_name):
+    """The context, data and card dict of a run on one own-documents file called ``file_name``."""
     from domainkit.runner.stages import deid_policy, export_card
 
-    documents = tmp_path / "Patient_Ann_Lee_notes.csv"
+    documents = tmp_path / file_name
     documents.write_text("text,label\nnote,alpha\n")
     ctx = _context(tmp_path, path=documents)
     ctx.outputs.update({"teacher": {"reference": "store:all-mpnet-base-v2"}, "distill": {"report": {}}})
     data = ctx.pack.load_task(ctx.task, seed=13)
-    sources = export_card(ctx, data, deid_policy(ctx))["data_sources"]
+    return ctx, data, export_card(ctx, data, deid_policy(ctx))
+
+
+def test_the_card_of_a_run_on_own_documents_names_no_path(tmp_path, fake_packs):
+    sources = _own_documents_card(tmp_path, "Patient_Ann_Lee_notes.csv")[2]["data_sources"]
     assert [s["name"] for s in sources] == ["user documents"] and "Ann_Lee" not in str(sources)
 
 
@@ -363,12 +368,8 @@ def test_own_documents_are_read_in_windows_when_asked(tmp_path, fake_packs, tiny
 def test_the_card_of_a_run_on_own_documents_says_the_model_was_trained_on_them(tmp_path, fake_packs):
     from domainkit.runner.stages import deid_policy, export_card
 
-    documents = tmp_path / "docs.csv"
-    documents.write_text("text,label\nnote,alpha\n")
-    ctx = _context(tmp_path, path=documents)
-    ctx.outputs.update({"teacher": {"reference": "store:all-mpnet-base-v2"}, "distill": {"report": {}}})
-    data = ctx.pack.load_task(ctx.task, seed=13)
-    assert export_card(ctx, data, deid_policy(ctx))["own_documents"] is True
+    ctx, data, card = _own_documents_card(tmp_path, "docs.csv")
+    assert card["own_documents"] is True
     pack_run = _context(tmp_path)
     pack_run.outputs.update(ctx.outputs)
     assert export_card(pack_run, data, deid_policy(ctx))["own_documents"] is False
