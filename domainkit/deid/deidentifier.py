@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from domainkit.deid.keep_rules import bank_cues, jurisdictions, reference_words
+from domainkit.deid.keep_rules import bank_cues, eponyms, jurisdictions, reference_words
 from domainkit.deid.lexicon import load_lexicon
 from domainkit.deid.names import NameFinder
 from domainkit.deid.patterns import find_patterns
@@ -81,11 +81,12 @@ class Deidentifier:
         return [span for span in spans if span.type in self.policy.types and not _kept(text, span, protected)]
 
     def _protected(self, text: str) -> list[tuple[int, int]]:
-        """Character ranges of kept phrases ("Down syndrome", "Bell palsy") in ``text``, cross-references
+        """Character ranges of kept phrases ("Down syndrome", "Bell palsy") and eponyms ("Schirmer test")
+        in ``text``, cross-references
         ("Section 4"), bank cue words ("IBAN") and, where the policy asks, jurisdictions ("the laws of England")."""
         if not text:
             return []
-        ranges = reference_words(text) + bank_cues(text)
+        ranges = reference_words(text) + bank_cues(text) + eponyms(text)
         if self.policy.keep_jurisdictions:
             ranges.extend(jurisdictions(text, self._lexicon.is_place))  # a listed town or a state
         if self._keep_phrase is not None:

@@ -13,6 +13,10 @@ tags a word inside one, and a span inside one is dropped).
   identifies no one. Clinical text keeps redacting places. Only a known place is kept (every part
   of "England and Wales" a listed town or a state): after "the jurisdiction of" or "the court of"
   may come a person ("the jurisdiction of John Smith as sole arbitrator"), who is redacted as ever.
+- Eponyms, in every policy: a capitalised word (or a hyphenated pair) right before a clinical head
+  noun ("Schirmer test", "Kayser-Fleischer rings", "Creutzfeldt-Jakob disease", "Murphy's sign")
+  names a sign, test or disease, not a person, unless a title precedes it ("Dr Smith test ...") or
+  "sign" is a verb ("Jane to sign the consent"... "Jane sign the form").
 """
 
 from __future__ import annotations
@@ -66,4 +70,29 @@ def jurisdictions(text: str, is_place: Callable[[str], bool]) -> list[tuple[int,
         parts = re.split(r"\s+and\s+", _HEAD.sub("", match.group(1)))
         if all(is_place(" ".join(part.split()).lower()) for part in parts):
             ranges.append(match.span(1))
+    return ranges
+
+
+_EPONYM_HEADS = (
+    r"signs?|tests?|rings?|disease|syndrome|scores?|procedure|operation|approach|reflex|phenomenon|"
+    r"manoeuvre|maneuver|criteria|classification|fracture|triad|nodes?|nodules?|murmur|palsy|ulcer|"
+    r"bodies|cells|sarcoma|lymphoma|encephalopathy|aneurysm|cyst|hernia|anomaly|malformation|contracture|"
+    r"dystrophy|ataxia|chorea|neuralgia|staging|grading"
+)
+_EPONYM = re.compile(
+    r"(?<![\w'-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s|’s|s')?)\s+"
+    rf"(?:{_EPONYM_HEADS})\b"
+    r"(?!\s+(?:the|a|an|this|that|consent|forms?|paperwork|off|for|her|him|his|them|their|it)\b)"
+)
+# A title or a first-name cue before the word makes it a person: "Dr Smith test results".
+_TITLE_BEFORE = re.compile(r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof|professor|nurse|sister|rn|pt|patient)\.?\s+)$")
+
+
+def eponyms(text: str) -> list[tuple[int, int]]:
+    """Ranges of a capitalised word right before a sign, test, disease ... head noun, with the noun."""
+    ranges = []
+    for match in _EPONYM.finditer(text):
+        if _TITLE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+            continue
+        ranges.append(match.span())
     return ranges

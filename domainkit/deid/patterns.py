@@ -43,6 +43,30 @@ _DAY_FIRST_DATE = re.compile(
 )
 # A month's name between day and year, as EHR and lab exports write it: "14-Mar-2021", "14/MAR/21",
 # or after the month: "Mar-14-2021".
+# Day-first dates without a four-digit year, where the day (13-31) rules out month-first reading:
+# "14/3", "16/03/89", "16.03.89" (UK and EU notes); with dots only with a year ("16.2" is a lab value).
+# Measurement look-alikes are screened like month-first dates.
+_DAY_FIRST_SHORT = re.compile(
+    r"(?<![\w./\-+])((?:1[3-9]|2\d|3[01])(?:/(?:0?[1-9]|1[0-2])(?:/\d\d)?|\.(?:0?[1-9]|1[0-2])\.\d\d))(?![\w%]|[./-]\d)"
+)
+# Day, month name and year run together, as pharmacy and lab systems print them: "14mar89", "03JAN2089".
+_COMPACT_DATE = re.compile(
+    r"(?<![\w./-])(?:0?[1-9]|[12]\d|3[01])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)(?:19|20)?\d\d(?![\w/-])",
+    re.I,
+)
+# A weekday written next to a date is part of it ("Sat 3/15", "Thursday 13 March", "Wednesday, March
+# 12"); abbreviations only capitalised ("sat" is an O2 saturation). A weekday and an ordinal day are a
+# date on their own: "Wednesday 19th". A weekday alone ("since Sunday") is no date element (the
+# deid-dev annotators leave it).
+_WEEKDAY = (
+    r"(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun|MON|TUE|TUES|WED|THU|THUR|THURS|FRI|SAT|SUN)\.?)"
+)
+_WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?\s{{1,2}}(?:the\s+)?$")
+_WEEKDAY_ORDINAL = re.compile(
+    r"\b(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+(?:the\s+)?"
+    r"(?:[1-9]|[12]\d|3[01])(?i:st|nd|rd|th)\b"
+)
 _NAMED_MONTH_DATE = re.compile(
     rf"\b(?:{_DAY}([-/]){_MONTH}\.?\1(?:(?:19|20)\d\d|\d\d)|{_MONTH}([-/]){_DAY}\2(?:(?:19|20)\d\d|\d\d))\b",
     re.I,
@@ -61,7 +85,7 @@ _MONTH_DATE = re.compile(
 # A month named alone after a date preposition: "in July", "since early March", "last August".
 # "May" is left out (a modal verb); "March" needs the preposition anyway.
 _MONTH_ALONE = re.compile(
-    r"\b(?:in|since|until|till|during|from|by|of|before|after|through|last|next|this|early|late|mid)"
+    r"\b(?:in|since|until|till|during|from|by|of|for|before|after|through|last|next|this|early|late|mid)"
     r"(?:\s+|-)(?:(?:early|late|mid)(?:\s+|-))?"
     r"(january|february|march|april|june|july|august|september|october|november|december)\b",
     re.I,
@@ -91,7 +115,11 @@ _TIME_CUE = re.compile(
     r"about|and|to|or|q|until|@)\s*|[-–@~]\s*)$",
     re.I,
 )
-_STRONG_YEAR_CUE = re.compile(r"(?:\b(?:in|year|yr|since|s/p|dx|dx'd|diagnosed|of|during|born)\s*|')$", re.I)
+# A year of birth is a date element of the birth date: "DOB 1947", "Born: 1949", "YOB 1950".
+_STRONG_YEAR_CUE = re.compile(
+    r"(?:\b(?:in|year|yr|since|s/p|dx|dx'd|diagnosed|of|during|born|dob|d\.o\.b|yob|year\s+of\s+birth)\.?\s*:?\s*|')$",
+    re.I,
+)
 _HISTORY_YEAR_CUE = re.compile(r"[,(;]\s*$")
 # Ventilator and haemodynamic settings look like dates ("PS 10/5", "CPAP 5/5", "CO/CI 5/3").
 _VENT_CUE = re.compile(
@@ -123,14 +151,27 @@ _AGE = re.compile(
 _AGE_WORD = re.compile(r"\b(?:age[ds]?|aged)\s*:?\s*((?:9\d|1[0-2]\d))\b", re.I)
 
 _PHONE = re.compile(
-    r"(?<![\w/.\-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4,5}(?:\s*(?:x|ext\.?)\s*\d{1,5})?(?![\w/]|\.\d)"
+    r"(?<![\w/.\-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4,5}(?:,?\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\w/]|\.\d)"
+    r"|(?<![\w/.\-])\d{3}/\d{3}/\d{4}(?![\w/]|\.\d)"
     r"|(?<![\w/.\-])\(?\d{5,6}-\d{4}\)?(?![\w/]|\.\d)"
     r"|(?<![\w/.\-:])\d{3}-\d{4}(?![\w/]|\.\d|-)",
     re.I,
 )
 # A bare "555-1234" is a phone number only near a phone word; otherwise it is a range ("SVR 900-1300").
 _SHORT_PHONE = re.compile(r"^\d{3}-\d{4}$")
-_PHONE_WORD = re.compile(r"\b(?:pager|beeper|beep|page|cell|phone|ph|tel|telephone|fax|home|work|office|call|reached|contact|number|#)\W*$", re.I)
+_PHONE_WORD = re.compile(
+    r"\b(?:pager|beeper|beep|bleep|page|cell|phone|phoned|ph|tel|telephone|fax|home|work|office|call|called|calls|"
+    r"rang|reached|contact|number|#)\W*$",
+    re.I,
+)
+# UK numbers without "+44": a trunk "0", then 10 digits in two or three groups ("0121 496 0023",
+# "029 2018 4400", "07700 900 882"). Eleven digits in all keep clear of clock-time lists ("0800 1000 1200").
+_UK_PHONE = re.compile(r"(?<![\w/.\-+])0[1-9]\d{1,4}(?:[ -]\d{3,4}){1,2}(?![\w/]|[.-]\d|\s\d)")
+# A short internal number after a bleep, pager or extension cue: "bleep 4471", "pager #2217".
+_INTERNAL_NUMBER = re.compile(
+    r"\b(?:bleep|bleeper|pager|beeper|beep|pg|ext\.?|extension)\s*(?:#|no\.?|number)?\s*[:#]?\s*(\d{3,5})(?!\w|[.,/:]\d)",
+    re.I,
+)
 _PHONE_CUE = re.compile(
     r"\b(?:pager|beeper|beep|page|pg|cell|cellphone|mobile|phone|ph|tel|telephone|fax|home|work|office|"
     r"contact|number|no|ext|extension|#)\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?:is\s+)?"
@@ -152,7 +193,7 @@ _CARD_NUMBER = re.compile(
 _EXTENSION = re.compile(r"\b(?:ext\.?|extension)\s*[#:]?\s*(\d{3,5})(?!\w|\.\d)", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|us|uk)(?:/[^\s<>\"')\]]*)?\b", re.I)
-_IP = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w.]|\.\d)")
+_IP = re.compile(r"(?<![\w./])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)")
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 _ID_CUE = re.compile(
     r"\b(?:mrn|mr\s*#|medical\s+record(?:\s+(?:number|no\.?))?|record\s*(?:number|no\.?|#)|acct|account|"
@@ -161,6 +202,30 @@ _ID_CUE = re.compile(
     r"([A-Za-z]{0,3}[-\s]?\d[\w-]{2,})",
     re.I,
 )
+# An identifier after its label: a code of letters and digits, maybe joined by "-" or "/", holding
+# three digits or more ("Accession: RAD20890314-0047", "Hosp no RLH5512398", "badge 4471-B",
+# "ref ASC/2089/004417", "(ID INT-0449)", "Medicare number 1EG4-TE5-MK73"). "ID consult" (infectious
+# diseases), "No. 2 catheter" and "ref 3.5-5.0" hold no such code; ``_labelled_ids`` screens the rest.
+_ID_LABEL = (
+    r"(?:(?:hospital|hosp|clinic|patient|pt|staff|employee|member|membership|policy|case|claim|file|client|"
+    r"resident|subscriber|beneficiary|group|visit|encounter|episode|referral|accession|specimen|sample|"
+    r"requisition|order|booking|crime|incident|police|unit|record|chart|health|insurance|medicare|medicaid|"
+    r"nhs|chi|hcn|interpreter|provider|student|badge|reference|ref|acc|account|acct|id)\s*"
+    r"(?:id|no\b\.?|nr\b\.?|number|num\b\.?|#)"
+    r"|\bid\b|accession|ref(?:erence)?|policy|badge|mrn|medicare|medicaid|nhs|chi|hcn)"
+)
+_LABELLED_ID = re.compile(
+    rf"\b{_ID_LABEL}\s*[:#=]?\s*([A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*)(?![\w/-]|[.,]\d)",
+    re.I,
+)
+# An NHS number, three-three-four digits after its label (not a telephone number).
+_NHS_NUMBER = re.compile(r"\b(?:nhs|chi)\s*(?:no\.?|number|num|#)?\s*[:#]?\s*(\d{3}[\s-]?\d{3}[\s-]?\d{4})(?![\w-]|\.\d)", re.I)
+# A member number after an insurer's name: "Ins: SoonerCare B44719302", "Insurance: Aetna W123456789".
+_INSURER_ID = re.compile(
+    r"\b(?i:ins|insurance|insurer|payer|plan)\s*:\s*(?:[A-Z][\w&'-]*\s+){1,4}([A-Z]{0,4}\d{5,}[A-Z\d-]*)(?![\w-]|\.\d)"
+)
+_NUMERIC_RANGE = re.compile(r"\d+-\d+$")
+_DATE_SHAPE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
 _HASH_ID = re.compile(r"#\s*([A-Za-z]{1,4}\d{2,}[\w-]*|\d{5,})\b")
 _LONG_NUMBER = re.compile(r"(?<![\w.,/\-])\d{7,}(?![\w.,/]|\.\d)")
 
@@ -224,6 +289,29 @@ def is_pain_score(text: str, start: int, end: int, month: int, day: int) -> bool
 
 
 def find_dates(text: str) -> Iterator[PhiSpan]:
+    """Dates, a weekday written before one included ("Sat [3/15]")."""
+    for span in _dates(text):
+        weekday = _WEEKDAY_BEFORE.search(text, max(0, span.start - 16), span.start)
+        yield PhiSpan(weekday.start(), span.end, "DATE") if weekday else span
+    yield from _spans(_WEEKDAY_ORDINAL, text, "DATE")
+
+
+def _day_first_short(text: str) -> Iterator[PhiSpan]:
+    for match in _DAY_FIRST_SHORT.finditer(text):
+        value = match.group(1)
+        start, end = match.span(1)
+        before = _before(text, start)
+        if value == "24/7" or (_MEASURE_CUE.search(before) and not _dated_of(before, value)):
+            continue
+        if UNIT_AFTER.match(text, end):
+            continue
+        day, month = (int(x) for x in re.split(r"[/.]", value)[:2])
+        if value.count("/") == 1 and (month in (5, 10) or _VENT_CUE.search(_clause_before(text, start, 50))):
+            continue  # "IMV 650x8 60% 15/10", "on 13/10": ventilator settings, whatever the day
+        yield PhiSpan(start, end, "DATE")
+
+
+def _dates(text: str) -> Iterator[PhiSpan]:
     for match in _NUMERIC_DATE.finditer(text):
         value = match.group(1)
         start, end = match.span(1)
@@ -248,6 +336,8 @@ def find_dates(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_CUED_DASH_DATE, text, "DATE", 1)
     yield from _spans(_DOT_DATE, text, "DATE", 1)
     yield from _spans(_DAY_FIRST_DATE, text, "DATE")
+    yield from _day_first_short(text)
+    yield from _spans(_COMPACT_DATE, text, "DATE")
     yield from _spans(_NAMED_MONTH_DATE, text, "DATE")
     yield from _spans(_BIRTH_DATE, text, "DATE", 1)
     yield from _spans(_MONTH_DATE, text, "DATE")
@@ -306,6 +396,10 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
             continue
         yield PhiSpan(*match.span(), "PHONE")
     yield from _spans(_EXTENSION, text, "PHONE", 1)
+    yield from _spans(_INTERNAL_NUMBER, text, "PHONE", 1)
+    for match in _UK_PHONE.finditer(text):
+        if sum(ch.isdigit() for ch in match.group(0)) == 11 and not _MEASURE_CUE.search(_before(text, match.start())):
+            yield PhiSpan(*match.span(), "PHONE")
     for match in _INTERNATIONAL_PHONE.finditer(text):
         if 7 <= sum(ch.isdigit() for ch in match.group(0)) <= 15:  # E.164 numbers hold at most 15 digits
             yield PhiSpan(*match.span(), "PHONE")
@@ -355,7 +449,25 @@ def find_bank_ids(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(*match.span(1), "ID")
 
 
+def _labelled_ids(text: str) -> Iterator[PhiSpan]:
+    for match in _LABELLED_ID.finditer(text):
+        value = match.group(1)
+        if sum(ch.isdigit() for ch in value) < 3 or _NUMERIC_RANGE.match(value) or _DATE_SHAPE.match(value):
+            continue  # "ref 135-145" is a reference range, "ref 3/14" a date
+        if UNIT_AFTER.match(text, match.end(1)):
+            continue  # "ID 100 mg" is a dose
+        yield PhiSpan(*match.span(1), "ID")
+
+
+def labelled_ids(text: str) -> Iterator[PhiSpan]:
+    """Identifiers after their label: "Hospital No: K4419820", "NHS number 943 476 5919"."""
+    yield from _spans(_NHS_NUMBER, text, "ID", 1)
+    yield from _labelled_ids(text)
+    yield from _spans(_INSURER_ID, text, "ID", 1)
+
+
 def find_ids(text: str) -> Iterator[PhiSpan]:
+    yield from labelled_ids(text)
     yield from _spans(_SSN, text, "ID")
     yield from find_bank_ids(text)
     for match in _ID_CUE.finditer(text):
@@ -458,7 +570,9 @@ def find_addresses(text: str) -> Iterator[PhiSpan]:
 
 
 def find_patterns(text: str) -> Iterator[PhiSpan]:
-    """Every shape-based identifier in ``text``."""
+    """Every shape-based identifier in ``text``. Labelled identifiers come first: where one and a
+    phone shape cover the same digits ("NHS number 943 476 5919") the merged span keeps the ID type."""
+    yield from labelled_ids(text)
     yield from find_contacts(text)
     yield from find_ids(text)
     yield from find_dates(text)
