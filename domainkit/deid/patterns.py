@@ -206,16 +206,17 @@ _ID_CUE = re.compile(
 # three digits or more ("Accession: RAD20890314-0047", "Hosp no RLH5512398", "badge 4471-B",
 # "ref ASC/2089/004417", "(ID INT-0449)", "Medicare number 1EG4-TE5-MK73"). "ID consult" (infectious
 # diseases), "No. 2 catheter" and "ref 3.5-5.0" hold no such code; ``_labelled_ids`` screens the rest.
-_ID_LABEL = (
-    r"(?:(?:hospital|hosp|clinic|patient|pt|staff|employee|member|membership|policy|case|claim|file|client|"
+_ID_LABEL_WORDS = (
+    r"hospital|hosp|clinic|patient|pt|staff|employee|member|membership|policy|case|claim|file|client|"
     r"resident|subscriber|beneficiary|group|visit|encounter|episode|referral|accession|specimen|sample|"
     r"requisition|order|booking|crime|incident|police|unit|record|chart|health|insurance|medicare|medicaid|"
-    r"nhs|chi|hcn|interpreter|provider|student|badge|reference|ref|acc|account|acct|id)\s*"
-    r"(?:id|no\b\.?|nr\b\.?|number|num\b\.?|#)"
-    r"|\bid\b|accession|ref(?:erence)?|policy|badge|mrn|medicare|medicaid|nhs|chi|hcn)"
+    r"nhs|chi|hcn|interpreter|provider|student|badge|reference|ref|acc|account|acct|id|mrn"
 )
+# Label words that announce an identifier without "no"/"number"/"ID" after them.
+_BARE_LABELS = frozenset("id accession ref reference policy badge mrn medicare medicaid nhs chi hcn".split())
 _LABELLED_ID = re.compile(
-    rf"\b{_ID_LABEL}\s*[:#=]?\s*([A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*)(?![\w/-]|[.,]\d)",
+    rf"\b({_ID_LABEL_WORDS})(\s*(?:id|no\b\.?|nr\b\.?|number|num\b\.?|#))?"
+    r"\s*[:#=]?\s*([A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*)(?![\w/-]|[.,]\d)",
     re.I,
 )
 # An NHS number, three-three-four digits after its label (not a telephone number).
@@ -450,13 +451,18 @@ def find_bank_ids(text: str) -> Iterator[PhiSpan]:
 
 
 def _labelled_ids(text: str) -> Iterator[PhiSpan]:
-    for match in _LABELLED_ID.finditer(text):
-        value = match.group(1)
+    position = 0
+    while match := _LABELLED_ID.search(text, position):
+        position = match.end()
+        if not match.group(2) and match.group(1).lower() not in _BARE_LABELS:
+            position = match.end(1)  # "hospital" alone announces no number; "Police ref NC-89-55012" does
+            continue
+        value = match.group(3)
         if sum(ch.isdigit() for ch in value) < 3 or _NUMERIC_RANGE.match(value) or _DATE_SHAPE.match(value):
             continue  # "ref 135-145" is a reference range, "ref 3/14" a date
-        if UNIT_AFTER.match(text, match.end(1)):
+        if UNIT_AFTER.match(text, match.end(3)):
             continue  # "ID 100 mg" is a dose
-        yield PhiSpan(*match.span(1), "ID")
+        yield PhiSpan(*match.span(3), "ID")
 
 
 def labelled_ids(text: str) -> Iterator[PhiSpan]:
@@ -468,6 +474,10 @@ def labelled_ids(text: str) -> Iterator[PhiSpan]:
 
 def find_ids(text: str) -> Iterator[PhiSpan]:
     yield from labelled_ids(text)
+    yield from _unlabelled_ids(text)
+
+
+def _unlabelled_ids(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_SSN, text, "ID")
     yield from find_bank_ids(text)
     for match in _ID_CUE.finditer(text):
@@ -569,12 +579,97 @@ def find_addresses(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_ZIP_AFTER_STATE, text, "ADDRESS", 1)
 
 
+# -- places named by their shape ------------------------------------------------------------------
+_NAME_WORD = r"(?:[A-Z][a-z]+(?:['’]s)?(?:-[A-Z][a-z]+)?|St\.?|Saint)"
+# A hospital, GP practice or hospice named by its head word, with the capitalised words before it and
+# an "of [the] Place" after it: "Leeds General Infirmary", "Hillside Surgery", "St. Bartholomew's
+# Hospital", "Royal Infirmary of Edinburgh", "Hospice of the Valley", "Northside Family Medicine".
+# "Surgery" is a GP practice only after a word that names no specialty ("General Surgery" stays).
+_FACILITY_HEAD = (
+    r"(?:Hospital|Infirmary|Hospice|Surgery|Medical\s+(?:Center|Centre|Practice|Group)|Health\s+(?:Centre|Center)|"
+    r"Cancer\s+(?:Center|Centre|Institute)|Family\s+(?:Medicine|Practice)|Group\s+Practice|Nursing\s+Home|Care\s+Home)"
+)
+_FACILITY = re.compile(
+    rf"(?<![\w'’-])((?:{_NAME_WORD}\s+){{1,4}}){_FACILITY_HEAD}\b(?:\s+of\s+(?:the\s+)?[A-Z][a-z]+)?"
+    rf"|\bHospice\s+of\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
+)
+_NOT_FACILITY_NAME = frozenset(
+    """the a an to from at in of on for with and or by via per this that his her their our my your dr mr mrs
+    ms miss prof general cardiac cardiothoracic vascular plastic thoracic orthopaedic orthopedic colorectal
+    breast upper lower day minor major oral dental eye hand spinal spine bariatric paediatric pediatric
+    neuro trauma transplant urology urologic gynae gynecologic endocrine hepatobiliary acute elective
+    emergency ambulatory same previous prior recent further had has post pre after before needs needed
+    require requires required discharged admitted transferred sent seen referred mental state county
+    city university community teaching local private veterans va children's childrens women's""".split()
+)
+# A town after an institution or a street and a comma: "St. Bartholomew's Hospital, London",
+# "601 N. Caroline St, Baltimore", "Mill Road Surgery, Cambridge". States and countries after it stay
+# (HIPAA Safe Harbor keeps them; the deid-dev annotators leave "MD" and "Maryland" alone).
+_TOWN_AFTER = re.compile(
+    r"\b(?:Hospital|Infirmary|Hospice|Surgery|Practice|Clinic|Centre|Center|Pharmacy|pharmacy|University|College|"
+    r"School|Academy|Home|House|Cottage|Farm|Lane|Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Drive|Way|Close|"
+    r"Court|Crescent|Terrace|Square|Gardens|Row|Mews|Place)\.?,[ \t]+([A-Z][a-z'-]+(?:[ \t]+[A-Z][a-z'-]+){0,2})"
+)
+# A street with no house number after a house name: "Rose Cottage, Mill Lane"; a flat before a
+# numbered street: "Flat 3, 19 Regent Street"; a corner: "5th Ave & 42nd St".
+_NAMED_STREET = re.compile(
+    r"\b(?:Cottage|House|Farm|Lodge|Barn|Hall|Manor)\.?,[ \t]+([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?[ \t]"
+    r"(?:Lane|Road|Street|Avenue|Close|Way|Drive|Crescent|Terrace|Gardens|Row|Mews|Square|Place))\b"
+)
+_FLAT = re.compile(r"\b(?:Flat|Apt\.?|Apartment|Suite)[ \t]+\d{1,4}[A-Za-z]?,?[ \t]+(?=\d{1,5}[A-Z]?[ \t]+[A-Z][a-z])")
+_STREET_WORD = r"(?:Ave|Avenue|St|Street|Blvd|Boulevard|Rd|Road)\.?"
+_CORNER = re.compile(
+    rf"\b(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Z][a-z]+)[ \t]+{_STREET_WORD}[ \t]*(?:&|and)[ \t]*"
+    rf"(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Z][a-z]+)[ \t]+{_STREET_WORD}(?!\w)"
+)
+
+
+def _town_span(text: str, start: int, words: str) -> PhiSpan | None:
+    """The longest leading run of ``words`` that is a listed town, or one word no list explains."""
+    from domainkit.deid.lexicon import STOP_WORDS, load_lexicon
+
+    lexicon = load_lexicon()
+    parts = words.split()
+    for width in range(len(parts), 0, -1):
+        phrase = " ".join(parts[:width]).lower()
+        if phrase in lexicon.places and not lexicon.is_common(phrase):
+            return PhiSpan(start, start + len(" ".join(parts[:width])), "LOCATION")
+    first = parts[0].lower()
+    if (len(first) >= 4 and first not in STOP_WORDS and first not in lexicon.clinical and not lexicon.is_english(first)
+            and not lexicon.is_keep(first) and not lexicon.near_keep(first)):
+        return PhiSpan(start, start + len(parts[0]), "LOCATION")
+    return None
+
+
+def find_places(text: str) -> Iterator[PhiSpan]:
+    """Institutions by their head word, towns after an institution or street, streets without a number."""
+    for match in _FACILITY.finditer(text):
+        if match.group(1):
+            names = match.group(1).split()
+            while names and names[0].lower().strip(".") in _NOT_FACILITY_NAME:
+                names.pop(0)
+            if not names or (match.group(0).split()[-1] == "Surgery" and names[-1].lower() in _NOT_FACILITY_NAME):
+                continue
+            start = match.start() + match.group(0).index(names[0])
+            yield PhiSpan(start, match.end(), "LOCATION")
+        else:
+            yield PhiSpan(*match.span(), "LOCATION")
+    for match in _TOWN_AFTER.finditer(text):
+        span = _town_span(text, match.start(1), match.group(1))
+        if span is not None:
+            yield span
+    yield from _spans(_NAMED_STREET, text, "ADDRESS", 1)
+    yield from _spans(_FLAT, text, "ADDRESS")
+    yield from _spans(_CORNER, text, "ADDRESS")
+
+
 def find_patterns(text: str) -> Iterator[PhiSpan]:
     """Every shape-based identifier in ``text``. Labelled identifiers come first: where one and a
     phone shape cover the same digits ("NHS number 943 476 5919") the merged span keeps the ID type."""
     yield from labelled_ids(text)
     yield from find_contacts(text)
-    yield from find_ids(text)
+    yield from _unlabelled_ids(text)
     yield from find_dates(text)
     yield from find_ages(text)
     yield from find_addresses(text)
+    yield from find_places(text)
