@@ -169,7 +169,7 @@ _PHONE_WORD = re.compile(
 _UK_PHONE = re.compile(r"(?<![\w/.\-+])0[1-9]\d{1,4}(?:[ -]\d{3,4}){1,2}(?![\w/]|[.-]\d|\s\d)")
 # A short internal number after a bleep, pager or extension cue: "bleep 4471", "pager #2217".
 _INTERNAL_NUMBER = re.compile(
-    r"\b(?:bleep|bleeper|pager|beeper|beep|pg|ext\.?|extension)\s*(?:#|no\.?|number)?\s*[:#]?\s*(\d{3,5})(?!\w|[.,/:]\d)",
+    r"\b(?:bleep|bleeper|pager|beeper|beep|ext\.?|extension)\s*(?:#|no\.?|number)?\s*[:#]?\s*(\d{3,5})(?!\w|[.,/:]\d)",
     re.I,
 )
 _PHONE_CUE = re.compile(
@@ -225,7 +225,8 @@ _NHS_NUMBER = re.compile(r"\b(?:nhs|chi)\s*(?:no\.?|number|num|#)?\s*[:#]?\s*(\d
 _INSURER_ID = re.compile(
     r"\b(?i:ins|insurance|insurer|payer|plan)\s*:\s*(?:[A-Z][\w&'-]*\s+){1,4}([A-Z]{0,4}\d{5,}[A-Z\d-]*)(?![\w-]|\.\d)"
 )
-_NUMERIC_RANGE = re.compile(r"\d+-\d+$")
+# Not identifiers after a label: a range ("ref 135-145"), a fever ("ID: 101F"), a year ("Policy 2021").
+_NUMERIC_RANGE = re.compile(r"\d+-\d+$|\d{2,3}[FC]$|(?:19|20)\d\d$", re.I)
 _DATE_SHAPE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
 _HASH_ID = re.compile(r"#\s*([A-Za-z]{1,4}\d{2,}[\w-]*|\d{5,})\b")
 _LONG_NUMBER = re.compile(r"(?<![\w.,/\-])\d{7,}(?![\w.,/]|\.\d)")
@@ -459,7 +460,7 @@ def _labelled_ids(text: str) -> Iterator[PhiSpan]:
             continue
         value = match.group(3)
         if sum(ch.isdigit() for ch in value) < 3 or _NUMERIC_RANGE.match(value) or _DATE_SHAPE.match(value):
-            continue  # "ref 135-145" is a reference range, "ref 3/14" a date
+            continue  # a range, a fever or a year (``_NUMERIC_RANGE``); "ref 3/14" is a date
         if UNIT_AFTER.match(text, match.end(3)):
             continue  # "ID 100 mg" is a dose
         yield PhiSpan(*match.span(3), "ID")

@@ -66,6 +66,8 @@ def test_labelled_identifiers_are_ids(text, value):
         ("ID: Tmax 101.2, WBC 12.", "101"),
         ("Na 140 (ref 135-145).", "135-145"),  # a reference range
         ("ID 100 mg given.", "100"),
+        ("ID: 101F overnight, cultures sent.", "101F"),
+        ("Under the Privacy Policy 2021 the data stay.", "2021"),
         ("Hospital 200 beds, busy.", "200"),
         ("ref 3/14 letter", "3/14"),  # a date, not an ID
     ],
@@ -91,7 +93,9 @@ def test_uk_slash_short_and_extension_phones(text, value):
     assert _typed(text, value) == {"PHONE"}, list(find_patterns(text))
 
 
-@pytest.mark.parametrize("text", ["Meds at 0800 1000 1200 1400.", "Turns 0800 1200 and 1600.", "bleep test done"])
+@pytest.mark.parametrize(
+    "text", ["Meds at 0800 1000 1200 1400.", "Turns 0800 1200 and 1600.", "bleep test done", "BNP pg 1250 today"]
+)
 def test_clock_time_lists_are_no_phones(text):
     assert not [s for s in find_patterns(text) if s.type == "PHONE"], text
 
