@@ -179,6 +179,8 @@ class NameFinder:
             lex = self.lex
             if lex.is_name(low) and not lex.is_common(low) and not lex.is_keep(low):
                 return True
+            if re.search(r"'(?:m|ll|re|ve|d|t)$", low):
+                return False  # "I'm"
             return not lex.is_english(low) and not lex.is_keep(low) and not lex.near_keep(low) and low not in CREDENTIAL_WORDS
         return False
 
@@ -691,8 +693,8 @@ class NameFinder:
                 if j < 0 or not _joined(text, tokens[j], tokens[j + 1] if j < i else None):
                     break
                 low = tokens[j].low
-                if low in STOP_WORDS or low in self.lex.clinical:
-                    break
+                if low in STOP_WORDS or low in self.lex.clinical or low in TITLES:
+                    break  # "Dr. Rajesh Venkataraman, MD": the title stays
                 if len(low) > 1 and not ((self.lex.is_name(low) and not self.lex.is_common(low)) or not self.lex.is_english(low)):
                     break
                 names[j] = True
