@@ -598,13 +598,16 @@ class NameFinder:
         for i, tok in enumerate(tokens):
             if names[i] or is_protected[i] or len(tok.low) < 3:
                 continue
+            opens = text[tok.end : tok.end + 2] == " ("
+            if not opens and not (text[tok.end : tok.end + 1] == ")" and text[tok.start - 2 : tok.start] == " ("):
+                continue
             low = tok.low
             if low in STOP_WORDS or lex.is_plain(low) or low in TITLES or low in ROLES or low in RELATIVES:
                 continue
             listed = low in lex.first_names or self._unknown_word(low)
             if not listed:
                 continue
-            if text[tok.end : tok.end + 2] == " (" and i + 1 < len(tokens) and (mode != "mixed" or tok.is_title_case):
+            if opens and i + 1 < len(tokens) and (mode != "mixed" or tok.is_title_case):
                 close = text.find(")", tok.end)
                 inside = [k for k in range(i + 1, min(i + 5, len(tokens))) if close != -1 and tokens[k].end <= close]
                 if inside and (names[inside[0]] or any(tokens[k].low in ROLES or tokens[k].low in RELATIVES for k in inside)):
