@@ -371,9 +371,16 @@ class NameFinder:
         self._parenthesised(text, tokens, names, is_protected, mode)
         self._recurrences(text, tokens, names, is_protected, mode)
         self._find_places(text, tokens, places, names, is_protected, mode)
+        run_start = None
         for i, tok in enumerate(tokens):
             if names[i]:
-                yield PhiSpan(tok.start, tok.end, "NAME")
+                # one span for a double-barrelled name ("Pryce-Jones", "Min-jun"): "[NAME]", not "[NAME]-[NAME]"
+                glued = i + 1 < len(tokens) and names[i + 1] and text[tok.end : tokens[i + 1].start] == "-"
+                if glued:
+                    run_start = tok.start if run_start is None else run_start
+                    continue
+                yield PhiSpan(tok.start if run_start is None else run_start, tok.end, "NAME")
+                run_start = None
             elif places[i]:
                 yield PhiSpan(tok.start, tok.end, "LOCATION")
         yield from self._ages_after_names(text, tokens, names)
