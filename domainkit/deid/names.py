@@ -661,6 +661,10 @@ class NameFinder:
             match = _AGE_AFTER_NAME.match(text, tok.end)
             if match and (match.group("open") is None) == (match.group("close") is None):
                 yield PhiSpan(match.start("age"), match.end("age"), "AGE")
+        for person in _PERSON_WORD.finditer(text):  # "widow, 93,", "resident (104)"
+            match = _AGE_AFTER_NAME.match(text, person.end())
+            if match and (match.group("open") is None) == (match.group("close") is None):
+                yield PhiSpan(match.start("age"), match.end("age"), "AGE")
 
     def _dotted_title_name(self, low: str) -> bool:
         """A word after "Mr."/"Ms." that is a listed or unknown name, in any case ("Mr. smith")."""
@@ -964,6 +968,7 @@ _HYPHEN_SUFFIXES = frozenset({"like", "type", "based", "related", "induced", "ye
 _NAME_LABEL = re.compile(
     r"(?<![\w-])(?:Patient(?: [Nn]ame)?|PATIENT(?: NAME)?|Pt|PT|Name|NAME|RE|Re|Caller|CALLER)[ \t]*:[ \t]*"
 )
+_PERSON_WORD = re.compile(r"\b(?:man|woman|gentleman|lady|male|female|patient|pt|resident|widow|widower)\b", re.I)
 _QUOTED = re.compile(r'"([^"\n]{1,30})"')
 _AGE_AFTER_NAME = re.compile(
     r'(?:"?,[ \t]*|[ \t]*(?P<open>\()[ \t]*)(?P<age>9\d|1[01]\d|120)(?:[ \t]*(?:y/?o|yo|yrs?|years?(?: old)?)\b)?'

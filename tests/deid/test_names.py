@@ -162,13 +162,17 @@ def test_credentials_and_field_labels_end_a_name(rules_only, text, expected):
         ("Pt: Harold Jenkins, 92 Mr. Jenkins has CKD.", "Pt: [NAME], [AGE] Mr. [NAME] has CKD."),
         ("Mrs Morag Fitzgerald-Hughes (90), of 4 Thistle Lane", "Mrs [NAME] ([AGE]), of [ADDRESS]"),
         ("Dr Lee (97) reviewed.", "Dr [NAME] ([AGE]) reviewed."),
+        ("Seen a widow, 93, from home.", "Seen a widow, [AGE], from home."),
+        ("Care home resident (104), reduced intake.", "Care home resident ([AGE]), reduced intake."),
     ],
 )
 def test_ages_over_89_after_a_name(rules_only, text, expected):
     assert rules_only.redact(text).text == expected
 
 
-@pytest.mark.parametrize("text", ["Mr. Smith, 45, seen today.", "Hb (92) low.", "Mr. Smith 92 mg given."])
+@pytest.mark.parametrize(
+    "text", ["Mr. Smith, 45, seen today.", "Hb (92) low.", "Mr. Smith 92 mg given.", "Pt (95% on RA) stable.", "patient, 92.5 kg"]
+)
 def test_no_age_without_a_name_or_under_90(rules_only, text):
     assert "[AGE]" not in rules_only.redact(text).text
 
