@@ -321,7 +321,9 @@ class NameFinder:
             if titled and prev in JUDICIAL_TITLES and self._judicial_name(tokens[i - 1], tok, mode):
                 names[i] = True
                 continue
-            if close and prev in ROLES and (self._first_name(low) or self._unambiguous_name(low) or self._role_name(tok, mode, prev)):
+            if close and prev in ROLES and (
+                self._first_name(low) or self._unambiguous_name(low) or self._role_name(tok, mode, prev)
+            ):
                 names[i] = True
                 continue
             if close and prev in _PATIENT_CUES and self._patient_name(tok, mode):
@@ -338,7 +340,8 @@ class NameFinder:
                 if not self._misspelling(low) or (i > 1 and tokens[i - 2].low in _INITIAL_CUES):
                     names[i] = names[i - 1] = True
                     continue
-            if close and low in self.lex.first_names and low not in _MODALS and low not in STOP_WORDS and _HANDOVER.search(text, max(0, tok.start - 24), tok.start):
+            handover = close and low in self.lex.first_names and low not in _MODALS and low not in STOP_WORDS
+            if handover and _HANDOVER.search(text, max(0, tok.start - 24), tok.start):
                 names[i] = True  # "handover from sue": a first name even if it is a word
                 continue
             if close and prev in SPEECH and self._first_name(low) and (mode != "mixed" or tok.is_title_case):
@@ -570,7 +573,8 @@ class NameFinder:
             if not words:
                 continue
             single = words[0].low
-            if len(run) == 1 and (lex.is_common(single) or not (single in lex.first_names or self._unknown_word(single) or not lex.is_english(single))):
+            name_like = single in lex.first_names or self._unknown_word(single) or not lex.is_english(single)
+            if len(run) == 1 and (lex.is_common(single) or not name_like):
                 continue  # one everyday word after the label ("Re: Grace period") is no name
             for j in run:
                 names[j] = True
