@@ -33,14 +33,17 @@ _UNFOLDED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "a
 
 TITLES = frozenset({"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "mister", "madam", "prof"})
 # Roles that precede a name in notes ("NP Janice", "RN Smith", "attending dr x").
-ROLES = frozenset({"np", "rn", "pa", "md", "attending", "resident", "fellow", "intern", "nurse"})
+ROLES = frozenset({"np", "rn", "pa", "md", "attending", "resident", "fellow", "intern", "nurse", "midwife",
+                   "pharmacist", "interpreter", "physio", "therapist", "hca", "lpn", "cna"})
 RELATIVES = frozenset(
     """son sons daughter daughters dtr dtrs dau wife husband hus hub sister sisters brother
     brothers sis bro mother father mom dad niece nieces nephew nephews grandson grandsons
     granddaughter granddaughters grandaughter grandchild grandchildren cousin aunt uncle friend
     friends neighbor neighbour partner fiance fiancee proxy hcp spouse stepson stepdaughter
     boyfriend girlfriend in-law son-in-law daughter-in-law dtr-in-law sil dil caseworker
-    manager coordinator worker chaplain gf bf sibling siblings social coping family law""".split()
+    manager coordinator worker chaplain gf bf sibling siblings social coping family law mum mam nan
+    nana grandma grandpa grandmother grandfather granny stepmother stepfather godmother godfather
+    roommate housemate flatmate carer caregiver lodger""".split()
 )
 # Judicial titles before a surname ("Judge Lee", "Justice Baker", "Hon. Patel"). Kept apart from
 # TITLES: "judge" and "justice" are everyday words too ("hard to judge volume status"), so they
@@ -54,7 +57,23 @@ SPEECH = frozenset(
     """with per by page paged call called notified informed ask asked told tell and to from
     contact contacted""".split()
 )
-CREDENTIALS = re.compile(r"\s*,?\s*(?:r\.?n\.?|n\.?p\.?|m\.?d\.?|rnc|sn|pa-c|rrt|lpn|bsn|msw|lcsw|licsw)\b", re.I)
+CREDENTIALS = re.compile(
+    r"\s*,?\s*(?:r\.?n\.?|n\.?p\.?|m\.?d\.?|rnc|sn|pa-c|rrt|lpn|bsn|msw|lcsw|licsw|pharmd|mbbs|mbchb|frcp|mrcp"
+    r"|frcs|mrcs|frcr|phd|dnp|crna|cnm|aprn|fnp|(?-i:DO|PA|StR|SpR|RGN))\b",
+    re.I,
+)
+# Post-nominal credentials ("Venkataraman, MD", "Qureshi, PharmD"): never a name and never a place
+# (no "MD" for Maryland after a surname).
+CREDENTIAL_WORDS = frozenset(
+    """md do rn np pa pharmd mbbs mbchb frcp mrcp frcs mrcs frcr phd dnp crna cnm aprn fnp lpn
+    bsn msw lcsw licsw rrt str spr rgn facp facc facs""".split()
+)
+# Field labels of a record header: the name before "MRN", "DOB" or "Born:" ends there.
+FIELD_LABELS = frozenset(
+    """mrn dob dod born nhs acct acc ssn tel ph fax sex age gender ins ref id""".split()
+)
+# Cues before a quoted nickname: 'known as "Buddy"', 'goes by "Gaz"'.
+_NICKNAME_CUE = re.compile(r"(?:known as|goes by|aka|a\.k\.a\.|nicknamed|calls? (?:him|her)self|prefers)\s*$", re.I)
 HOSPITAL_WORDS = frozenset(
     """hospital hosp hospitals medical med memorial rehab rehabilitation clinic infirmary
     manor healthcare sanitarium hospice center centre campus""".split()
@@ -145,11 +164,94 @@ class NameFinder:
         """A first name after a relative word, even one that is also a word ("son Bill")."""
         if low in STOP_WORDS or low in _MODALS or low in self.lex.clinical or low in RELATIVES or len(low) < 2:
             return False
-        if mode == "mixed" and tok.text.islower():
-            return False
         if cue in _SECTION_CUES:  # "Social: bill called" but not "Social: many visitors"
+            if mode == "mixed" and tok.text.islower():
+                return False
             return low in self.lex.first_names and (not self.lex.is_common(low) or low in _SHORT_NAMES)
-        return low in self.lex.first_names
+        if mode == "mixed" and tok.text.isupper() and len(low) <= 4:
+            return False  # "son HCP": an abbreviation in capitals
+        # "wife barb", "niece Funmilayo": a listed first name, or a word no dictionary explains
+        if low in self.lex.first_names or self._unknown_word(low):
+            return True
+        if mode == "mixed" and tok.is_title_case and len(low) >= 3:
+            # "husband Angus", "wife Carys": capitalised mid-sentence, a listed surname that is no
+            # everyday word, or an unknown word even one letter from a word (typos are seldom capitalised)
+            lex = self.lex
+            if lex.is_name(low) and not lex.is_common(low) and not lex.is_keep(low):
+                return True
+            if re.search(r"'(?:m|ll|re|ve|d|t)$", low):
+                return False  # "I'm"
+            return not lex.is_english(low) and not lex.is_keep(low) and not lex.near_keep(low) and low not in CREDENTIAL_WORDS
+        return False
+
+    def _unknown_word(self, low: str) -> bool:
+        """A word of 3+ letters that no dictionary explains and that is no typo of a word or a kept term."""
+        lex = self.lex
+        return (
+            len(low) >= 3
+            and not re.search(r"'(?:m|ll|re|ve|d|t)$", low)  # "I'm", "we'll"
+            and not lex.is_english(low)
+            and not lex.is_keep(low)
+            and low not in CREDENTIAL_WORDS
+            and low not in FIELD_LABELS
+            and not lex.near_keep(low)
+            and not self._misspelling(low)
+        )
+
+    def _role_name(self, tok: _Token, mode: str, role: str) -> bool:
+        """A name after a role word that the stricter first-name test leaves: "charge nurse Bill",
+        "nurse priya". Capitalised listed first names count even when they are words too."""
+        low, lex = tok.low, self.lex
+        if low in STOP_WORDS or low in _MODALS or low in lex.clinical or low in TITLES or low in ROLES or low in RELATIVES:
+            return False
+        if role in {"md", "pa"} or (mode == "mixed" and tok.text.isupper()):
+            return False  # "PA CXR", "MD aware": abbreviations around abbreviations
+        if low in lex.first_names and len(low) >= 3 and not lex.is_keep(low) and (mode != "mixed" or tok.is_title_case):
+            return True
+        return self._unknown_word(low)
+
+    def _patient_name(self, tok: _Token, mode: str) -> bool:
+        """After "pt": a listed first name that is no everyday or clinical word ("pt marguerite");
+        "pt alert", "pt rec'd", "pt hope" stay."""
+        low, lex = tok.low, self.lex
+        if mode == "mixed" and tok.text.isupper():
+            return False
+        return (
+            len(low) >= 3
+            and low in lex.first_names
+            and not lex.is_common(low)
+            and not lex.is_plain(low)
+            and low not in _MODALS
+            and low not in RELATIVES
+        )
+
+    def _cued_initial(self, text: str, tokens: list[_Token], i: int, mode: str) -> bool:
+        """ "X. Surname" after a title, role or "pt", in any case: "pt b. okafor", "RN: J. Smith"."""
+        if i < 2:
+            return False
+        initial, cue, tok = tokens[i - 1], tokens[i - 2], tokens[i]
+        if len(initial.text) != 1 or text[initial.end : tok.start] not in (". ", "."):
+            return False
+        if cue.low not in TITLES and cue.low not in ROLES and cue.low not in _PATIENT_CUES:
+            return False
+        if text[cue.end : initial.start].strip(" :") != "" or len(text[cue.end : initial.start]) > 3:
+            return False
+        low, lex = tok.low, self.lex
+        if len(low) < 3 or low in STOP_WORDS or low in lex.clinical or lex.is_keep(low):
+            return False
+        if mode == "mixed" and tok.text.islower() != initial.text.islower():
+            return False  # "pt A. fib"
+        return (lex.is_name(low) and not lex.is_common(low)) or (lex.is_name(low) and tok.is_title_case) or self._unknown_word(low)
+
+    def _label_word(self, text: str, tok: _Token) -> bool:
+        """A credential after a comma ("Patel, MD") or a header field label ("MRN", "DOB", "Born:"):
+        neither a name nor a place, and a name before it ends there."""
+        low = tok.low
+        if low in CREDENTIAL_WORDS and not tok.text.islower():
+            return bool(re.search(r",\s*$", text[max(0, tok.start - 3) : tok.start]))
+        if low in FIELD_LABELS and not tok.text.islower():
+            return (tok.text.isupper() and len(low) >= 3) or text[tok.end : tok.end + 1] in (":", "#")
+        return False
 
     def _misspelling(self, low: str) -> bool:
         """A word one edit away from an English word ("remian", "deines") is a typo, not a name.
@@ -173,7 +275,7 @@ class NameFinder:
     def find(self, text: str, protected: list[tuple[int, int]]) -> Iterator[PhiSpan]:
         tokens = tokenize(text)
         mode = case_mode(text)
-        is_protected = [any(s <= t.start < e for s, e in protected) for t in tokens]
+        is_protected = [any(s <= t.start < e for s, e in protected) or self._label_word(text, t) for t in tokens]
         names = [False] * len(tokens)
         places = [False] * len(tokens)
 
@@ -200,14 +302,35 @@ class NameFinder:
                 if initial or (low not in self.lex.clinical and self._namelike(tok, mode)):
                     names[i] = True
                     continue
+                if tok.is_title_case and self.lex.is_keep(low) and low in self.lex.last_names:
+                    names[i] = True  # "Mr. Parkinson": after a title an eponym is the man's surname
+                    continue
                 if between.startswith(".") and self._dotted_title_name(low):
                     names[i] = True  # "Mr. smith": with its period "Mr." is no mitral regurgitation
+                    continue
+                if (
+                    between.startswith(".")
+                    and mode == "mixed"
+                    and tokens[i - 1].is_title_case  # "Ms." (not "3-4+MR. Given")
+                    and tok.is_title_case
+                    and self.lex.is_name(low)
+                    and low not in self.lex.clinical
+                ):
+                    names[i] = True  # "Ms. Lee": a capitalised listed name after "Ms."
                     continue
             if titled and prev in JUDICIAL_TITLES and self._judicial_name(tokens[i - 1], tok, mode):
                 names[i] = True
                 continue
-            if close and prev in ROLES and (self._first_name(low) or self._unambiguous_name(low)):
+            if close and prev in ROLES and (
+                self._first_name(low) or self._unambiguous_name(low) or self._role_name(tok, mode, prev)
+            ):
                 names[i] = True
+                continue
+            if close and prev in _PATIENT_CUES and self._patient_name(tok, mode):
+                names[i] = True  # "pt marguerite": a listed first name that is no everyday word
+                continue
+            if self._cued_initial(text, tokens, i, mode):
+                names[i] = names[i - 1] = True  # "pt b. okafor", "Triage RN: J. Smith"
                 continue
             if close and prev in RELATIVES and self._relative_name(low, tok, mode, prev):
                 names[i] = True
@@ -217,6 +340,10 @@ class NameFinder:
                 if not self._misspelling(low) or (i > 1 and tokens[i - 2].low in _INITIAL_CUES):
                     names[i] = names[i - 1] = True
                     continue
+            handover = close and low in self.lex.first_names and low not in _MODALS and low not in STOP_WORDS
+            if handover and _HANDOVER.search(text, max(0, tok.start - 24), tok.start):
+                names[i] = True  # "handover from sue": a first name even if it is a word
+                continue
             if close and prev in SPEECH and self._first_name(low) and (mode != "mixed" or tok.is_title_case):
                 names[i] = True
                 continue
@@ -239,15 +366,27 @@ class NameFinder:
                 if i + 1 < len(tokens) and self._namelike(tokens[i + 1], mode):
                     names[i] = True
         self._case_parties(text, tokens, names, is_protected)
+        self._labelled_names(text, tokens, names, is_protected)
         self._extend_names(text, tokens, names, is_protected, mode)
         self._inverted_names(text, tokens, names, is_protected)
         self._signatures(text, tokens, names, is_protected, mode)
+        self._nicknames(text, tokens, names, is_protected)
+        self._parenthesised(text, tokens, names, is_protected, mode)
+        self._recurrences(text, tokens, names, is_protected, mode)
         self._find_places(text, tokens, places, names, is_protected, mode)
+        run_start = None
         for i, tok in enumerate(tokens):
             if names[i]:
-                yield PhiSpan(tok.start, tok.end, "NAME")
+                # one span for a double-barrelled name ("Pryce-Jones", "Min-jun"): "[NAME]", not "[NAME]-[NAME]"
+                glued = i + 1 < len(tokens) and names[i + 1] and text[tok.end : tokens[i + 1].start] == "-"
+                if glued:
+                    run_start = tok.start if run_start is None else run_start
+                    continue
+                yield PhiSpan(tok.start if run_start is None else run_start, tok.end, "NAME")
+                run_start = None
             elif places[i]:
                 yield PhiSpan(tok.start, tok.end, "LOCATION")
+        yield from self._ages_after_names(text, tokens, names)
         yield from self._state_after_city(text)
         yield from self._slash_wards(text, mode)
 
@@ -313,6 +452,10 @@ class NameFinder:
                     names[i] = True  # "Dr. Art White": a capitalised surname that is also a word
                 elif left and len(tok.low) == 1 and tok.text.isupper() and text[tok.end : tok.end + 1] == ".":
                     names[i] = True  # a middle initial: "Edward C. Jones"
+                elif left and len(tok.low) == 1 and tok.text.isupper() and _FIELD_END.match(text, tok.end):
+                    names[i] = True  # a middle initial ending a header field: "HOLLOWAY, FRANCES M  MRN"
+                elif right and self._first_before_full_name(text, tokens, names, i, mode):
+                    names[i] = True  # "Baby Amelia Rose Thornton": a listed first name that is also a clinical word
                 elif left and self._after_particle(tokens, i):
                     names[i] = True  # "Dr. o neill", "Dr. van der berg": lower case after a particle
                 elif self._hyphen_part(text, tokens, names, i, mode):
@@ -351,18 +494,181 @@ class NameFinder:
             titled = j == i + 1 and i > 0 and tokens[i - 1].low in TITLES
             if listed or (not titled and not self.lex.is_english(low)):
                 names[j] = True
+                after = j + 1
+                if j == i + 1 and after < len(tokens) and len(tokens[after].text) == 1 and tokens[after].text.isupper():
+                    if text[tok.end : tokens[after].start] == " " and _FIELD_END.match(text, tokens[after].end):
+                        names[after] = True  # the middle initial of "HOLLOWAY, FRANCES M  MRN"
 
     def _hyphen_part(self, text: str, tokens: list[_Token], names: list[bool], i: int, mode: str) -> bool:
         """Token i is glued by a bare hyphen to a name and capitalised: "Lind" in "Okafor-Lind"."""
         tok = tokens[i]
         glued_left = i > 0 and names[i - 1] and text[tokens[i - 1].end : tok.start] == "-"
         glued_right = i + 1 < len(tokens) and names[i + 1] and text[tok.end : tokens[i + 1].start] == "-"
-        if not (glued_left or glued_right) or not tok.text[0].isupper() or len(tok.low) < 2:
+        if not (glued_left or glued_right) or len(tok.low) < 2:
             return False
+        if not tok.text[0].isupper():
+            # "Kim Min-jun", "Soo-ah", "t. nguyen-baker": a lower-case part after a hyphen
+            low = tok.low
+            if mode == "upper" or not glued_left or low in STOP_WORDS or low in _HYPHEN_SUFFIXES:
+                return False
+            return len(low) <= 3 or self.lex.is_name(low) or self._unknown_word(low)
         if mode == "upper" and self.lex.is_english(tok.low):
             return False  # "SMITH-AWARE" in capitals says nothing
         low = tok.low
         return not (self.lex.is_plain(low) or low in TITLES)
+
+    def _first_before_full_name(self, text, tokens, names, i, mode) -> bool:
+        """Token i is a capitalised listed first name before a name of two words."""
+        tok = tokens[i]
+        if mode != "mixed" or not tok.is_title_case or tok.low not in self.lex.first_names or self.lex.is_keep(tok.low):
+            return False
+        if tok.low in STOP_WORDS or tok.low in _MODALS or i + 2 >= len(tokens) or not names[i + 2]:
+            return False
+        return _joined(text, tok, tokens[i + 1]) and _joined(text, tokens[i + 1], tokens[i + 2]) and tokens[i + 1].is_title_case
+
+    def _labelled_names(self, text, tokens, names, is_protected) -> None:
+        """The words after a header label ("Patient: Gareth Pryce-Jones", "Name: Brown, T.",
+        "RE: Destiny M. Running-Bear"): capitalised words on the line, up to a field label.
+
+        Every word must be an initial, a listed name or a word no dictionary explains (a hyphen-
+        joined part goes with its neighbour); a clinical word ends the run ("Re: Chest pain").
+        """
+        if not tokens:
+            return
+        starts = {tok.start: k for k, tok in enumerate(tokens)}
+        lex = self.lex
+        for match in _NAME_LABEL.finditer(text):
+            k = starts.get(match.end())
+            if k is None:
+                continue
+            while k < len(tokens) and tokens[k].low in TITLES and _joined(text, tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None):
+                k += 1
+            run: list[int] = []
+            while k < len(tokens) and len(run) < 6:
+                tok = tokens[k]
+                if run:
+                    between = text[tokens[k - 1].end : tok.start]
+                    if between in (". ", ".") and len(tokens[k - 1].text) != 1:
+                        break
+                    if between not in (" ", "-", ". ", ".", ", ", "'"):
+                        break
+                    hyphen = between == "-"
+                else:
+                    hyphen = False
+                if is_protected[k] or not (tok.text[0].isupper() or hyphen):
+                    break
+                low = tok.low
+                initial = len(tok.text) == 1 and tok.text.isupper()
+                if low in STOP_WORDS and not initial or low in lex.clinical or low in TITLES or low in ROLES:
+                    break
+                surname = low in lex.last_names and (not lex.is_english(low) or tok.is_title_case)
+                if not (initial or hyphen or low in lex.first_names or surname or self._unknown_word(low) or low in _PARTICLES):
+                    break  # in capitals a surname that is a word ("RE: HEART TRANSPLANT") says nothing
+                run.append(k)
+                k += 1
+            while run and (len(tokens[run[-1]].text) == 1 and text[tokens[run[-1]].end : tokens[run[-1]].end + 1] not in (".", "")
+                           and not _FIELD_END.match(text, tokens[run[-1]].end)):
+                run.pop()  # a capital letter that is no initial
+            words = [tokens[j] for j in run if len(tokens[j].text) > 1]
+            if not words:
+                continue
+            single = words[0].low
+            name_like = single in lex.first_names or self._unknown_word(single) or not lex.is_english(single)
+            if len(run) == 1 and (lex.is_common(single) or not name_like):
+                continue  # one everyday word after the label ("Re: Grace period") is no name
+            for j in run:
+                names[j] = True
+
+    def _nicknames(self, text, tokens, names, is_protected) -> None:
+        """A quoted nickname next to a name or after "known as": 'Harold "Hal" Jenkins', '"Big Mike" Donnelly',
+        'known as "Buddy"'."""
+        if '"' not in text:
+            return
+        for match in _QUOTED.finditer(text):
+            inner = [k for k, tok in enumerate(tokens) if match.start(1) <= tok.start and tok.end <= match.end(1)]
+            if not inner:
+                continue
+            first, last = inner[0], inner[-1]
+            beside = any(names[k] for k in inner)
+            if first > 0 and names[first - 1] and text[tokens[first - 1].end : match.start()].strip() == "":
+                beside = True
+            if last + 1 < len(tokens) and names[last + 1] and text[match.end() : tokens[last + 1].start].strip() == "":
+                beside = True
+            cue = bool(_NICKNAME_CUE.search(text, max(0, match.start() - 30), match.start()))
+            if not (beside or cue):
+                continue
+            if any(is_protected[k] or not tokens[k].text[0].isupper() or self.lex.is_plain(tokens[k].low) for k in inner):
+                continue
+            for k in inner:
+                names[k] = True
+
+    def _parenthesised(self, text, tokens, names, is_protected, mode) -> None:
+        """A name and what follows it in brackets: "Bill (William Ashworth)", "Bethan (anticoag nurse)",
+        "Linda (wife)", and a first name in brackets after a name: "mrs kaur (harjit)"."""
+        lex = self.lex
+        for i, tok in enumerate(tokens):
+            if names[i] or is_protected[i] or len(tok.low) < 3:
+                continue
+            opens = text[tok.end : tok.end + 2] == " ("
+            if not opens and not (text[tok.end : tok.end + 1] == ")" and text[tok.start - 2 : tok.start] == " ("):
+                continue
+            low = tok.low
+            if low in STOP_WORDS or lex.is_plain(low) or low in TITLES or low in ROLES or low in RELATIVES:
+                continue
+            listed = low in lex.first_names or self._unknown_word(low)
+            if not listed:
+                continue
+            if opens and i + 1 < len(tokens) and (mode != "mixed" or tok.is_title_case):
+                close = text.find(")", tok.end)
+                inside = [k for k in range(i + 1, min(i + 5, len(tokens))) if close != -1 and tokens[k].end <= close]
+                if inside and (names[inside[0]] or any(tokens[k].low in ROLES or tokens[k].low in RELATIVES for k in inside)):
+                    names[i] = True
+                    continue
+            if i > 0 and names[i - 1] and text[tokens[i - 1].end : tok.start] == " (" and text[tok.end : tok.end + 1] == ")":
+                if mode != "mixed" or not tok.text.isupper():
+                    names[i] = True
+
+    def _recurrences(self, text, tokens, names, is_protected, mode) -> None:
+        """A name found once in a note is redacted wherever it recurs there ("RE: Destiny ...", later "assess Destiny,")."""
+        lex = self.lex
+        found = set()
+        for i, tok in enumerate(tokens):
+            if names[i] and self._recurring(tok, mode):
+                found.add(tok.low)
+        if not found:
+            return
+        for i, tok in enumerate(tokens):
+            if names[i] or is_protected[i] or tok.low not in found or not self._recurring(tok, mode):
+                continue
+            if lex.is_common(tok.low) or lex.is_name(tok.low) and lex.is_english(tok.low):
+                # a name that is a word too recurs only capitalised mid-sentence ("assess Destiny,")
+                if not tok.is_title_case or re.search(r"(?:^|[.!?:\n]\s*)$", text[max(0, tok.start - 3) : tok.start]):
+                    continue
+            names[i] = True
+
+    def _recurring(self, tok: _Token, mode: str) -> bool:
+        low, lex = tok.low, self.lex
+        if len(low) < 3 or lex.is_plain(low) or low in TITLES or low in ROLES or low in RELATIVES or low in _NOT_PLACES:
+            return False
+        if low in JUDICIAL_TITLES or low in _MODALS or low in _PARTICLES:
+            return False
+        if mode == "mixed":
+            return not tok.text.islower()
+        return not lex.is_english(low)
+
+    @staticmethod
+    def _ages_after_names(text, tokens, names) -> Iterator[PhiSpan]:
+        """An age over 89 right after a name: "Mrs Jenkins, 92,", "Stanislaw Nowak (97)" (HIPAA: ages over 89)."""
+        for i, tok in enumerate(tokens):
+            if not names[i] or (i + 1 < len(tokens) and names[i + 1] and _joined(text, tok, tokens[i + 1])):
+                continue
+            match = _AGE_AFTER_NAME.match(text, tok.end)
+            if match and (match.group("open") is None) == (match.group("close") is None):
+                yield PhiSpan(match.start("age"), match.end("age"), "AGE")
+        for person in _PERSON_WORD.finditer(text):  # "widow, 93,", "resident (104)"
+            match = _AGE_AFTER_NAME.match(text, person.end())
+            if match and (match.group("open") is None) == (match.group("close") is None):
+                yield PhiSpan(match.start("age"), match.end("age"), "AGE")
 
     def _dotted_title_name(self, low: str) -> bool:
         """A word after "Mr."/"Ms." that is a listed or unknown name, in any case ("Mr. smith")."""
@@ -405,8 +711,8 @@ class NameFinder:
                 if j < 0 or not _joined(text, tokens[j], tokens[j + 1] if j < i else None):
                     break
                 low = tokens[j].low
-                if low in STOP_WORDS or low in self.lex.clinical:
-                    break
+                if low in STOP_WORDS or low in self.lex.clinical or low in TITLES:
+                    break  # "Dr. Rajesh Venkataraman, MD": the title stays
                 if len(low) > 1 and not ((self.lex.is_name(low) and not self.lex.is_common(low)) or not self.lex.is_english(low)):
                     break
                 names[j] = True
@@ -614,6 +920,9 @@ class NameFinder:
             city = match.group(1).lower()
             if match.group(2) not in US_STATES or self.lex.is_keep(city):
                 continue
+            credential = match.group(2).lower() in CREDENTIAL_WORDS and not re.match(r"\s+\d{5}", text[match.end() :])
+            if credential and (city not in self.lex.places or city in self.lex.last_names):
+                continue  # "Venkataraman, MD": a credential, not Maryland
             if city in self.lex.places or (not match.group(1).isupper() and not self.lex.is_english(city)):
                 yield PhiSpan(match.start(), match.end(), "LOCATION")
 
@@ -654,6 +963,21 @@ _SLASH_WARD = re.compile(
     re.I,
 )
 _INVERTED_GAP = re.compile(r",[ \t]{1,2}")
+_HANDOVER = re.compile(r"\b(?:handover|handed over|hand-?off|handoff|report) (?:from|to) $", re.I)
+_FIELD_END = re.compile(r"[ \t]{2,}|[ \t]*(?:\n|$)")
+_PATIENT_CUES = frozenset({"pt", "patient"})
+# Words after a hyphen that make no part of a name ("Smith-like").
+_HYPHEN_SUFFIXES = frozenset({"like", "type", "based", "related", "induced", "year", "old", "term", "free", "up", "out", "ish"})
+# Header labels after which the words on the line are a person's name.
+_NAME_LABEL = re.compile(
+    r"(?<![\w-])(?:Patient(?: [Nn]ame)?|PATIENT(?: NAME)?|Pt|PT|Name|NAME|RE|Re|Caller|CALLER)[ \t]*:[ \t]*"
+)
+_PERSON_WORD = re.compile(r"\b(?:man|woman|gentleman|lady|male|female|patient|pt|resident|widow|widower)\b", re.I)
+_QUOTED = re.compile(r'"([^"\n]{1,30})"')
+_AGE_AFTER_NAME = re.compile(
+    r'(?:"?,[ \t]*|[ \t]*(?P<open>\()[ \t]*)(?P<age>9\d|1[01]\d|120)(?:[ \t]*(?:y/?o|yo|yrs?|years?(?: old)?)\b)?'
+    r'(?:[ \t]*(?P<close>\)))?(?![\d.]|[ \t]*(?:mg|mcg|ml|kg|g\b|%|/|units?\b|mmol|mm))'
+)
 # What stands between two parties of a case name: " v. ", " v ", " vs. " (the "v"/"vs" token between).
 _CASE_GAPS = re.compile(r" v\.? ")  # not "vs": notes compare treatments with it ("Warfarin vs Apixaban")
 _CITY_STATE = re.compile(r"\b([A-Z][A-Za-z]+),\s+([A-Z]{2})\b")

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from domainkit.deid.lexicon import SPACY_MODEL, STOP_WORDS, Lexicon
-from domainkit.deid.names import NameFinder, case_mode, tokenize
+from domainkit.deid.names import CREDENTIAL_WORDS, NameFinder, case_mode, tokenize
 from domainkit.deid.spans import PhiSpan
 
 # A sentence starts at its first non-space character: spaCy reads a leading space as a token of its
@@ -66,6 +66,8 @@ class NerTagger:
             return None
         if any(self.lex.is_keep(tok.lower_) or self.lex.near_keep(tok.lower_) for tok in ent):
             return None  # "Von Willebrand", "Bair Hugger", a misspelt drug: eponyms and drugs stay
+        if label != "PERSON" and (" - " in ent.text or " | " in ent.text) or all(tok.lower_.rstrip(".") in CREDENTIAL_WORDS for tok in ent):
+            return None  # "9 North - Stanislaw Nowak" straddles two header fields; "PharmD." is a credential
         if label == "PERSON":
             end = ent.end
             while end > ent.start and ent.doc[end - 1].like_num:  # "Zilxi 1" of "Zilxi 1.5 mg": no name holds a number

@@ -48,3 +48,147 @@ def test_case_name_party_that_is_a_word_stays(rules_only):
 def test_drug_comparisons_are_no_case_names(rules_only, text):
     """Notes compare treatments with "vs"/"v": only listed names around "v"/"v." are a case's parties."""
     assert rules_only.redact(text).text == text
+
+
+# -- names in nursing notes, headers and sign-offs (synthetic probe, all names invented) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # lower case after a relative word in mixed-case text; a word no dictionary explains
+        ("HR 88 SR. pt's daughter maria called at 0830, updated.", "HR 88 SR. pt's daughter [NAME] called at 0830, updated."),
+        ("K 4.6, Mg 0.9. wife barb & son mike visited.", "K 4.6, Mg 0.9. wife [NAME] & son [NAME] visited."),
+        ("RASS -3. sister rosa phoned x2, very anxious.", "RASS -3. sister [NAME] phoned x2, very anxious."),
+        ("Foley out. uncle emeka is nok.", "Foley out. uncle [NAME] is nok."),
+        ("Met with Ms. Adebayo and her niece Funmilayo at bedside.", "Met with Ms. [NAME] and her niece [NAME] at bedside."),
+        ("Lesion noticed by wife Carys last week.", "Lesion noticed by wife [NAME] last week."),
+        ("Her husband Angus is struggling as carer.", "Her husband [NAME] is struggling as carer."),
+        ("Confusion with his brother Piotr's meds.", "Confusion with his brother [NAME] meds."),
+        ("Returned call to pt's son, Vikram, at home.", "Returned call to pt's son, [NAME], at home."),
+        ("Carer Joanna confirmed doses.", "Carer [NAME] confirmed doses."),
+        ('Possible financial abuse by lodger ("Gaz").', 'Possible financial abuse by lodger ("[NAME]").'),
+        # roles, "pt" and handover
+        ("Discussed with charge nurse Bill on the ward.", "Discussed with charge nurse [NAME] on the ward."),
+        ("GCS 14. pt marguerite resting, HR 88.", "GCS 14. pt [NAME] resting, HR 88."),
+        ("HR 90. handover from sue at 1900.", "HR 90. handover from [NAME] at 1900."),
+        ("Calcium gluconate 10 ml. RN t. nguyen-baker.", "Calcium gluconate 10 ml. RN [NAME]."),
+        ("INR 3.1, pt b. okafor on warfarin.", "INR 3.1, pt [NAME] on warfarin."),
+        ("Triage cat 2. Triage RN: J. Smith.", "Triage cat 2. Triage RN: [NAME]."),
+        ("Interpreter Ms. Lee via video.", "Interpreter Ms. [NAME] via video."),
+    ],
+)
+def test_names_after_relative_role_and_patient_words(rules_only, text, expected):
+    assert rules_only.redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GCS 14. pt alert, HR 88. wife aware. son at bedside.",
+        "Seen by nurse practitioner today. daughter called, updated.",
+        "HR 88. pt hope to go home. nurse will call back.",
+        "HR 88. pt rec'd 40 meq KCl. daughter in to visit.",
+        'BP 120/70. daughter "I\'m worried", reassured.',
+        "ECHO showed 25% EF w/ 3-4+MR. Given 6u PRBC.",
+        "CONT AWAIT RESULTS OF W/U RE: HEART TRANSPLANT.",
+    ],
+)
+def test_words_after_cue_words_stay(rules_only, text):
+    assert rules_only.redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "kept"),
+    [
+        ("CHEST X-RAY Name: Brown, T.  MRN: 7788120", ["Brown", "T."], ["Name:", "MRN:"]),
+        ("Salford Royal Patient: Gareth Pryce-Jones, 19/11/1961", ["Gareth", "Pryce", "Jones"], ["Patient:"]),
+        ("Gastroenterology RE: Destiny M. Running-Bear   DOB Apr 1 1999\nPlease assess Destiny, a student.",
+         ["Destiny", "M.", "Running", "Bear"], ["RE:", "DOB", "Please assess"]),
+        ("Hospital Patient: Zhang Wei   MRN: JH-40019283", ["Zhang", "Wei"], ["Patient:", "MRN:"]),
+        ("Patient: Jean-Luc Fournier   Born: 1949", ["Jean", "Luc", "Fournier"], ["Born:"]),
+        ("Patient: Kim Min-jun, 62, Korean-speaking.", ["Kim", "Min", "jun"], ["Korean-speaking"]),
+        ("Caller: Linda (wife) re: pt Gerald Humphries.", ["Linda", "Gerald", "Humphries"], ["Caller:", "(wife)"]),
+        ("Next INR on discharge. Bethan (anticoag nurse).", ["Bethan"], ["(anticoag nurse)"]),
+        ("PT CALL: Bill (William Ashworth) called.", ["Bill", "William", "Ashworth"], ["PT CALL:"]),
+        ("14-MAR-2089 HOLLOWAY, FRANCES M  MRN 003349221", ["HOLLOWAY", "FRANCES", " M "], ["MRN"]),
+    ],
+)
+def test_names_in_headers(rules_only, text, names, kept):
+    redacted = rules_only.redact(text).text
+    for name in names:
+        assert name not in redacted
+    for word in kept:
+        assert word in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Pt states attacker was "Big Mike" Donnelly.', 'Pt states attacker was "[NAME]" [NAME].'),
+        ('Pt known as "Buddy" to staff.', 'Pt known as "[NAME]" to staff.'),
+        ("Wife Soo-ah (phone on file) aware.", "Wife [NAME] (phone on file) aware."),
+    ],
+)
+def test_nicknames_and_hyphenated_given_names(rules_only, text, expected):
+    assert rules_only.redact(text).text == expected
+
+
+def test_eponym_surname_after_a_title_or_label_is_a_name(rules_only):
+    text = "Patient: Parkinson, Walter  MRN: 0-6612-0093\nMr. Parkinson has Parkinson disease; Parkinson's tremor."
+    assert rules_only.redact(text).text == (
+        "Patient: [NAME], [NAME]  MRN: [ID]\nMr. [NAME] has Parkinson disease; Parkinson's tremor."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Attending: Dr. Rajesh Venkataraman, MD\nDx: CAP", "Attending: Dr. [NAME], MD\nDx: CAP"),
+        ("Dictated by: Helen Abernathy, MD. Reviewed.", "Dictated by: [NAME], MD. Reviewed."),
+        ("Reconciled by Nasreen Qureshi, PharmD.", "Reconciled by [NAME], PharmD."),
+        ("Re: Chloe Nakamura, DOB 7/3/1990", "Re: [NAME], DOB 7/3/1990"),
+        ("Seen in Bethesda, MD 20814 last year.", "Seen in [LOCATION] [ADDRESS] last year."),
+    ],
+)
+def test_credentials_and_field_labels_end_a_name(rules_only, text, expected):
+    redacted = rules_only.redact(text).text
+    assert redacted.replace("[DATE]", "7/3/1990") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pt: Harold Jenkins, 92 Mr. Jenkins has CKD.", "Pt: [NAME], [AGE] Mr. [NAME] has CKD."),
+        ("Mrs Morag Fitzgerald-Hughes (90), of 4 Thistle Lane", "Mrs [NAME] ([AGE]), of [ADDRESS]"),
+        ("Dr Lee (97) reviewed.", "Dr [NAME] ([AGE]) reviewed."),
+        ("Seen a widow, 93, from home.", "Seen a widow, [AGE], from home."),
+        ("Care home resident (104), reduced intake.", "Care home resident ([AGE]), reduced intake."),
+    ],
+)
+def test_ages_over_89_after_a_name(rules_only, text, expected):
+    assert rules_only.redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Mr. Smith, 45, seen today.", "Hb (92) low.", "Mr. Smith 92 mg given.", "Pt (95% on RA) stable.", "patient, 92.5 kg"]
+)
+def test_no_age_without_a_name_or_under_90(rules_only, text):
+    assert "[AGE]" not in rules_only.redact(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Caller: Linda (wife) re: pt Gerald Humphries. States he has had black stools.", "Linda"),
+        ("Plan: mobilise to chair w/ PT. husband Tomasz to visit this pm.", "Tomasz"),
+        ("MED REC - ward 9 North - Stanislaw Nowak (97) - Mar 14\nBrought in by carer.", "Stanislaw Nowak"),
+        ("Reconciled by Nasreen Qureshi, PharmD.", "Nasreen Qureshi"),
+    ],
+)
+def test_first_names_and_credentials_are_not_places_with_ner(deidentifier, text, name):
+    redaction = deidentifier.redact(text)
+    start = text.index(name)
+    assert any(s.type == "NAME" and s.start <= start < s.end for s in redaction.spans)
+    assert all(s.type != "LOCATION" or not (s.start < start + len(name) and start < s.end) for s in redaction.spans)
+    assert "PharmD" not in text or "PharmD" in redaction.text
