@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import AutoTokenizer, TrainingArguments
+from transformers import AutoTokenizer, TrainingArguments, set_seed
 
 from domainkit.checkpoints import last_complete_checkpoint
 from domainkit.data.taskdata import TaskData
@@ -71,6 +71,10 @@ def distill(
         with args.main_process_first(desc="student init"):
             if args.process_index == 0:
                 init_student_from_teacher(teacher_dir, student_dir)
+    # Every randomly initialised module (classifier head, hidden projection, MLM head) is drawn from
+    # the config's seed, not from whatever ran earlier in the process: the same config and seed give
+    # the same student. Trainer seeds again, too late for modules built before it.
+    set_seed(cfg.seed)
     tokenizer = AutoTokenizer.from_pretrained(student_dir)
     teacher = TaskTeacher(teacher_dir, data.label_names)
     bridge = bridge_vocabularies(tokenizer, teacher.tokenizer)
@@ -79,6 +83,8 @@ def distill(
     mlm_source = mlm_teacher_dir or (teacher_dir if has_mlm_head(teacher_dir) else None)
     pool = pool[: cfg.pool_limit]
     plan = _plan(cfg, data, teacher, bridge.token_aligned, mlm_source, pool, pairs)
+    # built now, before the teacher cache fill, whose random draws (if any) depend on what was cached
+    model, init_notes = _student(classifier, student_dir, plan, teacher.width, len(pairs))
 
     examples, texts = _encode(tokenizer, data, pool, cfg, with_words=not bridge.token_aligned)
     mlm_teacher = load_mlm_teacher(mlm_source) if "mlm_kl" in plan.active else None
@@ -110,7 +116,6 @@ def distill(
         records = blend_records(records, companion.logits_for(examples), multi_label=data.multi_label, top_k=cfg.top_k)
         cache_stats["companion_seconds"] = round(time.perf_counter() - companion_started, 2)
 
-    model, init_notes = _student(classifier, student_dir, plan, teacher.width, len(pairs))
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, layers,
                                bridge.token_aligned, live_teacher=live)
     history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume)
@@ -140,6 +145,7 @@ def distill(
 def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_dir: Path, resume: bool = True) -> DistillResult:
     """The baseline: the same student, trainer and schedule, hard labels only."""
     started = time.perf_counter()
+    set_seed(cfg.seed)  # the classifier head is drawn from the config's seed, as in distill()
     tokenizer = AutoTokenizer.from_pretrained(student_dir)
     classifier = _trainable_classifier(student_dir, data, cfg)
     plan = LossPlan(weights={"hard": 1.0}, skipped={"soft": "labels-only baseline", "hidden": "labels-only baseline",
