@@ -7,6 +7,7 @@ naming the option, the value found and what is allowed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -33,6 +34,21 @@ def _positive(owner: str, name: str, value: float) -> None:
 def _non_negative(owner: str, name: str, value: float) -> None:
     if value < 0:
         raise ConfigError(f"{owner}.{name} must be >= 0; found {value!r}")
+
+
+def _finite(owner: str, name: str, value: Any) -> None:
+    """A real number that is not NaN or infinite (the CLI refuses those before a config is built)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigError(f"{owner}.{name} must be a finite number; found {value!r}")
+
+
+def _integer(owner: str, name: str, value: Any) -> int:
+    """A whole number; a float with no fraction (20.0) is taken as the integer it is, as the CLI does."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{owner}.{name} must be an integer; found {value!r}")
+    return value
 
 
 def _one_of(owner: str, name: str, value: Any, allowed: tuple[Any, ...]) -> None:
@@ -71,6 +87,10 @@ class TeacherConfig:
     seed: int = field(default=13, metadata=_help("random seed"))
 
     def __post_init__(self) -> None:
+        for name in ("epochs", "learning_rate"):
+            _finite("teacher", name, getattr(self, name))
+        for name in ("batch_size", "max_length", "lora_r", "lora_alpha", "seed"):
+            object.__setattr__(self, name, _integer("teacher", name, getattr(self, name)))
         _one_of("teacher", "method", self.method, TEACHER_METHODS)
         for name in ("epochs", "learning_rate", "batch_size", "max_length", "lora_r", "lora_alpha"):
             _positive("teacher", name, getattr(self, name))
@@ -145,6 +165,12 @@ class DistillConfig:
     save_steps: int = field(default=200, metadata=_help("checkpoint every N steps (resume picks up the last)"))
 
     def __post_init__(self) -> None:
+        for name in ("alpha_ce", "alpha_hidden", "alpha_mlm", "alpha_hard", "temperature", "epochs",
+                     "learning_rate", "mlm_probability"):
+            _finite("distill", name, getattr(self, name))
+        for name in ("top_k", "batch_size", "max_length", "pool_limit", "seed", "lora_r", "lora_alpha",
+                     "logging_steps", "save_steps"):
+            object.__setattr__(self, name, _integer("distill", name, getattr(self, name)))
         _non_negative("distill", "lora_r", self.lora_r)
         _positive("distill", "lora_alpha", self.lora_alpha)
         for name in ("alpha_ce", "alpha_hidden", "alpha_mlm", "alpha_hard"):
@@ -207,6 +233,9 @@ def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_la
         if s > student_layers or t > teacher_layers:
             raise ConfigError(
                 f"distill.layer_map pair ({s}, {t}) is out of range: the student has {student_layers} "
-                f"layers and the teacher {teacher_layers} (0 = embeddings)"
+                f"layers and the teacher {teacher_layers}, so a pair (s, t) needs s in 0..{student_layers} "
+                f"and t in 0..{teacher_layers} (0 = embeddings)",
+                hint="give pairs within those ranges, or a preset: --set distill.layer_map=last (the final "
+                     "layers) or --set distill.layer_map=uniform (every student layer, spread over the teacher's)",
             )
     return tuple(layer_map)
