@@ -79,7 +79,12 @@ def distill(
     teacher = TaskTeacher(teacher_dir, data.label_names)
     bridge = bridge_vocabularies(tokenizer, teacher.tokenizer)
     classifier = _trainable_classifier(student_dir, data, cfg)
-    pairs = resolve_layer_map(cfg.layer_map, classifier.config.num_hidden_layers, teacher.num_layers)
+    copied_from = None
+    if cfg.init_from_teacher:  # 'uniform' aligns each student layer with the teacher layer it was copied from
+        from domainkit.distill.student_init import kept_layers
+
+        copied_from = kept_layers(teacher.num_layers, 2)
+    pairs = resolve_layer_map(cfg.layer_map, classifier.config.num_hidden_layers, teacher.num_layers, copied_from)
     mlm_source = mlm_teacher_dir or (teacher_dir if has_mlm_head(teacher_dir) else None)
     pool = pool[: cfg.pool_limit]
     plan = _plan(cfg, data, teacher, bridge.token_aligned, mlm_source, pool, pairs)

@@ -138,8 +138,8 @@ class DistillConfig:
         default="last",
         metadata=_help(
             "student->teacher hidden layers: 'last', 'uniform' (student layer i -> teacher "
-            "layer floor(i*Lt/Ls + 1/2), halves rounded up, never below 1) or pairs ((s, t), ...) "
-            "with 0 = embeddings"
+            "layer floor(i*Lt/Ls + 1/2), halves rounded up, never below 1; with init_from_teacher, the "
+            "teacher layer it was copied from) or pairs ((s, t), ...) with 0 = embeddings"
         ),
     )
     hidden_loss: str = field(default="cosine", metadata=_help("cosine | mse"))
@@ -213,8 +213,14 @@ def _normalise_layer_map(value: Any) -> str | LayerMap:
     return pairs
 
 
-def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_layers: int) -> LayerMap:
+def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_layers: int,
+                      copied_from: list[int] | None = None) -> LayerMap:
     """Concrete (student_layer, teacher_layer) pairs; 0 is the embedding output.
+
+    ``copied_from``: the teacher blocks (0-based) the student's blocks were copied from
+    (``distill.init_from_teacher``). ``uniform`` then aligns each student layer with the teacher
+    layer it was copied from: student block i-1 is teacher block ``copied_from[i-1]``, whose output
+    is teacher hidden state ``copied_from[i-1] + 1`` (blocks 0, 2, 4 -> teacher layers 1, 3, 5).
 
     ``uniform`` maps student layer i to teacher layer floor(i * Lt / Ls + 1/2) (TinyBERT's
     uniform strategy); ``last`` aligns the final layers only (DistilBERT).
@@ -225,6 +231,8 @@ def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_la
     """
     if layer_map == "last":
         return ((student_layers, teacher_layers),)
+    if layer_map == "uniform" and copied_from is not None and len(copied_from) == student_layers:
+        return tuple((i, block + 1) for i, block in enumerate(copied_from, start=1))
     if layer_map == "uniform":
         # (2 i Lt + Ls) // (2 Ls) is floor(i Lt / Ls + 1/2) in integers: no float rounding at exact halves.
         return tuple((i, max(1, (2 * i * teacher_layers + student_layers) // (2 * student_layers)))

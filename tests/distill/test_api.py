@@ -205,3 +205,13 @@ def test_api_same_config_and_seed_give_the_same_student_whatever_ran_before(tmp_
         torch.manual_seed(seed)
         sums.append(finetune_only(student_dir, single_label_data, cfg, out_dir=tmp_path / f"base{i}").report["student_checksum"])
     assert sums[0] == sums[2] and sums[1] == sums[3]
+
+
+def test_api_init_from_teacher_keeps_its_mlm_head_and_uniform_follows_the_copied_layers(
+        tmp_path, mlm_teacher_dir, single_label_data, pool_texts):
+    cfg = DistillConfig(**{**FAST, "soft_labels": "teacher", "init_from_teacher": True, "layer_map": "uniform"})
+    report = distill(tmp_path / "unused", mlm_teacher_dir, single_label_data, pool_texts, cfg,
+                     out_dir=tmp_path / "run", cache_dir=tmp_path / "cache").report
+    assert report["layer_map"] == [[1, 1], [2, 3]]  # teacher blocks 0 and 2 -> teacher layers 1 and 3
+    assert "mlm: student checkpoint's MLM head" in report["notes"]
+    assert {"hidden", "mlm", "mlm_kl"} <= set(report["active_terms"])

@@ -78,3 +78,10 @@ def test_layer_map_out_of_range_names_the_valid_ranges_and_the_presets():
         resolve_layer_map(((7, 12),), 6, 12)
     assert "s in 0..6 and t in 0..12 (0 = embeddings)" in str(error.value)
     assert "distill.layer_map=last" in error.value.hint and "distill.layer_map=uniform" in error.value.hint
+
+
+def test_uniform_after_init_from_teacher_aligns_each_layer_with_the_one_it_was_copied_from():
+    assert resolve_layer_map("uniform", 3, 6) == ((1, 2), (2, 4), (3, 6))
+    # blocks 0, 2, 4 of the teacher are the student's blocks 0, 1, 2: their outputs are teacher layers 1, 3, 5
+    assert resolve_layer_map("uniform", 3, 6, copied_from=[0, 2, 4]) == ((1, 1), (2, 3), (3, 5))
+    assert resolve_layer_map("last", 3, 6, copied_from=[0, 2, 4]) == ((3, 6),)  # DistilBERT: final to final
