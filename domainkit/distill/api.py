@@ -124,10 +124,11 @@ def distill(
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, layers,
                                bridge.token_aligned, live_teacher=live)
     history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume)
+    checksum = _checksum(model)  # before rank 0 merges a LoRA adapter into the weights it saves
     model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     report = {
         "student_training": _training_scope(cfg, student_dir, model_dir),
-        "student_checksum": _checksum(model),
+        "student_checksum": checksum,
         "active_terms": {t: plan.weights[t] for t in plan.active},
         "skipped_terms": plan.skipped,
         "soft_labels": soft_source,
@@ -160,9 +161,10 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     model = DistillStudent(classifier, mlm_head=None, projector=None)
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, (), True)
     history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume)
+    checksum = _checksum(model)  # before rank 0 merges a LoRA adapter into the weights it saves
     model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     _wait_for_rank_zero()  # under torchrun the other ranks read this folder next (soft-label ensemble)
-    report = {"student_checksum": _checksum(model), "active_terms": {"hard": 1.0}, "skipped_terms": plan.skipped, "bf16": bool(args.bf16), "history": history,
+    report = {"student_checksum": checksum, "active_terms": {"hard": 1.0}, "skipped_terms": plan.skipped, "bf16": bool(args.bf16), "history": history,
               "student_training": _training_scope(cfg, student_dir, model_dir),
               "wall_seconds": round(time.perf_counter() - started, 2), "config": cfg.to_dict()}
     if args.should_save:  # rank 0 only under torchrun
@@ -344,7 +346,11 @@ def _wait_for_rank_zero() -> None:
 
 
 def _checksum(model: DistillStudent) -> float:
-    """Sum of the student's weights: equal on every DDP rank when gradients were all-reduced."""
+    """Sum of the student's weights: equal on every DDP rank when gradients were all-reduced.
+
+    Taken before ``_save_student``: with LoRA, rank 0 alone merges the adapter into the base weights
+    it saves, so a sum taken after would differ between ranks.
+    """
     with torch.no_grad():
         return float(sum(p.double().sum() for p in model.student.parameters()))
 
