@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import AutoTokenizer, TrainingArguments
+from transformers import AutoTokenizer, TrainingArguments, set_seed
 
 from domainkit.checkpoints import last_complete_checkpoint
 from domainkit.data.taskdata import TaskData
@@ -71,14 +71,25 @@ def distill(
         with args.main_process_first(desc="student init"):
             if args.process_index == 0:
                 init_student_from_teacher(teacher_dir, student_dir)
+    # Every randomly initialised module (classifier head, hidden projection, MLM head) is drawn from
+    # the config's seed, not from whatever ran earlier in the process: the same config and seed give
+    # the same student. Trainer seeds again, too late for modules built before it.
+    set_seed(cfg.seed)
     tokenizer = AutoTokenizer.from_pretrained(student_dir)
     teacher = TaskTeacher(teacher_dir, data.label_names)
     bridge = bridge_vocabularies(tokenizer, teacher.tokenizer)
     classifier = _trainable_classifier(student_dir, data, cfg)
-    pairs = resolve_layer_map(cfg.layer_map, classifier.config.num_hidden_layers, teacher.num_layers)
+    copied_from = None
+    if cfg.init_from_teacher:  # 'uniform' aligns each student layer with the teacher layer it was copied from
+        from domainkit.distill.student_init import kept_layers
+
+        copied_from = kept_layers(teacher.num_layers, 2)
+    pairs = resolve_layer_map(cfg.layer_map, classifier.config.num_hidden_layers, teacher.num_layers, copied_from)
     mlm_source = mlm_teacher_dir or (teacher_dir if has_mlm_head(teacher_dir) else None)
     pool = pool[: cfg.pool_limit]
     plan = _plan(cfg, data, teacher, bridge.token_aligned, mlm_source, pool, pairs)
+    # built now, before the teacher cache fill, whose random draws (if any) depend on what was cached
+    model, init_notes = _student(classifier, student_dir, plan, teacher.width, len(pairs))
 
     examples, texts = _encode(tokenizer, data, pool, cfg, with_words=not bridge.token_aligned)
     mlm_teacher = load_mlm_teacher(mlm_source) if "mlm_kl" in plan.active else None
@@ -110,14 +121,14 @@ def distill(
         records = blend_records(records, companion.logits_for(examples), multi_label=data.multi_label, top_k=cfg.top_k)
         cache_stats["companion_seconds"] = round(time.perf_counter() - companion_started, 2)
 
-    model, init_notes = _student(classifier, student_dir, plan, teacher.width, len(pairs))
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, layers,
                                bridge.token_aligned, live_teacher=live)
     history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume)
+    checksum = _checksum(model)  # before rank 0 merges a LoRA adapter into the weights it saves
     model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     report = {
         "student_training": _training_scope(cfg, student_dir, model_dir),
-        "student_checksum": _checksum(model),
+        "student_checksum": checksum,
         "active_terms": {t: plan.weights[t] for t in plan.active},
         "skipped_terms": plan.skipped,
         "soft_labels": soft_source,
@@ -140,6 +151,7 @@ def distill(
 def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_dir: Path, resume: bool = True) -> DistillResult:
     """The baseline: the same student, trainer and schedule, hard labels only."""
     started = time.perf_counter()
+    set_seed(cfg.seed)  # the classifier head is drawn from the config's seed, as in distill()
     tokenizer = AutoTokenizer.from_pretrained(student_dir)
     classifier = _trainable_classifier(student_dir, data, cfg)
     plan = LossPlan(weights={"hard": 1.0}, skipped={"soft": "labels-only baseline", "hidden": "labels-only baseline",
@@ -149,9 +161,10 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     model = DistillStudent(classifier, mlm_head=None, projector=None)
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, (), True)
     history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume)
+    checksum = _checksum(model)  # before rank 0 merges a LoRA adapter into the weights it saves
     model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     _wait_for_rank_zero()  # under torchrun the other ranks read this folder next (soft-label ensemble)
-    report = {"student_checksum": _checksum(model), "active_terms": {"hard": 1.0}, "skipped_terms": plan.skipped, "bf16": bool(args.bf16), "history": history,
+    report = {"student_checksum": checksum, "active_terms": {"hard": 1.0}, "skipped_terms": plan.skipped, "bf16": bool(args.bf16), "history": history,
               "student_training": _training_scope(cfg, student_dir, model_dir),
               "wall_seconds": round(time.perf_counter() - started, 2), "config": cfg.to_dict()}
     if args.should_save:  # rank 0 only under torchrun
@@ -333,7 +346,11 @@ def _wait_for_rank_zero() -> None:
 
 
 def _checksum(model: DistillStudent) -> float:
-    """Sum of the student's weights: equal on every DDP rank when gradients were all-reduced."""
+    """Sum of the student's weights: equal on every DDP rank when gradients were all-reduced.
+
+    Taken before ``_save_student``: with LoRA, rank 0 alone merges the adapter into the base weights
+    it saves, so a sum taken after would differ between ranks.
+    """
     with torch.no_grad():
         return float(sum(p.double().sum() for p in model.student.parameters()))
 

@@ -7,6 +7,7 @@ naming the option, the value found and what is allowed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -33,6 +34,21 @@ def _positive(owner: str, name: str, value: float) -> None:
 def _non_negative(owner: str, name: str, value: float) -> None:
     if value < 0:
         raise ConfigError(f"{owner}.{name} must be >= 0; found {value!r}")
+
+
+def _finite(owner: str, name: str, value: Any) -> None:
+    """A real number that is not NaN or infinite (the CLI refuses those before a config is built)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigError(f"{owner}.{name} must be a finite number; found {value!r}")
+
+
+def _integer(owner: str, name: str, value: Any) -> int:
+    """A whole number; a float with no fraction (20.0) is taken as the integer it is, as the CLI does."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{owner}.{name} must be an integer; found {value!r}")
+    return value
 
 
 def _one_of(owner: str, name: str, value: Any, allowed: tuple[Any, ...]) -> None:
@@ -71,6 +87,10 @@ class TeacherConfig:
     seed: int = field(default=13, metadata=_help("random seed"))
 
     def __post_init__(self) -> None:
+        for name in ("epochs", "learning_rate"):
+            _finite("teacher", name, getattr(self, name))
+        for name in ("batch_size", "max_length", "lora_r", "lora_alpha", "seed"):
+            object.__setattr__(self, name, _integer("teacher", name, getattr(self, name)))
         _one_of("teacher", "method", self.method, TEACHER_METHODS)
         for name in ("epochs", "learning_rate", "batch_size", "max_length", "lora_r", "lora_alpha"):
             _positive("teacher", name, getattr(self, name))
@@ -118,8 +138,8 @@ class DistillConfig:
         default="last",
         metadata=_help(
             "student->teacher hidden layers: 'last', 'uniform' (student layer i -> teacher "
-            "layer floor(i*Lt/Ls + 1/2), halves rounded up, never below 1) or pairs ((s, t), ...) "
-            "with 0 = embeddings"
+            "layer floor(i*Lt/Ls + 1/2), halves rounded up, never below 1; with init_from_teacher, the "
+            "teacher layer it was copied from) or pairs ((s, t), ...) with 0 = embeddings"
         ),
     )
     hidden_loss: str = field(default="cosine", metadata=_help("cosine | mse"))
@@ -145,6 +165,12 @@ class DistillConfig:
     save_steps: int = field(default=200, metadata=_help("checkpoint every N steps (resume picks up the last)"))
 
     def __post_init__(self) -> None:
+        for name in ("alpha_ce", "alpha_hidden", "alpha_mlm", "alpha_hard", "temperature", "epochs",
+                     "learning_rate", "mlm_probability"):
+            _finite("distill", name, getattr(self, name))
+        for name in ("top_k", "batch_size", "max_length", "pool_limit", "seed", "lora_r", "lora_alpha",
+                     "logging_steps", "save_steps"):
+            object.__setattr__(self, name, _integer("distill", name, getattr(self, name)))
         _non_negative("distill", "lora_r", self.lora_r)
         _positive("distill", "lora_alpha", self.lora_alpha)
         for name in ("alpha_ce", "alpha_hidden", "alpha_mlm", "alpha_hard"):
@@ -187,8 +213,14 @@ def _normalise_layer_map(value: Any) -> str | LayerMap:
     return pairs
 
 
-def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_layers: int) -> LayerMap:
+def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_layers: int,
+                      copied_from: list[int] | None = None) -> LayerMap:
     """Concrete (student_layer, teacher_layer) pairs; 0 is the embedding output.
+
+    ``copied_from``: the teacher blocks (0-based) the student's blocks were copied from
+    (``distill.init_from_teacher``). ``uniform`` then aligns each student layer with the teacher
+    layer it was copied from: student block i-1 is teacher block ``copied_from[i-1]``, whose output
+    is teacher hidden state ``copied_from[i-1] + 1`` (blocks 0, 2, 4 -> teacher layers 1, 3, 5).
 
     ``uniform`` maps student layer i to teacher layer floor(i * Lt / Ls + 1/2) (TinyBERT's
     uniform strategy); ``last`` aligns the final layers only (DistilBERT).
@@ -199,6 +231,8 @@ def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_la
     """
     if layer_map == "last":
         return ((student_layers, teacher_layers),)
+    if layer_map == "uniform" and copied_from is not None and len(copied_from) == student_layers:
+        return tuple((i, block + 1) for i, block in enumerate(copied_from, start=1))
     if layer_map == "uniform":
         # (2 i Lt + Ls) // (2 Ls) is floor(i Lt / Ls + 1/2) in integers: no float rounding at exact halves.
         return tuple((i, max(1, (2 * i * teacher_layers + student_layers) // (2 * student_layers)))
@@ -207,6 +241,9 @@ def resolve_layer_map(layer_map: str | LayerMap, student_layers: int, teacher_la
         if s > student_layers or t > teacher_layers:
             raise ConfigError(
                 f"distill.layer_map pair ({s}, {t}) is out of range: the student has {student_layers} "
-                f"layers and the teacher {teacher_layers} (0 = embeddings)"
+                f"layers and the teacher {teacher_layers}, so a pair (s, t) needs s in 0..{student_layers} "
+                f"and t in 0..{teacher_layers} (0 = embeddings)",
+                hint="give pairs within those ranges, or a preset: --set distill.layer_map=last (the final "
+                     "layers) or --set distill.layer_map=uniform (every student layer, spread over the teacher's)",
             )
     return tuple(layer_map)

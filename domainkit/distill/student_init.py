@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from transformers import AutoConfig, AutoModel, AutoTokenizer
+from transformers import AutoConfig, AutoModel, AutoModelForMaskedLM, AutoTokenizer
 
 from domainkit.errors import ConfigError
 
@@ -23,14 +23,22 @@ def kept_layers(teacher_layers: int, every: int) -> list[int]:
 
 
 def init_student_from_teacher(teacher_dir: Path, out_dir: Path, *, every: int = 2) -> Path:
-    """Save a student with teacher layers 0, every, 2*every... and the teacher's embeddings and tokenizer."""
+    """Save a student with teacher layers 0, every, 2*every... and the teacher's embeddings and tokenizer.
+
+    A teacher with a trained MLM head (``cls.*`` / ``lm_head.*``) passes it on too, as DistilBERT's
+    student keeps BERT's: the distillation's MLM head then starts from it instead of from the tied
+    word embeddings alone.
+    """
     if every < 1:
         raise ConfigError(f"init_from_teacher: 'every' must be >= 1; found {every}")
     config = AutoConfig.from_pretrained(teacher_dir)
     keep = kept_layers(config.num_hidden_layers, every)
-    teacher = AutoModel.from_pretrained(teacher_dir)
+    from domainkit.distill.teacher_outputs import has_mlm_head
+
+    auto = AutoModelForMaskedLM if has_mlm_head(teacher_dir) else AutoModel
+    teacher = auto.from_pretrained(teacher_dir)
     config.num_hidden_layers = len(keep)
-    student = AutoModel.from_config(config)
+    student = auto.from_config(config)
     renumber = {old: new for new, old in enumerate(keep)}
     state = {}
     for key, value in teacher.state_dict().items():

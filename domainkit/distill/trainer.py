@@ -9,7 +9,9 @@ from Trainer itself.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,21 +47,29 @@ class EpochSeededLengthSampler(LengthGroupedSampler):
 
     The stock sampler draws from the global RNG, which a resume resets to the seed, so a run
     resumed in its second epoch or later replayed the first epoch's order: some examples were
-    trained twice in that epoch and others not at all. Trainer calls ``set_epoch`` at each epoch,
-    so every epoch's order is now the same whether or not the run was interrupted (and the same on
-    every rank under torchrun).
+    trained twice in that epoch and others not at all.
+
+    The epoch comes from ``epoch_source`` when one is given (``DistillationTrainer`` passes its
+    state's epoch), else from the last ``set_epoch``. ``set_epoch`` alone is not enough: under
+    torchrun, a resumed epoch's dataloader is accelerate's ``SkipBatchSampler`` around a
+    ``BatchSamplerShard``, and neither forwards ``set_epoch`` to this sampler, so the resumed epoch
+    was drawn with epoch 0 and trained the first epoch's batches. Every epoch's order is now the same
+    whether or not the run was interrupted, with one process or several (and the same on every rank).
     """
 
-    def __init__(self, batch_size: int, dataset, seed: int) -> None:
+    def __init__(self, batch_size: int, dataset, seed: int, epoch_source: Callable[[], int] | None = None) -> None:
         super().__init__(batch_size, dataset=dataset, model_input_name="input_ids")
-        self.seed, self.epoch = seed, 0
+        self.seed, self.epoch, self.epoch_source = seed, 0, epoch_source
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
 
+    def current_epoch(self) -> int:
+        return int(self.epoch_source()) if self.epoch_source is not None else self.epoch
+
     def __iter__(self):
         generator = torch.Generator()
-        generator.manual_seed(self.seed + self.epoch)
+        generator.manual_seed(self.seed + self.current_epoch())
         return iter(get_length_grouped_indices(self.lengths, self.batch_size, generator=generator))
 
 
@@ -75,7 +85,16 @@ class DistillationTrainer(Trainer):
     def _get_train_sampler(self, train_dataset=None):
         dataset = self.train_dataset if train_dataset is None else train_dataset
         return EpochSeededLengthSampler(self.args.train_batch_size * self.args.gradient_accumulation_steps,
-                                        dataset, self.args.seed)
+                                        dataset, self.args.seed, epoch_source=self._epoch_being_trained)
+
+    def _epoch_being_trained(self) -> int:
+        """The epoch whose batches the sampler draws, from the trainer's state (restored on resume).
+
+        The sampler is iterated at the start of an epoch, before its first step: ``state.epoch`` is
+        then the whole number of epochs done (a fresh epoch) or the checkpoint's fractional epoch (a
+        resumed one, e.g. 1.5 in the second), so its floor is the epoch about to run either way.
+        """
+        return math.floor(self.state.epoch or 0.0)
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         outputs = model(**self._forward_inputs(inputs))

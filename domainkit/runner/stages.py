@@ -394,6 +394,39 @@ def _student_folder(ctx: RunContext) -> Path:
     return folder
 
 
+def _layer_count(folder: Path) -> int | None:
+    """Transformer layers in a model folder's config.json; None when it does not say (stage 04 decides then)."""
+    try:
+        from transformers import AutoConfig
+
+        return int(AutoConfig.from_pretrained(folder).num_hidden_layers)
+    except Exception:  # noqa: BLE001 - an unreadable config is the stage's own error to report
+        return None
+
+
+def distill_check(ctx: RunContext) -> Path:
+    """Stage 04's check: the student is here with safe weights, and an explicit layer map fits both models.
+
+    A layer map naming a layer the student or teacher lacks would otherwise be refused only at stage
+    04, after the teacher and baseline stages ran. The teacher stage keeps the teacher's layers, and
+    ``distill.init_from_teacher`` keeps every other one, so both counts are known from the folders.
+    """
+    from domainkit.distill.config import resolve_layer_map
+    from domainkit.distill.student_init import kept_layers
+
+    student = _student_folder(ctx)
+    cfg = ctx.config.distill
+    if isinstance(cfg.layer_map, str):  # 'last' and 'uniform' fit any pair of models
+        return student
+    teacher_layers = _layer_count(resolve_teacher(ctx)[1])
+    if teacher_layers is None:
+        return student
+    student_layers = len(kept_layers(teacher_layers, 2)) if cfg.init_from_teacher else _layer_count(student)
+    if student_layers is not None:
+        resolve_layer_map(cfg.layer_map, student_layers, teacher_layers)
+    return student
+
+
 def run_distill(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.distill.api import distill
     from domainkit.paths import teacher_outputs_dir
@@ -553,7 +586,7 @@ def default_stages() -> list[Stage]:
         Stage("data", run_data, inputs=data_inputs, check=data_check),
         Stage("teacher", run_teacher, check=resolve_teacher),
         Stage("baseline", run_baseline, inputs=student_inputs, enabled=lambda ctx: ctx.config.run.baselines),
-        Stage("distill", run_distill, inputs=student_inputs, check=_student_folder),
+        Stage("distill", run_distill, inputs=student_inputs, check=distill_check),
         Stage("evaluate", run_evaluate),
         Stage("export", run_export),
     ]

@@ -131,3 +131,23 @@ def test_adapters_refuse_a_student_they_cannot_rebuild(tmp_path):
                                                        num_attention_heads=2, intermediate_size=20, num_labels=2))
     with pytest.raises(ConfigError, match="BERT-family student .* 'mpnet'"):
         attach_lora(mpnet, "legal", r=4, alpha=16)
+
+
+@pytest.mark.parametrize("entry", ["finetune_only", "distill"])
+def test_the_lora_student_checksum_is_taken_before_rank_zero_merges_the_adapter(tmp_path, student_dir, mlm_teacher_dir,
+                                                                                pool_texts, monkeypatch, entry):
+    """Under torchrun only rank 0 saves (and merges): the other ranks' sum is of the unmerged student."""
+    from domainkit.distill import api
+    from domainkit.distill.config import DistillConfig
+
+    save, unmerged = api._save_student, []
+    monkeypatch.setattr(api, "_save_student", lambda model, *a: unmerged.append(api._checksum(model)) or save(model, *a))
+    cfg = DistillConfig(epochs=1, batch_size=4, max_length=24, logging_steps=1, save_steps=1000, bf16=False,
+                        lora_r=4, learning_rate=1e-2, soft_labels="teacher")
+    task = _labels_task(["cardio", "other"])
+    if entry == "distill":
+        report = api.distill(student_dir, mlm_teacher_dir, task, pool_texts, cfg, out_dir=tmp_path / "run",
+                             cache_dir=tmp_path / "cache").report
+    else:
+        report = api.finetune_only(student_dir, task, cfg, out_dir=tmp_path / "run").report
+    assert report["student_checksum"] == unmerged[0]

@@ -187,3 +187,31 @@ def test_api_a_non_finite_loss_stops_training_with_a_clear_error(tmp_path, stude
         finetune_only(student_dir, single_label_data, DistillConfig(**FAST), out_dir=tmp_path / "base")
     assert "bf16" in error.value.hint
     assert not (tmp_path / "base" / "model").exists()
+
+
+def test_api_same_config_and_seed_give_the_same_student_whatever_ran_before(tmp_path, student_dir, mlm_teacher_dir,
+                                                                           single_label_data, pool_texts):
+    """The classifier head, hidden projection and MLM head are drawn from cfg.seed, not the global RNG."""
+    import torch
+
+    cfg = DistillConfig(**{**FAST, "soft_labels": "teacher"})
+    sums = []
+    for i, seed in enumerate((11, 12)):
+        torch.manual_seed(seed)  # what ran earlier in the process
+        report = distill(student_dir, mlm_teacher_dir, single_label_data, pool_texts, cfg,
+                         out_dir=tmp_path / f"run{i}", cache_dir=tmp_path / "cache").report
+        assert {"hidden", "mlm"} <= set(report["active_terms"])
+        sums.append(report["student_checksum"])
+        torch.manual_seed(seed)
+        sums.append(finetune_only(student_dir, single_label_data, cfg, out_dir=tmp_path / f"base{i}").report["student_checksum"])
+    assert sums[0] == sums[2] and sums[1] == sums[3]
+
+
+def test_api_init_from_teacher_keeps_its_mlm_head_and_uniform_follows_the_copied_layers(
+        tmp_path, mlm_teacher_dir, single_label_data, pool_texts):
+    cfg = DistillConfig(**{**FAST, "soft_labels": "teacher", "init_from_teacher": True, "layer_map": "uniform"})
+    report = distill(tmp_path / "unused", mlm_teacher_dir, single_label_data, pool_texts, cfg,
+                     out_dir=tmp_path / "run", cache_dir=tmp_path / "cache").report
+    assert report["layer_map"] == [[1, 1], [2, 3]]  # teacher blocks 0 and 2 -> teacher layers 1 and 3
+    assert "mlm: student checkpoint's MLM head" in report["notes"]
+    assert {"hidden", "mlm", "mlm_kl"} <= set(report["active_terms"])

@@ -38,3 +38,13 @@ def test_ddp_distillation_with_every_term_finishes_and_ranks_agree(tmp_path):
     # the per-term losses are gathered from both ranks, as "loss" is: every rank logs the same values
     logged = [h for h in ranks[0]["history"] if "loss_hidden" in h]
     assert logged and ranks[0]["history"] == ranks[1]["history"]
+
+
+@pytest.mark.slow
+def test_ddp_run_resumed_in_its_second_epoch_trains_the_uninterrupted_runs_batches(tmp_path):
+    """Under torchrun accelerate does not pass set_epoch on to the sampler of a resumed epoch."""
+    ranks = _torchrun("ddp_resume_worker.py", tmp_path, 29535)
+    for r in ranks:
+        assert r["world"] == 2
+        assert r["resumed_batches"] == r["uninterrupted_batches"][-2:]  # steps 5 and 6, in the second epoch
+        assert r["resumed"] == pytest.approx(r["whole"], rel=1e-9)

@@ -373,3 +373,29 @@ def test_the_card_of_a_run_on_own_documents_says_the_model_was_trained_on_them(t
     pack_run = _context(tmp_path)
     pack_run.outputs.update(ctx.outputs)
     assert export_card(pack_run, data, deid_policy(ctx))["own_documents"] is False
+
+
+@pytest.mark.parametrize("init_from_teacher", [False, True])
+def test_a_layer_map_out_of_range_is_refused_before_any_stage_runs(tmp_path, fake_packs, tiny_models,
+                                                                    init_from_teacher):
+    """Stage 04 only learns the layer counts after the teacher and baseline stages ran: check them up front."""
+    from fakepack_good import Pack
+
+    from domainkit.errors import ConfigError
+    from domainkit.runner.pipeline import run_pipeline
+    from domainkit.runner.stages import default_stages
+
+    student_layers = 2  # the tiny student's layers, and as many as init_from_teacher keeps of the teacher's 4
+    overrides = [f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}",
+                 "distill.layer_map=[[7,12]]", f"distill.init_from_teacher={str(init_from_teacher).lower()}"]
+    config = resolve_config("good", preset="smoke", overrides=overrides)
+    with pytest.raises(ConfigError) as error:
+        run_pipeline(config, Pack(), tmp_path / "run", default_stages())
+    message = f"{error.value} {error.value.hint}"
+    assert f"0..{student_layers}" in message and "0..4" in message and "0 = embeddings" in message
+    assert "last" in message and "uniform" in message
+    assert not (tmp_path / "run").exists()  # refused before the run folder, the teacher or the baseline
+    ok = resolve_config("good", preset="smoke", overrides=overrides[:2] + ["distill.layer_map=[[2,4],[1,2]]"])
+    from domainkit.runner.stages import distill_check
+
+    distill_check(RunContext(config=ok, pack=Pack(), folder=RunFolder(tmp_path / "ok")))
