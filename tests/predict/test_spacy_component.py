@@ -28,7 +28,7 @@ def test_spacy_component_leaves_blank_documents_unlabelled(make_classifier, monk
     calls = []
     real = component.predictor.probabilities
     monkeypatch.setattr(component.predictor, "probabilities", lambda texts, **k: calls.append(texts) or real(texts, **k))
-    for text in ("", "   \n"):
+    for text in ("", "   \n", "\u200b\u2060\ufeff"):  # invisible format characters only: blank too
         doc = nlp(text)
         assert doc.cats == {} and doc._.domainkit_labels is None
     assert calls == []  # the model is not run on a blank document
