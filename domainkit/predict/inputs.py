@@ -228,10 +228,16 @@ def _read_delimited(lines: Iterable[str], path: str | Path, column: str, delimit
 def _check_header(path: str | Path, column: str, found: list[str]) -> None:
     """The text column exists (``table_rows`` has refused repeated names already)."""
     if column not in found:
-        suggestion = close_column(column, found)
         raise DataError(no_column_message(str(path), column, len(found)),
-                        hint=f"did you mean --text-column {suggestion}?" if suggestion else
-                        "name the text column with --text-column (head -1 FILE shows the header row)")
+                        hint=_text_column_hint(column, found,
+                                               "name the text column with --text-column "
+                                               "(head -1 FILE shows the header row)"))
+
+
+def _text_column_hint(column: str, found: Iterable[str], otherwise: str) -> str:
+    """'did you mean --text-column NAME?' for a near miss among ``found`` (CSV header, JSONL keys)."""
+    suggestion = close_column(column, found)
+    return f"did you mean --text-column {suggestion}?" if suggestion else otherwise
 
 
 def _read_jsonl(lines: Iterable[str], path: str | Path, field: str) -> Iterator[Document]:
@@ -240,9 +246,13 @@ def _read_jsonl(lines: Iterable[str], path: str | Path, field: str) -> Iterator[
     ids = _UniqueIds(path, "line")
     for number, record in jsonl_records(lines, path, example=f'{{"{field}": "..."}}'):
         if not isinstance(record.get(field), str):
+            # a misspelled --text-column gets the suggestion a CSV header gives (not for a field
+            # that is there but holds no string)
             raise DataError(
                 f"{path}, line {number}: no string field {field!r}",
-                hint="name the text field with --text-column",
+                hint="name the text field with --text-column" if field in record else
+                _text_column_hint(field, [key for key in record if isinstance(record[key], str)],
+                                  "name the text field with --text-column"),
             )
         _require_text(record[field], f"{path}, line {number}: field {field!r} is empty or blank",
                       "fill in the text or remove the line")

@@ -307,3 +307,13 @@ def test_inputs_without_ids_csv_counts_documents_from_1_and_jsonl_uses_line_numb
     assert [i for i, _ in read_documents(tmp_path / "d.csv")] == ["1", "2"]
     (tmp_path / "d.jsonl").write_text('{"text": "a"}\n\n{"text": "b", "id": null}\n')
     assert [i for i, _ in read_documents(tmp_path / "d.jsonl")] == ["1", "3"]
+
+
+def test_inputs_jsonl_suggests_a_close_text_field_as_csv_does(tmp_path):
+    (tmp_path / "d.jsonl").write_text('{"id": "1", "body": "heart"}\n')
+    with pytest.raises(DataError, match=r"no string field 'bdy'") as error:
+        check_documents(tmp_path / "d.jsonl", text_column="bdy")
+    assert error.value.hint == "did you mean --text-column body?"
+    with pytest.raises(DataError) as error:
+        check_documents(tmp_path / "d.jsonl", text_column="zzz")
+    assert error.value.hint == "name the text field with --text-column"
