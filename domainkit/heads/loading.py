@@ -136,7 +136,9 @@ def require_sequence_classifier(model_dir: Path) -> None:
     if not architectures or all(a.endswith("Model") for a in architectures):
         raise ModelError(f"{model_dir} is a bare encoder ({found}) with no trained classification head: "
                          "its labels would be random",
-                         hint="train a classifier from it with `domainkit run`, then " + _NOT_A_CLASSIFIER_HINT)
+                         hint="train a classifier on it with `domainkit run` and pass the run's RUN/06-export/model "
+                              "(or its int8/ or onnx/ variant), or a folder saved from an "
+                              "*ForSequenceClassification model")
     raise ModelError(f"{model_dir} is not a sequence classifier ({found}): its labels would be random",
                      hint=_NOT_A_CLASSIFIER_HINT)
 
