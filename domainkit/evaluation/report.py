@@ -281,15 +281,56 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["## Per-class results (student)", "", "| label | precision | recall | f1 | support |",
                   "|---|---|---|---|---|"]
         lines += [
-            f"| {r['label']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |"
+            f"| {r['label']}{_absent_mark(r)} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} "
+            f"| {r['support']} |"
             for r in per_class
         ]
+        for note in absent_label_notes(per_class):  # zero-support rows: their zeros are no score
+            lines += ["", note]
         lines.append("")
     for name, path in report.get("plots", {}).items():
         lines += [f"![{name}]({path})", ""]
     if report.get("checks"):
         lines += ["## Checks", "", *[f"- {line}" for line in check_lines(report)], ""]
     return "\n".join(lines)
+
+
+#: Marks a per-class row whose label no test document has (support 0).
+ABSENT_MARK = " *"
+ABSENT_PREDICTED_MARK = " †"
+
+
+def _absent_mark(row: dict[str, Any]) -> str:
+    """' *' for a label absent from the test set and never predicted (left out of the macro averages),
+    ' †' for one absent but predicted (false alarms: F1 0, counted); '' for a label with support."""
+    if row.get("support"):
+        return ""
+    return ABSENT_PREDICTED_MARK if row.get("predicted") else ABSENT_MARK
+
+
+def absent_label_notes(per_class: list[dict[str, Any]]) -> list[str]:
+    """The notes under a per-class table that has zero-support rows: their zeros are no score.
+
+    The macro averages (the model table's macro_f1...) average over the labels that occur in the test
+    references or the predictions: a label with neither shows precision, recall and F1 0.000 in the
+    table but is left out of them. A report from before ``predicted`` was recorded cannot tell.
+    """
+    absent = [row for row in per_class if not row.get("support")]
+    notes = []
+    never = [row for row in absent if "predicted" in row and not row["predicted"]]
+    predicted = [row for row in absent if row.get("predicted")]
+    unknown = [row for row in absent if "predicted" not in row]
+    if never:
+        notes.append("\\* no test document has this label and none was predicted with it "
+                     f"({len(never)} label(s)): its 0.000 scores are no measurement, and it is left out of the "
+                     "macro averages.")
+    if predicted:
+        notes.append(f"{ABSENT_PREDICTED_MARK.strip()} no test document has this label, but some were predicted "
+                     f"with it ({len(predicted)} label(s)): false alarms, F1 0, counted in the macro averages.")
+    if unknown:
+        notes.append(f"\\* no test document has this label ({len(unknown)} label(s)): its 0.000 "
+                     "scores are no measurement; the macro averages leave it out unless it was predicted.")
+    return notes
 
 
 def _embedded_image(out_dir: Path, relative: str, alt: str) -> str:
@@ -308,10 +349,11 @@ def render_html(report: dict[str, Any], out_dir: Path) -> str:
     checks = f"<h2>Checks</h2><ul>{checks}</ul>" if checks else ""
     per_class = report.get("per_class", {}).get("student") or []
     class_rows = "".join(
-        f"<tr><td>{esc(str(r['label']))}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td>"
+        f"<tr><td>{esc(str(r['label']) + _absent_mark(r))}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td>"
         f"<td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
         for r in per_class
     )
+    class_rows_notes = "".join(f"<p>{esc(note.replace(chr(92), ''))}</p>" for note in absent_label_notes(per_class))
     notes = "\n".join(f"<p>{esc(note)}</p>" for note in measurement_notes(report))
     over_window = "".join(f"<p>{esc(line)}</p>\n" for line in _over_window_line(report))
     images = "".join(_embedded_image(out_dir, path, name) for name, path in report.get("plots", {}).items())
@@ -328,6 +370,7 @@ img{{max-width:100%}}</style></head><body>
 {notes}
 <h2>Per-class results (student)</h2>
 <table><tr><th>label</th><th>precision</th><th>recall</th><th>f1</th><th>support</th></tr>{class_rows}</table>
+{class_rows_notes}
 {images}
 {checks}
 </body></html>

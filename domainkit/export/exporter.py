@@ -170,7 +170,6 @@ def _build(model_dir: Path, staging: Path, *, card: dict[str, Any], parity_texts
         texts = parity_texts if parity_texts is not None else _probe_texts(tokenizer)
         manifest["parity"] = variant_parity(staging, texts)
         manifest["parity"]["texts"] = "given" if parity_texts is not None else "synthetic probes"
-        variants["parity"] = {k: v for k, v in manifest["parity"].items() if k.endswith("agreement")}
     atomic_write_text(staging / "export_manifest.json", json.dumps(manifest, indent=2) + "\n")
     readme = render_card(
         card,
@@ -178,5 +177,6 @@ def _build(model_dir: Path, staging: Path, *, card: dict[str, Any], parity_texts
         multi_label=getattr(model.config, "problem_type", None) == MULTI_LABEL_PROBLEM,
         settings=json.loads((staging / SETTINGS_FILE).read_text()),
         variants=variants,
+        parity=manifest.get("parity"),  # the card says what it was measured on (or quotes the report's figure)
     )
     atomic_write_text(staging / "README.md", readme)

@@ -149,11 +149,13 @@ def _normalized_version(version: str) -> str:
 
 #: The files of a model folder that go into a wheel: what ``domainkit export`` writes (config,
 #: weights, tokenizer, inference settings, model card, manifest), what save_pretrained writes for
-#: other tokenizers and sharded weights, and a pooled-head teacher's head config. An allow-list,
+#: other tokenizers and sharded weights, a pooled-head teacher's head config, and a PHI tagger's
+#: card (``tagger_card.json``: scores, counts and the "trained on notes holding PHI" warning, no
+#: text; the only file that carries the warning). An allow-list,
 #: not a deny-list: whatever else lies in the folder (notes, data, pickles, checkpoints) is left out.
 MODEL_FILES = frozenset({
     "config.json", "generation_config.json", "domainkit_inference.json", "domainkit_head.json",
-    "export_manifest.json", "README.md", "model.onnx", "model.safetensors.index.json",
+    "export_manifest.json", "README.md", "tagger_card.json", "model.onnx", "model.safetensors.index.json",
     "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
     "vocab.txt", "vocab.json", "merges.txt", "spiece.model", "sentencepiece.bpe.model", "tokenizer.model",
 })

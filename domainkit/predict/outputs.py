@@ -2,8 +2,11 @@
 
 JSONL: ``{"id", "label" (str, or list for multi-label), "probabilities": {label: p}}``.
 CSV: ``id, label`` (multi-label names joined by ``|``), then one ``p_<label>``
-column per label. Output is written to a temporary file and renamed when
-complete: an interrupted prediction leaves no half-written output. ``-`` writes
+column per label; a multi-label model with a ``|`` in a label name is refused
+CSV output (its cells could not be split back). Output is written to a temporary
+file and renamed when complete: an interrupted prediction leaves no half-written
+output. The file gets the mode of the file it replaces (``--force``), or
+``0o666`` less the umask when new, as ``open()`` would give it. ``-`` writes
 to standard output as it goes (JSONL, or ``fmt="csv"``); progress and the
 summary go to stderr.
 """
@@ -102,17 +105,52 @@ class _Writer:
             }
             self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            shown = "|".join(label) if isinstance(label, list) else label
+            shown = CSV_LABEL_SEPARATOR.join(label) if isinstance(label, list) else label
             self.csv.writerow([doc_id, shown, *[f"{float(p):.6f}" for p in probabilities]])
 
 
+#: What joins a multi-label prediction's labels in a CSV cell.
+CSV_LABEL_SEPARATOR = "|"
+
+
+def check_csv_labels(suffix: str, label_names: list[str], *, multi_label: bool) -> None:
+    """Refuse CSV output for a multi-label model whose label names hold the ``|`` that joins them.
+
+    ``a|b`` in a cell would read as the labels ``a`` and ``b``: the cell is ambiguous. JSONL
+    writes the labels as a list.
+    """
+    if suffix != ".csv" or not multi_label:
+        return
+    for name in label_names:
+        if CSV_LABEL_SEPARATOR in name:
+            raise ConfigError(
+                f"cannot write CSV output: label {name!r} contains {CSV_LABEL_SEPARATOR!r}, which joins a "
+                "multi-label prediction's labels in a CSV cell (the cell could not be split back)",
+                hint="write JSONL instead (--output FILE.jsonl, or --output-format jsonl for --output -): "
+                     "it gives the labels as a list")
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode the output should have: the replaced file's, else what ``open()`` gives a new file
+    (``0o666`` less the umask). ``mkstemp`` alone makes it 0600 whatever the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextmanager
-def prediction_writer(path: str | Path, label_names: list[str], *, force: bool, fmt: str | None = None):
+def prediction_writer(path: str | Path, label_names: list[str], *, force: bool, fmt: str | None = None,
+                      multi_label: bool = False):
     """Context manager yielding a writer; the file appears only when the block succeeds.
 
     ``-`` writes to standard output as predictions come (no file to rename into place).
+    ``multi_label``: the labels are lists (see :func:`check_csv_labels`).
     """
     suffix = output_format(path, fmt)
+    check_csv_labels(suffix, label_names, multi_label=multi_label)
     if str(path) == STDOUT:
         yield _Writer(sys.stdout, suffix, label_names)
         sys.stdout.flush()
@@ -121,8 +159,10 @@ def prediction_writer(path: str | Path, label_names: list[str], *, force: bool, 
     if path.exists() and not force:
         raise ConfigError(f"output {path} exists already", hint="choose another --output or pass --force")
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _new_file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield _Writer(handle, suffix, label_names)
         os.replace(tmp, path)

@@ -70,7 +70,9 @@ def predict_file(
     documents = read_documents(input, text_column=text_column, input_format=input_format)
     started = time.perf_counter()
     count = 0
-    with (prediction_writer(output, predictor.label_names, force=force, fmt=output_format) as writer,
+    # The writer refuses CSV for a multi-label model with '|' in a label before any document is classified.
+    with (prediction_writer(output, predictor.label_names, force=force, fmt=output_format,
+                            multi_label=predictor.classifier.multi_label) as writer,
           _progress(progress, total) as bar):
         while chunk := list(islice(documents, CHUNK)):
             ids, texts = zip(*chunk, strict=True)

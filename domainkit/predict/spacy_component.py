@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from domainkit.predict.inputs import is_blank
 from domainkit.predict.predictor import Predictor
 
 if not Doc.has_extension("domainkit_labels"):
@@ -39,11 +40,12 @@ class DomainkitTextcat:
     def _annotate(self, docs: list[Doc]) -> None:
         # A blank document gets no label (``domainkit predict`` refuses blank documents): the
         # model is not run on it; it would give a confident-looking label to nothing.
+        # Blank: whitespace and invisible format characters only (``is_blank``), as predict refuses.
         for doc in docs:
-            if not doc.text.strip():
+            if is_blank(doc.text):
                 doc.cats = {}
                 doc._.domainkit_labels = None
-        docs = [doc for doc in docs if doc.text.strip()]
+        docs = [doc for doc in docs if not is_blank(doc.text)]
         if not docs:
             return
         probabilities = self.predictor.probabilities([d.text for d in docs], batch_size=self.batch_size)

@@ -531,7 +531,9 @@ def _card_report(evaluation: dict[str, Any]) -> dict[str, Any] | None:
     """What the model card renders of the evaluation: every model's scores and the task's suite."""
     if not evaluation.get("models"):
         return None
-    return {"models": evaluation["models"], "evaluation_suite": evaluation.get("evaluation_suite") or []}
+    # The whole test set's int8/ONNX agreement: the card quotes it rather than the export's sample check.
+    return {"models": evaluation["models"], "evaluation_suite": evaluation.get("evaluation_suite") or [],
+            **{key: evaluation.get(key) for key in ("int8_agreement", "onnx_agreement")}}
 
 
 #: What the card says of a run on the user's own documents: no path (it may name a patient or a client).
@@ -553,6 +555,8 @@ def export_card(ctx: RunContext, data: TaskData, policy: DeidPolicy) -> dict[str
         "task": data.task,
         "kind": data.kind,
         "labels": data.label_names,
+        "n_train": len(data.train_texts),
+        "n_test": len(data.test_texts),
         "data_sources": _data_sources(ctx),
         "own_documents": ctx.own_data,  # the card's limitations say the model may reflect them
         "teacher": ctx.outputs["teacher"]["reference"],

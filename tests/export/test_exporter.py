@@ -44,6 +44,9 @@ def test_exporter_folder_loads_with_plain_transformers_pipeline(make_classifier,
     metadata = yaml.safe_load(card.split("---")[1])
     assert metadata["license"] == "apache-2.0" and metadata["pipeline_tag"] == "text-classification"
     assert "CC BY 4.0" in card and "De-identification policy" in card and "use_ner: false" in card
+    # the export's parity check, as readable text that says what it was measured on (no raw dict)
+    assert "- prediction agreement with fp32 on 30 test texts (the export's check): int8 " in card
+    assert "{'" not in card
     settings = json.loads((out / "domainkit_inference.json").read_text())
     assert settings["deid_policy"]["use_ner"] is False
 

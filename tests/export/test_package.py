@@ -211,6 +211,14 @@ def test_packaged_files_are_an_allow_list_of_the_models_own_files(make_classifie
                    for name in files.kept)
 
 
+def test_packaged_files_keep_a_phi_taggers_card(make_classifier):
+    from domainkit.export.package import packaged_files
+
+    model = make_classifier()
+    (model / "tagger_card.json").write_text('{"warning": "trained on notes holding PHI"}')
+    assert "tagger_card.json" in packaged_files(model).kept  # the only file carrying the PHI warning
+
+
 def test_package_refuses_a_folder_with_pickle_weights_only(make_classifier, tmp_path):
     from domainkit.errors import ModelError
 

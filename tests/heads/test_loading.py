@@ -42,3 +42,45 @@ def test_loader_refuses_a_config_json_that_is_no_model_config(tmp_path, config):
     (tmp_path / "config.json").write_text(config)
     with pytest.raises(ModelError, match="not a model config"):
         require_model_folder(tmp_path)
+
+
+def _resave(classifier_dir, out, model_class, **config_changes):
+    """``classifier_dir``'s encoder and tokenizer saved as ``model_class`` (a tagger, a bare encoder)."""
+    from transformers import AutoConfig, AutoTokenizer
+
+    config = AutoConfig.from_pretrained(classifier_dir)
+    for key, value in config_changes.items():
+        setattr(config, key, value)
+    model_class(config).save_pretrained(out)
+    AutoTokenizer.from_pretrained(classifier_dir).save_pretrained(out)
+    return out
+
+
+def test_loader_refuses_a_token_tagger_and_names_deid(make_classifier, tmp_path):
+    from transformers import BertForTokenClassification
+
+    labels = ["O", "B-NAME", "I-NAME"]
+    tagger = _resave(make_classifier(), tmp_path / "tagger", BertForTokenClassification, num_labels=3,
+                     id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
+    with pytest.raises(ModelError, match=r"tagger is a token tagger \(BertForTokenClassification\)") as error:
+        load_classifier(tagger)
+    assert f"domainkit deid --tagger {tagger}" in error.value.hint
+
+
+def test_loader_refuses_a_bare_encoder(make_classifier, tmp_path):
+    from transformers import BertModel
+
+    encoder = _resave(make_classifier(), tmp_path / "encoder", BertModel)
+    with pytest.raises(ModelError, match=r"encoder is a bare encoder \(BertModel\) with no trained classification head"):
+        load_classifier(encoder)
+
+
+def test_loader_refuses_a_classifier_config_without_head_weights(make_classifier, tmp_path):
+    from transformers import BertModel
+
+    folder = _resave(make_classifier(), tmp_path / "headless", BertModel)
+    config = json.loads((folder / "config.json").read_text())
+    config["architectures"] = ["BertForSequenceClassification"]  # says classifier, holds only the encoder
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match=r"headless holds no trained classification head: .*classifier\.weight"):
+        load_classifier(folder)

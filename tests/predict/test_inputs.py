@@ -88,6 +88,9 @@ def test_inputs_tsv_is_read_with_tabs_and_its_header_is_no_document(tmp_path):
         ("d.csv", 'text\nheart\n""\n', r"d\.csv, row 3: column 'text'"),
         ("d.tsv", "text\tnote\n\tAlice Ames\n", r"d\.tsv, row 2: column 'text'"),
         ("d.jsonl", '{"text": "heart"}\n{"text": " \\n ", "who": "Alice Ames"}\n', r"d\.jsonl, line 2: field 'text'"),
+        # invisible format characters only (str.strip() keeps them): zero-width space, word joiner, BOM
+        ("d.csv", "id,text\n1,heart\n2,\u200b\u2060 \ufeff\n", r"d\.csv, row 3: column 'text'"),
+        ("d.jsonl", '{"text": "heart"}\n{"text": "\\u200b\\u2060"}\n', r"d\.jsonl, line 2: field 'text'"),
     ],
 )
 def test_inputs_empty_text_cells_are_refused_by_row(tmp_path, name, content, where):
@@ -108,6 +111,19 @@ def test_inputs_blank_lines_of_text_separate_documents_and_keep_line_ids(tmp_pat
     (tmp_path / "d.txt").write_text("heart\n\n   \r\nlung\r\n")
     assert list(read_documents(tmp_path / "d.txt")) == [("1", "heart"), ("4", "lung")]
     assert check_documents(tmp_path / "d.txt") == 2
+
+
+def test_inputs_invisible_only_documents_count_as_blank(tmp_path):
+    from domainkit.predict.inputs import is_blank
+
+    assert is_blank("\u200b \u2060\ufeff\n") and is_blank("")
+    assert not is_blank("\u200bheart") and not is_blank("\u00e9")
+    (tmp_path / "d.txt").write_text("heart\n\u200b\u2060\nlung\n", encoding="utf-8")
+    assert list(read_documents(tmp_path / "d.txt")) == [("1", "heart"), ("3", "lung")]
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "a.txt").write_text("\ufeff\u200b\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"a\.txt is empty or blank"):
+        check_documents(tmp_path / "f")
 
 
 def test_inputs_repeated_header_names_are_refused_by_position(tmp_path):
@@ -291,3 +307,13 @@ def test_inputs_without_ids_csv_counts_documents_from_1_and_jsonl_uses_line_numb
     assert [i for i, _ in read_documents(tmp_path / "d.csv")] == ["1", "2"]
     (tmp_path / "d.jsonl").write_text('{"text": "a"}\n\n{"text": "b", "id": null}\n')
     assert [i for i, _ in read_documents(tmp_path / "d.jsonl")] == ["1", "3"]
+
+
+def test_inputs_jsonl_suggests_a_close_text_field_as_csv_does(tmp_path):
+    (tmp_path / "d.jsonl").write_text('{"id": "1", "body": "heart"}\n')
+    with pytest.raises(DataError, match=r"no string field 'bdy'") as error:
+        check_documents(tmp_path / "d.jsonl", text_column="bdy")
+    assert error.value.hint == "did you mean --text-column body?"
+    with pytest.raises(DataError) as error:
+        check_documents(tmp_path / "d.jsonl", text_column="zzz")
+    assert error.value.hint == "name the text field with --text-column"

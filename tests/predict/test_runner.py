@@ -370,3 +370,35 @@ def test_cli_predict_on_a_run_folder_is_a_clean_error_with_the_model_folder(make
                              str(tmp_path / "d.txt"), "--output", "-"], capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "is not a model folder" in result.stderr and f"did you mean {run / '06-export' / 'model'}?" in result.stderr
+
+
+def test_runner_output_mode_follows_the_umask_or_the_replaced_file(make_classifier, tmp_path):
+    import os
+    import stat
+
+    model = make_classifier()
+    (tmp_path / "d.txt").write_text("heart\n")
+    old = os.umask(0o022)
+    try:
+        predict_file(model, tmp_path / "d.txt", tmp_path / "new.csv", progress=False)
+        assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644  # as open() would make it, not 0600
+        kept = tmp_path / "kept.jsonl"
+        kept.write_text("old\n")
+        kept.chmod(0o664)
+        predict_file(model, tmp_path / "d.txt", kept, progress=False, force=True)
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o664  # --force keeps the replaced file's mode
+    finally:
+        os.umask(old)
+
+
+def test_runner_refuses_csv_for_a_multi_label_model_with_a_pipe_in_a_label(make_classifier, tmp_path):
+    model = make_classifier(("cardio|vascular", "pulmo", "derm"), multi_label=True)
+    (tmp_path / "d.txt").write_text("heart\n")
+    with pytest.raises(ConfigError, match=r"label 'cardio\|vascular' contains '\|'") as error:
+        predict_file(model, tmp_path / "d.txt", tmp_path / "o.csv", progress=False)
+    assert ".jsonl" in error.value.hint
+    assert not (tmp_path / "o.csv").exists()
+    predict_file(model, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)  # JSONL gives a list
+    assert isinstance(_read_jsonl(tmp_path / "o.jsonl")[0]["label"], list)
+    single = make_classifier(("a|b", "c"))  # single-label: the cell holds one name, nothing to split
+    predict_file(single, tmp_path / "d.txt", tmp_path / "s.csv", progress=False)

@@ -28,7 +28,7 @@ def test_spacy_component_leaves_blank_documents_unlabelled(make_classifier, monk
     calls = []
     real = component.predictor.probabilities
     monkeypatch.setattr(component.predictor, "probabilities", lambda texts, **k: calls.append(texts) or real(texts, **k))
-    for text in ("", "   \n"):
+    for text in ("", "   \n", "\u200b\u2060\ufeff"):  # invisible format characters only: blank too
         doc = nlp(text)
         assert doc.cats == {} and doc._.domainkit_labels is None
     assert calls == []  # the model is not run on a blank document
@@ -84,3 +84,20 @@ def test_spacy_component_runs_an_onnx_folder(make_classifier, tmp_path):
     by_fp32 = spacy.blank("en")
     by_fp32.add_pipe("domainkit_textcat", config={"model": str(model)})
     assert by_onnx(TEXTS[1]).cats == pytest.approx(by_fp32(TEXTS[1]).cats, abs=1e-5)
+
+
+def test_spacy_component_and_predict_refuse_a_folder_without_a_trained_classifier(make_classifier, tmp_path):
+    from transformers import AutoTokenizer, BertModel
+
+    from domainkit.errors import ModelError
+
+    source = make_classifier()
+    encoder = tmp_path / "encoder"
+    BertModel.from_pretrained(source).save_pretrained(encoder)  # the encoder alone: a head would be random
+    AutoTokenizer.from_pretrained(source).save_pretrained(encoder)
+    with pytest.raises(ModelError, match="bare encoder"):
+        spacy.blank("en").add_pipe("domainkit_textcat", config={"model": str(encoder)})
+    (tmp_path / "d.txt").write_text("heart\n")
+    with pytest.raises(ModelError, match="bare encoder"):
+        predict_file(encoder, tmp_path / "d.txt", tmp_path / "o.jsonl", progress=False)
+    assert not (tmp_path / "o.jsonl").exists()

@@ -86,7 +86,7 @@ def test_the_deid_rules_fingerprint_is_stable():
 
 def test_the_card_of_a_run_names_its_corpora_licences_and_student_base(tmp_path, fake_packs):
     """The dict run_export hands to the exporter, rendered: the keys must be the ones render_card reads."""
-    from domainkit.export.card import render_card
+    from domainkit.export.card import hub_id, render_card
     from domainkit.runner.stages import deid_policy, export_card
 
     ctx = _context(tmp_path)
@@ -96,7 +96,10 @@ def test_the_card_of_a_run_names_its_corpora_licences_and_student_base(tmp_path,
     text = render_card(card, label_names=data.label_names, multi_label=False,
                        settings={"max_length": 128}, variants={})
     assert "- inline: inline — licence: CC0-1.0" in text and "(none recorded)" not in text
-    assert f"- student (base): {ctx.pack.student}" in text and f"base_model: {ctx.pack.student}" in text
+    assert f"- student (base): {ctx.pack.student}" in text
+    # the metadata holds a Hub id only (a pkg:/store: reference is none)
+    assert (f"base_model: {hub_id(ctx.pack.student)}" in text) if hub_id(ctx.pack.student) else "base_model:" not in text
+    assert f"- documents: {len(data.train_texts)} for training, {len(data.test_texts)} held out" in text
 
 
 def _own_documents_card(tmp_path, file_name):
