@@ -35,6 +35,8 @@ TITLES = frozenset({"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "mister", 
 # Roles that precede a name in notes ("NP Janice", "RN Smith", "attending dr x").
 ROLES = frozenset({"np", "rn", "pa", "md", "attending", "resident", "fellow", "intern", "nurse", "midwife",
                    "pharmacist", "interpreter", "physio", "therapist", "hca", "lpn", "cna"})
+# "law" is a relative only in "daughter-in-law"/"son in law": after "applicable law, MICROSOFT" it is none.
+_IN_LAW = re.compile(r"\bin[- ]law$", re.I)
 RELATIVES = frozenset(
     """son sons daughter daughters dtr dtrs dau wife husband hus hub sister sisters brother
     brothers sis bro mother father mom dad niece nieces nephew nephews grandson grandsons
@@ -332,7 +334,8 @@ class NameFinder:
             if self._cued_initial(text, tokens, i, mode):
                 names[i] = names[i - 1] = True  # "pt b. okafor", "Triage RN: J. Smith"
                 continue
-            if close and prev in RELATIVES and self._relative_name(low, tok, mode, prev):
+            in_law = prev != "law" or bool(_IN_LAW.search(text, max(0, tokens[i - 1].start - 4), tokens[i - 1].end))
+            if close and prev in RELATIVES and in_law and self._relative_name(low, tok, mode, prev):
                 names[i] = True
                 continue
             if _initial_before(text, tokens, i) and self._namelike(tok, mode) and len(low) >= 3:
@@ -647,7 +650,12 @@ class NameFinder:
             names[i] = True
 
     def _recurring(self, tok: _Token, mode: str) -> bool:
+        # Only a listed first name or surname recurs (a common word only as a first name). A word no list explains
+        # ("Esri", "QUALCOMM") is a name only where a cue made it one: repeating it would spread one
+        # false alarm ("remedies at law, Esri") over every mention in a 10,000-word licence.
         low, lex = tok.low, self.lex
+        if not lex.is_name(low) or (lex.is_common(low) and low not in lex.first_names):
+            return False  # "See", a surname too, never recurs; "Destiny" may (capitalised mid-sentence)
         if len(low) < 3 or lex.is_plain(low) or low in TITLES or low in ROLES or low in RELATIVES or low in _NOT_PLACES:
             return False
         if low in JUDICIAL_TITLES or low in _MODALS or low in _PARTICLES:

@@ -194,6 +194,10 @@ _EXTENSION = re.compile(r"\b(?:ext\.?|extension)\s*[#:]?\s*(\d{3,5})(?!\w|\.\d)"
 _EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|us|uk)(?:/[^\s<>\"')\]]*)?\b", re.I)
 _IP = re.compile(r"(?<![\w./])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)")
+# Four dotted numbers that are no address: an enzyme's EC number ("E.C. 3.2.1.1", "EC 2.7.11.1") or a
+# version ("version 1.0.0.1", "v2.0.0.0").
+_NOT_IP_CUE = re.compile(r"(?:\b(?:e\.?\s?c\.?|ec\s+number|version|ver\.?|release|build|v)\s*:?\s*)$", re.I)
+_IP_CUE = re.compile(r"\b(?:ip|address|addr|host|server|workstation|login|logged|computer|device|terminal|pc|from|via)\b", re.I)
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 _ID_CUE = re.compile(
     r"\b(?:mrn|mr\s*#|medical\s+record(?:\s+(?:number|no\.?))?|record\s*(?:number|no\.?|#)|acct|account|"
@@ -390,7 +394,12 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
     """E-mail, URLs, IPs and phone numbers."""
     yield from _spans(_EMAIL, text, "EMAIL")
     yield from _spans(_URL, text, "URL")
-    yield from _spans(_IP, text, "IP")
+    for match in _IP.finditer(text):
+        if _NOT_IP_CUE.search(text, max(0, match.start() - 16), match.start()):
+            continue
+        if text[match.end() : match.end() + 1] == "." and not _IP_CUE.search(text, max(0, match.start() - 40), match.start()):
+            continue  # "3.1.2.1. Termination": a clause number; "Workstation IP 10.22.145.8." is an address
+        yield PhiSpan(*match.span(), "IP")
     for match in _PHONE.finditer(text):
         if _MEASURE_CUE.search(_before(text, match.start())):
             continue

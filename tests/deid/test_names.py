@@ -98,6 +98,16 @@ def test_words_after_cue_words_stay(rules_only, text):
     assert rules_only.redact(text).text == text
 
 
+def test_an_unlisted_word_taken_once_for_a_name_does_not_recur(rules_only):
+    # "law, Esri" reads as "Surname, First"; repeating that over a licence redacted the licensor
+    # at each of its mentions. Only listed first names and surnames recur.
+    text = ("In addition to any and all remedies at law, Esri shall be entitled to relief. Esri reserves "
+            "all rights. See the terms; the Software is licensed by Esri.")
+    redacted = rules_only.redact(text).text
+    assert "Esri reserves" in redacted and "licensed by Esri." in redacted
+    assert "See the terms" in redacted
+
+
 @pytest.mark.parametrize(
     ("text", "names", "kept"),
     [

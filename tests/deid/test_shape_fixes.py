@@ -154,6 +154,19 @@ def test_blood_gas_is_no_ip():
     assert _untouched("abg on these settings: 80/48/7.45.34.7. he", "7.45.34.7")
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Amylase (1,4-alpha-D-glucan glucanohydrolase E. C. 3.2.1.1.) catalyses", "3.2.1.1"),
+        ("a kinase (EC 2.7.11.1) that", "2.7.11.1"),
+        ("This is version 1.0.0.1 of the licence.", "1.0.0.1"),
+        ("Specification. 3.1.2. Termination. 3.1.2.1. As long as", "3.1.2.1"),
+    ],
+)
+def test_enzyme_and_version_numbers_are_no_ips(text, value):
+    assert _untouched(text, value)
+
+
 PLACES = [
     ("Discharge Summary - St. Bartholomew's Hospital, London Name:", "St. Bartholomew's Hospital", "LOCATION"),
     ("Discharge Summary - St. Bartholomew's Hospital, London Name:", "London", "LOCATION"),
