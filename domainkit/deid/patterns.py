@@ -196,7 +196,7 @@ _URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+(?:\.
 _IP = re.compile(r"(?<![\w./])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)")
 # Four dotted numbers that are no address: an enzyme's EC number ("E.C. 3.2.1.1", "EC 2.7.11.1") or a
 # version ("version 1.0.0.1", "v2.0.0.0").
-_NOT_IP_CUE = re.compile(r"(?:\b(?:e\.?\s?c\.?|ec\s+number|version|ver\.?|release|build|v)\s*:?\s*)$", re.I)
+_NOT_IP_CUE = re.compile(r"(?:\b(?:e\.?\s?c\.?|ec\s+number|version|ver\.?|release|build|v|section|clause|revision|rev\.?)\s*:?\s*)$", re.I)
 _IP_CUE = re.compile(r"\b(?:ip|address|addr|host|server|workstation|login|logged|computer|device|terminal|pc|from|via)\b", re.I)
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 _ID_CUE = re.compile(
@@ -390,6 +390,20 @@ def find_ages(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_AGE_WORD, text, "AGE", 1)
 
 
+def _numbering_like(text: str, match: re.Match[str]) -> bool:
+    """Four dotted numbers read as a clause, version or revision number rather than an address: followed
+    by a full stop, opening a line, inside a URL's query ("r2=1.1.1.1", "-3.2.23.0"), or with a first
+    number under 10, which versions and clauses have and the addresses in notes seldom do."""
+    before = text[max(0, match.start() - 1) : match.start()]
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    return (
+        text[match.end() : match.end() + 1] == "."
+        or not text[line_start : match.start()].strip()
+        or before in ("=", "-", "?", "_")
+        or int(match.group(0).split(".")[0]) < 10
+    )
+
+
 def find_contacts(text: str) -> Iterator[PhiSpan]:
     """E-mail, URLs, IPs and phone numbers."""
     yield from _spans(_EMAIL, text, "EMAIL")
@@ -397,8 +411,8 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
     for match in _IP.finditer(text):
         if _NOT_IP_CUE.search(text, max(0, match.start() - 16), match.start()):
             continue
-        if text[match.end() : match.end() + 1] == "." and not _IP_CUE.search(text, max(0, match.start() - 40), match.start()):
-            continue  # "3.1.2.1. Termination": a clause number; "Workstation IP 10.22.145.8." is an address
+        if not _IP_CUE.search(text, max(0, match.start() - 40), match.start()) and _numbering_like(text, match):
+            continue  # "3.1.2.1. Termination", "Xming 6.9.0.31", "r2=1.1.1.1"; "Workstation IP 10.22.145.8." is an address
         yield PhiSpan(*match.span(), "IP")
     for match in _PHONE.finditer(text):
         if _MEASURE_CUE.search(_before(text, match.start())):

@@ -150,6 +150,14 @@ def test_ip_before_a_full_stop(text, value):
     assert _typed(text, value) == {"IP"}, list(find_patterns(text))
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("IP:\n10.22.145.8", "10.22.145.8"), ("Workstation 8.8.8.8 logged", "8.8.8.8"), ("seen at 172.16.0.4 today", "172.16.0.4")],
+)
+def test_addresses_with_a_cue_or_a_large_first_number_stay_ips(text, value):
+    assert _typed(text, value) == {"IP"}, list(find_patterns(text))
+
+
 def test_blood_gas_is_no_ip():
     assert _untouched("abg on these settings: 80/48/7.45.34.7. he", "7.45.34.7")
 
@@ -161,6 +169,10 @@ def test_blood_gas_is_no_ip():
         ("a kinase (EC 2.7.11.1) that", "2.7.11.1"),
         ("This is version 1.0.0.1 of the licence.", "1.0.0.1"),
         ("Specification. 3.1.2. Termination. 3.1.2.1. As long as", "3.1.2.1"),
+        ("(e.g. in Xming 6.9.0.31), can be", "6.9.0.31"),
+        ("of a licence:\n\n  3.1.12.1  For the purposes", "3.1.12.1"),
+        ("see BitTorrent?r1=1.1&r2=1.1.1.1&diff_format=h", "1.1.1.1"),
+        ("terminated pursuant to section 3.1.2.1, or", "3.1.2.1"),
     ],
 )
 def test_enzyme_and_version_numbers_are_no_ips(text, value):
