@@ -89,6 +89,11 @@ _HOSPITAL_BLOCK = frozenset(
 _PLACE_CUE = frozenset({"in", "from", "to", "at", "near", "of", "lives", "live", "living", "resides"})
 
 
+def _relative_cue(text: str, cue: _Token) -> bool:
+    """A relative word as a cue: "law" only as part of "daughter-in-law" / "son in law"."""
+    return cue.low != "law" or bool(_IN_LAW.search(text, max(0, cue.start - 4), cue.end))
+
+
 @dataclass(frozen=True)
 class _Token:
     start: int
@@ -334,8 +339,7 @@ class NameFinder:
             if self._cued_initial(text, tokens, i, mode):
                 names[i] = names[i - 1] = True  # "pt b. okafor", "Triage RN: J. Smith"
                 continue
-            in_law = prev != "law" or bool(_IN_LAW.search(text, max(0, tokens[i - 1].start - 4), tokens[i - 1].end))
-            if close and prev in RELATIVES and in_law and self._relative_name(low, tok, mode, prev):
+            if close and prev in RELATIVES and _relative_cue(text, tokens[i - 1]) and self._relative_name(low, tok, mode, prev):
                 names[i] = True
                 continue
             if _initial_before(text, tokens, i) and self._namelike(tok, mode) and len(low) >= 3:
@@ -643,7 +647,7 @@ class NameFinder:
         for i, tok in enumerate(tokens):
             if names[i] or is_protected[i] or tok.low not in found or not self._recurring(tok, mode):
                 continue
-            if lex.is_common(tok.low) or lex.is_name(tok.low) and lex.is_english(tok.low):
+            if lex.is_common(tok.low) or lex.is_english(tok.low):  # ``_recurring`` kept listed names only
                 # a name that is a word too recurs only capitalised mid-sentence ("assess Destiny,")
                 if not tok.is_title_case or re.search(r"(?:^|[.!?:\n]\s*)$", text[max(0, tok.start - 3) : tok.start]):
                     continue

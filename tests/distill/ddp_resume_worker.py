@@ -10,37 +10,25 @@ import json
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import torch
-from transformers import BertConfig, BertModel, BertTokenizerFast
 
-from domainkit.data.taskdata import SINGLE_LABEL, TaskData
 from domainkit.distill.api import finetune_only
 from domainkit.distill.collator import DistillCollator
 from domainkit.distill.config import DistillConfig
 
+from ddp_tiny import tiny_student, tiny_task
+
 work = Path(sys.argv[1])
 rank = int(os.environ["RANK"])
-student = work / "student"
-if rank == 0 and not (work / "ready").exists():
-    torch.manual_seed(0)
-    words = "the patient has fever cough chest pain heart lung".split()
-    tok = BertTokenizerFast(vocab={w: i for i, w in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words)})
-    BertModel(BertConfig(vocab_size=len(tok), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                         intermediate_size=20, max_position_embeddings=32)).save_pretrained(student)
-    tok.save_pretrained(student)
-    (work / "ready").write_text("1")
-while not (work / "ready").exists():  # rank 1 waits for rank 0 to write the tiny student
-    time.sleep(0.1)
+student = tiny_student(work, rank)
 
 batches: list[list[int]] = []
 collate = DistillCollator.__call__
 DistillCollator.__call__ = lambda self, items: batches.append(sorted(i["index"] for i in items)) or collate(self, items)
 
-texts = ["the patient has fever", "chest pain", "lung cough", "heart pain fever", "the cough", "pain"] * 2
-data = TaskData("t", SINGLE_LABEL, ["a", "b"], texts, ["a", "b"] * 6, texts[:4], ["a", "b"] * 2)
+data = tiny_task()
 cfg = DistillConfig(epochs=2, batch_size=2, max_length=16, bf16=False, logging_steps=1, save_steps=4)
 whole = finetune_only(student, data, cfg, out_dir=work / "cut", resume=False)
 uninterrupted = list(batches)
