@@ -46,11 +46,19 @@ class RunSection:
     train_windows: int = field(default=0, metadata=_help(
         "long documents: windows per training document (0 = as run.max_windows, or 4 if that is 0; "
         "1 = the opening window only)"))
+    window_selection: str = field(default="spread", metadata=_help(
+        "long documents: which windows the caps keep: spread (evenly from the first window to the last) "
+        "| first (the opening windows)"))
 
     def __post_init__(self) -> None:
         for name in ("max_windows", "train_windows"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"run.{name} must be >= 0; found {getattr(self, name)!r}")
+        from domainkit.heads.long_document import WINDOW_SELECTIONS
+
+        if self.window_selection not in WINDOW_SELECTIONS:
+            raise ConfigError(f"run.window_selection must be one of {', '.join(repr(s) for s in WINDOW_SELECTIONS)}; "
+                              f"found {self.window_selection!r}")
         if self.deid not in ("pack", "on", "off"):
             raise ConfigError(f"run.deid must be one of 'pack', 'on', 'off'; found {self.deid!r}")
 
@@ -119,7 +127,9 @@ class RunConfig:
 #: Config fields added after run folders already existed, with the default that leaves them out of
 #: the digest. Add a field here when you add it to a section, with its default.
 ADDED_FIELDS: dict[tuple[str, str], Any] = {("distill", "lora_r"): 0, ("distill", "lora_alpha"): 16,
-                                            ("data", "long_documents"): False}
+                                            ("data", "long_documents"): False,
+                                            # runs before the choice read capped windows from the opening
+                                            ("run", "window_selection"): "first"}
 
 SECTIONS: dict[str, type] = {"run": RunSection, "data": DataSection, "teacher": TeacherConfig, "distill": DistillConfig}
 

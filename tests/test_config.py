@@ -39,6 +39,9 @@ def test_config_bad_value_names_option():
         resolve_config("medical", overrides=["distill.temperature=0"])
     with pytest.raises(ConfigError, match="run.train_windows must be >= 0"):
         resolve_config("medical", overrides=["run.train_windows=-1"])
+    with pytest.raises(ConfigError, match="run.window_selection must be one of 'spread', 'first'; found 'middle'"):
+        resolve_config("legal", overrides=["run.window_selection=middle"])
+    assert resolve_config("legal").run.window_selection == "spread"
 
 
 def test_config_run_file_and_set_priority(tmp_path):
@@ -81,13 +84,16 @@ def test_config_fields_added_later_leave_the_digest_of_older_runs_alone():
     import hashlib
     import json
 
-    config = resolve_config("medical")
+    # a run made before they existed read capped long-document windows from the opening
+    config = resolve_config("medical", overrides=["run.window_selection=first"])
     older = config.to_dict()
-    # a run made before they existed
     del older["distill"]["lora_r"], older["distill"]["lora_alpha"], older["data"]["long_documents"]
+    del older["run"]["window_selection"]
     canonical = json.dumps(older, sort_keys=True, separators=(",", ":"))
     assert config.digest() == hashlib.sha256(canonical.encode()).hexdigest()[:16]
     assert resolve_config("medical", overrides=["distill.lora_r=8"]).digest() != config.digest()
+    # the new default reads other windows: an older folder is not resumed as if it had read them
+    assert resolve_config("medical").digest() != config.digest()
 
 
 def test_config_empty_label_separator_is_refused_at_config_time():

@@ -134,11 +134,12 @@ class TaskData:
             validation_labels=self.validation_labels,
         )
 
-    def with_training_windows(self, tokenizer, *, max_length: int, stride: int, max_windows: int) -> TaskData:
+    def with_training_windows(self, tokenizer, *, max_length: int, stride: int, max_windows: int,
+                              selection: str = "spread") -> TaskData:
         """A copy whose training split is the long documents' windows, each labelled as its document.
 
-        Evaluation pools the logits of a document's first ``max_windows``
-        windows, so training sees those same windows (see
+        Evaluation pools the logits of ``max_windows`` windows of a document
+        picked by ``selection``, so training sees windows picked the same way (see
         :func:`domainkit.heads.long_document.window_texts`). A window keeps
         its document's group, so a later validation split never separates
         windows of one document. Test and validation stay whole documents.
@@ -146,12 +147,13 @@ class TaskData:
         from domainkit.heads.long_document import window_texts
 
         windows, owner = window_texts(
-            tokenizer, self.train_texts, max_length=max_length, stride=stride, max_windows=max_windows
+            tokenizer, self.train_texts, max_length=max_length, stride=stride, max_windows=max_windows,
+            selection=selection,
         )
         groups = self.train_groups or [f"document-{i}" for i in range(len(self.train_texts))]
         info = dict(self.split_info, training_windows={
             "documents": len(set(owner)), "windows": len(windows), "max_windows": max_windows,
-            "max_length": max_length, "stride": stride,
+            "max_length": max_length, "stride": stride, "selection": selection,
         })
         return replace(
             self,

@@ -51,7 +51,7 @@ def batch_logits(classifier: Classifier, texts: list[str], *, batch_size: int) -
         return _forward(classifier.model, dict(encoding))
     windows = encode_windows(
         classifier.tokenizer, texts, max_length=settings.max_length, stride=settings.stride,
-        max_windows=settings.max_windows,
+        max_windows=settings.max_windows, selection=settings.window_selection,
     )
     n_windows = windows.window_to_doc.numel()
     parts = []

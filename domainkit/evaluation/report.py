@@ -223,10 +223,23 @@ def _training_windows_line(report: dict[str, Any]) -> list[str]:
     if not windows:
         return []
     scored = windows.get("scored_windows")
-    scored_text = "every window" if scored == 0 else f"the first {scored} window{'s' if scored != 1 else ''}"
+    selection = windows.get("selection") or "first"
+    scored_text = "every window of it" if scored == 0 else capped_windows(scored, selection, "it")
+    spread = SPREAD_WORDS if selection == "spread" and windows["max_windows"] > 1 else ""
     return [f"Transformers trained on {windows['windows']} windows of {windows['max_length']} word pieces "
-            f"(at most {windows['max_windows']} of each training document, each labelled as its document); "
-            f"a test document's prediction pools the logits of {scored_text} of it. TF-IDF reads whole documents."]
+            f"(at most {windows['max_windows']} of each training document{spread}, each labelled as its document); "
+            f"a test document's prediction pools the logits of {scored_text}. TF-IDF reads whole documents."]
+
+
+def capped_windows(count: int, selection: str, owner: str) -> str:
+    """Which ``count`` windows of ``owner`` a cap keeps, in words (see domainkit.heads.long_document)."""
+    if selection == "spread" and count > 1:
+        return f"{count} windows of {owner}{SPREAD_WORDS}"
+    return f"the first {count} window{'s' if count != 1 else ''} of {owner}"
+
+
+#: Said after a count of windows picked by ``spread``.
+SPREAD_WORDS = ", spread from the first to the last"
 
 
 def over_window_counts(counts: dict[str, Any], verb: str) -> str:

@@ -103,6 +103,7 @@ def evaluate_run(
     batch_size: int = 32,
     stride: int | None = None,
     max_windows: int = 0,
+    window_selection: str = "spread",
     previous_seconds: float = 0.0,
     check_onnx: bool = True,
     seed: int = 0,
@@ -117,7 +118,8 @@ def evaluate_run(
     derivable appears as ``null`` in ``report["models"]`` (and ratios that need
     it are ``null``). ``history`` (Trainer ``log_history`` per model name) adds
     training curves. ``previous_seconds`` (the run's stages before evaluation)
-    is added to ``wall_seconds`` so the report states the whole run's time. ``stride`` defaults to a quarter of ``max_length``. ``check_onnx`` exports the student to ONNX and records
+    is added to ``wall_seconds`` so the report states the whole run's time. ``stride`` defaults to a quarter of ``max_length``;
+    ``max_windows`` (0 = all) caps a long document's windows, picked by ``window_selection``. ``check_onnx`` exports the student to ONNX and records
     argmax agreement with fp32. ``thresholds`` (multi-label) gives per-label
     cut-offs by model name, for models whose folder does not hold its own
     (the cached teacher); others use their stored settings, else 0.5. ``metrics``: the task's
@@ -146,7 +148,7 @@ def evaluate_run(
     texts = data.test_texts
     stride = default_stride(max_length) if stride is None else stride
     overrides = {"max_length": max_length, "long_documents": long_documents, "stride": stride,
-                 "max_windows": max_windows}
+                 "max_windows": max_windows, "window_selection": window_selection}
     entries: dict[str, dict | None] = {name: None for name in REPORT_MODELS}
     predictions: dict[str, np.ndarray] = {}
     bins: dict[str, ReliabilityBins] = {}

@@ -69,7 +69,7 @@ def _long_text_limitation(settings: dict[str, Any]) -> str:
     sentence = (f"`domainkit predict` splits texts longer than {max_length} word pieces into overlapping windows "
                 f"(stride {settings.get('stride')}) whose logits are pooled")
     if windows:
-        sentence += f"; only the first {windows} windows of a document are read, the rest is ignored"
+        sentence += f"; only {_picked(settings, 'a document')} are read, the rest is ignored"
     else:
         sentence += "; very long documents cost proportionally more time"
     return sentence + (f". Plain transformers (see Use) truncates at {max_length} word pieces instead.")
@@ -142,7 +142,17 @@ def _policy_dict(policy: Any) -> dict[str, Any] | None:
 
 def _pooled_note(settings: dict[str, Any]) -> str:
     windows = settings.get("max_windows")
-    return f"; the first {windows} windows of a document are pooled" if settings.get("long_documents") and windows else ""
+    if not (settings.get("long_documents") and windows):
+        return ""
+    return f"; {_picked(settings, 'a document')} are pooled"
+
+
+def _picked(settings: dict[str, Any], owner: str) -> str:
+    """The windows a cap keeps of ``owner``, as the report words them, ready to go mid-sentence."""
+    from domainkit.evaluation.report import SPREAD_WORDS, capped_windows
+
+    phrase = capped_windows(settings["max_windows"], settings.get("window_selection") or "first", owner)
+    return phrase + "," if phrase.endswith(SPREAD_WORDS) else phrase
 
 
 def _pack_role(card: dict[str, Any]) -> str:
@@ -163,7 +173,13 @@ def _training_windows_note(card: dict[str, Any]) -> list[str]:
     if not windows:
         return []
     return [f"- trained on {windows['windows']} windows of {windows['documents']} training documents "
-            f"(at most {windows['max_windows']} each, each labelled as its document)"]
+            f"(at most {windows['max_windows']} each{_spread(windows)}, each labelled as its document)"]
+
+
+def _spread(windows: dict[str, Any]) -> str:
+    from domainkit.evaluation.report import SPREAD_WORDS
+
+    return SPREAD_WORDS if windows.get("selection") == "spread" and windows["max_windows"] > 1 else ""
 
 
 def _dataset(card: dict[str, Any]) -> dict[str, str]:

@@ -15,6 +15,18 @@ Pooling choice (documented, tested):
   document if it holds anywhere in it (a patent clause on page 9 makes the
   licence a patent licence); averaging would dilute a label found in one
   window out of twenty.
+
+Which windows, when a cap (``max_windows``) keeps only some of a long
+document's: ``spread`` (the default) takes them evenly from the first window to
+the last, so two windows are the opening and the closing one. A licence names
+itself and its grant in the opening lines, and its distinctive conditions
+(copyleft terms, commercial restrictions, a patent clause, the "END OF TERMS"
+boilerplate) often near the end. Measured on the legal pack's default split
+(TF-IDF + logistic regression, test macro-F1): the first 180 words 0.537, the
+first 90 and the last 90 words 0.618, the whole text 0.632; "How to Fine-Tune
+BERT for Text Classification" (Sun et al., 2019) found head+tail truncation
+best for long reviews as well. ``first`` keeps the opening windows only, as earlier
+versions did; model folders written before the choice existed are read that way.
 """
 
 from __future__ import annotations
@@ -26,6 +38,9 @@ import torch
 #: Default overlap between neighbouring windows, in word pieces. A quarter of
 #: the default 128-piece window: enough to keep a typical sentence whole.
 DEFAULT_STRIDE = 32
+
+#: How a window cap picks a document's windows (see the module docstring); the first is the default.
+WINDOW_SELECTIONS = ("spread", "first")
 
 
 def default_stride(max_length: int) -> int:
@@ -43,11 +58,13 @@ class WindowedBatch:
 
 
 def encode_windows(
-    tokenizer, texts: list[str], *, max_length: int, stride: int = DEFAULT_STRIDE, max_windows: int = 0
+    tokenizer, texts: list[str], *, max_length: int, stride: int = DEFAULT_STRIDE, max_windows: int = 0,
+    selection: str = "spread",
 ) -> WindowedBatch:
     """Tokenise ``texts`` into windows of at most ``max_length`` word pieces.
 
-    Needs a fast tokenizer (``return_overflowing_tokens`` maps windows back to
+    ``max_windows`` > 0 keeps that many windows of each document, picked by
+    ``selection`` (see :data:`WINDOW_SELECTIONS`). Needs a fast tokenizer (``return_overflowing_tokens`` maps windows back to
     texts through ``overflow_to_sample_mapping``). A short text gives one window.
     """
     encoded = _overflowing(tokenizer, texts, max_length=max_length, stride=stride, padding=True, return_tensors="pt")
@@ -55,7 +72,7 @@ def encode_windows(
     encoded.pop("offset_mapping", None)
     encoding = dict(encoded)
     if max_windows > 0:
-        keep = _first_windows(window_to_doc, max_windows)
+        keep = select_windows(window_to_doc, max_windows, selection)
         encoding = {key: value[keep] for key, value in encoding.items()}
         window_to_doc = window_to_doc[keep]
     return WindowedBatch(encoding=encoding, window_to_doc=window_to_doc, n_docs=len(texts))
@@ -71,19 +88,42 @@ def _overflowing(tokenizer, texts: list[str], *, max_length: int, stride: int, *
                      return_overflowing_tokens=True, **options)
 
 
-def _first_windows(window_to_doc: torch.Tensor, max_windows: int) -> torch.Tensor:
-    """Indices of each document's first ``max_windows`` windows.
+def select_windows(window_to_doc: torch.Tensor, max_windows: int, selection: str = "spread") -> torch.Tensor:
+    """Indices of the windows a cap of ``max_windows`` per document keeps, in their order.
 
-    A cap bounds the cost of a 20-page document for fast presets; the opening
-    windows carry the title and the grant clause of a licence or contract,
-    where the category is usually decided.
+    ``window_to_doc`` lists each window's document, a document's windows in
+    reading order (as the tokenizer's overflow gives them). ``first``: each
+    document's opening windows. ``spread``: windows evenly spaced from the first
+    to the last (rounded), so 2 of 9 are windows 0 and 8 and 3 of 9 are 0, 4 and 8.
+    A cap bounds the cost of a 20-page document; a document with no more
+    windows than the cap keeps them all either way.
     """
-    ordinal = torch.zeros_like(window_to_doc)
+    if selection not in WINDOW_SELECTIONS:
+        raise ValueError(f"unknown window selection {selection!r}; available: {', '.join(WINDOW_SELECTIONS)}")
+    docs = window_to_doc.tolist()
+    counts: dict[int, int] = {}
+    for doc in docs:
+        counts[doc] = counts.get(doc, 0) + 1
+    wanted = {doc: _kept_ordinals(n, max_windows, selection) for doc, n in counts.items()}
     seen: dict[int, int] = {}
-    for i, doc in enumerate(window_to_doc.tolist()):
-        ordinal[i] = seen.get(doc, 0)
-        seen[doc] = int(ordinal[i]) + 1
-    return torch.nonzero(ordinal < max_windows).flatten()
+    keep = []
+    for index, doc in enumerate(docs):
+        ordinal = seen.get(doc, 0)
+        seen[doc] = ordinal + 1
+        if ordinal in wanted[doc]:
+            keep.append(index)
+    return torch.as_tensor(keep, dtype=torch.long)
+
+
+def _kept_ordinals(n_windows: int, max_windows: int, selection: str) -> frozenset[int]:
+    """Which of a document's ``n_windows`` windows (0-based, reading order) a cap keeps."""
+    if n_windows <= max_windows:
+        return frozenset(range(n_windows))
+    if selection == "first" or max_windows == 1:
+        return frozenset(range(max_windows))
+    # Evenly spaced from 0 to n - 1; the rounding never repeats a window since n > max_windows.
+    step = (n_windows - 1) / (max_windows - 1)
+    return frozenset(round(i * step) for i in range(max_windows))
 
 
 def pool_window_logits(
@@ -118,12 +158,13 @@ def longer_than(tokenizer, texts: list[str], max_length: int) -> int:
 
 
 def window_texts(
-    tokenizer, texts: list[str], *, max_length: int, stride: int = DEFAULT_STRIDE, max_windows: int = 0
+    tokenizer, texts: list[str], *, max_length: int, stride: int = DEFAULT_STRIDE, max_windows: int = 0,
+    selection: str = "spread",
 ) -> tuple[list[str], list[int]]:
     """The windows of ``texts`` as text, and the index of each window's document.
 
-    The windows :func:`encode_windows` classifies at inference (the first
-    ``max_windows`` of each document, 0 = all), cut out of the text by the word
+    The windows :func:`encode_windows` classifies at inference (``max_windows``
+    of each document picked by ``selection``, 0 = all), cut out of the text by the word
     pieces' character offsets; a window that starts inside a word starts at
     that word instead (see :func:`_window_span`). Training on these windows, each labelled as its
     document, teaches the model on the text it is pooled over at inference;
@@ -133,7 +174,8 @@ def window_texts(
     """
     encoded = _overflowing(tokenizer, texts, max_length=max_length, stride=stride, return_offsets_mapping=True)
     owners = encoded["overflow_to_sample_mapping"]
-    kept = range(len(owners)) if max_windows <= 0 else _first_windows(torch.as_tensor(owners), max_windows).tolist()
+    kept = (range(len(owners)) if max_windows <= 0
+            else select_windows(torch.as_tensor(owners), max_windows, selection).tolist())
     windows: list[str] = []
     window_to_doc: list[int] = []
     for index in kept:

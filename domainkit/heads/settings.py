@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from domainkit.heads._atomic import atomic_write_text
-from domainkit.heads.long_document import default_stride
+from domainkit.heads.long_document import WINDOW_SELECTIONS, default_stride
 
 SETTINGS_FILE = "domainkit_inference.json"
+#: How a settings file without ``window_selection`` (written by an earlier version) picks capped windows.
+LEGACY_WINDOW_SELECTION = "first"
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,9 @@ class InferenceSettings:
 
     ``max_length``: word pieces per window. ``long_documents``: split longer
     texts into windows of ``max_length`` overlapping by ``stride`` and pool.
-    ``max_windows``: at most this many windows per document (0 = all).
+    ``max_windows``: at most this many windows per document (0 = all),
+    picked by ``window_selection`` (``spread`` or ``first``, see
+    :mod:`domainkit.heads.long_document`).
     ``thresholds``: per-label multi-label cut-offs by label name.
     ``deid_policy``: the de-identification policy as a dict (DeidPolicy fields)
     or None. ``quantized``: ``"dynamic_int8"`` for an int8 folder, else None.
@@ -38,6 +42,7 @@ class InferenceSettings:
     #: None: a quarter of the window, at most 32 (``default_stride``), as evaluation uses.
     stride: int | None = None
     max_windows: int = 0
+    window_selection: str = "spread"
     thresholds: dict[str, float] | None = None
     deid_policy: dict[str, Any] | None = None
     quantized: str | None = None
@@ -50,6 +55,8 @@ class InferenceSettings:
             object.__setattr__(self, "stride", default_stride(self.max_length))
         if not 0 <= self.stride < self.max_length - 2:
             raise ValueError(f"stride must be in [0, max_length - 2), got {self.stride}")
+        if self.window_selection not in WINDOW_SELECTIONS:
+            raise ValueError(f"unknown window_selection {self.window_selection!r}; available: {', '.join(WINDOW_SELECTIONS)}")
         if self.quantized not in (None, "dynamic_int8"):
             raise ValueError(f"unknown quantization {self.quantized!r}; available: dynamic_int8")
 
@@ -67,6 +74,8 @@ def read_settings(model_dir: Path) -> InferenceSettings:
         return InferenceSettings()
     data = json.loads(path.read_text(encoding="utf-8"))
     known = {k: v for k, v in data.items() if k in InferenceSettings.__dataclass_fields__}
+    # Folders written before windows could be spread over a document read its opening windows.
+    known.setdefault("window_selection", LEGACY_WINDOW_SELECTION)
     return InferenceSettings(**known)
 
 

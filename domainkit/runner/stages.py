@@ -295,7 +295,7 @@ def training_data(ctx: RunContext) -> tuple[TaskData, list[str]]:
     tokenizer = AutoTokenizer.from_pretrained(_student_folder(ctx))
     windowed = data.with_training_windows(
         tokenizer, max_length=window["max_length"], stride=window["stride"],
-        max_windows=training_windows_per_document(ctx),
+        max_windows=training_windows_per_document(ctx), selection=window["window_selection"],
     )
     info = windowed.split_info["training_windows"]
     info["scored_windows"] = window["max_windows"]  # evaluation and predict pool this many (0 = all)
@@ -361,7 +361,8 @@ def _window_overrides(ctx: RunContext, *, teacher: bool = False) -> dict[str, An
     long_documents = bool(spec and spec.long_documents) or ctx.config.data.long_documents
     length = (ctx.config.teacher if teacher else ctx.config.distill).max_length
     return {"max_length": length, "long_documents": long_documents, "stride": default_stride(length),
-            "max_windows": ctx.config.run.max_windows if long_documents else 0}
+            "max_windows": ctx.config.run.max_windows if long_documents else 0,
+            "window_selection": ctx.config.run.window_selection}
 
 
 def _tuned_thresholds(ctx: RunContext, model_dir: Path, data: TaskData, *, teacher: bool = False
@@ -454,7 +455,7 @@ def _write_inference_settings(ctx: RunContext, model_dir: Path) -> None:
     window = _window_overrides(ctx)
     write_settings(Path(model_dir), InferenceSettings(
         max_length=window["max_length"], long_documents=window["long_documents"], stride=window["stride"],
-        max_windows=window["max_windows"], deid_policy={**deid_policy(ctx).__dict__}))
+        max_windows=window["max_windows"], window_selection=window["window_selection"], deid_policy={**deid_policy(ctx).__dict__}))
 
 
 def run_baseline(ctx: RunContext, workdir: Path) -> dict[str, Any]:

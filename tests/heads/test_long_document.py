@@ -86,3 +86,61 @@ def test_settings_default_stride_follows_the_window_as_evaluation_does():
     assert InferenceSettings(max_length=32).stride == 8  # used to raise: the default 32 did not fit
     assert InferenceSettings().with_changes(max_length=32).stride == 8
     assert InferenceSettings(max_length=256, stride=16).with_changes(max_length=512).stride == 16
+
+
+def test_a_window_cap_spreads_its_windows_from_the_first_to_the_last_by_default():
+    from domainkit.heads.long_document import select_windows
+
+    # document 0 has 9 windows, document 1 has 2, document 2 has 5
+    window_to_doc = torch.tensor([0] * 9 + [1] * 2 + [2] * 5)
+    spread = select_windows(window_to_doc, 2).tolist()
+    assert spread == [0, 8, 9, 10, 11, 15]  # opening and closing windows; a short document keeps both
+    assert select_windows(window_to_doc, 3).tolist() == [0, 4, 8, 9, 10, 11, 13, 15]
+    assert select_windows(window_to_doc, 2, "first").tolist() == [0, 1, 9, 10, 11, 12]
+    assert select_windows(window_to_doc, 1).tolist() == [0, 9, 11]  # one window: the opening one
+
+
+def test_an_unknown_window_selection_is_refused_with_the_choices():
+    import pytest
+
+    from domainkit.heads.long_document import select_windows
+
+    with pytest.raises(ValueError, match="available: spread, first"):
+        select_windows(torch.tensor([0, 0]), 1, "middle")
+
+
+def test_training_windows_and_inference_windows_agree_under_both_selections(make_classifier):
+    from transformers import AutoTokenizer
+
+    from domainkit.heads.long_document import window_texts
+
+    tokenizer = AutoTokenizer.from_pretrained(make_classifier())
+    long_text = " ".join(f"clause {i} binds the licensee" for i in range(40))
+    for selection in ("spread", "first"):
+        windows, owner = window_texts(tokenizer, [long_text], max_length=32, stride=8, max_windows=2,
+                                      selection=selection)
+        encoded = encode_windows(tokenizer, [long_text], max_length=32, stride=8, max_windows=2, selection=selection)
+        assert owner == [0, 0]
+        for window, ids in zip(windows, encoded.encoding["input_ids"].tolist()):
+            assert tokenizer(window)["input_ids"] == [i for i in ids if i != tokenizer.pad_token_id]
+        assert ("clause 39" in windows[-1]) == (selection == "spread")  # spread reads the document's end
+
+
+def test_settings_written_before_window_selection_existed_read_their_opening_windows(tmp_path):
+    import json
+
+    from domainkit.heads.settings import SETTINGS_FILE, InferenceSettings, read_settings, write_settings
+
+    (tmp_path / SETTINGS_FILE).write_text(json.dumps({"max_length": 64, "long_documents": True, "max_windows": 2}))
+    assert read_settings(tmp_path).window_selection == "first"  # how that model was trained and scored
+    write_settings(tmp_path, InferenceSettings(max_length=64, long_documents=True, max_windows=2))
+    assert read_settings(tmp_path).window_selection == "spread"
+
+
+def test_settings_refuse_an_unknown_window_selection():
+    import pytest
+
+    from domainkit.heads.settings import InferenceSettings
+
+    with pytest.raises(ValueError, match="available: spread, first"):
+        InferenceSettings(window_selection="last")

@@ -166,14 +166,15 @@ def test_end_to_end_long_documents_train_on_the_windows_evaluation_pools(
     windows = ctx.outputs["distill"]["training_windows"]
     # smoke evaluates 2 windows per document, so each of the 18 training documents gives 2 training windows
     assert windows == {"documents": 18, "windows": 36, "max_windows": 2, "max_length": 16, "stride": 4,
-                       "scored_windows": 2}
+                       "selection": "spread", "scored_windows": 2}
     assert ctx.outputs["distill"]["report"]["examples"]["labelled"] == 36
     report = (out / "report.md").read_text()
     assert "trained on 36 windows of 16 word pieces (at most 2 of each training document" in report
-    assert "pools the logits of the first 2 windows of it" in report
+    assert "(at most 2 of each training document, spread from the first to the last, each" in report
+    assert "pools the logits of 2 windows of it, spread from the first to the last." in report
     card = (out / "06-export" / "model" / "README.md").read_text()
     assert "trained on 36 windows of 18 training documents (at most 2 each" in card
-    assert "the first 2 windows of a document are pooled" in card
+    assert "; 2 windows of a document, spread from the first to the last, are pooled" in card
     assert json.loads((out / "report.json").read_text())["n_train"] == 18  # documents, as TF-IDF reads them
     # the pack's evaluation suite names macro_recall: the report table and the model card show it
     assert json.loads((out / "report.json").read_text())["evaluation_suite"] == ["accuracy", "macro_f1", "macro_recall"]
@@ -183,6 +184,7 @@ def test_end_to_end_long_documents_train_on_the_windows_evaluation_pools(
     assert "name: domainkit-longdocs-topic" in card
     exported = json.loads((out / "06-export" / "model" / "domainkit_inference.json").read_text())
     assert exported["long_documents"] and exported["max_windows"] == 2  # predict pools what the report scored
+    assert exported["window_selection"] == "spread"
 
 
 def test_training_windows_default_to_the_evaluation_cap_else_four():
