@@ -46,9 +46,9 @@ class RunSection:
     train_windows: int = field(default=0, metadata=_help(
         "long documents: windows per training document (0 = as run.max_windows, or 4 if that is 0; "
         "1 = the opening window only)"))
-    window_selection: str = field(default="spread", metadata=_help(
-        "long documents: which windows the caps keep: spread (evenly from the first window to the last) "
-        "| first (the opening windows)"))
+    window_selection: str = field(default="first", metadata=_help(
+        "long documents: which windows the caps keep: first (the opening windows) "
+        "| spread (evenly from the first window to the last)"))
 
     def __post_init__(self) -> None:
         for name in ("max_windows", "train_windows"):
@@ -128,7 +128,6 @@ class RunConfig:
 #: the digest. Add a field here when you add it to a section, with its default.
 ADDED_FIELDS: dict[tuple[str, str], Any] = {("distill", "lora_r"): 0, ("distill", "lora_alpha"): 16,
                                             ("data", "long_documents"): False,
-                                            # runs before the choice read capped windows from the opening
                                             ("run", "window_selection"): "first"}
 
 SECTIONS: dict[str, type] = {"run": RunSection, "data": DataSection, "teacher": TeacherConfig, "distill": DistillConfig}

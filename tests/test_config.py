@@ -39,9 +39,9 @@ def test_config_bad_value_names_option():
         resolve_config("medical", overrides=["distill.temperature=0"])
     with pytest.raises(ConfigError, match="run.train_windows must be >= 0"):
         resolve_config("medical", overrides=["run.train_windows=-1"])
-    with pytest.raises(ConfigError, match="run.window_selection must be one of 'spread', 'first'; found 'middle'"):
+    with pytest.raises(ConfigError, match="run.window_selection must be one of 'first', 'spread'; found 'middle'"):
         resolve_config("legal", overrides=["run.window_selection=middle"])
-    assert resolve_config("legal").run.window_selection == "spread"
+    assert resolve_config("legal").run.window_selection == "first"
 
 
 def test_config_run_file_and_set_priority(tmp_path):
@@ -84,16 +84,15 @@ def test_config_fields_added_later_leave_the_digest_of_older_runs_alone():
     import hashlib
     import json
 
-    # a run made before they existed read capped long-document windows from the opening
-    config = resolve_config("medical", overrides=["run.window_selection=first"])
+    config = resolve_config("medical")
     older = config.to_dict()
+    # a run made before they existed
     del older["distill"]["lora_r"], older["distill"]["lora_alpha"], older["data"]["long_documents"]
     del older["run"]["window_selection"]
     canonical = json.dumps(older, sort_keys=True, separators=(",", ":"))
     assert config.digest() == hashlib.sha256(canonical.encode()).hexdigest()[:16]
     assert resolve_config("medical", overrides=["distill.lora_r=8"]).digest() != config.digest()
-    # the new default reads other windows: an older folder is not resumed as if it had read them
-    assert resolve_config("medical").digest() != config.digest()
+    assert resolve_config("medical", overrides=["run.window_selection=spread"]).digest() != config.digest()
 
 
 def test_config_empty_label_separator_is_refused_at_config_time():
@@ -126,6 +125,7 @@ def test_config_data_long_documents_is_off_by_default_left_out_of_older_digests_
     assert config.data.long_documents is False
     older = config.to_dict()
     del older["distill"]["lora_r"], older["distill"]["lora_alpha"], older["data"]["long_documents"]
+    del older["run"]["window_selection"]
     canonical = json.dumps(older, sort_keys=True, separators=(",", ":"))
     assert config.digest() == hashlib.sha256(canonical.encode()).hexdigest()[:16]
     windowed = resolve_config("medical", overrides=["data.long_documents=true"])

@@ -135,7 +135,7 @@ class TaskData:
         )
 
     def with_training_windows(self, tokenizer, *, max_length: int, stride: int, max_windows: int,
-                              selection: str = "spread") -> TaskData:
+                              selection: str = "first") -> TaskData:
         """A copy whose training split is the long documents' windows, each labelled as its document.
 
         Evaluation pools the logits of ``max_windows`` windows of a document

@@ -103,7 +103,7 @@ def evaluate_run(
     batch_size: int = 32,
     stride: int | None = None,
     max_windows: int = 0,
-    window_selection: str = "spread",
+    window_selection: str = "first",
     previous_seconds: float = 0.0,
     check_onnx: bool = True,
     seed: int = 0,

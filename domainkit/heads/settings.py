@@ -19,8 +19,6 @@ from domainkit.heads._atomic import atomic_write_text
 from domainkit.heads.long_document import WINDOW_SELECTIONS, default_stride
 
 SETTINGS_FILE = "domainkit_inference.json"
-#: How a settings file without ``window_selection`` (written by an earlier version) picks capped windows.
-LEGACY_WINDOW_SELECTION = "first"
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ class InferenceSettings:
     #: None: a quarter of the window, at most 32 (``default_stride``), as evaluation uses.
     stride: int | None = None
     max_windows: int = 0
-    window_selection: str = "spread"
+    window_selection: str = "first"
     thresholds: dict[str, float] | None = None
     deid_policy: dict[str, Any] | None = None
     quantized: str | None = None
@@ -74,8 +72,6 @@ def read_settings(model_dir: Path) -> InferenceSettings:
         return InferenceSettings()
     data = json.loads(path.read_text(encoding="utf-8"))
     known = {k: v for k, v in data.items() if k in InferenceSettings.__dataclass_fields__}
-    # Folders written before windows could be spread over a document read its opening windows.
-    known.setdefault("window_selection", LEGACY_WINDOW_SELECTION)
     return InferenceSettings(**known)
 
 

@@ -204,7 +204,7 @@ def test_training_windows_keep_labels_and_groups_of_their_document(make_tokenize
     assert windowed.train_texts[2] == "short a" and all(t in long_text for t in windowed.train_texts[:2])
     assert windowed.test_texts == data.test_texts and windowed.validation_texts == data.validation_texts
     assert windowed.split_info["training_windows"] == {
-        "documents": 2, "windows": 3, "max_windows": 2, "max_length": 16, "stride": 4}
+        "documents": 2, "windows": 3, "max_windows": 2, "max_length": 16, "stride": 4, "selection": "first"}
     assert data.train_texts == [long_text, "short a"]  # the original is not changed
 
 

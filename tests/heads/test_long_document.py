@@ -88,16 +88,16 @@ def test_settings_default_stride_follows_the_window_as_evaluation_does():
     assert InferenceSettings(max_length=256, stride=16).with_changes(max_length=512).stride == 16
 
 
-def test_a_window_cap_spreads_its_windows_from_the_first_to_the_last_by_default():
+def test_a_window_cap_keeps_the_opening_windows_or_spreads_them_to_the_last():
     from domainkit.heads.long_document import select_windows
 
     # document 0 has 9 windows, document 1 has 2, document 2 has 5
     window_to_doc = torch.tensor([0] * 9 + [1] * 2 + [2] * 5)
-    spread = select_windows(window_to_doc, 2).tolist()
+    assert select_windows(window_to_doc, 2).tolist() == [0, 1, 9, 10, 11, 12]  # the default: the opening ones
+    spread = select_windows(window_to_doc, 2, "spread").tolist()
     assert spread == [0, 8, 9, 10, 11, 15]  # opening and closing windows; a short document keeps both
-    assert select_windows(window_to_doc, 3).tolist() == [0, 4, 8, 9, 10, 11, 13, 15]
-    assert select_windows(window_to_doc, 2, "first").tolist() == [0, 1, 9, 10, 11, 12]
-    assert select_windows(window_to_doc, 1).tolist() == [0, 9, 11]  # one window: the opening one
+    assert select_windows(window_to_doc, 3, "spread").tolist() == [0, 4, 8, 9, 10, 11, 13, 15]
+    assert select_windows(window_to_doc, 1, "spread").tolist() == [0, 9, 11]  # one window: the opening one
 
 
 def test_an_unknown_window_selection_is_refused_with_the_choices():
@@ -105,7 +105,7 @@ def test_an_unknown_window_selection_is_refused_with_the_choices():
 
     from domainkit.heads.long_document import select_windows
 
-    with pytest.raises(ValueError, match="available: spread, first"):
+    with pytest.raises(ValueError, match="available: first, spread"):
         select_windows(torch.tensor([0, 0]), 1, "middle")
 
 
@@ -133,7 +133,8 @@ def test_settings_written_before_window_selection_existed_read_their_opening_win
 
     (tmp_path / SETTINGS_FILE).write_text(json.dumps({"max_length": 64, "long_documents": True, "max_windows": 2}))
     assert read_settings(tmp_path).window_selection == "first"  # how that model was trained and scored
-    write_settings(tmp_path, InferenceSettings(max_length=64, long_documents=True, max_windows=2))
+    write_settings(tmp_path, InferenceSettings(max_length=64, long_documents=True, max_windows=2,
+                                               window_selection="spread"))
     assert read_settings(tmp_path).window_selection == "spread"
 
 
@@ -142,5 +143,5 @@ def test_settings_refuse_an_unknown_window_selection():
 
     from domainkit.heads.settings import InferenceSettings
 
-    with pytest.raises(ValueError, match="available: spread, first"):
+    with pytest.raises(ValueError, match="available: first, spread"):
         InferenceSettings(window_selection="last")

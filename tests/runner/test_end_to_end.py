@@ -162,9 +162,10 @@ def test_end_to_end_long_documents_train_on_the_windows_evaluation_pools(
     out = tmp_path / "run"
     ctx = run_pack("longdocs", preset="smoke", out=out,
                    overrides=[f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}",
-                              "distill.pool_limit=4", "distill.batch_size=8"])
+                              "distill.pool_limit=4", "distill.batch_size=8", "run.window_selection=spread"])
     windows = ctx.outputs["distill"]["training_windows"]
-    # smoke evaluates 2 windows per document, so each of the 18 training documents gives 2 training windows
+    # smoke evaluates 2 windows per document, so each of the 18 training documents gives 2 training windows;
+    # spread over each document (the opening and the closing one) in training, evaluation and the export
     assert windows == {"documents": 18, "windows": 36, "max_windows": 2, "max_length": 16, "stride": 4,
                        "selection": "spread", "scored_windows": 2}
     assert ctx.outputs["distill"]["report"]["examples"]["labelled"] == 36
