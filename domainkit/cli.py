@@ -142,6 +142,9 @@ def run(
         "--label-separator", metavar="TEXT", help="separator in --labels-column (default |)")] = None,
     allow_network: Annotated[bool, typer.Option("--allow-network", help="permit Hub downloads")] = False,
     allow_pickle: Annotated[bool, typer.Option("--allow-pickle", help="permit pickle checkpoints")] = False,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="continue the interrupted run in --out from its last checkpoints; refused when "
+                         "the folder holds no run (without it a rerun of the same command resumes too)")] = False,
 ) -> None:
     """Run a pack end to end: de-id, teacher, distillation, evaluation, export."""
     from domainkit.runner.api import run_pack
@@ -158,7 +161,7 @@ def run(
                        ("label_separator", label_separator)):
         if value is not None:
             flags["data"][key] = str(value)
-    run_pack(pack, preset=preset, out=out, run_file=config, overrides=set_ or [], cli=flags)
+    run_pack(pack, preset=preset, out=out, run_file=config, overrides=set_ or [], cli=flags, resume=resume)
 
 
 @config_app.command("show")

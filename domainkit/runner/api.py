@@ -41,6 +41,21 @@ def resolve_for_pack(
     return config, pack
 
 
+def _refuse_nothing_to_resume(out: Path) -> None:
+    """``--resume`` promises to continue a run: a folder holding none would silently start afresh.
+
+    A folder holding a run of another configuration is refused later, when the run claims it
+    (naming the options that differ), as it is without ``--resume``.
+    """
+    from domainkit.runner.rundir import RUN_CONFIG_FILE
+
+    if not (out / RUN_CONFIG_FILE).is_file():
+        where = "does not exist" if not out.exists() else "holds no domainkit run"
+        raise ConfigError(f"--resume: {out} {where}, so there is nothing to resume",
+                          hint="name the interrupted run's folder with --out (the same options as when it "
+                               "started), or drop --resume to start a new run")
+
+
 def _refuse_contradictions(config: RunConfig) -> None:
     """Options that would be ignored, or that contradict each other, stop the run before it starts."""
     data, defaults = config.data, DataSection()
@@ -127,12 +142,16 @@ def run_pack(
     run_file: Path | None = None,
     overrides: list[str] | None = None,
     cli: dict[str, dict[str, Any]] | None = None,
+    resume: bool = False,
 ) -> RunContext:
+    """Run ``pack_name`` into ``out``; ``resume``: ``out`` must hold a run (of this config) to continue."""
     from domainkit.runner.stages import default_stages
     from domainkit.runner.summary import print_summary
 
     config, pack = resolve_for_pack(pack_name, preset=preset, run_file=run_file, overrides=overrides, cli=cli)
     out = Path(out) if out is not None else default_out(config, pack)
+    if resume:
+        _refuse_nothing_to_resume(out)
     log.info("run %s (preset %s, config %s) -> %s", pack_name, preset, config.digest(), out)
     ctx = run_pipeline(config, pack, out, default_stages())
     print_summary(ctx)

@@ -39,6 +39,8 @@ STARTED = "started.json"
 LOCK = ".domainkit.lock"
 #: How a path inside the run folder is recorded in a manifest.
 RUN_PREFIX = "@run/"
+#: The file in a run folder's root that says which configuration the run has (and that it is a run).
+RUN_CONFIG_FILE = "config.json"
 #: What a domainkit run's config.json holds, and how its stage folders are named.
 _RUN_CONFIG_KEYS = frozenset({"config", "config_hash", "versions"})
 _STAGE_FOLDER = re.compile(r"\d\d-[a-z_]+")
@@ -151,7 +153,7 @@ class RunFolder:
         Refusing (rather than overwriting) keeps what existed before: a user
         who changes options picks a new ``--out``.
         """
-        saved = self.root / "config.json"
+        saved = self.root / RUN_CONFIG_FILE
         if saved.is_file():
             previous = self._read_run_config(saved)
             if previous.get("config_hash") != config_hash:
@@ -225,7 +227,7 @@ class RunFolder:
         stage made anything (a manifest, a checkpoint, any file) is left as it is, and ``claim``
         refuses it: nothing made is lost.
         """
-        saved = self.root / "config.json"
+        saved = self.root / RUN_CONFIG_FILE
         previous = _read_json(saved) if saved.is_file() else None
         # Only a config.json that a domainkit run wrote, beside nothing but stage folders ("01-data")
         # that hold at most the note of their start.

@@ -19,13 +19,14 @@ def no_sockets(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
-def _run(tmp_path, tiny_models, out):
+def _run(tmp_path, tiny_models, out, **options):
     return run_pack(
         "good",
         preset="smoke",
         out=out,
         overrides=[f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}",
                    "distill.pool_limit=8", "distill.batch_size=8"],
+        **options,
     )
 
 
@@ -42,13 +43,27 @@ def test_end_to_end_smoke_run_offline_then_skips(tmp_path, tiny_models, fake_pac
     stages = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name[:2].isdigit())
     assert stages == ["01-data", "02-teacher", "04-distill", "05-evaluate", "06-export"]  # smoke: no 03-baseline
     manifests = {s: json.loads((out / s / "manifest.json").read_text()) for s in stages}
-    again = _run(tmp_path, tiny_models, out)
+    again = _run(tmp_path, tiny_models, out, resume=True)  # --resume: the finished run is found, nothing reruns
     for stage in stages:
         assert json.loads((out / stage / "manifest.json").read_text()) == manifests[stage], stage
     assert again.outputs["evaluate"]["models"] == ctx.outputs["evaluate"]["models"]
 
 
-@pytest.mark.slow
+def test_resume_refuses_a_folder_without_a_run_and_creates_none(tmp_path, tiny_models, fake_packs, dk_home):
+    from domainkit.errors import ConfigError
+
+    nowhere = tmp_path / "nowhere"
+    with pytest.raises(ConfigError, match="nowhere does not exist, so there is nothing to resume"):
+        _run(tmp_path, tiny_models, nowhere, resume=True)
+    assert not nowhere.exists()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("kept")
+    with pytest.raises(ConfigError, match="holds no domainkit run") as refused:
+        _run(tmp_path, tiny_models, other, resume=True)
+    assert "--out" in refused.value.hint and [p.name for p in other.iterdir()] == ["notes.txt"]
+
+
 def _two_specialty_csv(tmp_path):
     import csv
 
