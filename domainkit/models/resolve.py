@@ -2,6 +2,7 @@
 
 - ``pkg:NAME``   an installed Python package carrying weights: ``NAME.get_model_path()``
                  (how a hospital ships models through its own package index);
+  ``pkg:NAME/int8``, ``pkg:NAME/onnx``: a variant folder the packaged export carries;
 - ``store:NAME`` a folder in the local model store (``domainkit models pull NAME``);
 - a local folder (absolute, relative or ``~``);
 - a Hugging Face id (``org/name``): used from the local HF cache, and downloaded
@@ -21,7 +22,7 @@ from domainkit.errors import ModelError
 from domainkit.models import store
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
-REFERENCE_FORMS = "pkg:NAME, store:NAME, a local folder, or a Hugging Face id (org/name)"
+REFERENCE_FORMS = "pkg:NAME (or pkg:NAME/VARIANT), store:NAME, a local folder, or a Hugging Face id (org/name)"
 #: Prefixes of references to weights installed on this machine (a package, the model store).
 INSTALLED_PREFIXES = ("pkg:", "store:")
 
@@ -40,7 +41,25 @@ def resolve_model(ref: str, *, allow_network: bool = False) -> Path:
     raise ModelError(f"model reference {ref!r} is not a folder and not a recognised form", hint=f"use {REFERENCE_FORMS}")
 
 
-def _from_package(name: str) -> Path:
+def _from_package(reference: str) -> Path:
+    """``NAME`` or ``NAME/VARIANT`` (``int8``, ``onnx``: a variant folder inside the packaged export)."""
+    name, _, variant = reference.partition("/")
+    folder = _package_folder(name)
+    return _package_variant(folder, name, variant) if variant else folder
+
+
+def _package_variant(folder: Path, name: str, variant: str) -> Path:
+    """The export's ``variant`` folder inside package ``name``; unknown ones are refused, listing the package's."""
+    available = sorted(p.name for p in folder.iterdir()
+                       if p.is_dir() and (p / "config.json").is_file() and not p.name.startswith("."))
+    if variant not in available:
+        choices = ", ".join(f"pkg:{name}/{v}" for v in available) or "none: the package carries the fp32 model only"
+        raise ModelError(f"package {name!r} carries no {variant!r} variant; available: {choices}",
+                         hint=f"pkg:{name} loads the fp32 model")
+    return folder / variant
+
+
+def _package_folder(name: str) -> Path:
     module_name = name.replace("-", "_")
     try:
         module = importlib.import_module(module_name)

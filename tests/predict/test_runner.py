@@ -141,6 +141,18 @@ def test_runner_accepts_a_pkg_reference(make_classifier, tmp_path, monkeypatch):
     assert _read_jsonl(tmp_path / "by-pkg.jsonl") == _read_jsonl(tmp_path / "by-path.jsonl")
 
 
+def test_runner_reads_a_packaged_exports_int8_variant(make_classifier, tmp_path, monkeypatch):
+    from domainkit.evaluation.quantize import save_int8
+
+    model = make_classifier(seed=3)
+    save_int8(model, model / "int8")  # an export carries its int8 copy in int8/
+    ref = _fake_model_package(tmp_path, monkeypatch, model, name="dk_variant_model_pkg")
+    (tmp_path / "d.txt").write_text("\n".join(TEXTS) + "\n")
+    predict_file(model / "int8", tmp_path / "d.txt", tmp_path / "by-path.jsonl", progress=False)
+    predict_file(f"{ref}/int8", tmp_path / "d.txt", tmp_path / "by-pkg.jsonl", progress=False)
+    assert _read_jsonl(tmp_path / "by-pkg.jsonl") == _read_jsonl(tmp_path / "by-path.jsonl")
+
+
 def test_cli_predict_accepts_a_pkg_reference(make_classifier, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
