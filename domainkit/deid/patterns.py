@@ -164,6 +164,16 @@ _PHONE_WORD = re.compile(
     r"rang|reached|contact|number|#)\W*$",
     re.I,
 )
+# A number after "at", "@" or "#" in a clause that asks for a call or a page: "call wife at 555-1234",
+# "reach her at 555 1234", "please page at 2-3456", "paged at 34567". Five digits at least: "paged at
+# 0300" is a clock time, as is "called at 1400-1500" (a range of two clock times, see _clock_range).
+_CONTACT_AT = re.compile(
+    r"\b(?:call|called|calling|calls|reach|reached|reachable|contact|contacted|page|paged|paging|text|texted|"
+    r"phone|phoned|ring|rang|beep|beeped|bleep|bleeped)\b[^.;:\n\d]{0,30}?(?:\bat|@|#)\s*#?\s*"
+    r"(\(?\d[\d\s().-]{3,14}\d\)?)(?![\w/]|\.\d)",
+    re.I,
+)
+_CLOCK_RANGE = re.compile(r"([01]\d|2[0-3])[0-5]\d\s?-\s?([01]\d|2[0-3])[0-5]\d")
 # UK numbers without "+44": a trunk "0", then 10 digits in two or three groups ("0121 496 0023",
 # "029 2018 4400", "07700 900 882"). Eleven digits in all keep clear of clock-time lists ("0800 1000 1200").
 _UK_PHONE = re.compile(r"(?<![\w/.\-+])0[1-9]\d{1,4}(?:[ -]\d{3,4}){1,2}(?![\w/]|[.-]\d|\s\d)")
@@ -432,6 +442,19 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
         digits = re.sub(r"\D", "", match.group(1))
         if 4 <= len(digits) <= 12:
             yield PhiSpan(*match.span(1), "PHONE")
+    for match in _CONTACT_AT.finditer(text):
+        number = match.group(1).strip()
+        if not 5 <= sum(ch.isdigit() for ch in number) <= 11 or _CLOCK_RANGE.fullmatch(number):
+            continue
+        if _round_range(number) or _MEASURE_CUE.search(_before(text, match.start(1))):
+            continue  # "call if SBP at 90-100", "SVR at 900-1300": a range of values
+        yield PhiSpan(match.start(1), match.start(1) + len(number), "PHONE")
+
+
+def _round_range(number: str) -> bool:
+    """Two numbers of two to four digits, each a multiple of ten ("90-100", "900-1300"): a range of values."""
+    parts = re.fullmatch(r"(\d{2,4})\s?-\s?(\d{2,4})", number)
+    return bool(parts) and all(int(part) % 10 == 0 for part in parts.groups())
 
 
 # Bank identifiers, as contracts and invoices write them. An IBAN (ISO 13616): country code, two

@@ -94,6 +94,29 @@ def test_uk_slash_short_and_extension_phones(text, value):
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Call wife at 555-1234 tonight.", "555-1234"),
+        ("can reach her at 555 1234 after 5", "555 1234"),
+        ("Please page at 2-3456 with questions.", "2-3456"),
+        ("Dr. Lee paged at 34567, no answer.", "34567"),
+        ("Contacted son @ (617) 555 0199.", "(617) 555 0199"),
+    ],
+)
+def test_a_number_to_call_or_page_at_is_a_phone(text, value):
+    assert _typed(text, value) == {"PHONE"}, list(find_patterns(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["MD paged at 0300 re BP.", "called at 1400-1500 re labs", "call if SBP at 90-100", "call HO if HR at 110-120",
+     "call if UO at 30-40 cc/hr", "Paged HO at 2145, no response."],
+)
+def test_clock_times_and_value_ranges_after_call_or_page_are_no_phones(text):
+    assert not [s for s in find_patterns(text) if s.type == "PHONE"], text
+
+
+@pytest.mark.parametrize(
     "text", ["Meds at 0800 1000 1200 1400.", "Turns 0800 1200 and 1600.", "bleep test done", "BNP pg 1250 today"]
 )
 def test_clock_time_lists_are_no_phones(text):
