@@ -164,15 +164,6 @@ _PHONE_WORD = re.compile(
     r"rang|reached|contact|number|#)\W*$",
     re.I,
 )
-# A number after "at", "@" or "#" in a clause that asks for a call or a page: "call wife at 555-1234",
-# "reach her at 555 1234", "please page at 2-3456", "paged at 34567". Five digits at least: "paged at
-# 0300" is a clock time, as is "called at 1400-1500" (a range of two clock times, see _clock_range).
-_CONTACT_AT = re.compile(
-    r"\b(?:call|called|calling|calls|reach|reached|reachable|contact|contacted|page|paged|paging|text|texted|"
-    r"phone|phoned|ring|rang|beep|beeped|bleep|bleeped)\b[^.;:\n\d]{0,30}?(?:\bat|@|#)\s*#?\s*"
-    r"(\(?\d[\d\s().-]{3,14}\d\)?)(?![\w/]|\.\d)",
-    re.I,
-)
 _CLOCK_RANGE = re.compile(r"([01]\d|2[0-3])[0-5]\d\s?-\s?([01]\d|2[0-3])[0-5]\d")
 # UK numbers without "+44": a trunk "0", then 10 digits in two or three groups ("0121 496 0023",
 # "029 2018 4400", "07700 900 882"). Eleven digits in all keep clear of clock-time lists ("0800 1000 1200").
@@ -182,10 +173,19 @@ _INTERNAL_NUMBER = re.compile(
     r"\b(?:bleep|bleeper|pager|beeper|beep|ext\.?|extension)\s*(?:#|no\.?|number)?\s*[:#]?\s*(\d{3,5})(?!\w|[.,/:]\d)",
     re.I,
 )
+# The number a phone cue introduces: digits in groups, with brackets, spaces, dots or dashes.
+_DIALLED = r"(\(?\d[\d\s().-]{3,14}\d\)?)(?![\w/]|\.\d)"
 _PHONE_CUE = re.compile(
     r"\b(?:pager|beeper|beep|page|pg|cell|cellphone|mobile|phone|ph|tel|telephone|fax|home|work|office|"
-    r"contact|number|no|ext|extension|#)\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?:is\s+)?"
-    r"(\(?\d[\d\s().-]{3,14}\d\)?)(?![\w/]|\.\d)",
+    r"contact|number|no|ext|extension|#)\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?:is\s+)?" + _DIALLED,
+    re.I,
+)
+# A number after "at", "@" or "#" in a clause that asks for a call or a page: "call wife at 555-1234",
+# "reach her at 555 1234", "please page at 2-3456", "paged at 34567". Five digits at least: "paged at
+# 0300" is a clock time, as is "called at 1400-1500" (a range of two clock times, _CLOCK_RANGE).
+_CONTACT_AT = re.compile(
+    r"\b(?:call|called|calling|calls|reach|reached|reachable|contact|contacted|page|paged|paging|text|texted|"
+    r"phone|phoned|ring|rang|beep|beeped|bleep|bleeped)\b[^.;:\n\d]{0,30}?(?:\bat|@|#)\s*#?\s*" + _DIALLED,
     re.I,
 )
 # International numbers: "+44 7700 900123", "+33 1 42 68 53 00", "+49-30-901820" (a country code,
