@@ -269,6 +269,12 @@ class NameFinder:
             return False
         return _is_misspelling(low, self.lex.common_forms)
 
+    def _listed_surname(self, low: str) -> bool:
+        """A census surname that is no everyday or clinical word: after "mr"/"ms" a name, not mitral
+        regurgitation or mental status ("ms fitzgerald" but "ms intact", "mr moderate", "ms changes")."""
+        lex = self.lex
+        return low in lex.last_names and not lex.is_common(low) and not lex.is_plain(low) and not lex.near_keep(low)
+
     def _namelike(self, tok: _Token, mode: str) -> bool:
         """A word that could be a surname next to a name: unknown or in a name list."""
         low = tok.low
@@ -308,6 +314,9 @@ class NameFinder:
                     continue
                 if initial or (low not in self.lex.clinical and self._namelike(tok, mode)):
                     names[i] = True
+                    continue
+                if self._listed_surname(low):
+                    names[i] = True  # "ms fitzgerald": WordNet lists the writer, so the surname reads as English
                     continue
                 if tok.is_title_case and self.lex.is_keep(low) and low in self.lex.last_names:
                     names[i] = True  # "Mr. Parkinson": after a title an eponym is the man's surname

@@ -202,3 +202,19 @@ def test_first_names_and_credentials_are_not_places_with_ner(deidentifier, text,
     assert any(s.type == "NAME" and s.start <= start < s.end for s in redaction.spans)
     assert all(s.type != "LOCATION" or not (s.start < start + len(name) and start < s.end) for s in redaction.spans)
     assert "PharmD" not in text or "PharmD" in redaction.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # WordNet lists the writer, so "fitzgerald" reads as an English word; the census lists the surname
+        ("per ms fitzgerald, pt ate well", "per ms [NAME], pt ate well"),
+        ("family meeting with mr masterson and son", "family meeting with mr [NAME] and son"),
+        # mitral regurgitation and mental status stay
+        ("ms intact, mae x4", "ms intact, mae x4"),
+        ("mr moderate per echo, ms changes noted", "mr moderate per echo, ms changes noted"),
+        ("pt with ms flare, mr trace", "pt with ms flare, mr trace"),
+    ],
+)
+def test_a_listed_surname_after_lower_case_mr_or_ms_is_a_name(rules_only, text, expected):
+    assert rules_only.redact(text).text == expected
