@@ -51,16 +51,21 @@ def readings(words: int) -> dict[str, object]:
     }
 
 
+def split_macro_f1(truth: list[str], predicted_ids, labels: list[str]) -> float:
+    """Macro-F1 over the classes the split holds: the other training licences hold 5 of the 10 (the
+    run's class-balanced 600 took every licence of the small ones), and a class with no licence to
+    find would count as an F1 of 0."""
+    ids = {name: i for i, name in enumerate(labels)}
+    truth_ids = [ids[y] for y in truth]
+    return f1_score(truth_ids, predicted_ids, average="macro", labels=sorted(set(truth_ids)), zero_division=0)
+
+
 def macro_f1(read, train: tuple[list[str], list[str]], test: tuple[list[str], list[str]], labels: list[str]) -> float:
     ids = {name: i for i, name in enumerate(labels)}
     baseline = train_tfidf_logreg([read(t) for t in train[0]], [ids[y] for y in train[1]], len(labels),
                                   multi_label=False)
     predicted = baseline_proba(baseline, [read(t) for t in test[0]]).argmax(axis=1)
-    truth = [ids[y] for y in test[1]]
-    # Over the classes the split holds: the other training licences hold 5 of the 10 (the run's
-    # class-balanced 600 took every licence of the small ones), and a class with no licence to find
-    # would count as an F1 of 0.
-    return f1_score(truth, predicted, average="macro", labels=sorted(set(truth)), zero_division=0)
+    return split_macro_f1(test[1], predicted, labels)
 
 
 def student_scores(data: TaskData, validation: tuple[list[str], list[str]], test: tuple[list[str], list[str]],
@@ -83,13 +88,9 @@ def student_scores(data: TaskData, validation: tuple[list[str], list[str]], test
     result = finetune_only(student, windowed, config.distill, out_dir=work / selection)
     classifier = load_classifier(result.model_dir, max_length=length, long_documents=True,
                                  stride=default_stride(length), max_windows=windows, window_selection=selection)
-    ids = {name: i for i, name in enumerate(data.label_names)}
-    scores = []
-    for texts, labels in (validation, test):
-        truth = [ids[y] for y in labels]
-        predicted = predict_proba(classifier, texts).argmax(axis=1)
-        scores.append(f1_score(truth, predicted, average="macro", labels=sorted(set(truth)), zero_division=0))
-    return scores[0], scores[1]
+    validation_f1, test_f1 = (split_macro_f1(labels, predict_proba(classifier, texts).argmax(axis=1), data.label_names)
+                              for texts, labels in (validation, test))
+    return validation_f1, test_f1
 
 
 def main() -> None:
@@ -103,13 +104,12 @@ def main() -> None:
     args = parser.parse_args()
 
     data = load_pack("legal").load_task("license-category", seed=args.seed)
-    chosen = stratified_head(data.train_labels, args.train, args.seed)
-    taken = set(chosen)
-    train = ([data.train_texts[i] for i in chosen], [data.train_labels[i] for i in chosen])
+    subset = data.subsample(args.train, args.test, args.seed)  # the default run's 600 and 300 licences
+    train = (subset.train_texts, subset.train_labels)
+    test = (subset.test_texts, subset.test_labels)
+    taken = set(stratified_head(data.train_labels, args.train, args.seed))  # the 600, as subsample picks them
     others = [i for i in range(len(data.train_texts)) if i not in taken]
     validation = ([data.train_texts[i] for i in others], [data.train_labels[i] for i in others])
-    test_idx = stratified_head(data.test_labels, args.test, args.seed)
-    test = ([data.test_texts[i] for i in test_idx], [data.test_labels[i] for i in test_idx])
     print(f"license-category: {len(train[0])} training, {len(validation[0])} validation (the other training "
           f"licences), {len(test[0])} test licences; TF-IDF + logistic regression, macro-F1")
     print(f"{'reading':44s} {'validation':>10s} {'test':>8s}")
@@ -118,7 +118,6 @@ def main() -> None:
               f"{macro_f1(read, train, test, data.label_names):8.3f}")
     if args.students:
         work = args.work or Path(tempfile.mkdtemp(prefix="bench_long_windows_"))
-        subset = data.subsample(args.train, args.test, args.seed)  # the same 600 and 300 licences
         for selection in ("first", "spread"):
             validation_f1, test_f1 = student_scores(subset, validation, test, selection, work)
             print(f"{'labels-only student, window_selection=' + selection:44s} {validation_f1:10.3f} {test_f1:8.3f}")

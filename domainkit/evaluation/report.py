@@ -225,7 +225,7 @@ def _training_windows_line(report: dict[str, Any]) -> list[str]:
     scored = windows.get("scored_windows")
     selection = windows.get("selection") or "first"
     scored_text = "every window of it" if scored == 0 else capped_windows(scored, selection, "it")
-    spread = SPREAD_WORDS if selection == "spread" and windows["max_windows"] > 1 else ""
+    spread = spread_words(selection, windows["max_windows"])
     return [f"Transformers trained on {windows['windows']} windows of {windows['max_length']} word pieces "
             f"(at most {windows['max_windows']} of each training document{spread}, each labelled as its document); "
             f"a test document's prediction pools the logits of {scored_text}. TF-IDF reads whole documents."]
@@ -233,13 +233,18 @@ def _training_windows_line(report: dict[str, Any]) -> list[str]:
 
 def capped_windows(count: int, selection: str, owner: str) -> str:
     """Which ``count`` windows of ``owner`` a cap keeps, in words (see domainkit.heads.long_document)."""
-    if selection == "spread" and count > 1:
-        return f"{count} windows of {owner}{SPREAD_WORDS}"
+    spread = spread_words(selection, count)
+    if spread:
+        return f"{count} windows of {owner}{spread}"
     return f"the first {count} window{'s' if count != 1 else ''} of {owner}"
 
 
-#: Said after a count of windows picked by ``spread``.
-SPREAD_WORDS = ", spread from the first to the last"
+def spread_words(selection: str | None, count: int) -> str:
+    """", spread from the first to the last" after a count of windows that ``spread`` picked, else "".
+
+    One window is the opening one whichever way it was picked, so it gets no words.
+    """
+    return ", spread from the first to the last" if selection == "spread" and count > 1 else ""
 
 
 def over_window_counts(counts: dict[str, Any], verb: str) -> str:

@@ -149,10 +149,11 @@ def _pooled_note(settings: dict[str, Any]) -> str:
 
 def _picked(settings: dict[str, Any], owner: str) -> str:
     """The windows a cap keeps of ``owner``, as the report words them, ready to go mid-sentence."""
-    from domainkit.evaluation.report import SPREAD_WORDS, capped_windows
+    from domainkit.evaluation.report import capped_windows, spread_words
 
-    phrase = capped_windows(settings["max_windows"], settings.get("window_selection") or "first", owner)
-    return phrase + "," if phrase.endswith(SPREAD_WORDS) else phrase
+    count, selection = settings["max_windows"], settings.get("window_selection") or "first"
+    phrase = capped_windows(count, selection, owner)
+    return phrase + "," if spread_words(selection, count) else phrase
 
 
 def _pack_role(card: dict[str, Any]) -> str:
@@ -169,17 +170,14 @@ def _over_window_note(card: dict[str, Any]) -> list[str]:
 
 
 def _training_windows_note(card: dict[str, Any]) -> list[str]:
+    from domainkit.evaluation.report import spread_words
+
     windows = (card.get("split") or {}).get("training_windows")
     if not windows:
         return []
+    spread = spread_words(windows.get("selection"), windows["max_windows"])
     return [f"- trained on {windows['windows']} windows of {windows['documents']} training documents "
-            f"(at most {windows['max_windows']} each{_spread(windows)}, each labelled as its document)"]
-
-
-def _spread(windows: dict[str, Any]) -> str:
-    from domainkit.evaluation.report import SPREAD_WORDS
-
-    return SPREAD_WORDS if windows.get("selection") == "spread" and windows["max_windows"] > 1 else ""
+            f"(at most {windows['max_windows']} each{spread}, each labelled as its document)"]
 
 
 def _dataset(card: dict[str, Any]) -> dict[str, str]:

@@ -32,6 +32,7 @@ stays a choice for documents whose conclusion sits at their end.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import torch
@@ -102,10 +103,7 @@ def select_windows(window_to_doc: torch.Tensor, max_windows: int, selection: str
     if selection not in WINDOW_SELECTIONS:
         raise ValueError(f"unknown window selection {selection!r}; available: {', '.join(WINDOW_SELECTIONS)}")
     docs = window_to_doc.tolist()
-    counts: dict[int, int] = {}
-    for doc in docs:
-        counts[doc] = counts.get(doc, 0) + 1
-    wanted = {doc: _kept_ordinals(n, max_windows, selection) for doc, n in counts.items()}
+    wanted = {doc: _kept_ordinals(n, max_windows, selection) for doc, n in Counter(docs).items()}
     seen: dict[int, int] = {}
     keep = []
     for index, doc in enumerate(docs):
