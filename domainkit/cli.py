@@ -394,6 +394,10 @@ def predict(
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing output")] = False,
     allow_pickle: Annotated[bool, typer.Option(
         "--allow-pickle", help="permit pickle checkpoints (can execute code when loaded)")] = False,
+    precision: Annotated[str, typer.Option(
+        "--precision", metavar="fp32|bf16",
+        help="arithmetic of an fp32 model folder: fp32 (the default, as the run report measured) or bf16 "
+             "(about 2x faster on CPUs with native bf16; refused for int8 and ONNX folders)")] = "fp32",
 ) -> None:
     """Classify documents offline with an exported model.
 
@@ -408,7 +412,7 @@ def predict(
 
     summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
                            output_format=output_format, batch_size=batch_size, force=force,
-                           allow_pickle=allow_pickle)
+                           allow_pickle=allow_pickle, precision=precision)
     typer.echo(json.dumps(summary, default=str), err=True)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from domainkit.errors import ModelError
 from domainkit.evaluation.inference import decide, predict_proba
 from domainkit.heads.loading import Classifier, load_classifier
+from domainkit.predict.precision import autocast, check_precision
 
 
 def resolve_policy(stored: dict[str, Any] | None, given: Any) -> Any:
@@ -44,12 +45,15 @@ class Predictor:
     ``model`` is an exported model folder (or its int8/ or onnx/ variant), or a ``pkg:NAME`` /
     ``store:NAME`` reference. Weights load from safetensors only unless ``allow_pickle``: a model
     from a shared drive or an internal index is trusted no more than one ``domainkit run`` loads.
+    ``precision``: ``fp32`` (the default) or ``bf16`` autocast (see :mod:`domainkit.predict.precision`).
     """
 
     def __init__(self, model_dir: str | Path, *, deid_policy: Any = None, allow_pickle: bool = False,
-                 **overrides: Any) -> None:
+                 precision: str = "fp32", **overrides: Any) -> None:
         self.classifier: Classifier = load_classifier(model_folder(model_dir), allow_pickle=allow_pickle,
                                                       **overrides)
+        check_precision(precision, self.classifier)
+        self.precision = precision
         self.policy = resolve_policy(self.classifier.settings.deid_policy, deid_policy)
         self._redact = self._make_redactor()
 
@@ -89,7 +93,8 @@ class Predictor:
     ) -> np.ndarray:
         if self._redact is not None:
             texts = list(self._redact(list(texts)))
-        return predict_proba(self.classifier, texts, batch_size=batch_size, on_batch=on_batch)
+        with autocast(self.precision):
+            return predict_proba(self.classifier, texts, batch_size=batch_size, on_batch=on_batch)
 
     def labels(self, probabilities: np.ndarray) -> list[str | list[str]]:
         """Label name per document (a list of names for multi-label)."""

@@ -18,6 +18,7 @@ from typing import Any
 from domainkit.errors import ConfigError
 from domainkit.predict.inputs import check_documents, read_documents
 from domainkit.predict.outputs import STDOUT, check_output, prediction_writer
+from domainkit.predict.precision import require_known_precision
 from domainkit.predict.predictor import Predictor
 
 #: Documents read at a time: large enough for good length sorting, small
@@ -44,6 +45,7 @@ def predict_file(
     progress: bool = True,
     force: bool = False,
     allow_pickle: bool = False,
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """Classify every document of ``input`` and write ``output`` (.jsonl or .csv, or "-": stdout).
 
@@ -55,7 +57,9 @@ def predict_file(
     a DeidPolicy overrides it (``DeidPolicy(enabled=False)`` switches it off).
     ``input`` is never modified; an existing ``output`` is kept unless ``force``.
     Pickle-only weights are refused unless ``allow_pickle`` (they can run code when loaded).
-    Returns a summary: documents, seconds, documents per second, output path.
+    ``precision``: ``fp32`` (the default) or ``bf16`` autocast, about twice as fast on a CPU with
+    native bf16 (:mod:`domainkit.predict.precision`); refused for int8 and ONNX folders.
+    Returns a summary: documents, seconds, documents per second, output path, precision.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     to_stdout = str(output) == STDOUT
@@ -63,10 +67,11 @@ def predict_file(
         raise ConfigError(f"output {output} is the input file", hint="write predictions to another file")
     # Before the input is read and the model loads: a bad output would fail after all the work.
     check_output(output, force=force, fmt=output_format)
+    require_known_precision(precision)
     # The whole input is read once before the model loads (seconds): a bad byte or an empty cell
     # fails at once, and the progress bar gets the true count.
     total = check_documents(input, text_column=text_column, input_format=input_format)
-    predictor = Predictor(model_dir, deid_policy=deid_policy, allow_pickle=allow_pickle)
+    predictor = Predictor(model_dir, deid_policy=deid_policy, allow_pickle=allow_pickle, precision=precision)
     documents = read_documents(input, text_column=text_column, input_format=input_format)
     started = time.perf_counter()
     count = 0
@@ -88,4 +93,5 @@ def predict_file(
         "output": str(output),
         "labels": predictor.label_names,
         "deid_applied": predictor.deid_applied,
+        "precision": precision,
     }

@@ -5,7 +5,8 @@
     nlp("some text").cats   # {label: probability}; {} for a blank document
 
 Weights load from safetensors only, as in ``domainkit predict``; ``"allow_pickle": True`` in the
-config accepts pickle checkpoints from a source you trust.
+config accepts pickle checkpoints from a source you trust. ``"precision": "bf16"`` runs an fp32
+model folder under bf16 autocast, as ``domainkit predict --precision bf16`` does.
 
 Registered through the ``spacy_factories`` entry point (pyproject:
 ``domainkit_textcat = "domainkit.predict.spacy_component:make_domainkit_textcat"``);
@@ -31,10 +32,11 @@ if not Doc.has_extension("domainkit_labels"):
 
 
 class DomainkitTextcat:
-    def __init__(self, name: str, model: str, batch_size: int, allow_pickle: bool = False) -> None:
+    def __init__(self, name: str, model: str, batch_size: int, allow_pickle: bool = False,
+                 precision: str = "fp32") -> None:
         self.name = name
         # a folder, or a pkg:NAME / store:NAME reference
-        self.predictor = Predictor(model, allow_pickle=allow_pickle)
+        self.predictor = Predictor(model, allow_pickle=allow_pickle, precision=precision)
         self.batch_size = batch_size
 
     def _annotate(self, docs: list[Doc]) -> None:
@@ -71,11 +73,12 @@ class DomainkitTextcat:
             yield from batch
 
 
-@Language.factory("domainkit_textcat", default_config={"model": "", "batch_size": 32, "allow_pickle": False})
+@Language.factory("domainkit_textcat",
+                  default_config={"model": "", "batch_size": 32, "allow_pickle": False, "precision": "fp32"})
 def make_domainkit_textcat(nlp: Language, name: str, model: str, batch_size: int,
-                           allow_pickle: bool) -> DomainkitTextcat:
+                           allow_pickle: bool, precision: str) -> DomainkitTextcat:
     if not model:
         from domainkit.errors import ConfigError
 
         raise ConfigError("domainkit_textcat needs config={'model': FOLDER}")
-    return DomainkitTextcat(name, model, batch_size, allow_pickle=allow_pickle)
+    return DomainkitTextcat(name, model, batch_size, allow_pickle=allow_pickle, precision=precision)
