@@ -34,7 +34,8 @@ _UNFOLDED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "a
 TITLES = frozenset({"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "mister", "madam", "prof"})
 # Roles that precede a name in notes ("NP Janice", "RN Smith", "attending dr x").
 ROLES = frozenset({"np", "rn", "pa", "md", "attending", "resident", "fellow", "intern", "nurse", "midwife",
-                   "pharmacist", "interpreter", "physio", "therapist", "hca", "lpn", "cna"})
+                   "pharmacist", "interpreter", "physio", "therapist", "hca", "lpn", "cna", "practitioner",
+                   "chaplain", "dietitian", "dietician", "nutritionist"})
 # "law" is a relative only in "daughter-in-law"/"son in law": after "applicable law, MICROSOFT" it is none.
 _IN_LAW = re.compile(r"\bin[- ]law$", re.I)
 RELATIVES = frozenset(
@@ -215,6 +216,11 @@ class NameFinder:
             return False  # "PA CXR", "MD aware": abbreviations around abbreviations
         if low in lex.first_names and len(low) >= 3 and not lex.is_keep(low) and (mode != "mixed" or tok.is_title_case):
             return True
+        if mode == "mixed" and tok.is_title_case and not tok.text.isupper():
+            # "charge nurse Priya", "RN Anjali": in a mixed-case note a capitalised word right after a
+            # role is a name even when it is one letter from an English word (the typo guard below
+            # is for lower-case notes, where "nurse remian" is a slip of the keyboard).
+            return len(low) >= 3 and not lex.is_english(low) and not lex.is_keep(low) and not lex.near_keep(low)
         return self._unknown_word(low)
 
     def _patient_name(self, tok: _Token, mode: str) -> bool:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from domainkit.deid.lexicon import SPACY_MODEL, STOP_WORDS, Lexicon
-from domainkit.deid.names import CREDENTIAL_WORDS, NameFinder, case_mode, tokenize
+from domainkit.deid.names import CREDENTIAL_WORDS, ROLES, TITLES, NameFinder, case_mode, tokenize
 from domainkit.deid.spans import PhiSpan
 
 # A sentence starts at its first non-space character: spaCy reads a leading space as a token of its
@@ -66,8 +66,8 @@ class NerTagger:
             return None
         if any(self.lex.is_keep(tok.lower_) or self.lex.near_keep(tok.lower_) for tok in ent):
             return None  # "Von Willebrand", "Bair Hugger", a misspelt drug: eponyms and drugs stay
-        if label != "PERSON" and (" - " in ent.text or " | " in ent.text) or all(tok.lower_.rstrip(".") in CREDENTIAL_WORDS for tok in ent):
-            return None  # "9 North - Stanislaw Nowak" straddles two header fields; "PharmD." is a credential
+        if label != "PERSON" and (" - " in ent.text or " | " in ent.text) or all(_role_or_credential(tok.lower_) for tok in ent):
+            return None  # "9 North - Stanislaw Nowak" straddles two header fields; "PharmD.", "Nurse Practitioner" are no names
         if label == "PERSON":
             end = ent.end
             while end > ent.start and ent.doc[end - 1].like_num:  # "Zilxi 1" of "Zilxi 1.5 mg": no name holds a number
@@ -175,6 +175,11 @@ class NerTagger:
 
 # A dose right after a word makes it a drug: "Xarelto 20 mg", "Lantus 10 units".
 _DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:(?:mg|mcg|g|gm|units?|u|ml|meq|mmol|iu)\b|%)", re.I)
+
+
+def _role_or_credential(low: str) -> bool:
+    """A word that names a job, not a person: "PharmD.", "Nurse Practitioner", "Chaplain"."""
+    return low.rstrip(".") in CREDENTIAL_WORDS or low in ROLES or low in TITLES
 
 
 def _length(text: str, start: int) -> int:

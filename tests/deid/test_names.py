@@ -76,6 +76,11 @@ def test_drug_comparisons_are_no_case_names(rules_only, text):
         ("INR 3.1, pt b. okafor on warfarin.", "INR 3.1, pt [NAME] on warfarin."),
         ("Triage cat 2. Triage RN: J. Smith.", "Triage cat 2. Triage RN: [NAME]."),
         ("Interpreter Ms. Lee via video.", "Interpreter Ms. [NAME] via video."),
+        # a capitalised word after a role in mixed-case text, though one letter from an English word
+        ("Charge nurse Priya aware.", "Charge nurse [NAME] aware."),
+        ("Discussed with RN Priya at 1400.", "Discussed with RN [NAME] at 1400."),
+        ("Seen by Nurse Practitioner Anjali Rao today.", "Seen by Nurse Practitioner [NAME] today."),
+        ("Seen by the chaplain Thaddeus Okoro.", "Seen by the chaplain [NAME]."),
     ],
 )
 def test_names_after_relative_role_and_patient_words(rules_only, text, expected):
@@ -87,6 +92,9 @@ def test_names_after_relative_role_and_patient_words(rules_only, text, expected)
     [
         "GCS 14. pt alert, HR 88. wife aware. son at bedside.",
         "Seen by nurse practitioner today. daughter called, updated.",
+        "nurse priya aware of k 3.1",  # lower case: one letter from an English word may be a typo
+        "RN Aware of plan. Nurse Manager notified.",
+        "Nurse Practitioner Note: pt stable. Dietitian Consult: TF at goal.",
         "HR 88. pt hope to go home. nurse will call back.",
         "HR 88. pt rec'd 40 meq KCl. daughter in to visit.",
         'BP 120/70. daughter "I\'m worried", reassured.',
