@@ -81,6 +81,13 @@ HOSPITAL_WORDS = frozenset(
     """hospital hosp hospitals medical med memorial rehab rehabilitation clinic infirmary
     manor healthcare sanitarium hospice center centre campus""".split()
 )
+# Facility heads of two words, by their first: "Mercy Medical Center", "Brightview nursing home",
+# "Oakmont assisted living", "Carrollton retirement community".
+_TWO_WORD_HEADS = {
+    "medical": frozenset({"center", "ctr", "centre"}), "med": frozenset({"center", "ctr", "centre"}),
+    "nursing": frozenset({"home", "facility"}), "assisted": frozenset({"living"}),
+    "retirement": frozenset({"community", "home", "village"}),
+}
 _HOSPITAL_BLOCK = frozenset(
     """the a an this that outside other another local community general medical city county
     state university va nursing his her their our to from at in of for and or ccu icu micu
@@ -761,6 +768,8 @@ class NameFinder:
             # "Beaumont Hospital", "Good Samaritan Hospital", "Tacoma Rehab": name and facility word.
             if joined_next and self._is_facility(tokens, i + 1) and self._facility_word(tok, nxt, mode):
                 places[i] = places[i + 1] = True
+                if nxt in _TWO_WORD_HEADS:
+                    places[i + 2] = True  # the head's second word: "Brightview nursing home"
                 if i > 0 and free[i - 1] and _joined(text, tokens[i - 1], tok) and self._facility_word(tokens[i - 1], nxt, mode):
                     places[i - 1] = True
                 continue
@@ -844,10 +853,10 @@ class NameFinder:
 
     @staticmethod
     def _is_facility(tokens: list[_Token], i: int) -> bool:
-        """Token i is "Hospital", "Rehab", ... ("medical" only in "Medical Center")."""
+        """Token i is "Hospital", "Rehab", ... or starts a two-word head ("Medical Center", "nursing home")."""
         low = tokens[i].low
-        if low in {"medical", "med"}:
-            return i + 1 < len(tokens) and tokens[i + 1].low in {"center", "ctr", "centre"}
+        if low in _TWO_WORD_HEADS:
+            return i + 1 < len(tokens) and tokens[i + 1].low in _TWO_WORD_HEADS[low]
         return low in HOSPITAL_WORDS
 
     def _facility_word(self, tok: _Token, facility: str, mode: str) -> bool:
@@ -862,7 +871,8 @@ class NameFinder:
         if mode == "mixed" and tok.text.islower():
             # "from kestrel hospital": lower case counts only for a word no dictionary explains
             lex = self.lex
-            return facility in {"hospital", "hosp", "rehab"} and not lex.is_english(low) and not self._misspelling(low)
+            return (facility in {"hospital", "hosp", "rehab", *_TWO_WORD_HEADS} and not lex.is_english(low)
+                    and not self._misspelling(low))
         if not self.lex.is_common(low):
             return True
         # A common word names a hospital only before "hospital"-like words: "Union Hosp", "Good Samaritan".

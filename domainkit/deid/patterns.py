@@ -103,12 +103,19 @@ _ORDINAL_DAY = re.compile(
     r"\bthe\s+((?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th))\b(?!\s*(?:degree|time|dose|day|hour|grade|rib|ics|intercostal|cranial|percentile|of\s+\w+\s+(?:doses|times)))",
     re.I,
 )
-_HISTORY_YEAR = re.compile(
-    r"\b(?:mi|cabg(?:\s?x\s?\d)?|cva|tia|ptca|pci|avr|mvr|chf|dx|dx'd|diagnosed|redo|stent|ablation"
+# Events of a medical history that a year follows: "MI 92", "CABG x3 '92", "AVR (2007)".
+_HISTORY_EVENT = (
+    r"(?:mi|cabg(?:\s?x\s?\d)?|cva|tia|ptca|pci|avr|mvr|chf|dx|dx'd|diagnosed|redo|stent|ablation"
     r"|pacer|pacemaker|aicd|icd|surgery|repair|ca|lap\s?chole|chole|cholecystectomy|appy"
-    r"|appendectomy|tah|hysterectomy|thr|tkr|orif|cea|fem-?pop|in)\s+(\d\d)(?![\w%./:\-']|\s*(?:%|mg|mcg|cc|ml|kg|units?|min|hrs?|s\b|'s))",
+    r"|appendectomy|tah|hysterectomy|thr|tkr|orif|cea|fem-?pop)"
+)
+_HISTORY_YEAR = re.compile(
+    rf"\b(?:{_HISTORY_EVENT}|in)\s+(\d\d)(?![\w%./:\-']|\s*(?:%|mg|mcg|cc|ml|kg|units?|min|hrs?|s\b|'s))",
     re.I,
 )
+# A four-digit year in brackets after a history event: "S/p MVR (2001), AVR (2007)". Without the
+# event a bracketed 2000-2029 may be a clock time ("recheck (2000)"), so it needs one.
+_EVENT_BEFORE_BRACKET = re.compile(rf"\b{_HISTORY_EVENT}\s*\(\s*$", re.I)
 _HISTORY_CONTEXT = re.compile(r"\b(?:pmh|pmhx|pshx|psh|past\s+medical|past\s+surgical|h/o|hx|history|s/p)\b", re.I)
 _TIME_CUE = re.compile(
     r"(?:\b(?:at|@|~|approx\.?|approximately|around|until|till|til|by|from|between|since|after|before|"
@@ -159,9 +166,11 @@ _PHONE = re.compile(
 )
 # A bare "555-1234" is a phone number only near a phone word; otherwise it is a range ("SVR 900-1300").
 _SHORT_PHONE = re.compile(r"^\d{3}-\d{4}$")
+# "(h) 555-2874 (w) 555-9911": a contact list marks home, work and mobile numbers with a bracketed
+# letter. Not "(c)", which is the copyright sign of every licence.
 _PHONE_WORD = re.compile(
-    r"\b(?:pager|beeper|beep|bleep|page|cell|phone|phoned|ph|tel|telephone|fax|home|work|office|call|called|calls|"
-    r"rang|reached|contact|number|#)\W*$",
+    r"(?:\b(?:pager|beeper|beep|bleep|page|cell|phone|phoned|ph|tel|telephone|fax|home|work|office|call|called|calls|"
+    r"rang|reached|contact|number|#)|\((?:h|w|m|hm|wk|mob)\))\W*$",
     re.I,
 )
 _CLOCK_RANGE = re.compile(r"([01]\d|2[0-3])[0-5]\d\s?-\s?([01]\d|2[0-3])[0-5]\d")
@@ -373,6 +382,8 @@ def _find_years(text: str) -> Iterator[PhiSpan]:
         strong = bool(_STRONG_YEAR_CUE.search(before))
         if year < 2000 and _HISTORY_YEAR_CUE.search(before):
             strong = True  # "PMH: renal cell ca 1977, ..." but not "effect, 2000 c/o nausea"
+        if _EVENT_BEFORE_BRACKET.search(before) and text[end : end + 1] == ")":
+            strong = True  # "AVR (2007)"
         if (year < 1960 or year > 2029) and not strong:
             continue  # 1900-1959 and 2000-2029 are more often 24-hour times
         if year >= 2000 and not strong:

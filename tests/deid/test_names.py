@@ -88,6 +88,21 @@ def test_names_after_relative_role_and_patient_words(rules_only, text, expected)
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pt is resident of Brightview nursing home, returns there.", "Pt is resident of [LOCATION], returns there."),
+        ("lives at kestrelview nursing home", "lives at [LOCATION]"),
+        ("Pt from Oakmont assisted living.", "Pt from [LOCATION]."),
+        # the heads alone, and after an everyday word, stay
+        ("Plan for skilled nursing facility. Needs nursing home placement.", None),
+        ("Long term care nursing home; considering assisted living.", None),
+    ],
+)
+def test_facility_names_before_two_word_heads(rules_only, text, expected):
+    assert rules_only.redact(text).text == (expected or text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "GCS 14. pt alert, HR 88. wife aware. son at bedside.",

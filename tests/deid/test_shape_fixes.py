@@ -85,6 +85,9 @@ PHONES = [
     ("chaplain - bleep 4471. Foley", "4471"),
     ("Dr. N. Petrova (pager #2217).", "2217"),
     ("Facility contact (520) 555-0155, ext. 12; fax", "(520) 555-0155, ext. 12"),
+    ("Contact son (h) 555-2874 (w) 555-9911.", "555-2874"),  # bracketed home / work / mobile marks
+    ("Contact son (h) 555-2874 (w) 555-9911.", "555-9911"),
+    ("daughter (m) 555-0178", "555-0178"),
 ]
 
 
@@ -117,7 +120,8 @@ def test_clock_times_and_value_ranges_after_call_or_page_are_no_phones(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["Meds at 0800 1000 1200 1400.", "Turns 0800 1200 and 1600.", "bleep test done", "BNP pg 1250 today"]
+    "text", ["Meds at 0800 1000 1200 1400.", "Turns 0800 1200 and 1600.", "bleep test done", "BNP pg 1250 today",
+             "Copyright (c) 900-1300 Example Corp"]  # "(c)" is the copyright sign, no phone mark
 )
 def test_clock_time_lists_are_no_phones(text):
     assert not [s for s in find_patterns(text) if s.type == "PHONE"], text
@@ -138,6 +142,8 @@ DATES = [
     ("Pt: Y. Demir  DOB 1947  Acc#", "1947"),  # a year of birth is an element of the birth date
     ("Patient: J. Fournier   Born: 1949   Tel:", "1949"),
     ("Please book a follow-up for September. If", "September"),
+    ("S/p MVR (2001), AVR (2007).", "2001"),  # a bracketed year after a history event
+    ("S/p MVR (2001), AVR (2007).", "2007"),
 ]
 
 
@@ -156,6 +162,7 @@ def test_weekday_day_first_and_compact_dates(text, value):
         ("O2 sat 94% on RA.", "sat"),
         ("confused since Sunday, ?UTI", "Sunday"),  # a weekday alone is no date element (deid-dev leaves it)
         ("until 2015 worked nights", "2015"),  # a year alone is allowed (HIPAA): only a birth year goes
+        ("recheck lytes (2000) and page HO", "2000"),  # a bracketed clock time with no history event
     ],
 )
 def test_date_look_alikes_stay(text, value):
