@@ -25,7 +25,7 @@ class Deidentifier:
     def __init__(self, policy: DeidPolicy = DeidPolicy()) -> None:
         self.policy = policy
         self._lexicon = load_lexicon(tuple(policy.keep_terms))
-        self._names = NameFinder(self._lexicon)
+        self._names = NameFinder(self._lexicon, keep_defined_terms=policy.keep_defined_terms)
         self._keep_phrase = _phrase_pattern(self._lexicon.keep_phrases)
         self._ner = None
         if policy.use_ner:

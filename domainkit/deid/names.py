@@ -150,8 +150,20 @@ def case_mode(text: str) -> str:
 class NameFinder:
     """Finds NAME and LOCATION spans in one text with the rules above."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, *, keep_defined_terms: bool = False) -> None:
         self.lex = lexicon
+        #: Legal drafting capitalises defined terms ("provided to Customer", "in Subsection 3"): with
+        #: this on, a capitalised everyday word is such a term, not a place (see :meth:`defined_term`).
+        self.keep_defined_terms = keep_defined_terms
+
+    def defined_term(self, low: str) -> bool:
+        """With ``keep_defined_terms``: an everyday English word that no gazetteer lists as a place.
+
+        "to Customer", "to Reproduce", "in Arms Regulations" keep their words; "to Boston" and
+        "in Dublin" (listed places that are words too) and "to Northwoods" (no word) are still places.
+        Off for clinical notes, where "from Harbor" and "at Holy Cross" name hospitals.
+        """
+        return self.keep_defined_terms and self.lex.is_english(low) and low not in self.lex.places
 
     # -- word classes -----------------------------------------------------------------------
     def _unambiguous_name(self, low: str) -> bool:
@@ -890,14 +902,14 @@ class NameFinder:
             prev = tokens[i - 1]
             if prev.text not in _PREPOSITIONS or not free[i] or not _proper(tok):
                 continue
-            if text[prev.end : tok.start] != " " or not self._place_word(tok.low):
+            if text[prev.end : tok.start] != " " or not self._place_word(tok.low) or self.defined_term(tok.low):
                 continue
             run = [i]
             while run[-1] + 1 < len(tokens) and len(run) < 3:
                 k = run[-1] + 1
                 if not (free[k] and _proper(tokens[k]) and _joined(text, tokens[k - 1], tokens[k])):
                     break
-                if not self._place_word(tokens[k].low) and tokens[k].low not in HOSPITAL_WORDS:
+                if not self._place_word(tokens[k].low) and tokens[k].low not in HOSPITAL_WORDS or self.defined_term(tokens[k].low):
                     break
                 run.append(k)
             if len(run) == 1 and i + 1 < len(tokens) and _joined(text, tok, tokens[i + 1]):

@@ -66,6 +66,8 @@ class NerTagger:
             return None
         if any(self.lex.is_keep(tok.lower_) or self.lex.near_keep(tok.lower_) for tok in ent):
             return None  # "Von Willebrand", "Bair Hugger", a misspelt drug: eponyms and drugs stay
+        if label != "PERSON" and self._defined_terms_only(ent):
+            return None  # legal drafting: "the Collective Works", "Department of Commerce"
         if label != "PERSON" and (" - " in ent.text or " | " in ent.text) or all(_role_or_credential(tok.lower_) for tok in ent):
             return None  # "9 North - Stanislaw Nowak" straddles two header fields; "PharmD.", "Nurse Practitioner" are no names
         if label == "PERSON":
@@ -93,6 +95,11 @@ class NerTagger:
             # clinical word: "Warm Neb" is a nebuliser, "Grant Smith" a person
             return None
         return PhiSpan(start, end, "NAME" if label == "PERSON" else "LOCATION")
+
+    def _defined_terms_only(self, ent) -> bool:
+        """Every word of ``ent`` is a defined term (see ``NameFinder.defined_term``) or a function word."""
+        words = [tok.lower_ for tok in ent if tok.is_alpha]
+        return bool(words) and all(w in STOP_WORDS or self.names.defined_term(w) for w in words)
 
     def _without_leading_words(self, ent):
         """``ent`` less the everyday words it starts with ("Started Xarelto" -> "Xarelto"), or None if nothing is left.

@@ -37,6 +37,9 @@ class DeidPolicy:
     ``keep_jurisdictions``: keep the place right after "laws of", "courts of" or
     "jurisdiction of" (a contract's governing law or forum identifies no one;
     see :mod:`domainkit.deid.keep_rules`); for legal text, off for clinical text.
+    ``keep_defined_terms``: keep a capitalised everyday word where the rules would take it for a
+    place ("provided to Customer", "in Subsection 3", "to Reproduce"): legal drafting capitalises
+    its defined terms; for legal text, off for clinical text, where "from Harbor" names a hospital.
     """
 
     enabled: bool = True
@@ -47,6 +50,7 @@ class DeidPolicy:
     tagger_min_confidence: float = 0.0
     tagger_filter: bool = True
     keep_jurisdictions: bool = False
+    keep_defined_terms: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.tagger_min_confidence <= 1.0:

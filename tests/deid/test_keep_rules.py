@@ -77,3 +77,31 @@ def test_bank_cue_words_are_no_names(rules_only, text, expected):
 def test_jurisdiction_keeps_only_a_known_place(jurisdiction_keeping, text, expected):
     """After "jurisdiction of" or "court of" may come a person: only a listed town or a state is kept."""
     assert jurisdiction_keeping.redact(text).text == expected
+
+
+@pytest.fixture(scope="module")
+def term_keeping():
+    return Deidentifier(DeidPolicy(keep_defined_terms=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Software is provided to Customer under this Agreement.",
+        "Rights granted to Participant survive as set out in Subsection 3.1.",
+        "You may not use the Software to Reproduce it.",
+        "Exports are subject to the International Traffic in Arms Regulations.",
+        "Such use is permitted in the Collective Works;",
+    ],
+)
+def test_capitalised_everyday_words_stay_when_the_policy_keeps_defined_terms(term_keeping, text):
+    assert term_keeping.redact(text).text == text
+
+
+def test_defined_terms_are_kept_only_on_request_and_places_stay_places(deidentifier, term_keeping):
+    # Clinical text (the default policy): a capitalised word after "to" may name a hospital.
+    assert deidentifier.redact("Surgeon from Harbor in this eve.").text == "Surgeon from [LOCATION] in this eve."
+    assert deidentifier.redact("The Software is provided to Customer.").text == "The Software is provided to [LOCATION]."
+    # With defined terms kept, listed towns and words no dictionary explains are still places.
+    assert term_keeping.redact("Licensor is located in Boston.").text == "Licensor is located in [LOCATION]."
+    assert term_keeping.redact("Notices go to Northwoods Software.").text == "Notices go to [LOCATION] Software."

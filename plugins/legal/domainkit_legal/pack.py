@@ -19,6 +19,8 @@ _METRICS = ("accuracy", "macro_f1", "micro_f1", "macro_recall", "ece")
 LEGAL_DEFINED_TERMS: tuple[str, ...] = (
     "Agreement", "Affiliate", "Affiliates", "Appendix", "Article", "Build Tools", "Clause", "Content Files",
     "Contribution", "Contributions", "Contributor", "Contributors", "Covered Code", "Covered Software",
+    "Customer", "Customers", "Distributor", "Distributors", "End User", "End Users", "Reseller", "Resellers",
+    "Subscriber", "Subscribers",
     "Derivative Work", "Derivative Works", "Distribute", "Distribution", "Documentation", "Effective Date",
     "Executable", "Exhibit", "Larger Work", "License", "Licensed Material", "Licensed Product", "Licensed Work",
     "Licensee", "Licensees", "Licensor", "Licensors", "Modifications", "Object Code", "Object Form",
@@ -76,7 +78,8 @@ class LegalPack(DomainPack):
     # places ("the Licensor", "Section 3", "Source Code"): they carry the legal
     # meaning and must survive de-identification. So must a governing-law or forum
     # jurisdiction ("the laws of England and Wales", "the courts of Munich").
-    deid_policy = DeidPolicy(enabled=True, keep_terms=LEGAL_DEFINED_TERMS, keep_jurisdictions=True)
+    deid_policy = DeidPolicy(enabled=True, keep_terms=LEGAL_DEFINED_TERMS, keep_jurisdictions=True,
+                             keep_defined_terms=True)
 
     def config_defaults(self, task: str, preset: str) -> dict[str, dict[str, Any]]:
         """Size the default licence-category run to the 20-minute budget on 2 CPU cores.
