@@ -17,16 +17,18 @@ _METRICS = ("accuracy", "macro_f1", "micro_f1", "macro_recall", "ece")
 
 
 LEGAL_DEFINED_TERMS: tuple[str, ...] = (
-    "Agreement", "Affiliate", "Affiliates", "Appendix", "Article", "Build Tools", "Clause", "Content Files",
-    "Contribution", "Contributions", "Contributor", "Contributors", "Covered Code", "Covered Software",
-    "Customer", "Customers", "Distributor", "Distributors", "End User", "End Users", "Reseller", "Resellers",
-    "Subscriber", "Subscribers",
-    "Derivative Work", "Derivative Works", "Distribute", "Distribution", "Documentation", "Effective Date",
-    "Executable", "Exhibit", "Larger Work", "License", "Licensed Material", "Licensed Product", "Licensed Work",
-    "Licensee", "Licensees", "Licensor", "Licensors", "Modifications", "Object Code", "Object Form",
-    "Original Code", "Original Work", "Part", "Parties", "Party", "Product", "Program", "Recipient",
-    "Recipients", "Schedule", "Section", "Sections", "Software", "Source Code", "Source Form",
-    "Subsequent Work", "Subsequent Works", "Term", "Territory", "Use", "User", "Work", "You", "Your",
+    "Affiliate", "Affiliates", "Agreement", "Appendix", "Article", "Build Tools", "CERN-OHL", "CERN-OHL-P",
+    "CERN-OHL-S", "CERN-OHL-W", "Clause", "Content Files", "Contribution", "Contributions", "Contributor",
+    "Contributors", "Covered Code", "Covered Software", "Customer", "Customers", "Derivative Work",
+    "Derivative Works", "Discloser", "Disclosing Party", "Distribute", "Distribution", "Distributor",
+    "Distributors", "Documentation", "Effective Date", "End User", "End Users", "EULA", "Executable", "Exhibit",
+    "FOSS", "Larger Work", "Licensable", "License", "Licensed Material", "Licensed Product", "Licensed Work",
+    "Licensee", "Licensees", "Licensor", "Licensors", "Modifications", "Object Code", "Object Form", "OHL",
+    "Original Code", "Original Work", "Part", "Parties", "Party", "Product", "Program", "Receiving Party",
+    "Recipient", "Recipients", "Redistributable", "Redistributables", "Reseller", "Resellers", "Rightsholder",
+    "Rightsholders", "Schedule", "Section", "Sections", "Shall", "Software", "Source Code", "Source Form",
+    "Subscriber", "Subscribers", "Subsequent Work", "Subsequent Works", "Term", "Territory", "Use", "User",
+    "Work", "You", "Your",
 )
 
 
