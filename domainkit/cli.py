@@ -397,7 +397,7 @@ def predict(
     precision: Annotated[str, typer.Option(
         "--precision", metavar="fp32|bf16",
         help="arithmetic of an fp32 model folder: fp32 (the default, as the run report measured) or bf16 "
-             "(about 2x faster on CPUs with native bf16; refused for int8 and ONNX folders)")] = "fp32",
+             "(about 1.5x faster on CPUs with native bf16; refused for int8 and ONNX folders)")] = "fp32",
 ) -> None:
     """Classify documents offline with an exported model.
 

@@ -909,7 +909,7 @@ class NameFinder:
                 k = run[-1] + 1
                 if not (free[k] and _proper(tokens[k]) and _joined(text, tokens[k - 1], tokens[k])):
                     break
-                if not self._place_word(tokens[k].low) and tokens[k].low not in HOSPITAL_WORDS or self.defined_term(tokens[k].low):
+                if (not self._place_word(tokens[k].low) and tokens[k].low not in HOSPITAL_WORDS) or self.defined_term(tokens[k].low):
                     break
                 run.append(k)
             if len(run) == 1 and i + 1 < len(tokens) and _joined(text, tok, tokens[i + 1]):
