@@ -63,3 +63,21 @@ def test_ner_sentences_start_at_their_first_word(deidentifier):
     note = "Pt stable.  Son Bill visited.\n  Plan: home."
     starts = [start for start, _ in deidentifier._ner._doubtful(note, [])]
     assert all(not note[start].isspace() for start in starts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # HPO definitions the medical run's data stage redacted before: anatomy, lab and organism terms
+        "Nephrocalcinosis is the deposition of calcium salts in renal parenchyma.",
+        "Tiredness characterized by a lack of energy and motivation.",
+        "A type of rosette in which the cells are wedge-shaped.",
+        "Best evaluated on periodic acid-Schiff (PAS) stain.",
+        "Infection by a Coccidioides species fungus. The scala vestibuli and scala tympani.",
+        "Tumors located within the sellar and para sellar region.",
+        "Separates the concha from the triangular fossa; manual automatisms at onset.",
+    ],
+)
+def test_definitions_keep_their_clinical_words(deidentifier, text):
+    assert deidentifier.redact(text).text == text
+
