@@ -45,7 +45,8 @@ def check_precision(precision: str, classifier: Classifier) -> None:
             hint="drop --precision (the variant runs in its own precision), or pass the fp32 model folder")
     from domainkit.distill.hardware import native_bf16_flags
 
-    if not torch.cuda.is_available() and not native_bf16_flags():
+    # predict always runs on the CPU, so a GPU on the host does not change what bf16 costs here.
+    if not native_bf16_flags():
         log.warning("this CPU has no native bf16 instructions (avx512_bf16, amx_bf16): bf16 is emulated "
                     "and slower than fp32 here")
 

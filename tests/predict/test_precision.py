@@ -48,6 +48,20 @@ def test_an_unknown_precision_is_refused_before_the_input_is_read(tmp_path):
     assert "'fp16'" in str(error.value) and "fp32, bf16" in str(error.value.hint)
 
 
+@pytest.mark.parametrize("native_flags, warned", [([], True), (["amx_bf16"], False)])
+def test_emulated_bf16_is_warned_about_even_on_a_host_with_a_gpu(make_classifier, monkeypatch, caplog, native_flags, warned):
+    # predict runs on the CPU whatever the host has, so only the CPU's flags decide the warning.
+    from domainkit.distill import hardware
+    from domainkit.heads.loading import load_classifier
+    from domainkit.predict.precision import check_precision
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(hardware, "native_bf16_flags", lambda: native_flags)
+    with caplog.at_level("WARNING", logger="domainkit.predict.precision"):
+        check_precision("bf16", load_classifier(make_classifier(seed=3)))
+    assert ("emulated" in caplog.text) is warned
+
+
 def test_bf16_is_refused_for_int8_and_onnx_folders(make_classifier, tmp_path):
     from domainkit.evaluation.quantize import save_int8
     from domainkit.export.onnx import export_onnx
