@@ -141,6 +141,10 @@ _MEASURE_CUE = re.compile(
     re.I,
 )
 FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "2/2", "1/1"})
+# A regulation cited by number ("DFARS 252.227-7013", "48 C.F.R. 227.7202-3", "FAR 52.227-19",
+# "17 U.S.C. § 101"): US government licence clauses cite them, and their digits fall in a phone's
+# groups. Redacting them as [PHONE] removes legal meaning and protects nobody.
+_CITATION_CUE = re.compile(r"(?:\b(?:DFARS?|FAR|CFR|USC)|C\.F\.R\.|U\.S\.C\.|§)\s*(?:§\s*)?$")
 # Words naming an event that a date follows: "extubation 10/3", "surgery planned 4/2".
 _EVENT_CUE = re.compile(
     r"\b(?:extubation|extubate|surgery|procedure|op|appointment|appt|scheduled|planned|due|discharge|"
@@ -436,7 +440,7 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
             continue  # "3.1.2.1. Termination", "Xming 6.9.0.31", "r2=1.1.1.1"; "Workstation IP 10.22.145.8." is an address
         yield PhiSpan(*match.span(), "IP")
     for match in _PHONE.finditer(text):
-        if _MEASURE_CUE.search(_before(text, match.start())):
+        if _MEASURE_CUE.search(_before(text, match.start())) or _CITATION_CUE.search(_before(text, match.start())):
             continue
         if _SHORT_PHONE.match(match.group(0)) and not _PHONE_WORD.search(_before(text, match.start(), 30)):
             continue

@@ -109,3 +109,22 @@ def test_five_digit_values_before_words_are_no_postcodes(text):
 ])
 def test_numbered_clinical_and_legal_phrases_are_no_street_addresses(text):
     assert not [span for span in find_patterns(text) if span.type == "ADDRESS"], text
+
+
+REGULATION_CITATIONS = [
+    ("Restricted Rights clause at DFARS 252.227-7013 or subparagraphs (c)(1)", "252.227-7013"),
+    ("as applicable, DFAR 252.227-7015 (Technical Data - Commercial Items)", "252.227-7015"),
+    ("consistent with 48 C.F.R. 227.7202-3 and FAR 52.227-19", "227.7202-3"),
+    ("consistent with 48 C.F.R. 227.7202-3 and FAR 52.227-19", "52.227-19"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), REGULATION_CITATIONS)
+def test_regulations_cited_by_number_are_no_phones(text, value):
+    # Government licence clauses cite regulations whose numbers fall in a phone's digit groups.
+    assert _untouched(text, value)
+
+
+def test_a_phone_after_a_regulation_word_in_lower_case_is_still_a_phone():
+    # The cue is the capitalised abbreviation: "far" in a note is an everyday word.
+    assert _covered("lives far away, cell 617-555-0198", "617-555-0198", "PHONE")

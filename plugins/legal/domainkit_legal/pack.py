@@ -16,19 +16,23 @@ from domainkit.packs.contract import DEFAULT_TEACHER, CorpusSpec, DomainPack, Ta
 _METRICS = ("accuracy", "macro_f1", "micro_f1", "macro_recall", "ece")
 
 
+# Capitalised legal vocabulary that de-identification keeps in any context: licences' defined terms,
+# and public bodies and regions export clauses name ("Department of Commerce": Commerce is also a
+# town). Sorted case-insensitively.
 LEGAL_DEFINED_TERMS: tuple[str, ...] = (
-    "Affiliate", "Affiliates", "Agreement", "Appendix", "Article", "Build Tools", "CERN-OHL", "CERN-OHL-P",
-    "CERN-OHL-S", "CERN-OHL-W", "Clause", "Content Files", "Contribution", "Contributions", "Contributor",
-    "Contributors", "Covered Code", "Covered Software", "Customer", "Customers", "Derivative Work",
+    "Affiliate", "Affiliates", "Agreement", "Appendix", "Article", "Build Tools",
+    "Bureau of Industry and Security", "CERN-OHL", "CERN-OHL-P", "CERN-OHL-S", "CERN-OHL-W", "Clause",
+    "Content Files", "Contribution", "Contributions", "Contributor", "Contributors", "Covered Code",
+    "Covered Software", "Customer", "Customers", "Department of Commerce", "Derivative Work",
     "Derivative Works", "Discloser", "Disclosing Party", "Distribute", "Distribution", "Distributor",
-    "Distributors", "Documentation", "Effective Date", "End User", "End Users", "EULA", "Executable", "Exhibit",
-    "FOSS", "Larger Work", "Licensable", "License", "Licensed Material", "Licensed Product", "Licensed Work",
-    "Licensee", "Licensees", "Licensor", "Licensors", "Modifications", "Object Code", "Object Form", "OHL",
-    "Original Code", "Original Work", "Part", "Parties", "Party", "Product", "Program", "Receiving Party",
-    "Recipient", "Recipients", "Redistributable", "Redistributables", "Reseller", "Resellers", "Rightsholder",
-    "Rightsholders", "Schedule", "Section", "Sections", "Shall", "Software", "Source Code", "Source Form",
-    "Subscriber", "Subscribers", "Subsequent Work", "Subsequent Works", "Term", "Territory", "Use", "User",
-    "Work", "You", "Your",
+    "Distributors", "Documentation", "Effective Date", "End User", "End Users", "EULA", "Executable",
+    "Exhibit", "FOSS", "Larger Work", "Licensable", "License", "Licensed Material", "Licensed Product",
+    "Licensed Work", "Licensee", "Licensees", "Licensor", "Licensors", "Maintenance Pack", "Middle East",
+    "Modifications", "Object Code", "Object Form", "OHL", "Original Code", "Original Work", "Part", "Parties",
+    "Party", "Product", "Program", "Receiving Party", "Recipient", "Recipients", "Redistributable",
+    "Redistributables", "Reseller", "Resellers", "Rightsholder", "Rightsholders", "Schedule", "Section",
+    "Sections", "Shall", "Software", "Source Code", "Source Form", "Subscriber", "Subscribers",
+    "Subsequent Work", "Subsequent Works", "Term", "Territory", "Use", "User", "Work", "You", "Your",
 )
 
 
