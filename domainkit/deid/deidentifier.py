@@ -9,7 +9,7 @@ from itertools import islice
 
 from domainkit.deid.keep_rules import bank_cues, eponyms, jurisdictions, reference_words
 from domainkit.deid.lexicon import load_lexicon
-from domainkit.deid.names import NameFinder
+from domainkit.deid.names import NameFinder, states_after_places
 from domainkit.deid.patterns import find_patterns
 from domainkit.deid.policy import DeidPolicy
 from domainkit.deid.spans import PhiSpan, Redaction, apply_placeholders, merge_spans
@@ -74,6 +74,8 @@ class Deidentifier:
             redactable = [self._redactable(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
             for spans, extra in zip(found, self._tagger.find_many(texts, redactable)):
                 spans.extend(extra)
+        for text, spans in zip(texts, found):
+            spans.extend(states_after_places(text, spans))
         return [self._finish(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
 
     def _redactable(self, text: str, spans: list[PhiSpan], protected: list[tuple[int, int]]) -> list[PhiSpan]:

@@ -209,11 +209,23 @@ def _inflect(words: frozenset[str]) -> frozenset[str]:
     return frozenset(forms)
 
 
+def _with_apostrophes(ranked: list[str]) -> list[str]:
+    """The census writes "O'Connor" and "D'Angelo" as "oconnor" and "dangelo"; notes keep the
+    apostrophe. Each O- or D- surname also gets its apostrophe spelling, at the same rank (forms
+    that no one writes, such as "o'lson", cost nothing)."""
+    ranked_with = []
+    for name in ranked:
+        ranked_with.append(name)
+        if name[0] in "od" and len(name) >= 5 and name[1] not in "aeiou'":
+            ranked_with.append(f"{name[0]}'{name[1:]}")
+    return ranked_with
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
     """Read every list once per process; ``extra_keep_terms`` come from the policy."""
     keep = data_lines("keep_terms.txt") + [term.lower() for term in extra_keep_terms]
-    ranked_last_names = data_lines("last_names.txt.gz")  # most frequent first
+    ranked_last_names = _with_apostrophes(data_lines("last_names.txt.gz"))  # most frequent first
     last_names = frozenset(ranked_last_names)
     first_names = frozenset(data_lines("first_names.txt.gz"))
     keep_words = {term for term in keep if " " not in term}

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from domainkit.deid.lexicon import STOP_WORDS, US_STATES, Lexicon
+from domainkit.deid.lexicon import STOP_WORDS, US_STATE_NAMES, US_STATES, Lexicon
 from domainkit.deid.spans import PhiSpan
 
 # Words start at a word boundary ("4L" holds no token "L"); hyphens split words ("DR.-WILLIAMS").
@@ -79,20 +79,27 @@ FIELD_LABELS = frozenset(
 _NICKNAME_CUE = re.compile(r"(?:known as|goes by|aka|a\.k\.a\.|nicknamed|calls? (?:him|her)self|prefers)\s*$", re.I)
 HOSPITAL_WORDS = frozenset(
     """hospital hosp hospitals medical med memorial rehab rehabilitation clinic infirmary
-    manor healthcare sanitarium hospice center centre campus""".split()
-)
+    manor healthcare sanitarium hospice center centre campus pavilion pediatrics paediatrics
+    detox vna ltach shelter""".split()
+)  # not "dialysis": notes capitalise the treatment after words no list explains ("Hemo Dialysis")
 # Facility heads of two words, by their first: "Mercy Medical Center", "Brightview nursing home",
 # "Oakmont assisted living", "Carrollton retirement community".
 _TWO_WORD_HEADS = {
     "medical": frozenset({"center", "ctr", "centre"}), "med": frozenset({"center", "ctr", "centre"}),
     "nursing": frozenset({"home", "facility"}), "assisted": frozenset({"living"}),
     "retirement": frozenset({"community", "home", "village"}),
+    "funeral": frozenset({"home"}), "skilled": frozenset({"nursing"}), "mental": frozenset({"health"}),
 }
 _HOSPITAL_BLOCK = frozenset(
     """the a an this that outside other another local community general medical city county
     state university va nursing his her their our to from at in of for and or ccu icu micu
     sicu ed er ew osh floor acute subacute inpatient outpatient cardiac pulmonary physical
     short long term day rehab home new old previous prior same""".split()
+)
+# Nouns that say what kind of hospital one is, not which: "army hospital", "children's hospital".
+_HOSPITAL_KINDS = frozenset(
+    """army navy field cottage women womens children childrens veterans teaching psychiatric
+    mental private public district regional base maternity""".split()
 )
 _PLACE_CUE = frozenset({"in", "from", "to", "at", "near", "of", "lives", "live", "living", "resides"})
 
@@ -239,7 +246,9 @@ class NameFinder:
             # "charge nurse Priya", "RN Anjali": in a mixed-case note a capitalised word right after a
             # role is a name even when it is one letter from an English word (the typo guard below
             # is for lower-case notes, where "nurse remian" is a slip of the keyboard).
-            return len(low) >= 3 and not lex.is_english(low) and not lex.is_keep(low) and not lex.near_keep(low)
+            # A listed surname that WordNet also holds ("resident Chen") counts, unless it is an everyday word.
+            surname = low in lex.last_names and not lex.is_common(low)
+            return len(low) >= 3 and (surname or not lex.is_english(low)) and not lex.is_keep(low) and not lex.near_keep(low)
         return self._unknown_word(low)
 
     def _patient_name(self, tok: _Token, mode: str) -> bool:
@@ -582,6 +591,9 @@ class NameFinder:
             k = starts.get(match.end())
             if k is None:
                 continue
+            # After a label that names a person's role ("Decedent:", "Baby Girl"), a capitalised noun is
+            # a surname too ("Baby Girl Delacroix"); after "Re:" a subject line may follow instead.
+            person_label = not match.group(0).lower().startswith("re")
             while k < len(tokens) and tokens[k].low in TITLES and _joined(text, tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None):
                 k += 1
             run: list[int] = []
@@ -603,7 +615,12 @@ class NameFinder:
                 if low in STOP_WORDS and not initial or low in lex.clinical or low in TITLES or low in ROLES:
                     break
                 surname = low in lex.last_names and (not lex.is_english(low) or tok.is_title_case)
-                if not (initial or hyphen or low in lex.first_names or surname or self._unknown_word(low) or low in _PARTICLES):
+                # capitalised and in no dictionary, even one letter from a word ("Nuala"), or a noun
+                # with no everyday use after a person's label
+                unexplained = tok.is_title_case and not lex.is_keep(low) and not lex.near_keep(low) and (
+                    not lex.is_english(low) or (person_label and not lex.is_common(low)))
+                if not (initial or hyphen or low in lex.first_names or surname or self._unknown_word(low) or unexplained
+                        or low in _PARTICLES):
                     break  # in capitals a surname that is a word ("RE: HEART TRANSPLANT") says nothing
                 run.append(k)
                 k += 1
@@ -614,7 +631,7 @@ class NameFinder:
             if not words:
                 continue
             single = words[0].low
-            name_like = single in lex.first_names or self._unknown_word(single) or not lex.is_english(single)
+            name_like = single in lex.first_names or self._unknown_word(single) or not lex.is_english(single) or person_label
             if len(run) == 1 and (lex.is_common(single) or not name_like):
                 continue  # one everyday word after the label ("Re: Grace period") is no name
             for j in run:
@@ -731,13 +748,18 @@ class NameFinder:
         return not self.lex.is_plain(low)
 
     def _surname_after_titled_first(self, text: str, tokens: list[_Token], i: int) -> bool:
-        """Token i is capitalised and follows "Title Firstname": a surname even if it is a noun.
+        """Token i is capitalised and follows "Title Firstname" or a first name that is no everyday
+        word ("Marc Delacroix"): a surname even if it is a noun.
 
         Verbs and adjectives ("Dr. Ann Notified", "Dr. Ann Aware") and clinical words stay.
         """
-        if i < 2 or tokens[i - 2].low not in TITLES or not _joined(text, tokens[i - 2], tokens[i - 1]):
+        if i < 1:
             return False
         tok, first = tokens[i], tokens[i - 1].low
+        titled = i >= 2 and tokens[i - 2].low in TITLES and _joined(text, tokens[i - 2], tokens[i - 1])
+        # Without a title the first name must be no everyday word: "Marc Delacroix", not "Will Power".
+        if not (titled or (tokens[i - 1].is_title_case and not self.lex.is_common(first))):
+            return False
         if not tok.is_title_case or first not in self.lex.first_names or len(tok.low) < 3:
             return False
         low = tok.low
@@ -750,8 +772,12 @@ class NameFinder:
             match = CREDENTIALS.match(text, tok.end)
             if not match or is_protected[i] or tok.low in ROLES or len(tok.low) < 2:
                 continue
-            rest = text[match.end() : match.end() + 40]
-            if rest.strip() and "\n" not in rest[:3] and not re.match(r"\s*[\n.]", rest):
+            end = match.end()
+            while (more := CREDENTIALS.match(text, end)) and more.end() > end:
+                end = more.end()  # "Avi Mehta, MD FACC": credentials in a row
+            end = _FELLOWSHIPS.match(text, end).end()
+            rest = text[end : end + 40]
+            if rest.strip() and "\n" not in rest[:3] and not re.match(r"\s*[\n.(]", rest):
                 continue
             for j in (i, i - 1, i - 2):
                 if j < 0 or not _joined(text, tokens[j], tokens[j + 1] if j < i else None):
@@ -759,7 +785,8 @@ class NameFinder:
                 low = tokens[j].low
                 if low in STOP_WORDS or low in self.lex.clinical or low in TITLES:
                     break  # "Dr. Rajesh Venkataraman, MD": the title stays
-                if len(low) > 1 and not ((self.lex.is_name(low) and not self.lex.is_common(low)) or not self.lex.is_english(low)):
+                first_name = j < i and tokens[j].is_title_case and low in self.lex.first_names  # "Will Fortunato, MD"
+                if len(low) > 1 and not ((self.lex.is_name(low) and not self.lex.is_common(low)) or not self.lex.is_english(low) or first_name):
                     break
                 names[j] = True
 
@@ -780,17 +807,21 @@ class NameFinder:
             # "Beaumont Hospital", "Good Samaritan Hospital", "Tacoma Rehab": name and facility word.
             if joined_next and self._is_facility(tokens, i + 1) and self._facility_word(tok, nxt, mode):
                 places[i] = places[i + 1] = True
-                if nxt in _TWO_WORD_HEADS:
+                if _two_word_head(tokens, i + 1):
                     places[i + 2] = True  # the head's second word: "Brightview nursing home"
                 if i > 0 and free[i - 1] and _joined(text, tokens[i - 1], tok) and self._facility_word(tokens[i - 1], nxt, mode):
                     places[i - 1] = True
                 continue
-            # "St. Mary's", "St Brigid"
-            if prev == "st" and i > 0 and capitalised(tok) and (self._namelike(tok, mode) or self._first_name(low)):
+            # "St. Mary's", "St Brigid"; in lower case only with the dot and a first name: "st. jude detox"
+            if prev == "st" and i > 0:
                 saint = tokens[i - 1].text
                 gap_text = text[tokens[i - 1].end : tok.start]
-                if (saint == "St" and gap_text in (". ", " ")) or (saint == "ST" and gap_text == ". "):
+                upper = capitalised(tok) and (self._namelike(tok, mode) or self._first_name(low))
+                lower = saint == "st" and gap_text == ". " and low in lex.first_names and not lex.is_common(low)
+                if ((saint == "St" and gap_text in (". ", " ")) or (saint == "ST" and gap_text == ". ")) and upper or lower:
                     places[i - 1] = places[i] = True
+                    if joined_next and tokens[i + 1].low in HOSPITAL_WORDS:
+                        places[i + 1] = True  # "st. joseph manor"
                     continue
             if low in lex.places and len(low) >= 4 and not lex.is_keep(low) and capitalised(tok):
                 cue = prev in _PLACE_CUE or nxt in HOSPITAL_WORDS
@@ -867,24 +898,28 @@ class NameFinder:
     def _is_facility(tokens: list[_Token], i: int) -> bool:
         """Token i is "Hospital", "Rehab", ... or starts a two-word head ("Medical Center", "nursing home")."""
         low = tokens[i].low
-        if low in _TWO_WORD_HEADS:
-            return i + 1 < len(tokens) and tokens[i + 1].low in _TWO_WORD_HEADS[low]
+        if low in _TWO_WORD_HEADS:  # "medical" alone is an adjective: "supportive medical care"
+            return _two_word_head(tokens, i)
         return low in HOSPITAL_WORDS
 
     def _facility_word(self, tok: _Token, facility: str, mode: str) -> bool:
         """Could ``tok`` be (part of) the name of a hospital, rehab or clinic before ``facility``?"""
         low = tok.low
-        if low in _HOSPITAL_BLOCK or low in STOP_WORDS or len(low) < 2:
+        if low in _HOSPITAL_BLOCK or low in _HOSPITAL_KINDS or low in STOP_WORDS or len(low) < 2:
             return False
         if mode == "mixed" and tok.text.isupper() and low not in _UNIT_WORDS and facility in {"hospital", "hosp", "medical"}:
             return True  # initials before "Hospital" in mixed case: "XYZ Hospital" (not "GI Clinic")
         if low in self.lex.clinical:
             return False
         if mode == "mixed" and tok.text.islower():
-            # "from kestrel hospital": lower case counts only for a word no dictionary explains
+            # "from kestrel hospital": lower case counts only for a word no dictionary explains, or
+            # a noun with no everyday use before "hospital" ("at samaritan hospital").
             lex = self.lex
-            return (facility in {"hospital", "hosp", "rehab", *_TWO_WORD_HEADS} and not lex.is_english(low)
-                    and not self._misspelling(low))
+            if facility not in {"hospital", "hosp", "rehab", *_TWO_WORD_HEADS}:
+                return False
+            if not lex.is_english(low):
+                return not self._misspelling(low)
+            return facility in {"hospital", "hosp"} and not lex.is_common(low) and low not in lex.first_names
         if not self.lex.is_common(low):
             return True
         # A common word names a hospital only before "hospital"-like words: "Union Hosp", "Good Samaritan".
@@ -995,6 +1030,39 @@ _NOT_PLACES = frozenset(
 )
 
 
+# A code must end the phrase (punctuation, a line end or a ZIP code after it): "CT", "PA", "MS"
+# and "OR" are clinical abbreviations too ("from Lakeside Hospital CT showed ...").
+_STATE_AFTER = re.compile(
+    r"(?:, | )(?:(?P<code>" + "|".join(US_STATES) + r")(?=\s*(?:[.,;:)\n]|$|\d{5}))"
+    r"|(?P<name>(?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)\b(?!-|'s))"
+)
+
+
+def states_after_places(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
+    """A state right after a place found here is part of it: "Boulder, Colorado", "Naples FL".
+
+    A state alone identifies nobody (HIPAA Safe Harbor keeps it), but after a town it narrows the
+    town down. Codes count in capitals only ("ma" is a word too); names in title case.
+    """
+    extra = []
+    for span in spans:
+        if span.type != "LOCATION":
+            continue
+        match = _STATE_AFTER.match(text, span.end)
+        if match is None:
+            continue
+        if match.group("code") or (match.group("name").lower() in US_STATE_NAMES):
+            start = match.start("code") if match.group("code") else match.start("name")
+            extra.append(PhiSpan(start, match.end(), "LOCATION"))
+    return extra
+
+
+def _two_word_head(tokens: list[_Token], i: int) -> bool:
+    """Tokens i and i + 1 are a facility head of two words: "Medical Center", "nursing home"."""
+    low = tokens[i].low
+    return low in _TWO_WORD_HEADS and i + 1 < len(tokens) and tokens[i + 1].low in _TWO_WORD_HEADS[low]
+
+
 def _proper(tok: _Token) -> bool:
     """Capitalised like a proper noun: "Lakeside", "Mary's" (not "LAKESIDE" or "lakeside")."""
     return tok.text[0].isupper() and tok.text[1:].replace("'", "").islower()
@@ -1018,8 +1086,21 @@ _PATIENT_CUES = frozenset({"pt", "patient"})
 # Words after a hyphen that make no part of a name ("Smith-like").
 _HYPHEN_SUFFIXES = frozenset({"like", "type", "based", "related", "induced", "year", "old", "term", "free", "up", "out", "ish"})
 # Header labels after which the words on the line are a person's name.
+# Labels a person's name follows in a record: "Patient: ...", "Decedent: ...", "Referring: ...", and
+# a newborn's "Baby Girl ..." (no colon). Title case or capitals, as record headers write them.
+_PERSON_LABELS = (
+    "Patient", "Patient Name", "Pt", "Name", "Re", "Caller", "Decedent", "Deceased", "Referring",
+    "Referring Physician", "Referred By", "Surgeon", "Assistant", "Attending", "Resident", "Pathologist",
+    "Prosector", "Anesthesiologist", "Parent", "Parents", "Mother", "Father", "Guardian", "Spouse",
+    "Next Of Kin", "NOK", "Informant", "Emergency Contact", "Caregiver",
+)
+# Fellowships after a doctor's degree ("MD FACC", "MD, FRCP"): the line may end after them.
+_FELLOWSHIPS = re.compile(r"(?:,?\s*(?:FACC|FACP|FACS|FAAP|FACOG|FCCP|FAHA|FASE|FSCAI|FHRS|FRCPC?|FRCS))*")
 _NAME_LABEL = re.compile(
-    r"(?<![\w-])(?:Patient(?: [Nn]ame)?|PATIENT(?: NAME)?|Pt|PT|Name|NAME|RE|Re|Caller|CALLER)[ \t]*:[ \t]*"
+    r"(?<![\w-])(?:(?:" + "|".join(
+        re.escape(label) + "|" + re.escape(label.upper()) + ("|" + re.escape(label.lower().capitalize()) if " " in label else "")
+        for label in _PERSON_LABELS
+    ) + r")[ \t]*:[ \t]*|(?:Baby|BABY)[ \t]+(?:Girl|Boy|GIRL|BOY)[ \t]+)"
 )
 _PERSON_WORD = re.compile(r"\b(?:man|woman|gentleman|lady|male|female|patient|pt|resident|widow|widower)\b", re.I)
 _QUOTED = re.compile(r'"([^"\n]{1,30})"')

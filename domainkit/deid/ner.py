@@ -71,9 +71,8 @@ class NerTagger:
         if label != "PERSON" and (" - " in ent.text or " | " in ent.text) or all(_role_or_credential(tok.lower_) for tok in ent):
             return None  # "9 North - Stanislaw Nowak" straddles two header fields; "PharmD.", "Nurse Practitioner" are no names
         if label == "PERSON":
-            end = ent.end
-            while end > ent.start and ent.doc[end - 1].like_num:  # "Zilxi 1" of "Zilxi 1.5 mg": no name holds a number
-                end -= 1
+            # No name holds a number: "Zilxi 1" of "Zilxi 1.5 mg", "Roxanol 5 mg SL" end at the number.
+            end = next((tok.i for tok in ent if tok.like_num), ent.end)
             if end == ent.start:
                 return None
             ent = self._without_leading_words(ent.doc[ent.start : end])
@@ -169,7 +168,11 @@ class NerTagger:
                 if lex.is_english(low):
                     if not listed:
                         continue
-                    kind = AMBIGUOUS
+                    # WordNet lists proper nouns too ("Cambridge", "Ireland"): a listed place with no
+                    # everyday use (no verb, adjective or adverb sense, no everyday noun) is a place.
+                    # Not first names: short ones are words too in notes ("wen", "ada" diet, "Temp").
+                    proper_place = low in lex.places and low not in lex.first_names and not lex.is_common(low)
+                    kind = LISTED if proper_place else AMBIGUOUS
                 else:
                     kind = LISTED if listed else UNKNOWN
                 start = match.start() + tok.start

@@ -137,7 +137,8 @@ _VENT_CUE = re.compile(
 _PAIN_CUE = re.compile(r"\b(?:pain|cp|discomfort|pressure|ha|headache|rates?|rated|rating|scale|level)\b", re.I)
 _MEASURE_CUE = re.compile(
     r"\b(?:bp|b/p|sbp|dbp|nbp|abp|nibp|art\s+line|a-line|peep|ps|psv|cpap|bipap|ac|simv|imv|vent|"
-    r"settings?|ratio|i:e|x|tv|vt|rate|hr|ventilator|strength|of|fio2|fi02|mmhg|apgars?(?:\s+scores?)?)\s*:?\s*$",
+    r"settings?|ratio|i:e|x|tv|vt|rate|hr|ventilator|strength|of|fio2|fi02|mmhg|apgars?(?:\s+scores?)?|"
+    r"tinetti|mmse|moca|slums|gcs|scores?|scored)\s*:?\s*$",
     re.I,
 )
 FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "2/2", "1/1"})
@@ -173,7 +174,7 @@ _SHORT_PHONE = re.compile(r"^\d{3}-\d{4}$")
 # "(h) 555-2874 (w) 555-9911": a contact list marks home, work and mobile numbers with a bracketed
 # letter. Not "(c)", which is the copyright sign of every licence.
 _PHONE_WORD = re.compile(
-    r"(?:\b(?:pager|beeper|beep|bleep|page|cell|phone|phoned|ph|tel|telephone|fax|home|work|office|call|called|calls|"
+    r"(?:\b(?:pager|pgr|beeper|beep|bleep|page|cell|phone|phoned|ph|tel|telephone|fax|home|work|office|call|called|calls|"
     r"rang|reached|contact|number|#)|\((?:h|w|m|hm|wk|mob)\))\W*$",
     re.I,
 )
@@ -183,13 +184,16 @@ _CLOCK_RANGE = re.compile(r"([01]\d|2[0-3])[0-5]\d\s?-\s?([01]\d|2[0-3])[0-5]\d"
 _UK_PHONE = re.compile(r"(?<![\w/.\-+])0[1-9]\d{1,4}(?:[ -]\d{3,4}){1,2}(?![\w/]|[.-]\d|\s\d)")
 # A short internal number after a bleep, pager or extension cue: "bleep 4471", "pager #2217".
 _INTERNAL_NUMBER = re.compile(
-    r"\b(?:bleep|bleeper|pager|beeper|beep|ext\.?|extension)\s*(?:#|no\.?|number)?\s*[:#]?\s*(\d{3,5})(?!\w|[.,/:]\d)",
+    r"\b(?:bleep|bleeper|pager|pgr|beeper|beep|ext\.?|extension)\s*(?:#|no\.?|number)?\s*[:#]?\s*(\d{3,5}|\d-\d{4})(?!\w|[.,/:-]\d)",
     re.I,
 )
+# A hospital's internal number glued to an "x" ("x4-5521", "x 6-2100"): a digit, a dash and four digits.
+# Not "x3" or "x 2": a bare "x" before a count means "times".
+_X_EXTENSION = re.compile(r"(?<![\w/])x\s?(\d-\d{4})(?![\w-]|\.\d)", re.I)
 # The number a phone cue introduces: digits in groups, with brackets, spaces, dots or dashes.
 _DIALLED = r"(\(?\d[\d\s().-]{3,14}\d\)?)(?![\w/]|\.\d)"
 _PHONE_CUE = re.compile(
-    r"\b(?:pager|beeper|beep|page|pg|cell|cellphone|mobile|phone|ph|tel|telephone|fax|home|work|office|"
+    r"\b(?:pager|pgr|beeper|beep|page|pg|cell|cellphone|mobile|phone|ph|tel|telephone|fax|home|work|office|"
     r"contact|number|no|ext|extension|#)\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?:is\s+)?" + _DIALLED,
     re.I,
 )
@@ -440,13 +444,16 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
             continue  # "3.1.2.1. Termination", "Xming 6.9.0.31", "r2=1.1.1.1"; "Workstation IP 10.22.145.8." is an address
         yield PhiSpan(*match.span(), "IP")
     for match in _PHONE.finditer(text):
-        if _MEASURE_CUE.search(_before(text, match.start())) or _CITATION_CUE.search(_before(text, match.start())):
+        # A full number with its area code is no reading after "HR" or "rate": "faxed to HR 978-555-0150".
+        full = sum(ch.isdigit() for ch in match.group(0)) >= 10
+        if (_MEASURE_CUE.search(_before(text, match.start())) and not full) or _CITATION_CUE.search(_before(text, match.start())):
             continue
         if _SHORT_PHONE.match(match.group(0)) and not _PHONE_WORD.search(_before(text, match.start(), 30)):
             continue
         yield PhiSpan(*match.span(), "PHONE")
     yield from _spans(_EXTENSION, text, "PHONE", 1)
     yield from _spans(_INTERNAL_NUMBER, text, "PHONE", 1)
+    yield from _spans(_X_EXTENSION, text, "PHONE", 1)
     for match in _UK_PHONE.finditer(text):
         if sum(ch.isdigit() for ch in match.group(0)) == 11 and not _MEASURE_CUE.search(_before(text, match.start())):
             yield PhiSpan(*match.span(), "PHONE")
@@ -456,14 +463,21 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
     for match in _PHONE_CUE.finditer(text):
         digits = re.sub(r"\D", "", match.group(1))
         if 4 <= len(digits) <= 12:
-            yield PhiSpan(*match.span(1), "PHONE")
+            yield PhiSpan(match.start(1), match.start(1) + len(_without_stray_bracket(match.group(1))), "PHONE")
     for match in _CONTACT_AT.finditer(text):
-        number = match.group(1).strip()
+        number = _without_stray_bracket(match.group(1).strip())
         if not 5 <= sum(ch.isdigit() for ch in number) <= 11 or _CLOCK_RANGE.fullmatch(number):
             continue
         if _round_range(number) or _MEASURE_CUE.search(_before(text, match.start(1))):
             continue  # "call if SBP at 90-100", "SVR at 900-1300": a range of values
         yield PhiSpan(match.start(1), match.start(1) + len(number), "PHONE")
+
+
+def _without_stray_bracket(number: str) -> str:
+    """``number`` less a closing bracket it did not open: "(phone (617) 555-2186)" keeps its ")"."""
+    while number.endswith(")") and number.count(")") > number.count("("):
+        number = number[:-1].rstrip()
+    return number
 
 
 def _round_range(number: str) -> bool:

@@ -62,6 +62,25 @@ REDACTED = [
     ("Call Dr. Epley with results.", "Epley"),  # a surname eponym is kept only as "epley maneuver"
     ("Discussed with Adaeze Nwosu 25 mg metoprolol plan.", "Adaeze Nwosu"),  # a person before a dose
     ("Dr. Mu\u0308ller reviewed the films.", "Mu\u0308ller"),  # an accent written as a combining mark
+    # found by a second blind probe (bench/data/deid_probe2.jsonl); sentences invented for these tests
+    ("To: Naomi Whitfield, MD, OB-GYN, Cambridge", "Cambridge"),  # a town WordNet also lists, found by NER
+    ("Son lives in Boulder, Colorado and calls daily.", "Colorado"),  # a state after a town
+    ("Summers in Naples FL, flew back Sunday.", "FL"),
+    ("Lives near Greenfield Skilled Nursing with his wife.", "Greenfield Skilled Nursing"),
+    ("Moved to Glenside Pavilion for respite.", "Glenside Pavilion"),
+    ("Recs: home w/ Malden VNA and meals on wheels.", "Malden VNA"),
+    ("Pt brought to samaritan hospital where CT showed SAH.", "samaritan"),  # lower case, noun-only
+    ("Prior detox at st. jude detox in 2006; referral to st. joseph manor.", "st. joseph manor"),
+    ("Kathy (cde) pgr 3-1190 for teaching.", "3-1190"),  # a pager's internal number
+    ("Interpreter svcs called x6-2100 this am.", "6-2100"),
+    ("Paperwork faxed to HR 978-555-0150 today.", "978-555-0150"),  # a full number after "HR"
+    ("Baby Girl Delacroix admitted to NICU.", "Delacroix"),
+    ("Decedent: Van der Berg, Hendrik, 97 y/o M", "Van der Berg"),
+    ("Surgeon: Hartigan / resident Chen", "Chen"),
+    ("Yours sincerely,\nAvi Mehta, MD FACC", "Avi Mehta"),
+    ("Parents: Renee and Marc Delacroix aware.", "Marc Delacroix"),
+    ("Mr. O'Connor was admitted; seen by Dr. D'Angelo.", "O'Connor"),
+    ("Mr. O'Connor was admitted; seen by Dr. D'Angelo.", "D'Angelo"),
 ]
 
 KEPT = [
@@ -96,6 +115,16 @@ KEPT = [
     ("Accuchecks 0800-1000-1200-1400 ordered.", "0800-1000-1200-1400"),  # a schedule passes Luhn
     ("Dr. Garcia, Vanc trough 15 this am.", "Vanc"),  # after a titled surname, no "Last, First"
     ("Started Zilxi 1.5 mg daily.", "1.5"),  # a decimal dose stays whole
+    # the second probe's rules, what they must leave
+    ("Transferred from Lakeside Hospital CT showed a bleed.", "CT"),  # a state code must end the phrase
+    ("Was at army hospital overseas, then children's hospital.", "army"),  # a kind of hospital
+    ("Cont supportive medical care; current medical regimen.", "supportive medical"),  # "medical" alone
+    ("ST elevation in V2; st. depression in V5.", "st. depression"),
+    ("K 3.5, give KCl x2-3 doses; x 2-3 days.", "x2-3"),  # "times" before a count
+    ("Re: Appointment Letter for the clinic.", "Appointment Letter"),  # a subject line, no name
+    ("Attending: Discharge planning done. Mother: Stable.", "Discharge"),
+    ("Will Power and Rose Garden are the unit's plant names.", "Power"),  # no first name that is a word
+    ("Came in at 9 o'clock with chest pain.", "o'clock"),
 ]
 
 

@@ -128,3 +128,9 @@ def test_regulations_cited_by_number_are_no_phones(text, value):
 def test_a_phone_after_a_regulation_word_in_lower_case_is_still_a_phone():
     # The cue is the capitalised abbreviation: "far" in a note is an everyday word.
     assert _covered("lives far away, cell 617-555-0198", "617-555-0198", "PHONE")
+
+
+def test_a_phone_in_brackets_leaves_the_closing_bracket():
+    text = "The Landlord (phone (617) 555-2186) shall repair; call home (617) 555-2186."
+    spans = [s for s in find_patterns(text) if s.type == "PHONE"]
+    assert {text[s.start : s.end] for s in spans} == {"(617) 555-2186"}  # several patterns may find it
