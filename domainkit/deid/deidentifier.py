@@ -31,7 +31,7 @@ class Deidentifier:
         if policy.use_ner:
             from domainkit.deid.ner import NerTagger
 
-            self._ner = NerTagger(self._lexicon, self._names)
+            self._ner = NerTagger(self._lexicon, self._names, proper_places=not policy.keep_jurisdictions)
         self._tagger = None
         if policy.tagger:
             from domainkit.deid.tagger import PhiTagger
@@ -74,8 +74,9 @@ class Deidentifier:
             redactable = [self._redactable(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
             for spans, extra in zip(found, self._tagger.find_many(texts, redactable)):
                 spans.extend(extra)
-        for text, spans in zip(texts, found):
-            spans.extend(states_after_places(text, spans))
+        if not self.policy.keep_jurisdictions:  # legal text keeps states as jurisdictions
+            for text, spans in zip(texts, found):
+                spans.extend(states_after_places(text, spans))
         return [self._finish(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
 
     def _redactable(self, text: str, spans: list[PhiSpan], protected: list[tuple[int, int]]) -> list[PhiSpan]:

@@ -211,8 +211,8 @@ def _inflect(words: frozenset[str]) -> frozenset[str]:
 
 def _with_apostrophes(ranked: list[str]) -> list[str]:
     """The census writes "O'Connor" and "D'Angelo" as "oconnor" and "dangelo"; notes keep the
-    apostrophe. Each O- or D- surname also gets its apostrophe spelling, at the same rank (forms
-    that no one writes, such as "o'lson", cost nothing)."""
+    apostrophe. Each O- or D- surname also gets its apostrophe spelling (forms that no one writes,
+    such as "o'lson", cost nothing)."""
     ranked_with = []
     for name in ranked:
         ranked_with.append(name)
@@ -225,8 +225,8 @@ def _with_apostrophes(ranked: list[str]) -> list[str]:
 def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
     """Read every list once per process; ``extra_keep_terms`` come from the policy."""
     keep = data_lines("keep_terms.txt") + [term.lower() for term in extra_keep_terms]
-    ranked_last_names = _with_apostrophes(data_lines("last_names.txt.gz"))  # most frequent first
-    last_names = frozenset(ranked_last_names)
+    ranked_last_names = data_lines("last_names.txt.gz")  # most frequent first
+    last_names = frozenset(_with_apostrophes(ranked_last_names))
     first_names = frozenset(data_lines("first_names.txt.gz"))
     keep_words = {term for term in keep if " " not in term}
     # A hyphenated eponym protects its parts only where they are no person's name ("Child-Pugh"

@@ -101,6 +101,13 @@ _HOSPITAL_KINDS = frozenset(
     """army navy field cottage women womens children childrens veterans teaching psychiatric
     mental private public district regional base maternity""".split()
 )
+# Nouns that end a place's name, never a surname: "Santa Clara County", "Yugoslav Republic".
+_PLACE_NOUNS = frozenset(
+    """county city town township state republic kingdom island islands valley university college
+    school church street avenue road park lake river mountain beach bay harbor harbour port fort
+    region district province parish borough village expressway highway freeway boulevard drive lane
+    parkway plaza square court place""".split()
+)
 _PLACE_CUE = frozenset({"in", "from", "to", "at", "near", "of", "lives", "live", "living", "resides"})
 
 
@@ -494,6 +501,8 @@ class NameFinder:
                     names[i] = True  # an initial before a name: "W. Brightwell"
                 elif right and self._first_name(tok.low):
                     names[i] = True
+                elif right and self._unlisted_first_name(text, tok, mode):
+                    names[i] = True  # a first name no list holds, before a surname: "Conor O'Mahony"
                 elif left and self._namelike(tok, mode):
                     names[i] = True
                 elif left and self.lex.is_name(tok.low) and not self.lex.is_common(tok.low) and capitalised:
@@ -747,6 +756,18 @@ class NameFinder:
             return False
         return not self.lex.is_plain(low)
 
+    def _unlisted_first_name(self, text: str, tok: _Token, mode: str) -> bool:
+        """A capitalised word no dictionary explains, mid-sentence (a sentence's first word is
+        capitalised anyway: "Carer Joanna"), that is no role, relative or title."""
+        low = tok.low
+        if mode != "mixed" or not tok.is_title_case or len(low) < 3 or low in ROLES or low in RELATIVES or low in TITLES:
+            return False
+        before = text[max(0, tok.start - 40) : tok.start]
+        stripped = before.rstrip()
+        if not stripped or stripped[-1] in ".!?:;" or "\n" in before[len(stripped) :]:
+            return False  # the start of a sentence or a line
+        return self._namelike(tok, mode)
+
     def _surname_after_titled_first(self, text: str, tokens: list[_Token], i: int) -> bool:
         """Token i is capitalised and follows "Title Firstname" or a first name that is no everyday
         word ("Marc Delacroix"): a surname even if it is a noun.
@@ -764,7 +785,8 @@ class NameFinder:
             return False
         low = tok.low
         lex = self.lex
-        return not (lex.is_plain(low) or lex.is_common(low))
+        return not (lex.is_plain(low) or lex.is_common(low) or low in _PLACE_NOUNS or low in HOSPITAL_WORDS
+                    or low in US_STATE_NAMES)
 
     def _signatures(self, text, tokens, names, is_protected, mode) -> None:
         """Names before a credential at the end of a line: "Nancy Jones, RN"."""

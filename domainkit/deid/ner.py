@@ -29,6 +29,9 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LISTED = "listed"  # in a name or place list and no English word ("Kowalczyk", "Tacoma")
 UNKNOWN = "unknown"  # in no list at all ("Brennoldi", but also drug names and typos)
 AMBIGUOUS = "ambiguous"  # in a name or place list and an English word ("Grant", "Lakeside")
+# A listed town that WordNet holds only as a proper noun ("Cambridge", "Worcester"): as good as LISTED
+# for a place entity, AMBIGUOUS for a person ("the Gateway", "Bison" are towns too).
+PROPER_PLACE = "proper place"
 # Only NER is needed: the tagger, parser and lemmatizer would triple the cost.
 _EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
@@ -36,11 +39,14 @@ _EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 class NerTagger:
     """Adds NAME/LOCATION spans from spaCy NER on doubtful sentences."""
 
-    def __init__(self, lexicon: Lexicon, names: NameFinder | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, names: NameFinder | None = None, *, proper_places: bool = True) -> None:
+        """``proper_places=False`` (legal text) leaves towns WordNet also lists in doubt: there such
+        a word is often a jurisdiction or a country ("England and Wales", "Georgia")."""
         import spacy
 
         self.lex = lexicon
         self.names = names or NameFinder(lexicon)
+        self.proper_places = proper_places
         self.nlp = spacy.load(SPACY_MODEL, exclude=_EXCLUDE)
 
     def find_many(self, texts: list[str], found: list[list[PhiSpan]]) -> Iterator[list[PhiSpan]]:
@@ -87,6 +93,10 @@ class NerTagger:
             return None
         if label == "ORG":
             return PhiSpan(start, end, "LOCATION") if _facility(ent.text) else None
+        if label in _PLACE_LABELS:
+            covered = [LISTED if kind == PROPER_PLACE else kind for kind in covered]
+        else:
+            covered = [AMBIGUOUS if kind == PROPER_PLACE else kind for kind in covered]
         if recased and LISTED not in covered:
             return None  # in re-cased text drugs and typos look like names: a list must back NER
         if covered == [AMBIGUOUS] * len(covered) and len(ent) - self._clinical_tokens(ent) < 2:
@@ -171,8 +181,9 @@ class NerTagger:
                     # WordNet lists proper nouns too ("Cambridge", "Ireland"): a listed place with no
                     # everyday use (no verb, adjective or adverb sense, no everyday noun) is a place.
                     # Not first names: short ones are words too in notes ("wen", "ada" diet, "Temp").
-                    proper_place = low in lex.places and low not in lex.first_names and not lex.is_common(low)
-                    kind = LISTED if proper_place else AMBIGUOUS
+                    proper_place = (self.proper_places and low in lex.places and low not in lex.first_names
+                                    and not lex.is_common(low))
+                    kind = PROPER_PLACE if proper_place else AMBIGUOUS
                 else:
                     kind = LISTED if listed else UNKNOWN
                 start = match.start() + tok.start

@@ -81,6 +81,7 @@ REDACTED = [
     ("Parents: Renee and Marc Delacroix aware.", "Marc Delacroix"),
     ("Mr. O'Connor was admitted; seen by Dr. D'Angelo.", "O'Connor"),
     ("Mr. O'Connor was admitted; seen by Dr. D'Angelo.", "D'Angelo"),
+    ("Copyright (C) 2006 Conor O'Mahony. All rights reserved.", "Conor"),  # a first name no list holds
 ]
 
 KEPT = [
@@ -125,6 +126,9 @@ KEPT = [
     ("Attending: Discharge planning done. Mother: Stable.", "Discharge"),
     ("Will Power and Rose Garden are the unit's plant names.", "Power"),  # no first name that is a word
     ("Came in at 9 o'clock with chest pain.", "o'clock"),
+    ("Venue lies in Santa Clara County, California.", "County, California"),  # no surname after "Clara"
+    ("NVIDIA, 2788 San Tomas Expressway, Santa Clara.", "Expressway"),
+    ("Carer Joanna confirmed doses.", "Carer"),  # a sentence's first word is capitalised anyway
 ]
 
 

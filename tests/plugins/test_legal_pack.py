@@ -78,7 +78,10 @@ def test_legal_pack_deid_keeps_defined_terms():
                  "The Rightsholder may ship the Redistributables with FOSS components under CERN-OHL-S.",
                  # Public bodies and regions of export clauses: Commerce and Industry are also towns.
                  "Export rules of the U.S. Department of Commerce, Bureau of Industry and Security, apply.",
-                 "No export to the Middle East; a Maintenance Pack is sold separately."):
+                 "No export to the Middle East; a Maintenance Pack is sold separately.",
+                 # towns the clinical rules widen to are jurisdictions, countries or products here
+                 "Governed by the laws of England and Wales. No export to Croatia, Georgia, Hungary, Macedonia.",
+                 "You shall indemnify Oracle; the Gateway is licensed under the Bison special exception."):
         assert deid.redact(text).text == text
 
 
