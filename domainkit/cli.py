@@ -16,7 +16,7 @@ from typing import Annotated, Any, Optional
 import typer
 import typer.core
 
-from domainkit.errors import DomainkitError
+from domainkit.errors import ConfigError, DomainkitError
 
 #: -h as well as --help, on every command (click offers only --help by default). Plain click help
 #: (rich_markup_mode=None): typer's rich help shows every option's type (`--out <path>`) and gives
@@ -149,6 +149,11 @@ def run(
     """Run a pack end to end: de-id, teacher, distillation, evaluation, export."""
     from domainkit.runner.api import run_pack
 
+    if label_column is not None and labels_column is not None:
+        # The config check below sees only values: "--label-column label" equals the default and would pass.
+        raise ConfigError("--label-column and --labels-column both given: one label per document, or several?",
+                          hint="keep --label-column for one label, or --labels-column (with --label-separator) "
+                               "for several")
     flags = {"run": {}, "data": {}}
     if task:
         flags["run"]["task"] = task
@@ -156,12 +161,32 @@ def run(
         flags["run"]["allow_network"] = True
     if allow_pickle:
         flags["run"]["allow_pickle"] = True
-    for key, value in (("path", data), ("test_path", test_data), ("text_column", text_column),
-                       ("label_column", label_column), ("labels_column", labels_column),
-                       ("label_separator", label_separator)):
+    for key, value in (("path", data), ("test_path", test_data)):
+        if value is not None:
+            flags["data"][key] = _data_path(value, key, out)
+    for key, value in (("text_column", text_column), ("label_column", label_column),
+                       ("labels_column", labels_column), ("label_separator", label_separator)):
         if value is not None:
             flags["data"][key] = str(value)
     run_pack(pack, preset=preset, out=out, run_file=config, overrides=set_ or [], cli=flags, resume=resume)
+
+
+def _data_path(value: Path, key: str, out: Path | None) -> str:
+    """``--data``/``--test-data`` as an absolute path: the run's configuration then names the same
+    file whichever folder the command is rerun from ("docs.csv" and "/home/me/docs.csv" resume the
+    same run). A run in ``--out`` that an earlier version recorded with a relative spelling of the
+    same file keeps that spelling, so that it still resumes."""
+    absolute = value.expanduser().resolve()
+    if out is not None:
+        from domainkit.runner.rundir import RUN_CONFIG_FILE
+
+        try:
+            earlier = json.loads((Path(out) / RUN_CONFIG_FILE).read_text(encoding="utf-8"))["config"]["data"][key]
+        except (OSError, ValueError, KeyError, TypeError):
+            earlier = None
+        if isinstance(earlier, str) and earlier and Path(earlier).expanduser().resolve() == absolute:
+            return earlier
+    return str(absolute)
 
 
 @config_app.command("show")

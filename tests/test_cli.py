@@ -201,3 +201,27 @@ def test_cli_verbose_shows_an_import_failure_traceback(fake_packs, monkeypatch):
     assert "import failed: RuntimeError (at fakepack_boom.py:1)" in quiet.stderr and "John" not in quiet.output
     loud = runner.invoke(app, ["--verbose", "plugins", "check", "boom"])
     assert "RuntimeError: Patient John Smith" in loud.stderr
+
+
+def test_cli_run_refuses_label_and_labels_column_together_even_at_the_default_name(fake_packs, tmp_path):
+    docs = tmp_path / "docs.csv"
+    docs.write_text("text,label\na,x\n")
+    result = runner.invoke(app, ["run", "good", "--data", str(docs), "--label-column", "label",
+                                 "--labels-column", "label", "--out", str(tmp_path / "run")])
+    assert result.exit_code != 0
+    assert "both given" in str(result.exception)
+    assert not (tmp_path / "run").exists()
+
+
+def test_data_paths_are_recorded_absolute_so_a_rerun_from_elsewhere_resumes(tmp_path, monkeypatch):
+    from domainkit.cli import _data_path
+
+    (tmp_path / "docs.csv").write_text("text,label\n")
+    monkeypatch.chdir(tmp_path)
+    assert _data_path(__import__("pathlib").Path("docs.csv"), "path", None) == str(tmp_path / "docs.csv")
+    # a run an earlier version recorded with a relative spelling of the same file keeps it
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.json").write_text(json.dumps({"config": {"data": {"path": "docs.csv"}}}))
+    assert _data_path(tmp_path / "docs.csv", "path", run) == "docs.csv"
+    assert _data_path(tmp_path / "other.csv", "path", run) == str(tmp_path / "other.csv")

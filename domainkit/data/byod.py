@@ -26,7 +26,7 @@ import pandas as pd
 
 from domainkit.data.splits import normalise_text
 from domainkit.data.tables import jsonl_records, one_column_hint, require_record_encodable, table_rows
-from domainkit.data.taskdata import MULTI_LABEL, SINGLE_LABEL, TaskData
+from domainkit.data.taskdata import MULTI_LABEL, OWN_DOCUMENTS_TASK, SINGLE_LABEL, TaskData
 from domainkit.errors import DataError, close_column, no_column_message
 from domainkit.log import get_logger
 
@@ -363,6 +363,19 @@ def _warn_if_separator_looks_wrong(labels: list, path: Path, columns: ColumnSpec
                         columns.separator, separator)
 
 
+def _warn_untested_classes(data: TaskData, path: Path, multi_label: bool) -> None:
+    """Warn when the split left a class without a test document: its scores will be missing from the report.
+
+    A class of two or three documents passes the split check, but its near-duplicate groups may all
+    land in training. The report notes it too; the warning says it before a long run starts.
+    """
+    tested = _label_names(data.test_labels, multi_label)
+    untested = sorted(_label_names(data.train_labels, multi_label) - tested)
+    if untested:
+        log.warning("%s: %d class(es) have no document in the test split, so the report cannot score them: %s; "
+                    "add documents to them or pass --test-data", path, len(untested), _shown_labels(untested))
+
+
 def _check_classes(labels: list, path: Path, multi_label: bool, needs_split: bool) -> None:
     counts = Counter(name for row in labels for name in row) if multi_label else Counter(labels)
     if len(counts) < 2:
@@ -405,8 +418,10 @@ def load_own_documents(
     kind = MULTI_LABEL if columns.multi_label else SINGLE_LABEL
     if test_path is None:
         _check_classes(labels, path, columns.multi_label, needs_split=True)
-        return _split(path, task="own-documents", kind=kind, texts=texts, labels=labels, seed=seed,
+        data = _split(path, task=OWN_DOCUMENTS_TASK, kind=kind, texts=texts, labels=labels, seed=seed,
                       test_size=test_size, sources=_sources(path), extra_info={"origin": "--data split"})
+        _warn_untested_classes(data, path, columns.multi_label)
+        return data
     test_path = Path(test_path)
     require_readable(test_path, "--test-data")
     _refuse_same_file(path, test_path)
@@ -421,7 +436,7 @@ def load_own_documents(
                         hint=f"every test label must occur in --data{left_out}")
     sources = _sources(path, test_path)
     return TaskData(
-        task="own-documents", kind=kind, label_names=sorted(known),
+        task=OWN_DOCUMENTS_TASK, kind=kind, label_names=sorted(known),
         train_texts=texts, train_labels=labels, test_texts=test_texts, test_labels=test_labels,
         split_info={"seed": seed, "method": "user test file", "sources": sources,
                     "counts": {"train": len(texts), "test": len(test_texts)},

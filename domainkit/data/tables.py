@@ -58,8 +58,11 @@ def table_rows(lines: Iterable[str], where: object, delimiter: str) -> Iterator[
             if header is None:
                 header = _checked_header(record, where)
             elif len(record) != len(header):
+                # A one-column header is most likely a file split by another character (a semicolon
+                # export whose texts hold commas), not a quoting slip.
+                hint = one_column_hint(delimiter) if len(header) == 1 else _quoting_hint(delimiter)
                 raise DataError(f"{where}: row {number} has {len(record)} fields, the header row has {len(header)}",
-                                hint=_quoting_hint(delimiter))
+                                hint=hint)
             yield number, record
     except csv.Error as error:  # the csv module's messages name no cell text
         raise DataError(f"{where}: cannot be read as {DELIMITERS[delimiter][0]} ({error})",
@@ -102,6 +105,7 @@ def one_column_hint(delimiter: str) -> str:
             ".csv or tab-separated as .tsv")
 
 
+_CONTROL_HINT = "a tab or line break inside a JSON string must be written \\t or \\n; "
 _JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 
@@ -119,8 +123,10 @@ def jsonl_records(lines: Iterable[str], where: object, *, example: str = '{"text
         try:
             record = json.loads(line, object_pairs_hook=_object_without_repeats)
         except json.JSONDecodeError as error:
-            raise DataError(f"{where}: line {number} is not valid JSON ({error.msg}, column {error.colno})",
-                            hint=hint) from None
+            # json's messages end "... at" before a position it prints itself: "Invalid control character at".
+            reason = error.msg.removesuffix(" at")
+            raise DataError(f"{where}: line {number} is not valid JSON ({reason}, column {error.colno})",
+                            hint=_CONTROL_HINT + hint if "control character" in reason else hint) from None
         except _RepeatedKeys as error:
             raise DataError(f"{where}: line {number} has an object whose {error} have the same name",
                             hint="give each key of an object once; JSON readers keep only the last value") from None

@@ -11,6 +11,8 @@ from typing import Any
 
 SINGLE_LABEL = "single_label"
 MULTI_LABEL = "multi_label"
+#: The task name of a run on the user's own documents (``--data``).
+OWN_DOCUMENTS_TASK = "own-documents"
 TOKEN = "token"
 HEAD_KINDS = (SINGLE_LABEL, MULTI_LABEL, TOKEN)
 #: The kinds ``domainkit run`` trains, evaluates and exports end to end (a pack's tasks must be one).

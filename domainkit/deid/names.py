@@ -423,6 +423,7 @@ class NameFinder:
                 if i + 1 < len(tokens) and self._namelike(tokens[i + 1], mode):
                     names[i] = True
         self._case_parties(text, tokens, names, is_protected)
+        self._first_and_surname(text, tokens, names, is_protected, mode)
         self._labelled_names(text, tokens, names, is_protected)
         self._extend_names(text, tokens, names, is_protected, mode)
         self._inverted_names(text, tokens, names, is_protected)
@@ -446,6 +447,27 @@ class NameFinder:
         yield from self._ages_after_names(text, tokens, names)
         yield from self._state_after_city(text)
         yield from self._slash_wards(text, mode)
+
+    def _first_and_surname(self, text, tokens, names, is_protected, mode) -> None:
+        """A capitalised listed first name that is no everyday word, then a listed surname: "Georgia
+        Jones", "Sydney Brown", "Olivia Brown", even at a sentence's start and even where each word
+        alone is also a place or a word (the pair is the evidence). Mixed-case text only."""
+        if mode != "mixed":
+            return
+        lex = self.lex
+        for i in range(len(tokens) - 1):
+            first, last = tokens[i], tokens[i + 1]
+            if names[i] and names[i + 1] or is_protected[i] or is_protected[i + 1] or text[first.end : last.start] != " ":
+                continue
+            if not (first.is_title_case and last.is_title_case) or not self._first_name(first.low):
+                continue
+            low = last.low
+            if low not in lex.last_names or len(low) < 3 or lex.is_plain(low) or lex.near_keep(low):
+                continue
+            # A surname that is also an everyday word counts only among the frequent ones ("Brown",
+            # "White"): "Allen Public License" and "Geneva Chamber" hold rare surnames that are words.
+            if not lex.is_common(low) or low in lex.common_last_names:
+                names[i] = names[i + 1] = True
 
     def _judicial_name(self, title: _Token, tok: _Token, mode: str) -> bool:
         """``tok`` is a surname after a judicial title, as "Dr" marks one: "Judge Lee", "Hon. Patel".

@@ -42,6 +42,7 @@ from pathlib import Path
 import yaml
 from packaging.version import InvalidVersion, Version
 
+from domainkit.data.taskdata import OWN_DOCUMENTS_TASK
 from domainkit.distill.fingerprint import model_fingerprint
 from domainkit.errors import ConfigError, ModelError
 
@@ -94,6 +95,17 @@ def _slug(text: str) -> str:
     return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]", "_", text.lower())).strip("_")
 
 
+def _run_folder_name(model_dir: Path) -> str | None:
+    """The import name of the run folder an export sits in (``RUN/06-export/model``), if it makes one."""
+    model_dir = model_dir.resolve()
+    if model_dir.parent.name != "06-export":
+        return None
+    name = _slug(model_dir.parent.parent.name)
+    if name and name[0].isdigit():
+        name = f"model_{name}"
+    return name if _NAME.match(name) and name not in GENERIC_FOLDER_NAMES else None
+
+
 def _pack_and_task(model_dir: Path) -> tuple[str, str] | None:
     """Pack and task of an export: its manifest, else its model card's tags."""
     manifest = model_dir / "export_manifest.json"
@@ -130,6 +142,15 @@ def default_package_name(model_dir: Path) -> str:
     if _NAME.match(folder) and folder not in GENERIC_FOLDER_NAMES:
         return folder
     found = _pack_and_task(model_dir)
+    if found is not None and found[1] == OWN_DOCUMENTS_TASK:
+        # Every model trained on a user's own documents has this task name: named by it, two of them
+        # would install over each other. The run folder ("runs/contracts-v2/06-export/model") tells them apart.
+        run_folder = _run_folder_name(model_dir)
+        if run_folder is None:
+            raise ConfigError(f"cannot name the package of {model_dir}: it was trained on your own documents "
+                              "and its folder names no run",
+                              hint="pass --name, e.g. --name contracts_classifier (each model needs its own name)")
+        return run_folder
     if found is not None:
         name = _slug("_".join(("domainkit", *found)))
         if _NAME.match(name):

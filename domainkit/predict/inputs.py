@@ -1,6 +1,6 @@
 """Read documents to classify: text lines, CSV, TSV, JSONL, a folder of .txt, or stdin.
 
-Every reader yields ``(id, text)`` lazily so a large input is streamed.
+Every reader yields ``(id, text)`` lazily so a large input is streamed (Parquet by record batches).
 A file is read by its suffix; stdin as text lines unless ``input_format``
 (``--input-format csv|tsv|jsonl``) says it holds a table.
 Ids: the line number (1-based) for text and JSONL, the file name for folders,
@@ -33,7 +33,8 @@ DEFAULT_TEXT_COLUMN = "text"
 Document = tuple[str, str]
 #: Suffix -> reader kind. TSV is read too (csv's tab dialect): `domainkit run` trains from TSV files,
 #: so a user may well hold the documents to classify in one.
-SUFFIXES = {".txt": "text", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+SUFFIXES = {".txt": "text", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+            ".parquet": "parquet"}
 #: How ``--input -`` is read (``--input-format``): stdin has no suffix to say it.
 INPUT_FORMATS = ("text", "csv", "tsv", "jsonl")
 SUPPORTED = (f"{', '.join(SUFFIXES)}, a folder of .txt files, "
@@ -53,6 +54,8 @@ def read_documents(source: str | Path, *, text_column: str | None = None,
     path = Path(source)
     if kind == "folder":
         return _read_folder(path)
+    if kind == "parquet":  # binary: read by columns, not lines
+        return _read_parquet(path, text_column or DEFAULT_TEXT_COLUMN)
     return _read_kind(kind, _open_lines(path), path, text_column)
 
 
@@ -86,7 +89,7 @@ def source_kind(source: str | Path, *, text_column: str | None = None, input_for
     else:
         kind = _file_kind(Path(source), input_format)
     if text_column is not None and kind in ("text", "folder"):
-        raise ConfigError(f"--text-column applies to csv, tsv and jsonl input, but {_read_as(source, kind)}",
+        raise ConfigError(f"--text-column applies to csv, tsv, jsonl and parquet input, but {_read_as(source, kind)}",
                           hint=_TEXT_COLUMN_HINTS[kind if str(source) != "-" else "stdin"])
     return kind
 
@@ -197,7 +200,11 @@ def _read_folder(path: Path) -> Iterator[Document]:
     except OSError as error:
         raise DataError(f"cannot read input folder {path}: {error.strerror}", hint="check its permissions") from None
     if not files:
-        raise DataError(f"folder {path} holds no .txt files", hint="put one document per .txt file")
+        labelled = any(p.is_dir() and any(p.glob("*.txt")) for p in path.iterdir())
+        hint = ("its sub-folders hold .txt files, as training data is laid out (one sub-folder per label): "
+                "pass one sub-folder, or a folder with the documents themselves" if labelled
+                else "put one document per .txt file")
+        raise DataError(f"folder {path} holds no .txt files", hint=hint)
     for file in files:
         # Newlines as Path.read_text gives them (\r\n and \r -> \n), as this reader always did.
         text = "".join(_open_lines(file)).replace("\r\n", "\n").replace("\r", "\n")
@@ -223,6 +230,41 @@ def _read_delimited(lines: Iterable[str], path: str | Path, column: str, delimit
             continue
         _require_text(fields[id_at], f"{path}, row {number}: column 'id' is empty or blank", _ID_HINT)
         yield ids.add(fields[id_at], number), text
+
+
+def _read_parquet(path: Path, column: str) -> Iterator[Document]:
+    """Documents of a Parquet file (``domainkit run`` trains from Parquet too), read batch by batch
+    so a large file streams like the others. Rows are numbered from 1; an ``id`` column names them
+    as a CSV's does. A text cell that is no string (a number, a null) is refused by row."""
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.ParquetFile(path)
+        names = source.schema_arrow.names
+    except (OSError, pyarrow.ArrowException) as error:
+        raise DataError(f"input {path}: cannot be read as Parquet ({type(error).__name__})",
+                        hint="check that the file is complete and was written as Parquet") from None
+    _check_header(path, column, names)
+    with_id = "id" in names
+    ids = _UniqueIds(path, "row")
+    number = 0
+    for batch in source.iter_batches(columns=[column, "id"] if with_id else [column]):
+        identifiers = batch.column("id").to_pylist() if with_id else [None] * batch.num_rows
+        for text, identifier in zip(batch.column(column).to_pylist(), identifiers, strict=True):
+            number += 1
+            if not isinstance(text, str):
+                raise DataError(f"{path}, row {number}: column {column!r} holds no text",
+                                hint="fill in the text or remove the row; --text-column names the text column")
+            _require_text(text, f"{path}, row {number}: column {column!r} is empty or blank",
+                          "fill in the text or remove the row")
+            require_encodable(text, f"{path}, row {number}: column {column!r}")
+            if not with_id:
+                yield str(number), text
+                continue
+            identifier = "" if identifier is None else str(identifier)
+            _require_text(identifier, f"{path}, row {number}: column 'id' is empty or blank", _ID_HINT)
+            yield ids.add(identifier, number), text
 
 
 def _check_header(path: str | Path, column: str, found: list[str]) -> None:

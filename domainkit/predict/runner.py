@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from domainkit.errors import ConfigError
+from domainkit.log import get_logger
 from domainkit.predict.inputs import check_documents, read_documents
 from domainkit.predict.outputs import STDOUT, check_output, prediction_writer
 from domainkit.predict.precision import require_known_precision
 from domainkit.predict.predictor import Predictor
+
+log = get_logger(__name__)
 
 #: Documents read at a time: large enough for good length sorting, small
 #: enough that a huge input never sits in memory whole.
@@ -86,6 +89,8 @@ def predict_file(
                 writer.write(doc_id, label, row)
             count += len(chunk)
     seconds = time.perf_counter() - started
+    if count == 0:  # a header-only table or an empty file: an empty output is right, but say why
+        log.warning("input %s holds no documents: %s has no predictions", input, output)
     return {
         "documents": count,
         "seconds": seconds,

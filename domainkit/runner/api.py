@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from domainkit.config import DataSection, RunConfig, resolve_config
+from domainkit.data.taskdata import OWN_DOCUMENTS_TASK
 from domainkit.errors import ConfigError
 from domainkit.log import get_logger
 from domainkit.packs.contract import DomainPack, TaskSpec
@@ -130,7 +131,7 @@ def multi_label_defaults(*, multi_label: bool, preset: str) -> dict[str, dict[st
 
 def default_out(config: RunConfig, pack: DomainPack) -> Path:
     """``runs/PACK-TASK-PRESET-HASH``: the same command reuses its folder, another config gets a new one."""
-    task = "own-documents" if config.data.path else (config.run.task or pack.default_task)
+    task = OWN_DOCUMENTS_TASK if config.data.path else (config.run.task or pack.default_task)
     return Path("runs") / f"{config.pack}-{task}-{config.preset}-{config.digest()[:8]}"
 
 

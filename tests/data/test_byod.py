@@ -53,6 +53,16 @@ def test_byod_split_is_stratified_recorded_and_input_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_byod_split_warns_about_a_class_left_without_test_documents(tmp_path, caplog):
+    rows = _rows(10) + [{"text": "probate filing one", "label": "probate"}, {"text": "probate filing two", "label": "probate"}]
+    path = _write(tmp_path / "docs.csv", rows)
+    with caplog.at_level("WARNING"):
+        data = load_own_documents(path, ColumnSpec(), test_path=None, test_size=0.2, seed=3)
+    assert "probate" not in data.test_labels  # its two near-duplicates form one group, kept together
+    assert "1 class(es) have no document in the test split" in caplog.text and "probate" in caplog.text
+    assert "filing" not in caplog.text  # label names only, never text
+
+
 def test_byod_multi_label_column(tmp_path):
     rows = [{"text": f"report {i} text", "tags": "a|b" if i % 2 else "a"} for i in range(20)]
     rows += [{"text": f"other {i} words", "tags": "c"} for i in range(10)]
@@ -348,6 +358,16 @@ def test_byod_semicolon_csv_hints_at_the_delimiter_without_quoting_the_header(tm
     assert "text;label" not in str(error.value) and "Okafor" not in str(error.value)
 
 
+def test_byod_semicolon_csv_whose_texts_hold_commas_still_hints_at_the_delimiter(tmp_path):
+    # The texts' commas give rows more fields than the one-column header: the delimiter is the
+    # problem, not quoting.
+    path = tmp_path / "docs.csv"
+    path.write_text("text;label\nPatient Okafor seen, stable;a\n")
+    with pytest.raises(DataError, match="row 2 has 2 fields") as error:
+        read_labelled(path, ColumnSpec())
+    assert "semicolon" in error.value.hint and "Okafor" not in str(error.value)
+
+
 def test_byod_folder_reads_txt_in_any_case_and_hashes_only_what_it_reads(tmp_path):
     from domainkit.data.byod import sha256_of
 
@@ -412,7 +432,8 @@ def test_byod_multi_label_read_with_the_wrong_separator_warns_naming_the_likely_
         load_own_documents(path, ColumnSpec(labels="labels"), test_path=None, test_size=0.2, seed=0)
     assert "no document has more than one label with --labels-column and --label-separator '|' (24 rows)" in caplog.text
     assert "the labels of 12 of 24 rows contain ';'" in caplog.text and "--label-separator ';'" in caplog.text
-    assert "cardio" not in caplog.text and "renal" not in caplog.text  # counts and separators, no label
+    separator_warnings = " ".join(r.getMessage() for r in caplog.records if "separator" in r.getMessage())
+    assert "cardio" not in separator_warnings and "renal" not in separator_warnings  # counts and separators, no label
 
 
 def test_byod_multi_label_read_with_the_right_separator_does_not_warn(tmp_path, caplog):

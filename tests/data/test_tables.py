@@ -89,3 +89,12 @@ def test_a_jsonl_object_with_a_repeated_key_is_refused_by_line_and_position(line
 def test_the_one_column_hint_points_at_the_delimiter():
     assert "another character than a comma" in one_column_hint(",") and ".tsv" in one_column_hint(",")
     assert "another character than a tab" in one_column_hint("\t")
+
+
+def test_a_raw_tab_in_a_jsonl_string_is_named_without_a_dangling_at():
+    from domainkit.data.tables import jsonl_records
+    from domainkit.errors import DataError
+
+    with pytest.raises(DataError, match=r"line 1 is not valid JSON \(Invalid control character, column 12\)") as error:
+        list(jsonl_records(['{"text": "a\tb"}'], "x.jsonl"))
+    assert "\\t" in error.value.hint

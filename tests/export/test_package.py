@@ -69,6 +69,20 @@ def test_a_generic_folder_without_pack_and_task_needs_a_name(make_classifier, tm
     assert "--name" in error.value.hint
 
 
+def test_models_on_own_documents_are_named_by_their_run_folder(make_classifier, tmp_path):
+    # Every --data run has the task "own-documents": named by it, two models would install over each other.
+    from domainkit.export.package import default_package_name
+
+    manifest = {"variants": ["fp32"], "pack": "legal", "task": "own-documents"}
+    first = _as_export(make_classifier(), tmp_path / "contracts-v2" / "06-export", manifest=manifest)
+    second = _as_export(make_classifier(), tmp_path / "leases" / "06-export", manifest=manifest)
+    assert (default_package_name(first), default_package_name(second)) == ("contracts_v2", "leases")
+    nameless = _as_export(make_classifier(), tmp_path / "elsewhere", manifest=manifest)
+    with pytest.raises(ConfigError, match="your own documents") as error:
+        default_package_name(nameless)
+    assert "--name" in error.value.hint
+
+
 def test_a_meaningful_folder_name_is_the_default_name(make_classifier, tmp_path):
     from domainkit.export.package import default_package_name
 

@@ -228,7 +228,7 @@ def test_inputs_text_column_where_it_would_be_ignored_is_refused(tmp_path):
     from domainkit.errors import ConfigError
 
     (tmp_path / "d.txt").write_text("heart\n")
-    with pytest.raises(ConfigError, match="--text-column applies to csv, tsv and jsonl input, but standard input"
+    with pytest.raises(ConfigError, match="--text-column applies to csv, tsv, jsonl and parquet input, but standard input"
                                           r" is read as text lines") as error:
         check_documents("-", text_column="note")
     assert "--input-format csv" in error.value.hint
@@ -317,3 +317,30 @@ def test_inputs_jsonl_suggests_a_close_text_field_as_csv_does(tmp_path):
     with pytest.raises(DataError) as error:
         check_documents(tmp_path / "d.jsonl", text_column="zzz")
     assert error.value.hint == "name the text field with --text-column"
+
+
+def test_inputs_parquet_reads_the_text_column_with_ids_and_refuses_bad_cells_by_row(tmp_path):
+    import pandas as pd
+
+    pd.DataFrame({"id": ["a7", "b2"], "body": ["heart pain", "lung cough"]}).to_parquet(tmp_path / "d.parquet")
+    assert list(read_documents(tmp_path / "d.parquet", text_column="body")) == [("a7", "heart pain"), ("b2", "lung cough")]
+    pd.DataFrame({"text": ["heart", "lung"]}).to_parquet(tmp_path / "n.parquet")
+    assert [i for i, _ in read_documents(tmp_path / "n.parquet")] == ["1", "2"]
+    with pytest.raises(DataError, match="no column 'bdy'") as error:
+        check_documents(tmp_path / "d.parquet", text_column="bdy")
+    assert error.value.hint == "did you mean --text-column body?"
+    pd.DataFrame({"text": [SECRET, None]}).to_parquet(tmp_path / "null.parquet")
+    with pytest.raises(DataError, match=r"null.parquet, row 2: column 'text' holds no text") as error:
+        check_documents(tmp_path / "null.parquet")
+    assert SECRET not in str(error.value)
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(DataError, match="cannot be read as Parquet"):
+        check_documents(tmp_path / "broken.parquet")
+
+
+def test_inputs_a_folder_laid_out_for_training_gets_a_hint(tmp_path):
+    (tmp_path / "docs" / "cardio").mkdir(parents=True)
+    (tmp_path / "docs" / "cardio" / "1.txt").write_text("heart")
+    with pytest.raises(DataError, match="holds no .txt files") as error:
+        check_documents(tmp_path / "docs")
+    assert "sub-folders" in error.value.hint

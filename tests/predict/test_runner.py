@@ -414,3 +414,10 @@ def test_runner_refuses_csv_for_a_multi_label_model_with_a_pipe_in_a_label(make_
     assert isinstance(_read_jsonl(tmp_path / "o.jsonl")[0]["label"], list)
     single = make_classifier(("a|b", "c"))  # single-label: the cell holds one name, nothing to split
     predict_file(single, tmp_path / "d.txt", tmp_path / "s.csv", progress=False)
+
+
+def test_predict_file_warns_when_the_input_holds_no_documents(make_classifier, tmp_path, caplog):
+    (tmp_path / "empty.csv").write_text("text\n")
+    with caplog.at_level("WARNING"):
+        summary = predict_file(make_classifier(), tmp_path / "empty.csv", tmp_path / "o.jsonl", progress=False)
+    assert summary["documents"] == 0 and "holds no documents" in caplog.text
