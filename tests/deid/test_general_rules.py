@@ -135,6 +135,8 @@ KEPT = [
     ("Carer Joanna confirmed doses.", "Carer"),  # a sentence's first word is capitalised anyway
     ("The Booz Allen Public License allows reuse.", "Public"),  # a rare surname that is a word
     ("Will Brown come today?", "Will"),  # a first name that is an everyday word
+    ("Positive Marcus Gunn pupil; Austin Flint murmur heard.", "Marcus Gunn"),  # eponyms, not name pairs
+    ("Positive Marcus Gunn pupil; Austin Flint murmur heard.", "Austin Flint"),
 ]
 
 
