@@ -176,15 +176,21 @@ def _data_path(value: Path, key: str, out: Path | None) -> str:
     file whichever folder the command is rerun from ("docs.csv" and "/home/me/docs.csv" resume the
     same run). A run in ``--out`` that an earlier version recorded with a relative spelling of the
     same file keeps that spelling, so that it still resumes."""
-    absolute = value.expanduser().resolve()
+    option = "--data" if key == "path" else "--test-data"
+    try:
+        absolute = value.expanduser().resolve()
+    except (RuntimeError, ValueError, OSError) as error:  # "~nosuchuser/x.csv", a NUL byte
+        raise ConfigError(f"{option}: cannot resolve the path ({type(error).__name__})",
+                          hint="check the path; '~' needs a user that exists on this machine") from None
     if out is not None:
         from domainkit.runner.rundir import RUN_CONFIG_FILE
 
         try:
             earlier = json.loads((Path(out) / RUN_CONFIG_FILE).read_text(encoding="utf-8"))["config"]["data"][key]
-        except (OSError, ValueError, KeyError, TypeError):
-            earlier = None
-        if isinstance(earlier, str) and earlier and Path(earlier).expanduser().resolve() == absolute:
+            same = isinstance(earlier, str) and bool(earlier) and Path(earlier).expanduser().resolve() == absolute
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+            same = False  # no earlier run there, or one whose record says nothing usable: the run decides
+        if same:
             return earlier
     return str(absolute)
 

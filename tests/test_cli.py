@@ -225,3 +225,19 @@ def test_data_paths_are_recorded_absolute_so_a_rerun_from_elsewhere_resumes(tmp_
     (run / "config.json").write_text(json.dumps({"config": {"data": {"path": "docs.csv"}}}))
     assert _data_path(tmp_path / "docs.csv", "path", run) == "docs.csv"
     assert _data_path(tmp_path / "other.csv", "path", run) == str(tmp_path / "other.csv")
+
+
+def test_data_path_errors_are_config_errors_and_a_malformed_run_record_is_ignored(tmp_path):
+    from pathlib import Path
+
+    import pytest
+
+    from domainkit.cli import _data_path
+    from domainkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="--data: cannot resolve the path"):
+        _data_path(Path("~no-such-user-here/x.csv"), "path", None)
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.json").write_text('{"config": {"data": {"path": 3}}}')
+    assert _data_path(tmp_path / "docs.csv", "path", run) == str(tmp_path / "docs.csv")

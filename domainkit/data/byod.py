@@ -373,7 +373,7 @@ def _warn_untested_classes(data: TaskData, path: Path, multi_label: bool) -> Non
     untested = sorted(_label_names(data.train_labels, multi_label) - tested)
     if untested:
         log.warning("%s: %d class(es) have no document in the test split, so the report cannot score them: %s; "
-                    "add documents to them or pass --test-data", path, len(untested), _shown_labels(untested))
+                    "add test documents to them", path, len(untested), _shown_labels(untested))
 
 
 def _check_classes(labels: list, path: Path, multi_label: bool, needs_split: bool) -> None:
@@ -435,13 +435,15 @@ def load_own_documents(
         raise DataError(f"{test_path}: label(s) not in the training file: {_shown_labels(unseen)}",
                         hint=f"every test label must occur in --data{left_out}")
     sources = _sources(path, test_path)
-    return TaskData(
+    data = TaskData(
         task=OWN_DOCUMENTS_TASK, kind=kind, label_names=sorted(known),
         train_texts=texts, train_labels=labels, test_texts=test_texts, test_labels=test_labels,
         split_info={"seed": seed, "method": "user test file", "sources": sources,
                     "counts": {"train": len(texts), "test": len(test_texts)},
                     "train_copies_of_test_dropped": dropped},
     )
+    _warn_untested_classes(data, test_path, columns.multi_label)
+    return data
 
 
 def _sources(*paths: Path) -> dict[str, str]:

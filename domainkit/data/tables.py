@@ -58,9 +58,10 @@ def table_rows(lines: Iterable[str], where: object, delimiter: str) -> Iterator[
             if header is None:
                 header = _checked_header(record, where)
             elif len(record) != len(header):
-                # A one-column header is most likely a file split by another character (a semicolon
-                # export whose texts hold commas), not a quoting slip.
-                hint = one_column_hint(delimiter) if len(header) == 1 else _quoting_hint(delimiter)
+                # A one-column header holding a semicolon, bar or tab is a file split by another
+                # character (an export whose texts hold commas), not a quoting slip.
+                split_elsewhere = len(header) == 1 and any(ch in header[0] for ch in ";|\t,")
+                hint = one_column_hint(delimiter) if split_elsewhere else _quoting_hint(delimiter)
                 raise DataError(f"{where}: row {number} has {len(record)} fields, the header row has {len(header)}",
                                 hint=hint)
             yield number, record

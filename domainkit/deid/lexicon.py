@@ -216,7 +216,7 @@ def _with_apostrophes(ranked: list[str]) -> list[str]:
     ranked_with = []
     for name in ranked:
         ranked_with.append(name)
-        if name[0] in "od" and len(name) >= 5 and name[1] not in "aeiou'":
+        if name[0] in "od" and len(name) >= 5 and name[1] != "'":
             ranked_with.append(f"{name[0]}'{name[1:]}")
     return ranked_with
 

@@ -99,7 +99,8 @@ _HOSPITAL_BLOCK = frozenset(
 # Nouns that say what kind of hospital one is, not which: "army hospital", "children's hospital".
 _HOSPITAL_KINDS = frozenset(
     """army navy field cottage women womens children childrens veterans teaching psychiatric
-    mental private public district regional base maternity""".split()
+    mental private public district regional base maternity opioid opiate alcohol drug substance
+    developmental neurodevelopmental adolescent pediatric paediatric adult behavioral behavioural""".split()
 )
 # Nouns that end a place's name, never a surname: "Santa Clara County", "Yugoslav Republic".
 _PLACE_NOUNS = frozenset(
@@ -622,9 +623,6 @@ class NameFinder:
             k = starts.get(match.end())
             if k is None:
                 continue
-            # After a label that names a person's role ("Decedent:", "Baby Girl"), a capitalised noun is
-            # a surname too ("Baby Girl Delacroix"); after "Re:" a subject line may follow instead.
-            person_label = not match.group(0).lower().startswith("re")
             while k < len(tokens) and tokens[k].low in TITLES and _joined(text, tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None):
                 k += 1
             run: list[int] = []
@@ -643,13 +641,12 @@ class NameFinder:
                     break
                 low = tok.low
                 initial = len(tok.text) == 1 and tok.text.isupper()
-                if low in STOP_WORDS and not initial or low in lex.clinical or low in TITLES or low in ROLES:
-                    break
+                if low in STOP_WORDS and not initial or low in lex.clinical or low in TITLES or low in ROLES or low in RELATIVES:
+                    break  # "Caller: Daughter", "Mother: Stable"
                 surname = low in lex.last_names and (not lex.is_english(low) or tok.is_title_case)
-                # capitalised and in no dictionary, even one letter from a word ("Nuala"), or a noun
-                # with no everyday use after a person's label
-                unexplained = tok.is_title_case and not lex.is_keep(low) and not lex.near_keep(low) and (
-                    not lex.is_english(low) or (person_label and not lex.is_common(low)))
+                # capitalised and in no dictionary, even one letter from a word ("Nuala"); not a noun
+                # WordNet holds ("Mother: Lupus" is family history)
+                unexplained = tok.is_title_case and not lex.is_keep(low) and not lex.near_keep(low) and not lex.is_english(low)
                 if not (initial or hyphen or low in lex.first_names or surname or self._unknown_word(low) or unexplained
                         or low in _PARTICLES):
                     break  # in capitals a surname that is a word ("RE: HEART TRANSPLANT") says nothing
@@ -662,7 +659,7 @@ class NameFinder:
             if not words:
                 continue
             single = words[0].low
-            name_like = single in lex.first_names or self._unknown_word(single) or not lex.is_english(single) or person_label
+            name_like = single in lex.first_names or self._unknown_word(single) or not lex.is_english(single)
             if len(run) == 1 and (lex.is_common(single) or not name_like):
                 continue  # one everyday word after the label ("Re: Grace period") is no name
             for j in run:
@@ -779,30 +776,29 @@ class NameFinder:
         return not self.lex.is_plain(low)
 
     def _unlisted_first_name(self, text: str, tok: _Token, mode: str) -> bool:
-        """A capitalised word no dictionary explains, mid-sentence (a sentence's first word is
-        capitalised anyway: "Carer Joanna"), that is no role, relative or title."""
+        """A capitalised word no dictionary explains before a found surname, that is no role,
+        relative or title."""
         low = tok.low
         if mode != "mixed" or not tok.is_title_case or len(low) < 3 or low in ROLES or low in RELATIVES or low in TITLES:
             return False
         before = text[max(0, tok.start - 40) : tok.start]
         stripped = before.rstrip()
         if not stripped or stripped[-1] in ".!?:;" or "\n" in before[len(stripped) :]:
-            return False  # the start of a sentence or a line
+            # A sentence's first word is capitalised anyway: there only a word that is no typo of an
+            # English word counts ("Niamh O'Sullivan called", but "Carer Joanna" stays).
+            return self._unknown_word(low)
         return self._namelike(tok, mode)
 
     def _surname_after_titled_first(self, text: str, tokens: list[_Token], i: int) -> bool:
-        """Token i is capitalised and follows "Title Firstname" or a first name that is no everyday
-        word ("Marc Delacroix"): a surname even if it is a noun.
+        """Token i is capitalised and follows "Title Firstname": a surname even if it is a noun.
 
         Verbs and adjectives ("Dr. Ann Notified", "Dr. Ann Aware") and clinical words stay.
         """
         if i < 1:
             return False
         tok, first = tokens[i], tokens[i - 1].low
-        titled = i >= 2 and tokens[i - 2].low in TITLES and _joined(text, tokens[i - 2], tokens[i - 1])
-        # Without a title the first name must be no everyday word: "Marc Delacroix", not "Will Power".
-        if not (titled or (tokens[i - 1].is_title_case and not self.lex.is_common(first))):
-            return False
+        if i < 2 or tokens[i - 2].low not in TITLES or not _joined(text, tokens[i - 2], tokens[i - 1]):
+            return False  # without a title, "Postictal Todd Paralysis" and "Austin Moore hemiarthroplasty"
         if not tok.is_title_case or first not in self.lex.first_names or len(tok.low) < 3:
             return False
         low = tok.low
@@ -821,14 +817,17 @@ class NameFinder:
                 end = more.end()  # "Avi Mehta, MD FACC": credentials in a row
             end = _FELLOWSHIPS.match(text, end).end()
             rest = text[end : end + 40]
-            if rest.strip() and "\n" not in rest[:3] and not re.match(r"\s*[\n.(]", rest):
+            # "Will Fortunato, MD (Lynn)": a bracket may follow a comma-set credential; "Ozempic PA (prior
+            # auth)" is no signature.
+            ends = r"\s*[\n.(]" if "," in match.group(0) else r"\s*[\n.]"
+            if rest.strip() and "\n" not in rest[:3] and not re.match(ends, rest):
                 continue
             for j in (i, i - 1, i - 2):
                 if j < 0 or not _joined(text, tokens[j], tokens[j + 1] if j < i else None):
                     break
                 low = tokens[j].low
-                if low in STOP_WORDS or low in self.lex.clinical or low in TITLES:
-                    break  # "Dr. Rajesh Venkataraman, MD": the title stays
+                if low in STOP_WORDS or low in self.lex.clinical or low in TITLES or self.lex.is_keep(low):
+                    break  # "Dr. Rajesh Venkataraman, MD": the title stays; "Humira, PA": a drug
                 first_name = j < i and tokens[j].is_title_case and low in self.lex.first_names  # "Will Fortunato, MD"
                 if len(low) > 1 and not ((self.lex.is_name(low) and not self.lex.is_common(low)) or not self.lex.is_english(low) or first_name):
                     break

@@ -145,7 +145,7 @@ FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "2/2", "1/1"})
 # A regulation cited by number ("DFARS 252.227-7013", "48 C.F.R. 227.7202-3", "FAR 52.227-19",
 # "17 U.S.C. § 101"): US government licence clauses cite them, and their digits fall in a phone's
 # groups. Redacting them as [PHONE] removes legal meaning and protects nobody.
-_CITATION_CUE = re.compile(r"(?:\b(?:DFARS?|FAR|CFR|USC)|C\.F\.R\.|U\.S\.C\.|§)\s*(?:§\s*)?$")
+_CITATION_CUE = re.compile(r"(?:\b(?:DFARS?|FAR|CFR)|C\.F\.R\.|U\.S\.C\.|§)\s*(?:§\s*)?$")  # not "USC": a hospital too
 # Words naming an event that a date follows: "extubation 10/3", "surgery planned 4/2".
 _EVENT_CUE = re.compile(
     r"\b(?:extubation|extubate|surgery|procedure|op|appointment|appt|scheduled|planned|due|discharge|"

@@ -134,8 +134,11 @@ def default_package_name(model_dir: Path) -> str:
     ``radiology_triage``). A generic folder name (``model``: every
     ``domainkit run`` exports to ``06-export/model``) or one that is no import
     name gives ``domainkit_<pack>_<task>`` from the export's manifest or model
-    card, so that two packaged models never both install as ``model``; when
-    neither names the model, ``--name`` is required (ConfigError).
+    card, so that two packaged models never both install as ``model``. A model
+    trained on the user's own documents (task ``own-documents``, the same for
+    every such model) is named after its run folder (``runs/contracts-v2`` ->
+    ``contracts_v2``). When nothing names the model, ``--name`` is required
+    (ConfigError).
     """
     model_dir = Path(model_dir)
     folder = model_dir.resolve().name.lower().replace("-", "_")

@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from domainkit.data.tables import jsonl_records, require_encodable, table_rows
+from domainkit.data.tables import jsonl_records, repeated_columns, require_encodable, table_rows
 from domainkit.errors import ConfigError, DataError, close_column, no_column_message, unknown_choice
 
 DEFAULT_TEXT_COLUMN = "text"
@@ -116,7 +116,7 @@ def _read_as(source: str | Path, kind: str) -> str:
 
 _TEXT_COLUMN_HINTS = {
     "stdin": "to read a table from standard input pass --input-format csv, tsv or jsonl",
-    "text": "drop --text-column, or give the table's file its .csv, .tsv or .jsonl suffix",
+    "text": "drop --text-column, or give the table's file its .csv, .tsv, .jsonl or .parquet suffix",
     "folder": "drop --text-column: every .txt file of the folder is one document",
 }
 
@@ -245,6 +245,10 @@ def _read_parquet(path: Path, column: str) -> Iterator[Document]:
     except (OSError, pyarrow.ArrowException) as error:
         raise DataError(f"input {path}: cannot be read as Parquet ({type(error).__name__})",
                         hint="check that the file is complete and was written as Parquet") from None
+    repeated = repeated_columns(names)
+    if repeated:
+        raise DataError(f"input {path}: {repeated} have the same name",
+                        hint="give every column its own name; the input is left as it is")
     _check_header(path, column, names)
     with_id = "id" in names
     ids = _UniqueIds(path, "row")
@@ -262,9 +266,19 @@ def _read_parquet(path: Path, column: str) -> Iterator[Document]:
             if not with_id:
                 yield str(number), text
                 continue
-            identifier = "" if identifier is None else str(identifier)
+            identifier = _parquet_id(identifier)
             _require_text(identifier, f"{path}, row {number}: column 'id' is empty or blank", _ID_HINT)
             yield ids.add(identifier, number), text
+
+
+def _parquet_id(value: object) -> str:
+    """A Parquet id as text: whole floats without ".0" (pandas stores an integer column with nulls
+    as floats), a null or NaN as "" (refused by the caller)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _check_header(path: str | Path, column: str, found: list[str]) -> None:

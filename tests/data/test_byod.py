@@ -368,6 +368,14 @@ def test_byod_semicolon_csv_whose_texts_hold_commas_still_hints_at_the_delimiter
     assert "semicolon" in error.value.hint and "Okafor" not in str(error.value)
 
 
+def test_byod_one_column_csv_with_an_unquoted_comma_gets_the_quoting_hint(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text("text\nchest pain, resolved\n")
+    with pytest.raises(DataError, match="row 2 has 2 fields") as error:
+        read_labelled(path, ColumnSpec())
+    assert "double quotes" in error.value.hint and "semicolon" not in error.value.hint
+
+
 def test_byod_folder_reads_txt_in_any_case_and_hashes_only_what_it_reads(tmp_path):
     from domainkit.data.byod import sha256_of
 

@@ -74,11 +74,12 @@ REDACTED = [
     ("Kathy (cde) pgr 3-1190 for teaching.", "3-1190"),  # a pager's internal number
     ("Interpreter svcs called x6-2100 this am.", "6-2100"),
     ("Paperwork faxed to HR 978-555-0150 today.", "978-555-0150"),  # a full number after "HR"
-    ("Baby Girl Delacroix admitted to NICU.", "Delacroix"),
+    ("Baby Girl Okafor admitted to NICU.", "Okafor"),
     ("Decedent: Van der Berg, Hendrik, 97 y/o M", "Van der Berg"),
     ("Surgeon: Hartigan / resident Chen", "Chen"),
     ("Yours sincerely,\nAvi Mehta, MD FACC", "Avi Mehta"),
-    ("Parents: Renee and Marc Delacroix aware.", "Marc Delacroix"),
+    ("Parents: Renee and Marc Okafor aware.", "Marc Okafor"),
+    ("Niamh O'Sullivan called about results.", "Niamh"),  # a sentence's first word, before a found surname
     ("Mr. O'Connor was admitted; seen by Dr. D'Angelo.", "O'Connor"),
     ("Mr. O'Connor was admitted; seen by Dr. D'Angelo.", "D'Angelo"),
     ("Copyright (C) 2006 Conor O'Mahony. All rights reserved.", "Conor"),  # a first name no list holds
@@ -137,6 +138,15 @@ KEPT = [
     ("Will Brown come today?", "Will"),  # a first name that is an everyday word
     ("Positive Marcus Gunn pupil; Austin Flint murmur heard.", "Marcus Gunn"),  # eponyms, not name pairs
     ("Positive Marcus Gunn pupil; Austin Flint murmur heard.", "Austin Flint"),
+    # found by a review of this version's rules: what they must leave
+    ("Mother: Lupus. Father: Hypertension.", "Lupus"),  # family history after a person's label
+    ("Caller: Daughter, re: refills.", "Daughter"),
+    ("Baby Boy Hypoglycemia resolved.", "Hypoglycemia"),
+    ("Positive for Philadelphia chromosome; Rome IV criteria met.", "Philadelphia"),
+    ("Submitted Ozempic PA (prior auth) to insurer.", "Ozempic"),  # a drug before "PA (", no signature
+    ("Took st. john wort; hx st. louis encephalitis.", "louis"),
+    ("Opioid Detox program started today.", "Opioid"),
+    ("Discussed with Nephro about the AKI.", "Nephro"),
 ]
 
 

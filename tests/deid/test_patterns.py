@@ -134,3 +134,7 @@ def test_a_phone_in_brackets_leaves_the_closing_bracket():
     text = "The Landlord (phone (617) 555-2186) shall repair; call home (617) 555-2186."
     spans = [s for s in find_patterns(text) if s.type == "PHONE"]
     assert {text[s.start : s.end] for s in spans} == {"(617) 555-2186"}  # several patterns may find it
+
+
+def test_a_hospital_called_usc_does_not_hide_a_phone():
+    assert _covered("Seen at USC 323-442-5100 for a second opinion.", "323-442-5100", "PHONE")

@@ -344,3 +344,13 @@ def test_inputs_a_folder_laid_out_for_training_gets_a_hint(tmp_path):
     with pytest.raises(DataError, match="holds no .txt files") as error:
         check_documents(tmp_path / "docs")
     assert "sub-folders" in error.value.hint
+
+
+def test_inputs_parquet_ids_stored_as_floats_read_as_whole_numbers_and_nan_is_refused(tmp_path):
+    import pandas as pd
+
+    pd.DataFrame({"id": [7.0, 8.0], "text": ["heart", "lung"]}).to_parquet(tmp_path / "f.parquet")
+    assert [i for i, _ in read_documents(tmp_path / "f.parquet")] == ["7", "8"]
+    pd.DataFrame({"id": [7.0, float("nan")], "text": ["heart", "lung"]}).to_parquet(tmp_path / "nan.parquet")
+    with pytest.raises(DataError, match="row 2: column 'id' is empty or blank"):
+        check_documents(tmp_path / "nan.parquet")
