@@ -147,6 +147,7 @@ KEPT = [
     ("Took st. john wort; hx st. louis encephalitis.", "louis"),
     ("Opioid Detox program started today.", "Opioid"),
     ("Discussed with Nephro about the AKI.", "Nephro"),
+    ("Known as Morbus Bechterew in older texts.", "Morbus"),  # Latin for disease, before an eponym
 ]
 
 
