@@ -209,16 +209,11 @@ def _inflect(words: frozenset[str]) -> frozenset[str]:
     return frozenset(forms)
 
 
-def _with_apostrophes(ranked: list[str]) -> list[str]:
+def _apostrophe_spellings(names: list[str]) -> set[str]:
     """The census writes "O'Connor" and "D'Angelo" as "oconnor" and "dangelo"; notes keep the
-    apostrophe. Each O- or D- surname also gets its apostrophe spelling (forms that no one writes,
-    such as "o'lson", cost nothing)."""
-    ranked_with = []
-    for name in ranked:
-        ranked_with.append(name)
-        if name[0] in "od" and len(name) >= 5 and name[1] != "'":
-            ranked_with.append(f"{name[0]}'{name[1:]}")
-    return ranked_with
+    apostrophe. Each O- or D- surname's apostrophe spelling (forms that no one writes, such as
+    "o'lson", cost nothing)."""
+    return {f"{name[0]}'{name[1:]}" for name in names if name[0] in "od" and len(name) >= 5 and name[1] != "'"}
 
 
 @lru_cache(maxsize=4)
@@ -226,7 +221,7 @@ def load_lexicon(extra_keep_terms: tuple[str, ...] = ()) -> Lexicon:
     """Read every list once per process; ``extra_keep_terms`` come from the policy."""
     keep = data_lines("keep_terms.txt") + [term.lower() for term in extra_keep_terms]
     ranked_last_names = data_lines("last_names.txt.gz")  # most frequent first
-    last_names = frozenset(_with_apostrophes(ranked_last_names))
+    last_names = frozenset(ranked_last_names) | _apostrophe_spellings(ranked_last_names)
     first_names = frozenset(data_lines("first_names.txt.gz"))
     keep_words = {term for term in keep if " " not in term}
     # A hyphenated eponym protects its parts only where they are no person's name ("Child-Pugh"

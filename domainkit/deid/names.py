@@ -794,11 +794,9 @@ class NameFinder:
 
         Verbs and adjectives ("Dr. Ann Notified", "Dr. Ann Aware") and clinical words stay.
         """
-        if i < 1:
-            return False
-        tok, first = tokens[i], tokens[i - 1].low
         if i < 2 or tokens[i - 2].low not in TITLES or not _joined(text, tokens[i - 2], tokens[i - 1]):
             return False  # without a title, "Postictal Todd Paralysis" and "Austin Moore hemiarthroplasty"
+        tok, first = tokens[i], tokens[i - 1].low
         if not tok.is_title_case or first not in self.lex.first_names or len(tok.low) < 3:
             return False
         low = tok.low
@@ -1094,9 +1092,8 @@ def states_after_places(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
         match = _STATE_AFTER.match(text, span.end)
         if match is None:
             continue
-        if match.group("code") or (match.group("name").lower() in US_STATE_NAMES):
-            start = match.start("code") if match.group("code") else match.start("name")
-            extra.append(PhiSpan(start, match.end(), "LOCATION"))
+        if match.lastgroup == "code" or match.group("name").lower() in US_STATE_NAMES:
+            extra.append(PhiSpan(match.start(match.lastgroup), match.end(), "LOCATION"))
     return extra
 
 

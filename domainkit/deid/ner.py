@@ -93,10 +93,8 @@ class NerTagger:
             return None
         if label == "ORG":
             return PhiSpan(start, end, "LOCATION") if _facility(ent.text) else None
-        if label in _PLACE_LABELS:
-            covered = [LISTED if kind == PROPER_PLACE else kind for kind in covered]
-        else:
-            covered = [AMBIGUOUS if kind == PROPER_PLACE else kind for kind in covered]
+        as_proper_place = LISTED if label in _PLACE_LABELS else AMBIGUOUS
+        covered = [as_proper_place if kind == PROPER_PLACE else kind for kind in covered]
         if recased and LISTED not in covered:
             return None  # in re-cased text drugs and typos look like names: a list must back NER
         if covered == [AMBIGUOUS] * len(covered) and len(ent) - self._clinical_tokens(ent) < 2:

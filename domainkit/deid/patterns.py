@@ -444,9 +444,10 @@ def find_contacts(text: str) -> Iterator[PhiSpan]:
             continue  # "3.1.2.1. Termination", "Xming 6.9.0.31", "r2=1.1.1.1"; "Workstation IP 10.22.145.8." is an address
         yield PhiSpan(*match.span(), "IP")
     for match in _PHONE.finditer(text):
+        before = _before(text, match.start())
         # A full number with its area code is no reading after "HR" or "rate": "faxed to HR 978-555-0150".
         full = sum(ch.isdigit() for ch in match.group(0)) >= 10
-        if (_MEASURE_CUE.search(_before(text, match.start())) and not full) or _CITATION_CUE.search(_before(text, match.start())):
+        if (_MEASURE_CUE.search(before) and not full) or _CITATION_CUE.search(before):
             continue
         if _SHORT_PHONE.match(match.group(0)) and not _PHONE_WORD.search(_before(text, match.start(), 30)):
             continue
