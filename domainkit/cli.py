@@ -333,10 +333,10 @@ def models_list(as_json: Annotated[bool, typer.Option("--json", help="machine-re
 # -- deid / predict / package --------------------------------------------------
 @app.command()
 def deid(
-    input_path: Annotated[Path, typer.Option("--input", metavar="PATH", help="file to de-identify (txt, csv, tsv, jsonl)")],
+    input_path: Annotated[Path, typer.Option("--input", metavar="PATH", help="file to de-identify (txt, csv, tsv, jsonl, parquet)")],
     output: Annotated[Path, typer.Option("--output", metavar="PATH", help="where to write the redacted copy")],
     pack: Annotated[Optional[str], typer.Option("--pack", metavar="PACK", help="use this pack's de-identification policy")] = None,
-    text_column: Annotated[Optional[str], typer.Option("--text-column", metavar="NAME", help="text column (csv/tsv/jsonl)")] = None,
+    text_column: Annotated[Optional[str], typer.Option("--text-column", metavar="NAME", help="text column (csv/tsv/jsonl/parquet)")] = None,
     keep_column: Annotated[Optional[list[str]], typer.Option(
         "--keep-column", metavar="NAME", help="copy this column unchanged into the output (repeatable); "
                                               "columns other than --text-column are dropped unless named here")] = None,

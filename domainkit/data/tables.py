@@ -35,6 +35,27 @@ def repeated_columns(names: list[str], noun: str = "columns") -> str:
     return "; ".join(f"{noun} " + ", ".join(map(str, found[:-1])) + f" and {found[-1]}" for found in groups)
 
 
+def open_parquet(path):
+    """A ``pyarrow.parquet.ParquetFile``; a file that is no Parquet, or has two columns of one name, is refused.
+
+    Shared by ``deid`` (whole table) and ``predict`` (record batches), which read it differently.
+    """
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.ParquetFile(path)
+        names = source.schema_arrow.names
+    except (OSError, pyarrow.ArrowException) as error:
+        raise DataError(f"input {path}: cannot be read as Parquet ({type(error).__name__})",
+                        hint="check that the file is complete and was written as Parquet") from None
+    repeated = repeated_columns(names)
+    if repeated:
+        raise DataError(f"input {path}: {repeated} have the same name",
+                        hint="give every column its own name; the input is left as it is")
+    return source
+
+
 #: Each delimiter a table reader accepts: the format's name and how a hint names the character.
 DELIMITERS = {",": ("CSV", "a comma"), "\t": ("TSV", "a tab")}
 

@@ -1,4 +1,4 @@
-"""De-identify a file of documents: .txt (one per line), .csv, .tsv or .jsonl, into the same format.
+"""De-identify a file of documents: .txt (one per line), .csv, .tsv, .jsonl or .parquet, into the same format.
 
 The input is never modified; an existing output is kept unless ``force``; the output appears
 atomically (temporary file, then rename) so a crash never leaves half a file behind.
@@ -27,7 +27,7 @@ from domainkit.data.tables import jsonl_records, one_column_hint, require_record
 from domainkit.deid.policy import DeidPolicy
 from domainkit.errors import DataError, close_column, no_column_message
 
-FORMATS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl"}
+FORMATS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
 #: Inputs with at least this many documents show a progress bar on stderr.
 PROGRESS_MIN_DOCUMENTS = 1000
 
@@ -55,10 +55,31 @@ def deidentify_file(
             hint=f"name the output with the {source.suffix} suffix",
         )
     _check_paths(source, target, force)
-    text, encoding = _read_utf8(source)
-    reader, writer = _HANDLERS[kind]
-    header, rows, texts = reader(text, source, text_column)
-    written = _written_columns(source, header, text_column, keep_columns)
+    if kind == "parquet":
+        # Binary: read and written as a table, not as text (see parquet_table.py).
+        from domainkit.deid import parquet_table
+
+        table = parquet_table.read_table(source)
+        header = table.column_names
+        texts = parquet_table.text_cells(table, source, _require_column(source, text_column, header, ""))
+        written = _written_columns(source, header, text_column, keep_columns)
+        audit, redacted = _redact_all(texts, policy, workers, source)
+        parquet_table.write_atomic(target, parquet_table.redacted_table(table, written, text_column, redacted))
+    else:
+        text, encoding = _read_utf8(source)
+        reader, writer = _HANDLERS[kind]
+        header, rows, texts = reader(text, source, text_column)
+        written = _written_columns(source, header, text_column, keep_columns)
+        audit, redacted = _redact_all(texts, policy, workers, source)
+        _write_atomic(target, writer(written, rows, redacted, text_column), encoding)
+    if header is not None:
+        # Names only. They are a real header row: the text column was found among them.
+        audit.columns = {"text": text_column, "kept": [c for c in written if c != text_column],
+                         "dropped": [c for c in header if c not in written]}
+    return audit
+
+
+def _redact_all(texts: list[str], policy: DeidPolicy, workers: int, source: Path) -> tuple[Audit, list[str]]:
     from domainkit.deid.deidentifier import Deidentifier
 
     deidentifier = Deidentifier(policy)
@@ -67,12 +88,7 @@ def deidentify_file(
     for redaction in _progress(deidentifier.redact_many(texts, workers=workers), len(texts), source):
         audit.add(redaction)
         redacted.append(redaction.text)
-    _write_atomic(target, writer(written, rows, redacted, text_column), encoding)
-    if header is not None:
-        # Names only. They are a real header row: the text column was found among them.
-        audit.columns = {"text": text_column, "kept": [c for c in written if c != text_column],
-                         "dropped": [c for c in header if c not in written]}
-    return audit
+    return audit, redacted
 
 
 # -- checks ---------------------------------------------------------------------------------------
@@ -154,7 +170,7 @@ def _written_columns(path: Path, header: list[str] | None, text_column: str | No
     if header is None:
         if keep_columns:
             raise DataError(f"--keep-column applies to a table; {path} is one document per line",
-                            hint="drop --keep-column, or de-identify a .csv, .tsv or .jsonl file")
+                            hint="drop --keep-column, or de-identify a .csv, .tsv, .jsonl or .parquet file")
         return []
     for name in keep_columns:
         if name not in header:

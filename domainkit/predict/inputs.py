@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from domainkit.data.tables import jsonl_records, repeated_columns, require_encodable, table_rows
+from domainkit.data.tables import jsonl_records, open_parquet, require_encodable, table_rows
 from domainkit.errors import ConfigError, DataError, close_column, no_column_message, unknown_choice
 
 DEFAULT_TEXT_COLUMN = "text"
@@ -236,19 +236,8 @@ def _read_parquet(path: Path, column: str) -> Iterator[Document]:
     """Documents of a Parquet file (``domainkit run`` trains from Parquet too), read batch by batch
     so a large file streams like the others. Rows are numbered from 1; an ``id`` column names them
     as a CSV's does. A text cell that is no string (a number, a null) is refused by row."""
-    import pyarrow
-    import pyarrow.parquet as pq
-
-    try:
-        source = pq.ParquetFile(path)
-        names = source.schema_arrow.names
-    except (OSError, pyarrow.ArrowException) as error:
-        raise DataError(f"input {path}: cannot be read as Parquet ({type(error).__name__})",
-                        hint="check that the file is complete and was written as Parquet") from None
-    repeated = repeated_columns(names)
-    if repeated:
-        raise DataError(f"input {path}: {repeated} have the same name",
-                        hint="give every column its own name; the input is left as it is")
+    source = open_parquet(path)
+    names = source.schema_arrow.names
     _check_header(path, column, names)
     with_id = "id" in names
     ids = _UniqueIds(path, "row")
