@@ -60,3 +60,15 @@ def unwritable_reason(folder: Path) -> str | None:
 def os_reason(error: OSError) -> str:
     """The system's words for ``error`` (never a path or a file's content)."""
     return error.strerror or type(error).__name__
+
+
+def new_file_mode(path: Path) -> int:
+    """The mode an output written through a temporary file should get: the replaced file's, else
+    what ``open()`` gives a new file (``0o666`` less the umask). ``mkstemp`` alone makes it 0600
+    whatever the umask, which would lock a team's shared folder out of a de-identified file."""
+    try:
+        return Path(path).stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

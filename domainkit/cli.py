@@ -413,9 +413,9 @@ def tagger_train(
 @app.command()
 def predict(
     model: Annotated[str, typer.Argument(metavar="MODEL", help="exported model folder, or pkg:NAME / store:NAME")],
-    input_path: Annotated[str, typer.Option("--input", metavar="PATH|-", help="txt (one per line), csv, tsv, jsonl, folder of .txt, or -")],
+    input_path: Annotated[str, typer.Option("--input", metavar="PATH|-", help="txt (one per line), csv, tsv, jsonl, parquet, folder of .txt, or -")],
     output: Annotated[str, typer.Option("--output", metavar="PATH|-", help=".jsonl or .csv file, or - for standard output")],
-    text_column: Annotated[Optional[str], typer.Option("--text-column", metavar="NAME", help="text column (csv/tsv/jsonl; default: text)")] = None,
+    text_column: Annotated[Optional[str], typer.Option("--text-column", metavar="NAME", help="text column (csv/tsv/jsonl/parquet; default: text)")] = None,
     input_format: Annotated[Optional[str], typer.Option(
         "--input-format", metavar="FORMAT",
         help="how --input - (stdin) is read: text (one document per line, the default), csv, tsv or jsonl")] = None,
@@ -433,9 +433,9 @@ def predict(
     """Classify documents offline with an exported model.
 
     Output ids: a .txt file's line numbers; a folder's file names; a table's id column (csv, tsv) or
-    id field (jsonl) when it has one, and then every row needs an id of its own (a missing, empty or
+    id field (jsonl, parquet) when it has one, and then every row needs an id of its own (a missing, empty or
     repeated id is refused by row, so predictions join back to the input). Without ids: jsonl line
-    numbers, and csv/tsv data rows counted from 1 for the first row under the header (errors count
+    numbers, and csv/tsv/parquet data rows counted from 1 for the first row under the header (errors count
     spreadsheet rows, header = row 1, so document 1 is "row 2" there). MODEL is a model folder
     (a run's RUN/06-export/model), not the run folder.
     """

@@ -72,8 +72,11 @@ def table_rows(lines: Iterable[str], where: object, delimiter: str) -> Iterator[
     """
     allow_long_cells()
     header: list[str] | None = None
+    number = 0
     try:
-        for number, record in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+        # strict: a quote that opens in the last column and never closes would otherwise swallow
+        # every later row into that one cell, with the header's field count, silently.
+        for number, record in enumerate(csv.reader(lines, delimiter=delimiter, strict=True), start=1):
             if _blank(record, header):
                 continue
             if header is None:
@@ -87,8 +90,9 @@ def table_rows(lines: Iterable[str], where: object, delimiter: str) -> Iterator[
                                 hint=hint)
             yield number, record
     except csv.Error as error:  # the csv module's messages name no cell text
-        raise DataError(f"{where}: cannot be read as {DELIMITERS[delimiter][0]} ({error})",
-                        hint="check the file's quoting") from None
+        raise DataError(f"{where}: row {number + 1} cannot be read as {DELIMITERS[delimiter][0]} ({error}): "
+                        "a quote opens and never closes, or text follows a closing quote",
+                        hint=_quoting_hint(delimiter)) from None
 
 
 def _blank(record: list[str], header: list[str] | None) -> bool:

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from domainkit.atomic import os_reason, unwritable_reason
+from domainkit.atomic import new_file_mode, os_reason, unwritable_reason
 from domainkit.deid.audit import Audit
 from domainkit.data.tables import jsonl_records, one_column_hint, require_record_encodable, table_rows
 from domainkit.deid.policy import DeidPolicy
@@ -48,6 +48,8 @@ def deidentify_file(
     unless named in ``keep_columns``, which are copied unchanged.
     """
     source, target = Path(input_path), Path(output_path)
+    if source.is_dir():  # before the suffix check, which would call a folder's empty suffix unsupported
+        raise DataError(f"input {source} is a folder", hint=f"point --input at a file ({', '.join(FORMATS)})")
     kind = _format_of(source, "input")
     if _format_of(target, "output") != kind:
         raise DataError(
@@ -151,7 +153,9 @@ def _read_utf8(path: Path) -> tuple[str, str]:
 def _require_column(path: Path, text_column: str | None, columns: list[str], where: str,
                     delimiter: str | None = None) -> str:
     """The text column; ``delimiter`` (CSV/TSV only) lets a one-column header hint at another separator."""
-    one_column = delimiter is not None and len(columns) == 1
+    # A one-column header that holds another separator is a file split by another character; a plain
+    # one ("text") is a fine file whose column was not named.
+    one_column = delimiter is not None and len(columns) == 1 and any(ch in columns[0] for ch in ";|\t,")
     if text_column is None:
         raise DataError(f"{path} has {len(columns)} column(s); say which one holds the text",
                         hint=one_column_hint(delimiter) if one_column else
@@ -281,11 +285,13 @@ def _write_atomic(target: Path, content: str, encoding: str) -> None:
 
 
 def _replace_atomically(target: Path, content: str, encoding: str) -> None:
+    mode = new_file_mode(target)  # the replaced file's (--force), else as open() would give it
     handle = tempfile.NamedTemporaryFile(
         "w", encoding=encoding, newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
     )
     try:
         with handle:
+            os.fchmod(handle.fileno(), mode)
             handle.write(content)
         os.replace(handle.name, target)
     except BaseException:

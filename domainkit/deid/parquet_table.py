@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from domainkit.atomic import os_reason
+from domainkit.atomic import new_file_mode, os_reason
 from domainkit.data.tables import open_parquet
 from domainkit.errors import DataError
 
@@ -57,7 +57,9 @@ def write_atomic(target: Path, table) -> None:
     """Write the table next to ``target``, then rename: a failure never leaves half a file."""
     import pyarrow.parquet as pq
 
+    mode = new_file_mode(target)  # the replaced file's (--force), else as open() would give it
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.fchmod(handle, mode)
     os.close(handle)
     try:
         pq.write_table(table, temporary)

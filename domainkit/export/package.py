@@ -43,7 +43,7 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 from domainkit.data.taskdata import OWN_DOCUMENTS_TASK
-from domainkit.distill.fingerprint import model_fingerprint
+from domainkit.atomic import os_reason
 from domainkit.errors import ConfigError, ModelError
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -171,7 +171,7 @@ def _normalized_version(version: str) -> str:
                           hint="use e.g. 0.1.0, 1.2.0 or 2.0.0rc1") from None
 
 
-#: The files of a model folder that go into a wheel: what ``domainkit export`` writes (config,
+#: The files of a model folder that go into a wheel: what a run's export stage writes (config,
 #: weights, tokenizer, inference settings, model card, manifest), what save_pretrained writes for
 #: other tokenizers and sharded weights, a pooled-head teacher's head config, and a PHI tagger's
 #: card (``tagger_card.json``: scores, counts and the "trained on notes holding PHI" warning, no
@@ -223,12 +223,28 @@ def packaged_files(model_dir: Path) -> PackagedFiles:
     return PackagedFiles(tuple(kept), tuple(left_out))
 
 
+def _require_output_folder(out_dir: Path) -> None:
+    """``--out`` is a folder, or can become one: a file in the way is refused before any work."""
+    blocking = next((p for p in (out_dir, *out_dir.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise ConfigError(f"--out {out_dir} cannot be a folder: {blocking} is a file",
+                          hint="name a folder for the wheel (it is created if missing)")
+
+
+def _make_output_folder(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"--out {out_dir} cannot be created ({os_reason(error)})",
+                          hint="name a folder you can write to") from None
+
+
 def _require_weights(model_dir: Path, files: PackagedFiles) -> None:
     """A wheel without weights would install and then fail to load: refuse it here (pickle-only too)."""
     if not any(name.endswith(WEIGHT_SUFFIX) or name == "model.onnx" for name in files.kept if "/" not in name):
         raise ModelError(f"{model_dir} holds no weights a wheel may carry (no *.safetensors, no model.onnx)",
                          hint="pickle weights (.bin, .pt) are never packaged: re-save the model with "
-                              "save_pretrained(FOLDER, safe_serialization=True), or package a `domainkit export` folder")
+                              "save_pretrained(FOLDER, safe_serialization=True), or package a run's RUN/06-export/model folder (written by `domainkit run`)")
 
 
 def _normalized_dist(name: str) -> str:
@@ -303,13 +319,17 @@ BASE_VERSION = "0.1.0"
 
 
 def package_fingerprint(model_dir: Path) -> str:
-    """sha256 of the model: its fingerprint (weights, config, tokenizer files; the run caches' key)
-    and its ONNX graphs, which that fingerprint does not read (an ``onnx/`` folder packaged alone)."""
+    """sha256 over the files a wheel carries (:func:`packaged_files`), names and bytes.
+
+    Only those: a note or a checkpoint beside the model is left out of the wheel, so it must not
+    change the version either (pip would "upgrade" to the same model), and the installed copy,
+    which holds exactly these files, gives the same fingerprint as the folder it was built from.
+    """
     model_dir = Path(model_dir)
-    digest = hashlib.sha256(model_fingerprint(model_dir).encode())
-    for graph in sorted(model_dir.rglob("*.onnx")):
-        digest.update(str(graph.relative_to(model_dir)).encode())
-        with graph.open("rb") as handle:
+    digest = hashlib.sha256()
+    for name in packaged_files(model_dir).kept:
+        digest.update(name.encode() + b"\0")
+        with (model_dir / name).open("rb") as handle:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
     return digest.hexdigest()
@@ -341,6 +361,7 @@ def package_model(
     from domainkit.heads.loading import require_model_folder
 
     model_dir, out_dir = Path(model_dir), Path(out_dir)
+    _require_output_folder(out_dir)
     check_package_name(name, model_dir)
     if version is not None:
         version = _normalized_version(version)  # a bad --version is refused before the weights are read
@@ -356,7 +377,7 @@ def package_model(
     if expected.exists():
         raise ConfigError(f"{expected} exists already",
                           hint="pass a higher --version (version= in Python) or remove the old wheel")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _make_output_folder(out_dir)
     with tempfile.TemporaryDirectory(prefix="domainkit-package-") as tmp:
         project = Path(tmp) / "project"
         package = project / name

@@ -185,7 +185,7 @@ def _model_folder_hint(model_dir: Path) -> str:
     if _is_run_folder(model_dir):
         return (f"{model_dir} is a domainkit run folder; its model is written to {model_dir / '06-export' / 'model'} "
                 "when the run finishes")
-    return "pass a folder written by save_pretrained or by `domainkit export`"
+    return "pass a folder written by save_pretrained, or a run's RUN/06-export/model (written by `domainkit run`)"
 
 
 def _is_run_folder(folder: Path) -> bool:

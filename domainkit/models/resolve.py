@@ -66,7 +66,9 @@ def _package_folder(name: str) -> Path:
     except ImportError as error:
         raise ModelError(
             f"model package {name!r} is not installed ({error.__class__.__name__})",
-            hint=f"pip install {name.replace('_', '-')}",
+            # A model wheel is usually private: name its own index, so a typo is not looked up on PyPI.
+            hint=f"check the name; install the model's wheel (`domainkit package` builds one) with "
+                 f"pip install {name.replace('_', '-')} --index-url YOUR_INDEX, or pip install PATH/TO/WHEEL.whl",
         ) from None
     getter = getattr(module, "get_model_path", None)
     if getter is None:

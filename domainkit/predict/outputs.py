@@ -21,7 +21,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from domainkit.atomic import unwritable_reason
+from domainkit.atomic import new_file_mode, unwritable_reason
 from domainkit.errors import ConfigError, unknown_choice
 
 FORMATS = (".jsonl", ".csv")
@@ -130,17 +130,6 @@ def check_csv_labels(suffix: str, label_names: list[str], *, multi_label: bool) 
                      "it gives the labels as a list")
 
 
-def _new_file_mode(path: Path) -> int:
-    """The mode the output should have: the replaced file's, else what ``open()`` gives a new file
-    (``0o666`` less the umask). ``mkstemp`` alone makes it 0600 whatever the umask."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 @contextmanager
 def prediction_writer(path: str | Path, label_names: list[str], *, force: bool, fmt: str | None = None,
                       multi_label: bool = False):
@@ -159,7 +148,7 @@ def prediction_writer(path: str | Path, label_names: list[str], *, force: bool, 
     if path.exists() and not force:
         raise ConfigError(f"output {path} exists already", hint="choose another --output or pass --force")
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _new_file_mode(path)
+    mode = new_file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)

@@ -57,16 +57,27 @@ def test_table_rows_number_records_as_a_spreadsheet_does_and_skip_blank_lines():
     assert list(table_rows(lines, "docs.csv", ",")) == [(1, ["id", "text"]), (2, ["1", "two\nlines"]), (4, ["2", "ok"])]
 
 
+@pytest.mark.parametrize("lines", [
+    ['id,text\n', '1,"Roe chest pain\n', '2,kidney failure\n', '3,rash\n'],  # in the last column: the field count fits
+    ['id,text\n', '1,"Roe"said\n', '2,ok\n'],  # text after a closing quote
+])
+def test_table_rows_refuse_a_quote_that_would_merge_or_cut_rows(lines):
+    with pytest.raises(DataError, match="docs.csv: row 2 cannot be read as CSV") as error:
+        list(table_rows(lines, "docs.csv", ","))
+    assert "Roe" not in str(error.value) + error.value.hint
+
+
 def test_table_rows_keep_a_blank_document_of_a_one_column_table():
     assert list(table_rows(["text\n", "  \n", "ok\n"], "docs.csv", ",")) == [(1, ["text"]), (2, ["  "]), (3, ["ok"])]
 
 
 @pytest.mark.parametrize(("lines", "found"), [
-    (["id,text,ward\n", '1,"Jane Roe said\n', "2,later,8\n"], "row 2 has 2 fields"),  # a quote that never closes
-    (["id,text,ward\n", '1,"a\nb",7\n', "2,Seen by Roe, MD,8\n"], "row 3 has 4 fields"),  # after a multi-line cell
+    (["id,text,ward\n", '1,"Jane Roe said\n', "2,later,8\n"], r"row 2 cannot be read as CSV \(unexpected end of data\)"),
+    (["id,text,ward\n", '1,"a\nb",7\n', "2,Seen by Roe, MD,8\n"], "row 3 has 4 fields, the header row has"),
 ])
 def test_table_rows_refuse_a_row_whose_field_count_is_not_the_headers(lines, found):
-    with pytest.raises(DataError, match=f"docs.csv: {found}, the header row has") as error:
+    """A quote that never closes (the csv module's strict mode), an unquoted comma after a multi-line cell."""
+    with pytest.raises(DataError, match=f"docs.csv: {found}") as error:
         list(table_rows(lines, "docs.csv", ","))
     assert "Roe" not in str(error.value)
     assert "a comma, a quote or a line break" in error.value.hint

@@ -144,6 +144,9 @@ def test_fileio_missing_or_unsupported_input(tmp_path):
     (tmp_path / "in.txt").write_text("x\n")
     with pytest.raises(DataError, match="same format"):
         deidentify_file(tmp_path / "in.txt", tmp_path / "out.csv", policy=RULES)
+    with pytest.raises(DataError, match="is a folder") as error:
+        deidentify_file(tmp_path, tmp_path / "out.csv", policy=RULES)
+    assert ".parquet" in error.value.hint
 
 
 def test_fileio_workers_match_single_process(tmp_path):
@@ -168,7 +171,7 @@ def test_fileio_quote_that_never_closes_is_refused_by_row_not_merged(tmp_path, s
     source, target = tmp_path / f"in{suffix}", tmp_path / f"out{suffix}"
     source.write_text(f"id{sep}text{sep}ward\n1{sep}Stable{sep}7\n2{sep}\"Pt states Okafor visited{sep}8\n"
                       f"3{sep}Calm night{sep}9\n4{sep}Discharged{sep}10\n", encoding="utf-8")
-    with pytest.raises(DataError, match=rf"in\{suffix}: row 3 has 2 fields, the header row has 3") as error:
+    with pytest.raises(DataError, match=rf"in\{suffix}: row 3 cannot be read as [CT]SV \(unexpected end of data\)") as error:
         deidentify_file(source, target, policy=RULES, text_column="text")
     assert "Okafor" not in str(error.value) and "a line break" in error.value.hint
     assert not target.exists()
@@ -304,3 +307,33 @@ def test_fileio_jsonl_unpaired_surrogate_is_refused_by_file_and_line_before_any_
                                         r"\(\\ud83d\) at character 20") as error:
         deidentify_file(source, target, policy=RULES, text_column="text")
     assert "Quackenbush" not in str(error.value) and not target.exists()
+
+
+# -- the output's mode: as open() would make it, or the replaced file's ----------------------------
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_fileio_output_mode_follows_the_umask_or_the_replaced_file(tmp_path, suffix):
+    import os
+    import stat
+
+    import pandas as pd
+
+    source = tmp_path / f"in{suffix}"
+    frame = pd.DataFrame({"text": NOTES})
+    frame.to_csv(source, index=False) if suffix == ".csv" else frame.to_parquet(source)
+    old = os.umask(0o022)
+    try:
+        deidentify_file(source, tmp_path / f"new{suffix}", policy=RULES, text_column="text")
+        assert stat.S_IMODE((tmp_path / f"new{suffix}").stat().st_mode) == 0o644  # not mkstemp's 0600
+        (tmp_path / f"new{suffix}").chmod(0o640)
+        deidentify_file(source, tmp_path / f"new{suffix}", policy=RULES, text_column="text", force=True)
+        assert stat.S_IMODE((tmp_path / f"new{suffix}").stat().st_mode) == 0o640  # --force keeps it
+    finally:
+        os.umask(old)
+
+
+def test_fileio_one_column_table_without_text_column_is_told_to_name_it(tmp_path):
+    source = tmp_path / "one.csv"
+    source.write_text("text\nSeen by Dr. Okafor.\n")
+    with pytest.raises(DataError, match="say which one holds the text") as error:
+        deidentify_file(source, tmp_path / "out.csv", policy=RULES)
+    assert "--text-column" in error.value.hint and "semicolon" not in error.value.hint

@@ -6,6 +6,7 @@ import pytest
 
 from domainkit.errors import ConfigError
 from domainkit.export import package_model
+import domainkit.export.package as package
 from domainkit.export.package import model_version, package_fingerprint
 
 
@@ -145,6 +146,30 @@ def test_default_version_is_distinct_per_model_and_pep_440(make_classifier, tmp_
     assert [str(Version(v)) for v in versions] == versions  # valid and already normalised
     assert Version(versions[0]) != Version(versions[1])  # so pip installs the retrained model's wheel over the first
     assert model_version(package_fingerprint(first)) == versions[0]  # stable: the same model, the same version
+
+
+def test_default_version_reads_only_the_files_the_wheel_carries(make_classifier, tmp_path):
+    import shutil
+
+    model = make_classifier()
+    before = package_fingerprint(model)
+    (model / "NOTES.txt").write_text("trained for ward 7")  # left out of the wheel
+    (model / "extra.json").write_text("{}")
+    assert package_fingerprint(model) == before
+    installed = tmp_path / "installed"  # what the wheel holds: the kept files alone
+    installed.mkdir()
+    for name in package.packaged_files(model).kept:
+        shutil.copy(model / name, installed / name)
+    assert package_fingerprint(installed) == before
+
+
+@pytest.mark.parametrize("under", ["", "sub"])
+def test_package_refuses_an_out_that_is_or_lies_under_a_file(make_classifier, tmp_path, under):
+    blocking = tmp_path / "docs.txt"
+    blocking.write_text("a file")
+    with pytest.raises(ConfigError, match=r"cannot be a folder: .*docs\.txt is a file"):
+        package_model(make_classifier(), blocking / under if under else blocking, name="tiny_model")
+    assert blocking.read_text() == "a file"
 
 
 def test_default_version_covers_an_onnx_graph_packaged_alone(make_classifier, tmp_path):

@@ -268,7 +268,7 @@ def test_inputs_an_unclosed_quote_is_refused_by_row_not_merged(tmp_path):
 
     path = tmp_path / "in.csv"
     path.write_text('id,text,ward\n1,Stable,7\n2,"Pt states she is fine,8\n3,Calm night,9\n4,Discharged,10\n')
-    with pytest.raises(DataError, match=r"in\.csv: row 3 has 2 fields, the header row has 3") as error:
+    with pytest.raises(DataError, match=r"in\.csv: row 3 cannot be read as CSV \(unexpected end of data\)") as error:
         check_documents(path)  # the old reader read 2 documents out of 4 and went on
     assert "Calm" not in str(error.value)
 
