@@ -9,6 +9,7 @@ from itertools import islice
 
 from domainkit.deid.keep_rules import bank_cues, eponyms, jurisdictions, reference_words
 from domainkit.deid.lexicon import load_lexicon
+from domainkit.deid.name_widening import widened_names
 from domainkit.deid.names import NameFinder, states_after_places
 from domainkit.deid.patterns import find_patterns
 from domainkit.deid.policy import DeidPolicy
@@ -74,6 +75,9 @@ class Deidentifier:
             redactable = [self._redactable(text, spans, keep) for text, spans, keep in zip(texts, found, protected)]
             for spans, extra in zip(found, self._tagger.find_many(texts, redactable)):
                 spans.extend(extra)
+        for text, spans, keep in zip(texts, found, protected):
+            # from names that will be redacted only (not a kept eponym NER took for a person)
+            spans.extend(widened_names(text, self._redactable(text, spans, keep), self._lexicon, keep))
         if not self.policy.keep_jurisdictions:  # legal text keeps states as jurisdictions
             for text, spans in zip(texts, found):
                 spans.extend(states_after_places(text, spans))

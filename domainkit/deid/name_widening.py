@@ -1,0 +1,64 @@
+"""Widen a found name to the name words right beside it that the detectors left out.
+
+Why a pass of its own: each detector judges a word alone, and some first names fail every test
+there. "Will" is a modal, "Nuala" is one edit from a clinical term, and the tokenizer starts no
+word after "/". Next to a surname that is already redacted, the same word is almost surely part
+of the name: "Will Fortunato, MD", "Re: Nuala Brennan", "Drs. Ferreira/Mbatha". Leaving it
+in place would leak half the name.
+
+A word joins only when it is capitalised, one space before the name (or one "/" after it), is no
+clinical or kept word and no title or cue word ("Miss", "See", "Unless"), and is either a listed
+name or no dictionary word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from domainkit.deid.lexicon import Lexicon
+from domainkit.deid.names import CREDENTIAL_WORDS, FIELD_LABELS, JUDICIAL_TITLES, RELATIVES, ROLES, SPEECH, TITLES
+from domainkit.deid.spans import PhiSpan
+
+#: Words that stand before a name without being part of it, though some are listed first names
+#: ("Miss", "Page", "See") or in no dictionary ("Unless"): found in the legal licences' names.
+_CUES = TITLES | JUDICIAL_TITLES | ROLES | RELATIVES | SPEECH | CREDENTIAL_WORDS | FIELD_LABELS | frozenset(
+    {"see", "unless", "dear", "thanks", "thank", "cc", "re", "attn"})
+
+_WORD_BEFORE = re.compile(r"(?<![\w'\-/.])([A-Z][a-z]{2,}) $")
+_WORD_AFTER_SLASH = re.compile(r"/([A-Z][a-z]{2,})(?![\w'\-])")
+
+
+def widened_names(text: str, spans: list[PhiSpan], lexicon: Lexicon,
+                  protected: list[tuple[int, int]]) -> list[PhiSpan]:
+    """NAME spans for the name words just before (or after a "/") each NAME span of ``spans``."""
+    found: list[PhiSpan] = []
+    for span in spans:
+        if span.type != "NAME":
+            continue
+        window = max(0, span.start - 40)
+        before = _WORD_BEFORE.search(text[window:span.start])
+        if before and not (before.start(1) == 0 and window > 0 and text[window - 1].isalnum()):
+            position = (window + before.start(1), window + before.end(1))
+            if _is_name_word(before.group(1), lexicon, surname=False) and not _inside(position, spans, protected):
+                found.append(PhiSpan(*position, "NAME"))
+        after = _WORD_AFTER_SLASH.match(text, span.end)
+        if after and _is_name_word(after.group(1), lexicon, surname=True) and not _inside(after.span(1), spans, protected):
+            found.append(PhiSpan(*after.span(1), "NAME"))
+    return found
+
+
+def _is_name_word(word: str, lexicon: Lexicon, *, surname: bool) -> bool:
+    """A listed first name (or, after a "/", surname), or no dictionary word; never a clinical one."""
+    low = word.lower()
+    if low in _CUES or low in lexicon.clinical or lexicon.is_keep(low):
+        return False
+    if lexicon.is_plain(low) and low not in lexicon.first_names:  # stop words; "will" is both
+        return False
+    listed = low in lexicon.first_names or (surname and low in lexicon.last_names)
+    return listed or not lexicon.is_english(low)
+
+
+def _inside(position: tuple[int, int], spans: list[PhiSpan], protected: list[tuple[int, int]]) -> bool:
+    """The word is already redacted, or part of a kept phrase ("Marcus Gunn pupil")."""
+    start, end = position
+    return any(s.start < end and s.end > start for s in spans) or any(s < end and e > start for s, e in protected)

@@ -1,0 +1,50 @@
+"""A found name takes in the name words beside it that every detector left out."""
+
+from __future__ import annotations
+
+import pytest
+
+from domainkit.deid import DeidPolicy, Deidentifier
+from domainkit.deid.lexicon import load_lexicon
+from domainkit.deid.name_widening import widened_names
+from domainkit.deid.spans import PhiSpan
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return Deidentifier(DeidPolicy(use_ner=False))
+
+
+@pytest.mark.parametrize(("note", "redacted"), [
+    ("Will Fortunato, MD", "[NAME], MD"),  # "Will" is a modal too
+    ("Re: Nuala Brennan", "Re: [NAME]"),  # one edit from a clinical term, and listed nowhere
+    ("Drs. Ferreira/Mbatha saw the patient.", "Drs. [NAME]/[NAME] saw the patient."),
+])
+def test_name_widening_takes_the_first_name_or_the_colleague_after_a_slash(rules, note, redacted):
+    assert rules.redact(note).text == redacted
+
+
+@pytest.mark.parametrize("note", [
+    "Ask Brennan about it.",  # "Ask" is a surname, never a first name
+    "Lasix Brennan",  # a drug stays
+    "Marcus Gunn pupil on the left.",  # a kept eponym is no name to widen from
+    "Parkinson disease, seen by Dr. Brennan.",
+    "BP/Brennan",  # an abbreviation is no name
+    "Unless Brennan agrees otherwise.",  # cue words from the legal licences
+    "See Brennan conditions of use.",
+    "Ask Miss Brennan.",
+])
+def test_name_widening_leaves_words_that_are_no_names(rules, note):
+    kept = rules.redact(note).text
+    for word in ("Ask", "Lasix", "Marcus Gunn", "Parkinson", "BP", "Unless", "See", "Miss"):
+        if word in note:
+            assert word in kept
+
+
+def test_name_widening_reads_only_name_spans_and_the_text_beside_them():
+    lexicon = load_lexicon()
+    text = "Nuala 12/03 Brennan"
+    assert widened_names(text, [PhiSpan(6, 11, "DATE")], lexicon, []) == []
+    assert widened_names(text, [PhiSpan(12, 19, "NAME")], lexicon, []) == []  # a date between: not beside
+    assert widened_names("Nuala Brennan", [PhiSpan(6, 13, "NAME")], lexicon, [(0, 5)]) == []  # a kept phrase
+    assert widened_names("xNuala Brennan", [PhiSpan(7, 14, "NAME")], lexicon, []) == []  # inside a word
