@@ -37,6 +37,18 @@ def test_default_pool_size_follows_the_task(pack: str, task: str, pool: int) -> 
     assert config.distill.pool_limit == pool
 
 
+@pytest.mark.parametrize(("pack", "task", "preset", "weight"), [
+    ("legal", "license-category", "default", 0.1),  # see LegalPack.config_defaults
+    ("legal", "license-category", "smoke", 1.0), ("legal", "license-notice", "default", 1.0),
+    ("medical", "hpo-organ-system", "default", 1.0),
+])
+def test_hidden_alignment_weight_is_lowered_for_the_default_licence_run_only(pack, task, preset, weight) -> None:
+    config, _ = resolve_for_pack(pack, preset=preset, overrides=[f"task={task}"])
+    assert config.distill.alpha_hidden == weight
+    chosen, _ = resolve_for_pack(pack, preset=preset, overrides=[f"task={task}", "distill.alpha_hidden=0.5"])
+    assert chosen.distill.alpha_hidden == 0.5
+
+
 def test_smoke_run_and_set_override_the_pool_size() -> None:
     smoke, _ = resolve_for_pack("medical", preset="smoke", overrides=["task=hpo-organ-systems"])
     assert smoke.distill.pool_limit == 32
