@@ -1,14 +1,15 @@
-"""Widen a found name to the name words right beside it that the detectors left out.
+"""Widen a found name to the name word right beside it that the detectors left out.
 
 Why a pass of its own: each detector judges a word alone, and some first names fail every test
-there. "Will" is a modal, "Nuala" is one edit from a clinical term, and the tokenizer starts no
-word after "/". Next to a surname that is already redacted, the same word is almost surely part
-of the name: "Will Fortunato, MD", "Re: Nuala Brennan", "Drs. Ferreira/Mbatha". Leaving it
-in place would leak half the name.
+there: "Will" is a modal. Next to a surname that is already redacted, a listed first name is almost
+surely part of the name: "Will Fortunato, MD". And the tokenizer starts no word after "/", so in
+"Drs. Ferreira/Mbatha" the second colleague was left out.
 
-A word joins only when it is capitalised, one space before the name (or one "/" after it), is no
-clinical or kept word and no title or cue word ("Miss", "See", "Unless"), and is either a listed
-name or no dictionary word.
+A word before a name joins only when it is capitalised, one space before the name, a listed first
+name, and no clinical, kept, title or cue word ("Miss", "See"). A word after a "/" joins only after
+"Drs." and when no dictionary holds it: "Dr. Lee/Heart failure team" and "John Smith/Delaware" keep
+their words. Unlisted words before a name stay ("Hospitalist", "Surg" and other note shorthand look
+just like an unlisted first name such as "Nuala").
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from domainkit.deid.names import CREDENTIAL_WORDS, FIELD_LABELS, JUDICIAL_TITLES
 from domainkit.deid.spans import PhiSpan
 
 #: Words that stand before a name without being part of it, though some are listed first names
-#: ("Miss", "Page", "See") or in no dictionary ("Unless"): found in the legal licences' names.
+#: ("Miss", "Page", "See"): found in the legal licences' names.
 _CUES = TITLES | JUDICIAL_TITLES | ROLES | RELATIVES | SPEECH | CREDENTIAL_WORDS | FIELD_LABELS | frozenset(
     {"see", "unless", "dear", "thanks", "thank", "cc", "re", "attn"})
 
 _WORD_BEFORE = re.compile(r"(?<![\w'\-/.])([A-Z][a-z]{2,}) $")
 _WORD_AFTER_SLASH = re.compile(r"/([A-Z][a-z]{2,})(?![\w'\-])")
+_PLURAL_TITLE = re.compile(r"\bDrs\.?\s+$")
 
 
 def widened_names(text: str, spans: list[PhiSpan], lexicon: Lexicon,
@@ -39,23 +41,26 @@ def widened_names(text: str, spans: list[PhiSpan], lexicon: Lexicon,
         before = _WORD_BEFORE.search(text[window:span.start])
         if before and not (before.start(1) == 0 and window > 0 and text[window - 1].isalnum()):
             position = (window + before.start(1), window + before.end(1))
-            if _is_name_word(before.group(1), lexicon, surname=False) and not _inside(position, spans, protected):
+            if _is_name_word(before.group(1), lexicon, after_slash=False) and not _inside(position, spans, protected):
                 found.append(PhiSpan(*position, "NAME"))
         after = _WORD_AFTER_SLASH.match(text, span.end)
-        if after and _is_name_word(after.group(1), lexicon, surname=True) and not _inside(after.span(1), spans, protected):
+        if (after and _PLURAL_TITLE.search(text[max(0, span.start - 8):span.start])
+                and _is_name_word(after.group(1), lexicon, after_slash=True) and not _inside(after.span(1), spans, protected)):
             found.append(PhiSpan(*after.span(1), "NAME"))
     return found
 
 
-def _is_name_word(word: str, lexicon: Lexicon, *, surname: bool) -> bool:
-    """A listed first name (or, after a "/", surname), or no dictionary word; never a clinical one."""
+def _is_name_word(word: str, lexicon: Lexicon, *, after_slash: bool) -> bool:
+    """Before a name: a listed first name. After "Drs. X/": a word no dictionary holds. Never a
+    clinical, kept, title or cue word, nor (after "/") a place."""
     low = word.lower()
     if low in _CUES or low in lexicon.clinical or lexicon.is_keep(low):
         return False
+    if after_slash:
+        return not lexicon.is_english(low) and not lexicon.is_place(low)
     if lexicon.is_plain(low) and low not in lexicon.first_names:  # stop words; "will" is both
         return False
-    listed = low in lexicon.first_names or (surname and low in lexicon.last_names)
-    return listed or not lexicon.is_english(low)
+    return low in lexicon.first_names
 
 
 def _inside(position: tuple[int, int], spans: list[PhiSpan], protected: list[tuple[int, int]]) -> bool:

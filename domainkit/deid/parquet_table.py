@@ -36,6 +36,8 @@ def text_cells(table, path: Path, column: str) -> list[str]:
     import pyarrow.types as types
 
     kind = table.schema.field(column).type
+    if types.is_dictionary(kind):  # a pandas Categorical: its values decide
+        kind = kind.value_type
     if not (types.is_string(kind) or types.is_large_string(kind) or types.is_null(kind)):
         raise DataError(f"{path}: column {column!r} holds {kind} values, not text",
                         hint="name the text column with --text-column (a column of strings)")

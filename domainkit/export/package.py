@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import keyword
+import os
 import re
 import shutil
 import subprocess
@@ -328,7 +329,7 @@ def package_fingerprint(model_dir: Path) -> str:
     model_dir = Path(model_dir)
     digest = hashlib.sha256()
     for name in packaged_files(model_dir).kept:
-        digest.update(name.encode() + b"\0")
+        digest.update(os.fsencode(name) + b"\0")  # a name need not be valid UTF-8 on Linux
         with (model_dir / name).open("rb") as handle:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)

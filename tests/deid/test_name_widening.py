@@ -17,7 +17,6 @@ def rules():
 
 @pytest.mark.parametrize(("note", "redacted"), [
     ("Will Fortunato, MD", "[NAME], MD"),  # "Will" is a modal too
-    ("Re: Nuala Brennan", "Re: [NAME]"),  # one edit from a clinical term, and listed nowhere
     ("Drs. Ferreira/Mbatha saw the patient.", "Drs. [NAME]/[NAME] saw the patient."),
 ])
 def test_name_widening_takes_the_first_name_or_the_colleague_after_a_slash(rules, note, redacted):
@@ -33,18 +32,31 @@ def test_name_widening_takes_the_first_name_or_the_colleague_after_a_slash(rules
     "Unless Brennan agrees otherwise.",  # cue words from the legal licences
     "See Brennan conditions of use.",
     "Ask Miss Brennan.",
+    "Discussed with Dr. Lee/Heart failure team.",  # after "/": only after "Drs.", only unlisted words
+    "Dr. Smith/Hand surgery.",
+    "Drs. Ferreira/Cancer center.",
+    "Hospitalist John Smith aware.",  # note shorthand before a name looks like an unlisted first name
+    "Surg Brennan aware.",
 ])
 def test_name_widening_leaves_words_that_are_no_names(rules, note):
     kept = rules.redact(note).text
-    for word in ("Ask", "Lasix", "Marcus Gunn", "Parkinson", "BP", "Unless", "See", "Miss"):
+    for word in ("Ask", "Lasix", "Marcus Gunn", "Parkinson", "BP", "Unless", "See", "Miss", "Heart", "Hand",
+                 "Cancer", "Hospitalist", "Surg"):
         if word in note:
             assert word in kept
 
 
+def test_name_widening_keeps_a_jurisdiction_after_a_slash_under_the_legal_policy():
+    legal = Deidentifier(DeidPolicy(use_ner=False, keep_jurisdictions=True, keep_defined_terms=True))
+    assert "Delaware" in legal.redact("Signed by John Smith/Delaware.").text
+
+
 def test_name_widening_reads_only_name_spans_and_the_text_beside_them():
     lexicon = load_lexicon()
-    text = "Nuala 12/03 Brennan"
-    assert widened_names(text, [PhiSpan(6, 11, "DATE")], lexicon, []) == []
-    assert widened_names(text, [PhiSpan(12, 19, "NAME")], lexicon, []) == []  # a date between: not beside
-    assert widened_names("Nuala Brennan", [PhiSpan(6, 13, "NAME")], lexicon, [(0, 5)]) == []  # a kept phrase
-    assert widened_names("xNuala Brennan", [PhiSpan(7, 14, "NAME")], lexicon, []) == []  # inside a word
+    text = "Will 12/03 Brennan"
+    assert text[5:10] == "12/03" and text[11:18] == "Brennan"
+    assert widened_names(text, [PhiSpan(5, 10, "DATE")], lexicon, []) == []
+    assert widened_names(text, [PhiSpan(11, 18, "NAME")], lexicon, []) == []  # a date between: not beside
+    assert widened_names("Will Brennan", [PhiSpan(5, 12, "NAME")], lexicon, []) == [PhiSpan(0, 4, "NAME")]
+    assert widened_names("Will Brennan", [PhiSpan(5, 12, "NAME")], lexicon, [(0, 4)]) == []  # a kept phrase
+    assert widened_names("xWill Brennan", [PhiSpan(6, 13, "NAME")], lexicon, []) == []  # inside a word

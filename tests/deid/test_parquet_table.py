@@ -32,6 +32,15 @@ def test_parquet_text_is_redacted_and_kept_columns_keep_their_types(tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_parquet_categorical_text_column_is_read_as_text(tmp_path):
+    import pandas as pd
+
+    source, target = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pd.DataFrame({"note": pd.Categorical(["Seen by Dr. Okafor.", "BP 120/80."])}).to_parquet(source)
+    deidentify_file(source, target, policy=RULES, text_column="note")
+    assert pq.read_table(target).column("note").to_pylist() == ["Seen by Dr. [NAME].", "BP 120/80."]
+
+
 def test_parquet_column_of_numbers_is_refused_by_name_and_type(tmp_path):
     source = tmp_path / "in.parquet"
     _write(source, id=[1, 2], note=["a", "b"])
