@@ -47,13 +47,18 @@ def open_parquet(path):
         source = pq.ParquetFile(path)
         names = source.schema_arrow.names
     except (OSError, pyarrow.ArrowException) as error:
-        raise DataError(f"input {path}: cannot be read as Parquet ({type(error).__name__})",
-                        hint="check that the file is complete and was written as Parquet") from None
+        raise not_parquet(path, error) from None
     repeated = repeated_columns(names)
     if repeated:
         raise DataError(f"input {path}: {repeated} have the same name",
                         hint="give every column its own name; the input is left as it is")
     return source
+
+
+def not_parquet(path, error: Exception) -> DataError:
+    """The error for a file pyarrow cannot read, at opening or later (the exception's type only)."""
+    return DataError(f"input {path}: cannot be read as Parquet ({type(error).__name__})",
+                     hint="check that the file is complete and was written as Parquet")
 
 
 #: Each delimiter a table reader accepts: the format's name and how a hint names the character.
@@ -82,10 +87,7 @@ def table_rows(lines: Iterable[str], where: object, delimiter: str) -> Iterator[
             if header is None:
                 header = _checked_header(record, where)
             elif len(record) != len(header):
-                # A one-column header holding a semicolon, bar or tab is a file split by another
-                # character (an export whose texts hold commas), not a quoting slip.
-                split_elsewhere = len(header) == 1 and any(ch in header[0] for ch in ";|\t,")
-                hint = one_column_hint(delimiter) if split_elsewhere else _quoting_hint(delimiter)
+                hint = one_column_hint(delimiter) if split_elsewhere(header) else _quoting_hint(delimiter)
                 raise DataError(f"{where}: row {number} has {len(record)} fields, the header row has {len(header)}",
                                 hint=hint)
             yield number, record
@@ -118,6 +120,12 @@ def _quoting_hint(delimiter: str) -> str:
     return (f"put double quotes around every field that contains {DELIMITERS[delimiter][1]}, a quote or a line "
             "break (quotes inside a quoted field are doubled); a field that starts with a quote runs on, "
             "across lines, to the next quote")
+
+
+def split_elsewhere(header: list[str]) -> bool:
+    """A one-column header holding a semicolon, bar, tab or comma: a file split by another character
+    (an export whose texts hold commas), not a quoting slip nor a fine file whose column was not named."""
+    return len(header) == 1 and any(ch in header[0] for ch in ";|\t,")
 
 
 def one_column_hint(delimiter: str) -> str:

@@ -17,13 +17,12 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from domainkit.atomic import new_file_mode, os_reason, unwritable_reason
+from domainkit.atomic import atomic_path, new_file_mode, os_reason, unwritable_reason
 from domainkit.deid.audit import Audit
-from domainkit.data.tables import jsonl_records, one_column_hint, require_record_encodable, table_rows
+from domainkit.data.tables import jsonl_records, one_column_hint, require_record_encodable, split_elsewhere, table_rows
 from domainkit.deid.policy import DeidPolicy
 from domainkit.errors import DataError, close_column, no_column_message
 
@@ -66,14 +65,16 @@ def deidentify_file(
         texts = parquet_table.text_cells(table, source, _require_column(source, text_column, header, ""))
         written = _written_columns(source, header, text_column, keep_columns)
         audit, redacted = _redact_all(texts, policy, workers, source)
-        parquet_table.write_atomic(target, parquet_table.redacted_table(table, written, text_column, redacted))
+        out = parquet_table.redacted_table(table, written, text_column, redacted)
+        _write_atomic(target, lambda path: parquet_table.write_table(out, path))
     else:
         text, encoding = _read_utf8(source)
         reader, writer = _HANDLERS[kind]
         header, rows, texts = reader(text, source, text_column)
         written = _written_columns(source, header, text_column, keep_columns)
         audit, redacted = _redact_all(texts, policy, workers, source)
-        _write_atomic(target, writer(written, rows, redacted, text_column), encoding)
+        content = writer(written, rows, redacted, text_column)
+        _write_atomic(target, lambda path: _write_text(path, content, encoding))
     if header is not None:
         # Names only. They are a real header row: the text column was found among them.
         audit.columns = {"text": text_column, "kept": [c for c in written if c != text_column],
@@ -153,9 +154,7 @@ def _read_utf8(path: Path) -> tuple[str, str]:
 def _require_column(path: Path, text_column: str | None, columns: list[str], where: str,
                     delimiter: str | None = None) -> str:
     """The text column; ``delimiter`` (CSV/TSV only) lets a one-column header hint at another separator."""
-    # A one-column header that holds another separator is a file split by another character; a plain
-    # one ("text") is a fine file whose column was not named.
-    one_column = delimiter is not None and len(columns) == 1 and any(ch in columns[0] for ch in ";|\t,")
+    one_column = delimiter is not None and split_elsewhere(columns)
     if text_column is None:
         raise DataError(f"{path} has {len(columns)} column(s); say which one holds the text",
                         hint=one_column_hint(delimiter) if one_column else
@@ -275,25 +274,20 @@ def _progress(items: Iterable, total: int, path: Path) -> Iterator:
     yield from tqdm(items, total=total, desc=f"de-identifying {path.name}", unit="doc", file=sys.stderr)
 
 
-def _write_atomic(target: Path, content: str, encoding: str) -> None:
-    """Write ``content`` to ``target`` atomically; a failure (disk full, folder gone) is a DataError naming it."""
+def _write_atomic(target: Path, write: Callable[[Path], None]) -> None:
+    """``write(path)`` into a sibling, then rename it onto ``target`` (``atomic_path``) with the mode
+    the output should have: the replaced file's (--force), else as ``open()`` would give it. A
+    failure (disk full, folder gone) is a DataError naming the output, and leaves no temporary."""
+    mode = new_file_mode(target)
     try:
-        _replace_atomically(target, content, encoding)
+        with atomic_path(target) as temporary:
+            write(temporary)
+            os.chmod(temporary, mode)
     except OSError as error:
         raise DataError(f"--output {target} cannot be written ({os_reason(error)})",
                         hint="check the folder's free space and permissions, then run again") from None
 
 
-def _replace_atomically(target: Path, content: str, encoding: str) -> None:
-    mode = new_file_mode(target)  # the replaced file's (--force), else as open() would give it
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding=encoding, newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(content)
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+def _write_text(path: Path, content: str, encoding: str) -> None:
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        handle.write(content)

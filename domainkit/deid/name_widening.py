@@ -58,9 +58,7 @@ def _is_name_word(word: str, lexicon: Lexicon, *, after_slash: bool) -> bool:
         return False
     if after_slash:
         return not lexicon.is_english(low) and not lexicon.is_place(low)
-    if lexicon.is_plain(low) and low not in lexicon.first_names:  # stop words; "will" is both
-        return False
-    return low in lexicon.first_names
+    return low in lexicon.first_names  # a stop word too ("Will") when it is a listed first name
 
 
 def _inside(position: tuple[int, int], spans: list[PhiSpan], protected: list[tuple[int, int]]) -> bool:

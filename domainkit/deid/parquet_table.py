@@ -2,7 +2,7 @@
 
 Parquet is binary and typed, so it does not fit the text readers and writers of ``fileio.py``:
 the whole table is read with pyarrow, the text column is replaced by its redacted cells, and the
-written table keeps each kept column's type. A null text cell stays null (as in JSONL).
+written table keeps each kept column's type (``fileio`` writes it atomically, as it does text). A null text cell stays null (as in JSONL).
 
 The input's schema metadata (pandas' index and column description) is not copied: it describes
 columns that may have been dropped, and the output holds only what the user chose to keep.
@@ -10,12 +10,9 @@ columns that may have been dropped, and the output holds only what the user chos
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from domainkit.atomic import new_file_mode, os_reason
-from domainkit.data.tables import open_parquet
+from domainkit.data.tables import not_parquet, open_parquet
 from domainkit.errors import DataError
 
 
@@ -27,8 +24,7 @@ def read_table(path: Path):
     try:
         return source.read()
     except (OSError, pyarrow.ArrowException) as error:
-        raise DataError(f"input {path}: cannot be read as Parquet ({type(error).__name__})",
-                        hint="check that the file is complete and was written as Parquet") from None
+        raise not_parquet(path, error) from None
 
 
 def text_cells(table, path: Path, column: str) -> list[str]:
@@ -48,28 +44,13 @@ def redacted_table(table, columns: list[str], text_column: str, redacted: list[s
     """The kept ``columns`` in the input's order, the text column's non-null cells replaced."""
     import pyarrow
 
-    original = table.column(text_column).to_pylist()
-    cells = [None if before is None else after for before, after in zip(original, redacted, strict=True)]
-    arrays = [pyarrow.array(cells, type=pyarrow.string()) if name == text_column else table.column(name)
-              for name in columns]
+    nulls = table.column(text_column).is_null().to_numpy(zero_copy_only=False)
+    text = pyarrow.array(redacted, type=pyarrow.string(), mask=nulls)
+    arrays = [text if name == text_column else table.column(name) for name in columns]
     return pyarrow.Table.from_arrays(arrays, names=columns)
 
 
-def write_atomic(target: Path, table) -> None:
-    """Write the table next to ``target``, then rename: a failure never leaves half a file."""
+def write_table(table, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    mode = new_file_mode(target)  # the replaced file's (--force), else as open() would give it
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.fchmod(handle, mode)
-    os.close(handle)
-    try:
-        pq.write_table(table, temporary)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise DataError(f"--output {target} cannot be written ({os_reason(error)})",
-                        hint="check the folder's free space and permissions, then run again") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    pq.write_table(table, path)

@@ -73,14 +73,14 @@ def test_parquet_output_must_be_parquet_too(tmp_path):
 
 
 def test_parquet_failed_write_is_a_data_error_and_leaves_no_temporary_file(tmp_path, monkeypatch):
-    from domainkit.deid import parquet_table
+    from domainkit.deid import fileio
 
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
     source, target = tmp_path / "in.parquet", tmp_path / "out.parquet"
     _write(source, note=["Seen by Dr. Okafor."])
-    monkeypatch.setattr(parquet_table.os, "replace", disk_full)
+    monkeypatch.setattr(fileio.os, "replace", disk_full)
     with pytest.raises(DataError, match=r"--output .*out\.parquet cannot be written \(No space left on device\)"):
         deidentify_file(source, target, policy=RULES, text_column="note")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.parquet"]
