@@ -10,6 +10,10 @@ name, and no clinical, kept, title or cue word ("Miss", "See"). A word after a "
 "Drs." and when no dictionary holds it: "Dr. Lee/Heart failure team" and "John Smith/Delaware" keep
 their words. Unlisted words before a name stay ("Hospitalist", "Surg" and other note shorthand look
 just like an unlisted first name such as "Nuala").
+
+An initial before a name joins when it opens a line, follows punctuation or a cue word: "- k. ibarra,
+lcsw", "Admitting: S. Kaur", "spoke with J. Okafor". After other words a letter and a full stop end
+a phrase more often than they start a name ("hep B. Smith called", "Exhibit A. Jones shall").
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ _CUES = TITLES | JUDICIAL_TITLES | ROLES | RELATIVES | SPEECH | CREDENTIAL_WORDS
 _WORD_BEFORE = re.compile(r"(?<![\w'\-/.])([A-Z][a-z]{2,}) $")
 _WORD_AFTER_SLASH = re.compile(r"/([A-Z][a-z]{2,})(?![\w'\-])")
 _PLURAL_TITLE = re.compile(r"\bDrs\.?\s+$")
+_INITIAL_BEFORE = re.compile(r"(?:^|(?<=[\n\-(,:;/])|(?<=[\n\-(,:;/] ))([A-Za-z])\. ?$")
+_WORD_THEN_INITIAL = re.compile(r"(?<![\w'/.])([A-Za-z]+):? ([A-Za-z])\. ?$")
 
 
 def widened_names(text: str, spans: list[PhiSpan], lexicon: Lexicon,
@@ -43,11 +49,31 @@ def widened_names(text: str, spans: list[PhiSpan], lexicon: Lexicon,
             position = (window + before.start(1), window + before.end(1))
             if _is_name_word(before.group(1), lexicon, after_slash=False) and not _inside(position, spans, protected):
                 found.append(PhiSpan(*position, "NAME"))
+        initial = _initial(text, span.start, window)
+        if initial and not _inside(initial, spans, protected):
+            found.append(PhiSpan(*initial, "NAME"))
         after = _WORD_AFTER_SLASH.match(text, span.end)
         if (after and _PLURAL_TITLE.search(text[max(0, span.start - 8):span.start])
                 and _is_name_word(after.group(1), lexicon, after_slash=True) and not _inside(after.span(1), spans, protected)):
             found.append(PhiSpan(*after.span(1), "NAME"))
     return found
+
+
+def _initial(text: str, name_start: int, window: int) -> tuple[int, int] | None:
+    """The span of an initial and its full stop just before a name, when punctuation, a line start or a
+    cue word comes before it; None otherwise."""
+    before = text[window:name_start]
+    match = _INITIAL_BEFORE.search(before)
+    if match is None:
+        cued = _WORD_THEN_INITIAL.search(before)
+        if cued is None or cued.group(1).lower() not in _CUES:
+            return None
+        match_start = cued.start(2)
+    else:
+        if match.start(1) == 0 and window > 0 and not text[window - 1].isspace():
+            return None
+        match_start = match.start(1)
+    return window + match_start, window + match_start + 2
 
 
 def _is_name_word(word: str, lexicon: Lexicon, *, after_slash: bool) -> bool:

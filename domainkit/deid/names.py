@@ -69,7 +69,7 @@ CREDENTIALS = re.compile(
 # (no "MD" for Maryland after a surname).
 CREDENTIAL_WORDS = frozenset(
     """md do rn np pa pharmd mbbs mbchb frcp mrcp frcs mrcs frcr phd dnp crna cnm aprn fnp lpn
-    bsn msw lcsw licsw rrt str spr rgn facp facc facs""".split()
+    bsn msw lcsw licsw rrt str spr rgn facp facc facs nnp otr cde ccrn slp""".split()
 )
 # Field labels of a record header: the name before "MRN", "DOB" or "Born:" ends there.
 FIELD_LABELS = frozenset(
@@ -202,8 +202,11 @@ class NameFinder:
             and not lex.is_keep(low)
         )
 
-    def _relative_name(self, low: str, tok: _Token, mode: str, cue: str) -> bool:
+    def _relative_name(self, low: str, tok: _Token, mode: str, cue: str, spaced: bool = False) -> bool:
         """A first name after a relative word, even one that is also a word ("son Bill")."""
+        if spaced and mode == "mixed" and tok.is_title_case and low in _MODALS and low in self.lex.first_names:
+            # "her husband Will": mid-sentence a modal is written in lower case ("husband. Will call" stays)
+            return True
         if low in STOP_WORDS or low in _MODALS or low in self.lex.clinical or low in RELATIVES or len(low) < 2:
             return False
         if cue in _SECTION_CUES:  # "Social: bill called" but not "Social: many visitors"
@@ -390,7 +393,7 @@ class NameFinder:
             if self._cued_initial(text, tokens, i, mode):
                 names[i] = names[i - 1] = True  # "pt b. okafor", "Triage RN: J. Smith"
                 continue
-            if close and prev in RELATIVES and _relative_cue(text, tokens[i - 1]) and self._relative_name(low, tok, mode, prev):
+            if close and prev in RELATIVES and _relative_cue(text, tokens[i - 1]) and self._relative_name(low, tok, mode, prev, spaced=between.strip(" ") == ""):
                 names[i] = True
                 continue
             if _initial_before(text, tokens, i) and self._namelike(tok, mode) and len(low) >= 3:

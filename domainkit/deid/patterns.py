@@ -161,6 +161,14 @@ _AGE = re.compile(
     re.I,
 )
 _AGE_WORD = re.compile(r"\b(?:age[ds]?|aged)\s*:?\s*((?:9\d|1[0-2]\d))\b", re.I)
+# An age over 89 written out: "ninety-three year old", "one hundred and one years old", "aged ninety".
+_UNITS_WORD = r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
+_AGE_SPELLED = re.compile(
+    rf"\b(ninety{_UNITS_WORD}|(?:one\s+)?hundred(?:\s+and)?(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|ten))?)"
+    r"(?=[\s-]*(?:years?|yrs?)[\s-]*old\b)"
+    r"|\b(?:age[ds]?|aged)\s*:?\s*(ninety" + _UNITS_WORD + r")\b",
+    re.I,
+)
 
 _PHONE = re.compile(
     r"(?<![\w/.\-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4,5}(?:,?\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\w/]|\.\d)"
@@ -241,10 +249,12 @@ _ID_LABEL_WORDS = (
     r"hospital|hosp|clinic|patient|pt|staff|employee|member|membership|policy|case|claim|file|client|"
     r"resident|subscriber|beneficiary|group|visit|encounter|episode|referral|accession|specimen|sample|"
     r"requisition|order|booking|crime|incident|police|unit|record|chart|health|insurance|medicare|medicaid|"
-    r"nhs|chi|hcn|interpreter|provider|student|badge|reference|ref|acc|account|acct|id|mrn"
+    r"nhs|chi|hcn|interpreter|provider|student|badge|reference|ref|acc|account|acct|id|mrn|autopsy"
 )
 # Label words that announce an identifier without "no"/"number"/"ID" after them.
 _BARE_LABELS = frozenset("id accession ref reference policy badge mrn medicare medicaid nhs chi hcn".split())
+# Label words that announce a code of letters and digits even without "no" after them: "Case: BM07-219".
+_CODE_LABELS = frozenset("case specimen sample".split())
 _LABELLED_ID = re.compile(
     rf"\b({_ID_LABEL_WORDS})(\s*(?:id|no\b\.?|nr\b\.?|number|num\b\.?|#))?"
     r"\s*[:#=]?\s*([A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*)(?![\w/-]|[.,]\d)",
@@ -417,16 +427,22 @@ def _find_years(text: str) -> Iterator[PhiSpan]:
 def find_ages(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_AGE, text, "AGE", 1)
     yield from _spans(_AGE_WORD, text, "AGE", 1)
+    for match in _AGE_SPELLED.finditer(text):
+        yield PhiSpan(*match.span(1 if match.group(1) else 2), "AGE")
 
 
 def _numbering_like(text: str, match: re.Match[str]) -> bool:
     """Four dotted numbers read as a clause, version or revision number rather than an address: followed
     by a full stop, opening a line, inside a URL's query ("r2=1.1.1.1", "-3.2.23.0"), or with a first
-    number under 10, which versions and clauses have and the addresses in notes seldom do."""
+    number under 10, which versions and clauses have and the addresses in notes seldom do.
+
+    A part of three digits is an address's and no clause's, so "archived on 172.16.40.12." ends a
+    sentence with an address rather than numbering one."""
     before = text[max(0, match.start() - 1) : match.start()]
     line_start = text.rfind("\n", 0, match.start()) + 1
+    three_digit_part = any(len(part) == 3 for part in match.group(0).split("."))
     return (
-        text[match.end() : match.end() + 1] == "."
+        (text[match.end() : match.end() + 1] == "." and not three_digit_part)
         or not text[line_start : match.start()].strip()
         or before in ("=", "-", "?", "_")
         or int(match.group(0).split(".")[0]) < 10
@@ -531,11 +547,15 @@ def _labelled_ids(text: str) -> Iterator[PhiSpan]:
     position = 0
     while match := _LABELLED_ID.search(text, position):
         position = match.end()
-        if not match.group(2) and match.group(1).lower() not in _BARE_LABELS:
+        value = match.group(3)
+        label = match.group(1).lower()
+        code = any(ch.isalpha() for ch in value) and label in _CODE_LABELS
+        if not match.group(2) and label not in _BARE_LABELS and not code:
             position = match.end(1)  # "hospital" alone announces no number; "Police ref NC-89-55012" does
             continue
-        value = match.group(3)
-        if sum(ch.isdigit() for ch in value) < 3 or _NUMERIC_RANGE.match(value) or _DATE_SHAPE.match(value):
+        # A range never starts with a zero-padded number: "ref # 0312-4471" is a reference.
+        numeric_range = _NUMERIC_RANGE.match(value) and not value.startswith("0")
+        if sum(ch.isdigit() for ch in value) < 3 or numeric_range or _DATE_SHAPE.match(value):
             continue  # a range, a fever or a year (``_NUMERIC_RANGE``); "ref 3/14" is a date
         if UNIT_AFTER.match(text, match.end(3)):
             continue  # "ID 100 mg" is a dose

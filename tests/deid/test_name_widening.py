@@ -60,3 +60,21 @@ def test_name_widening_reads_only_name_spans_and_the_text_beside_them():
     assert widened_names("Will Brennan", [PhiSpan(5, 12, "NAME")], lexicon, []) == [PhiSpan(0, 4, "NAME")]
     assert widened_names("Will Brennan", [PhiSpan(5, 12, "NAME")], lexicon, [(0, 4)]) == []  # a kept phrase
     assert widened_names("xWill Brennan", [PhiSpan(6, 13, "NAME")], lexicon, []) == []  # inside a word
+
+
+@pytest.mark.parametrize(("note", "redacted"), [
+    ("- k. ibarra, lcsw", "- [NAME], lcsw"),  # a signature line: the initial is part of the name
+    ("Admitting: S. Kaur, NNP", "Admitting: [NAME], NNP"),
+    ("A. Castillo, OTR/L", "[NAME], OTR/L"),
+])
+def test_name_widening_takes_an_initial_after_punctuation_or_a_line_start(rules, note, redacted):
+    assert rules.redact(note).text == redacted
+
+
+def test_name_widening_takes_an_initial_only_after_punctuation_or_a_cue_word():
+    lexicon = load_lexicon()
+    assert widened_names("per J. Okafor", [PhiSpan(7, 13, "NAME")], lexicon, []) == [PhiSpan(4, 6, "NAME")]
+    # after any other word a letter and a full stop end a phrase: "hep B.", "Exhibit A."
+    assert widened_names("hep B. Okafor", [PhiSpan(7, 13, "NAME")], lexicon, []) == []
+    assert widened_names("Exhibit A. Okafor", [PhiSpan(11, 17, "NAME")], lexicon, []) == []
+    assert widened_names("xB. Okafor", [PhiSpan(4, 10, "NAME")], lexicon, []) == []

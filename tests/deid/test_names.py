@@ -67,6 +67,8 @@ def test_drug_comparisons_are_no_case_names(rules_only, text):
         ("Confusion with his brother Piotr's meds.", "Confusion with his brother [NAME] meds."),
         ("Returned call to pt's son, Vikram, at home.", "Returned call to pt's son, [NAME], at home."),
         ("Carer Joanna confirmed doses.", "Carer [NAME] confirmed doses."),
+        # a modal that is a listed first name, capitalised right after a relative word
+        ("Supported by her husband Will. Poor sleep.", "Supported by her husband [NAME]. Poor sleep."),
         ('Possible financial abuse by lodger ("Gaz").', 'Possible financial abuse by lodger ("[NAME]").'),
         # roles, "pt" and handover
         ("Discussed with charge nurse Bill on the ward.", "Discussed with charge nurse [NAME] on the ward."),
@@ -111,6 +113,7 @@ def test_facility_names_before_two_word_heads(rules_only, text, expected):
         "RN Aware of plan. Nurse Manager notified.",
         "Nurse Practitioner Note: pt stable. Dietitian Consult: TF at goal.",
         "HR 88. pt hope to go home. nurse will call back.",
+        "Her husband will visit. Called husband. Will call back at 1600.",
         "HR 88. pt rec'd 40 meq KCl. daughter in to visit.",
         'BP 120/70. daughter "I\'m worried", reassured.',
         "ECHO showed 25% EF w/ 3-4+MR. Given 6u PRBC.",
@@ -180,6 +183,8 @@ def test_eponym_surname_after_a_title_or_label_is_a_name(rules_only):
         ("Attending: Dr. Rajesh Venkataraman, MD\nDx: CAP", "Attending: Dr. [NAME], MD\nDx: CAP"),
         ("Dictated by: Helen Abernathy, MD. Reviewed.", "Dictated by: [NAME], MD. Reviewed."),
         ("Reconciled by Nasreen Qureshi, PharmD.", "Reconciled by [NAME], PharmD."),
+        ("Admitting: Sunita Kaur, NNP / attending", "Admitting: [NAME], NNP / attending"),
+        ("Seen by Ana Castillo, OTR/L today.", "Seen by [NAME], OTR/L today."),
         ("Re: Chloe Nakamura, DOB 7/3/1990", "Re: [NAME], DOB 7/3/1990"),
         ("Seen in Bethesda, MD 20814 last year.", "Seen in [LOCATION] [ADDRESS] last year."),
     ],

@@ -49,6 +49,9 @@ LABELLED_IDS = [
     ("Pt's Medicare number 1EG4-TE5-MK73. Triage", "1EG4-TE5-MK73"),
     ("interpreter (ID INT-0449) via video.", "INT-0449"),
     ("Name: P. Smith  NHS number 943 476 5919", "943 476 5919"),  # an ID, not a phone number
+    ("PRELIMINARY ANATOMIC DIAGNOSIS\nAutopsy No.: A07-0088\nDecedent:", "A07-0088"),
+    ("HEMATOPATHOLOGY\nCase: BM07-219   Date:", "BM07-219"),  # a code of letters and digits after "Case"
+    ("Family notified, ref # 0312-4471.", "0312-4471"),  # a zero-padded number starts no range
     ("Re: Mr K. B, DOB 30.06.1944, NHS 485 777 3456", "485 777 3456"),
 ]
 
@@ -70,6 +73,8 @@ def test_labelled_identifiers_are_ids(text, value):
         ("Under the Privacy Policy 2021 the data stay.", "2021"),
         ("Hospital 200 beds, busy.", "200"),
         ("ref 3/14 letter", "3/14"),  # a date, not an ID
+        ("In this case 100-120 ml of fluid.", "100-120"),  # "case" announces a code only with a letter in it
+        ("Case 1234 of the series.", "1234"),
     ],
 )
 def test_clinical_look_alikes_are_no_labelled_ids(text, value):
@@ -174,6 +179,8 @@ def test_date_look_alikes_stay(text, value):
     [
         ("Workstation IP 10.22.145.8.", "10.22.145.8"),
         ("Home IP logged by video system 81.2.69.160. F/U", "81.2.69.160"),
+        # no cue, but a part of three digits, which no clause number has
+        ("Whole-slide images archived on 172.16.40.12.\nSigned out", "172.16.40.12"),
     ],
 )
 def test_ip_before_a_full_stop(text, value):
@@ -295,3 +302,28 @@ def test_drug_and_portal_names_survive_in_a_letter(deidentifier):
             "She would prefer appointments after 3 pm (Tuesdays best). Her MyChart is dr99@example.edu.")
     redacted = deidentifier.redact(note).text
     assert "taking Buscopan and" in redacted and "Her MyChart is [EMAIL]" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("pt is ninety-three year old woman who came in", "ninety-three"),
+        ("Pt is Ninety three years old, lives alone.", "Ninety three"),
+        ("A one hundred and two year old man.", "one hundred and two"),
+        ("Aged ninety-one, lives alone.", "ninety-one"),
+    ],
+)
+def test_ages_over_89_written_out(text, value):
+    assert _typed(text, value) == {"AGE"}, list(find_patterns(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("ninety percent of the time", "ninety"),
+        ("an eighty-nine year old man", "eighty-nine"),
+        ("walked for ninety minutes", "ninety"),
+    ],
+)
+def test_spelled_numbers_that_are_no_ages_over_89_stay(text, value):
+    assert _untouched(text, value), list(find_patterns(text))
