@@ -855,13 +855,19 @@ class NameFinder:
                     places[i + 2] = True  # the head's second word: "Brightview nursing home"
                 if i > 0 and free[i - 1] and _joined(text, tokens[i - 1], tok) and self._facility_word(tokens[i - 1], nxt, mode):
                     places[i - 1] = True
+                elif (i > 0 and free[i - 1] and tokens[i - 1].low == "st" and _joined(text, tokens[i - 1], tok)
+                      and not self.lex.is_common(low)):
+                    places[i - 1] = True  # the saint of "st. jude detox", "St Joseph Hospital"
                 continue
             # "St. Mary's", "St Brigid"; in lower case only with the dot and a first name: "st. jude detox"
             if prev == "st" and i > 0:
                 saint = tokens[i - 1].text
                 gap_text = text[tokens[i - 1].end : tok.start]
                 upper = capitalised(tok) and (self._namelike(tok, mode) or self._first_name(low))
-                lower = saint == "st" and gap_text == ". " and low in lex.first_names and not lex.is_common(low)
+                # without the dot only after a place cue: "was at st agnes" (not "st mary at bedside": sinus tachycardia)
+                place_cue = i > 1 and tokens[i - 2].low in _PLACE_CUE
+                lower = (saint == "st" and (gap_text == ". " or (gap_text == " " and place_cue))
+                         and low in lex.first_names and not lex.is_common(low))
                 if ((saint == "St" and gap_text in (". ", " ")) or (saint == "ST" and gap_text == ". ")) and upper or lower:
                     places[i - 1] = places[i] = True
                     if joined_next and tokens[i + 1].low in HOSPITAL_WORDS:

@@ -114,6 +114,7 @@ def test_facility_names_before_two_word_heads(rules_only, text, expected):
         "Nurse Practitioner Note: pt stable. Dietitian Consult: TF at goal.",
         "HR 88. pt hope to go home. nurse will call back.",
         "Her husband will visit. Called husband. Will call back at 1600.",
+        "Updated fam re plan. bro aware, pt's fam in to visit.",  # family shorthand, surnames in the lists
         "HR 88. pt rec'd 40 meq KCl. daughter in to visit.",
         'BP 120/70. daughter "I\'m worried", reassured.',
         "ECHO showed 25% EF w/ 3-4+MR. Given 6u PRBC.",
@@ -246,3 +247,19 @@ def test_first_names_and_credentials_are_not_places_with_ner(deidentifier, text,
 )
 def test_a_listed_surname_after_lower_case_mr_or_ms_is_a_name(rules_only, text, expected):
     assert rules_only.redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("prior detox at st. jude detox in 2006", "prior detox at [LOCATION] in 2006"),  # the saint too
+        ("pt was at st agnes for 2 wks", "pt was at [LOCATION] for 2 wks"),  # no dot, after a place cue
+    ],
+)
+def test_saints_in_lower_case_facility_names(rules_only, text, expected):
+    assert rules_only.redact(text).text.replace("[DATE]", "2006") == expected
+
+
+def test_st_without_a_dot_or_a_place_cue_is_no_saint(rules_only):
+    # "st" is sinus tachycardia here: no hospital named "St Mary"
+    assert "[LOCATION]" not in rules_only.redact("hr 110s st mary in to visit").text
