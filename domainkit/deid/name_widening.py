@@ -32,8 +32,8 @@ _CUES = TITLES | JUDICIAL_TITLES | ROLES | RELATIVES | SPEECH | CREDENTIAL_WORDS
 _WORD_BEFORE = re.compile(r"(?<![\w'\-/.])([A-Z][a-z]{2,}) $")
 _WORD_AFTER_SLASH = re.compile(r"/([A-Z][a-z]{2,})(?![\w'\-])")
 _PLURAL_TITLE = re.compile(r"\bDrs\.?\s+$")
-_INITIAL_BEFORE = re.compile(r"(?:^|(?<=[\n\-(,:;/])|(?<=[\n\-(,:;/] ))([A-Za-z])\. ?$")
-_WORD_THEN_INITIAL = re.compile(r"(?<![\w'/.])([A-Za-z]+):? ([A-Za-z])\. ?$")
+_INITIAL_AT_END = re.compile(r"(?<![\w.'])([A-Za-z])\. ?$")
+_WORD_AT_END = re.compile(r"(?<![\w'/.])([A-Za-z]+)$")
 
 
 def widened_names(text: str, spans: list[PhiSpan], lexicon: Lexicon,
@@ -60,20 +60,25 @@ def widened_names(text: str, spans: list[PhiSpan], lexicon: Lexicon,
 
 
 def _initial(text: str, name_start: int, window: int) -> tuple[int, int] | None:
-    """The span of an initial and its full stop just before a name, when punctuation, a line start or a
-    cue word comes before it; None otherwise."""
-    before = text[window:name_start]
-    match = _INITIAL_BEFORE.search(before)
-    if match is None:
-        cued = _WORD_THEN_INITIAL.search(before)
-        if cued is None or cued.group(1).lower() not in _CUES:
-            return None
-        match_start = cued.start(2)
-    else:
-        if match.start(1) == 0 and window > 0 and not text[window - 1].isspace():
-            return None
-        match_start = match.start(1)
-    return window + match_start, window + match_start + 2
+    """The span of an initial and its full stop just before a name, when a line start, punctuation or
+    a cue word comes before it; None otherwise."""
+    match = _INITIAL_AT_END.search(text, window, name_start)
+    if match is None or (match.start(1) == window and window > 0):
+        return None  # the window cut the text just before the letter: its context is unknown
+    letter = match.start(1)
+    return (letter, letter + 2) if _opens_a_name(text, letter) else None
+
+
+def _opens_a_name(text: str, letter: int) -> bool:
+    """Before the initial: a line start, "(", ",", ":" or ";", a "-" or "/" that follows a space ("- k.
+    ibarra", not "hep-b." or "A/B."), or a cue word ("per J. Okafor")."""
+    k = letter - 1 if letter > 0 and text[letter - 1] == " " else letter
+    if k == 0 or text[k - 1] in "\n(,:;":
+        return True
+    if text[k - 1] in "-/":
+        return k == 1 or text[k - 2].isspace()
+    cue = _WORD_AT_END.search(text, max(0, k - 20), k)
+    return k < letter and cue is not None and cue.group(1).lower() in _CUES
 
 
 def _is_name_word(word: str, lexicon: Lexicon, *, after_slash: bool) -> bool:

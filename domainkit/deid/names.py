@@ -48,6 +48,10 @@ RELATIVES = frozenset(
     nana grandma grandpa grandmother grandfather granny stepmother stepfather godmother godfather
     roommate housemate flatmate carer caregiver lodger""".split()
 )
+# Nursing shorthand for family that the census lists hold as surnames: alone, "updated fam re plan"
+# and "bro aware" are no names; after a title or before a credential ("Mr. Fam", "Lan Fam, MD") they
+# still are, found by those cues rather than by the word alone.
+_FAMILY_SHORTHAND = frozenset({"fam", "bro"})
 # Judicial titles before a surname ("Judge Lee", "Justice Baker", "Hon. Patel"). Kept apart from
 # TITLES: "judge" and "justice" are everyday words too ("hard to judge volume status"), so they
 # mark a name only when written as a title (see ``_judicial_name``).
@@ -202,11 +206,10 @@ class NameFinder:
             and not lex.is_keep(low)
         )
 
-    def _relative_name(self, low: str, tok: _Token, mode: str, cue: str, spaced: bool = False) -> bool:
+    def _relative_name(self, low: str, tok: _Token, mode: str, cue: str, reads_as_name: bool = False) -> bool:
         """A first name after a relative word, even one that is also a word ("son Bill")."""
-        if spaced and mode == "mixed" and tok.is_title_case and low in _MODALS and low in self.lex.first_names:
-            # "her husband Will": mid-sentence a modal is written in lower case ("husband. Will call" stays)
-            return True
+        if reads_as_name and mode == "mixed" and tok.is_title_case and low in _MODALS and low in self.lex.first_names:
+            return True  # "her husband Will." (see ``_modal_read_as_name``)
         if low in STOP_WORDS or low in _MODALS or low in self.lex.clinical or low in RELATIVES or len(low) < 2:
             return False
         if cue in _SECTION_CUES:  # "Social: bill called" but not "Social: many visitors"
@@ -393,7 +396,7 @@ class NameFinder:
             if self._cued_initial(text, tokens, i, mode):
                 names[i] = names[i - 1] = True  # "pt b. okafor", "Triage RN: J. Smith"
                 continue
-            if close and prev in RELATIVES and _relative_cue(text, tokens[i - 1]) and self._relative_name(low, tok, mode, prev, spaced=between.strip(" ") == ""):
+            if close and prev in RELATIVES and _relative_cue(text, tokens[i - 1]) and self._relative_name(low, tok, mode, prev, reads_as_name=_modal_read_as_name(text, between, tok)):
                 names[i] = True
                 continue
             if _initial_before(text, tokens, i) and self._namelike(tok, mode) and len(low) >= 3:
@@ -410,7 +413,7 @@ class NameFinder:
                 continue
             if self.lex.is_keep(low):
                 continue
-            if prev != "st" and self._unambiguous_name(low) and (mode != "mixed" or not tok.text.islower()):
+            if prev != "st" and low not in _FAMILY_SHORTHAND and self._unambiguous_name(low) and (mode != "mixed" or not tok.text.islower()):
                 names[i] = True
                 continue
             # A first name that is no English word stands alone too ("DAVID IS SPEAKING").
@@ -864,8 +867,9 @@ class NameFinder:
                 saint = tokens[i - 1].text
                 gap_text = text[tokens[i - 1].end : tok.start]
                 upper = capitalised(tok) and (self._namelike(tok, mode) or self._first_name(low))
-                # without the dot only after a place cue: "was at st agnes" (not "st mary at bedside": sinus tachycardia)
-                place_cue = i > 1 and tokens[i - 2].low in _PLACE_CUE
+                # without the dot only after "at" or "from": "was at st agnes"; "nsr to st mary at bedside"
+                # and "hr 110s st mary" are sinus tachycardia
+                place_cue = i > 1 and tokens[i - 2].low in {"at", "from"}
                 lower = (saint == "st" and (gap_text == ". " or (gap_text == " " and place_cue))
                          and low in lex.first_names and not lex.is_common(low))
                 if ((saint == "St" and gap_text in (". ", " ")) or (saint == "ST" and gap_text == ". ")) and upper or lower:
@@ -1188,6 +1192,18 @@ def _is_misspelling_impl(low: str, forms: frozenset[str]) -> bool:
             if (right and left + ch + right[1:] in forms) or left + ch + right in forms:
                 return True
     return False
+
+
+# What follows a first name that is also a modal, and never a modal: a stop, a past or third-person
+# verb, or a preposition ("husband Will visited", "son Will, 45", "wife May at bedside").
+_AFTER_A_NAME = re.compile(r"\s*(?:[.,;:)]|$|(?:is|was|has|had|and|at|in|with|from|who|\w+ed|\w+s)\b)")
+
+
+def _modal_read_as_name(text: str, between: str, tok: _Token) -> bool:
+    """A capitalised modal right after a relative word reads as a first name only where a modal cannot
+    stand: "her husband Will." or "son Will visited", but not "daughter May be HCP", "Son Will
+    call", "Husband Will Bring Meds" (a title-case heading) or "husband. Will call back"."""
+    return between.strip(" ") == "" and bool(_AFTER_A_NAME.match(text, tok.end))
 
 
 def _initial_before(text: str, tokens: list[_Token], i: int) -> bool:

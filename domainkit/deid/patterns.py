@@ -161,12 +161,17 @@ _AGE = re.compile(
     re.I,
 )
 _AGE_WORD = re.compile(r"\b(?:age[ds]?|aged)\s*:?\s*((?:9\d|1[0-2]\d))\b", re.I)
-# An age over 89 written out: "ninety-three year old", "one hundred and one years old", "aged ninety".
-_UNITS_WORD = r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
+# An age over 89 written out: "ninety-three year old", "ninety three yo", "one hundred and twelve
+# years of age", "aged ninety". "One" must open a hundred: "a hundred-year-old farmhouse" is no person.
+_DIGIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEEN_WORD = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_SPELLED_OVER_89 = (
+    rf"(?:ninety(?:[\s-]{_DIGIT_WORD})?"
+    rf"|one[\s-]hundred(?:[\s-]and)?(?:[\s-](?:{_TEEN_WORD}|{_DIGIT_WORD}))?)"
+)
 _AGE_SPELLED = re.compile(
-    rf"\b(ninety{_UNITS_WORD}|(?:one\s+)?hundred(?:\s+and)?(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|ten))?)"
-    r"(?=[\s-]*(?:years?|yrs?)[\s-]*old\b)"
-    r"|\b(?:age[ds]?|aged)\s*:?\s*(ninety" + _UNITS_WORD + r")\b",
+    rf"\b({_SPELLED_OVER_89})(?=[\s-]*(?:years?[\s-]*old|yrs?[\s-]*old|years?\s+of\s+age|yo\b|y/o|y\.o\.))"
+    rf"|\b(?:age[ds]?|aged)\s*:?\s*({_SPELLED_OVER_89})\b",
     re.I,
 )
 
@@ -253,8 +258,13 @@ _ID_LABEL_WORDS = (
 )
 # Label words that announce an identifier without "no"/"number"/"ID" after them.
 _BARE_LABELS = frozenset("id accession ref reference policy badge mrn medicare medicaid nhs chi hcn".split())
-# Label words that announce a code of letters and digits even without "no" after them: "Case: BM07-219".
-_CODE_LABELS = frozenset("case specimen sample".split())
+# Label words that announce a code of letters and digits when a colon follows them: "Case: BM07-219",
+# "Autopsy: A07-0088". Without the colon "case T790M" is a variant and "specimen CD138" a marker.
+_CODE_LABELS = frozenset("case autopsy".split())
+# Codes that are clinical, not identifiers: gene variants ("T790M", "C282Y") and markers ("CD138", "CA19-9").
+_CLINICAL_CODE = re.compile(r"[A-Z]\d+[A-Z]$|(?:CD|CA|HER)\d", re.I)
+# "ref # 0312-4471": a zero-padded reference of 7+ digits after "#", never a range such as "(ref 0-150)".
+_ZERO_PADDED_REFERENCE = re.compile(r"0\d{2,}-\d+$")
 _LABELLED_ID = re.compile(
     rf"\b({_ID_LABEL_WORDS})(\s*(?:id|no\b\.?|nr\b\.?|number|num\b\.?|#))?"
     r"\s*[:#=]?\s*([A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*)(?![\w/-]|[.,]\d)",
@@ -436,13 +446,15 @@ def _numbering_like(text: str, match: re.Match[str]) -> bool:
     by a full stop, opening a line, inside a URL's query ("r2=1.1.1.1", "-3.2.23.0"), or with a first
     number under 10, which versions and clauses have and the addresses in notes seldom do.
 
-    A part of three digits is an address's and no clause's, so "archived on 172.16.40.12." ends a
-    sentence with an address rather than numbering one."""
+    Before a full stop, a part of three digits after "on", "at" or "to" is an address's: "archived on
+    172.16.40.12." ends a sentence with an address; "comply with 10.100.2.1." and "§ 10.100.2.1."
+    number clauses."""
     before = text[max(0, match.start() - 1) : match.start()]
     line_start = text.rfind("\n", 0, match.start()) + 1
     three_digit_part = any(len(part) == 3 for part in match.group(0).split("."))
+    located = three_digit_part and re.search(r"\b(?:on|at|to)\s+$", text[max(0, match.start() - 6) : match.start()], re.I)
     return (
-        (text[match.end() : match.end() + 1] == "." and not three_digit_part)
+        (text[match.end() : match.end() + 1] == "." and not located)
         or not text[line_start : match.start()].strip()
         or before in ("=", "-", "?", "_")
         or int(match.group(0).split(".")[0]) < 10
@@ -549,17 +561,25 @@ def _labelled_ids(text: str) -> Iterator[PhiSpan]:
         position = match.end()
         value = match.group(3)
         label = match.group(1).lower()
-        code = any(ch.isalpha() for ch in value) and label in _CODE_LABELS
-        if not match.group(2) and label not in _BARE_LABELS and not code:
+        if not match.group(2) and label not in _BARE_LABELS and not _labelled_code(text, match):
             position = match.end(1)  # "hospital" alone announces no number; "Police ref NC-89-55012" does
             continue
-        # A range never starts with a zero-padded number: "ref # 0312-4471" is a reference.
-        numeric_range = _NUMERIC_RANGE.match(value) and not value.startswith("0")
+        hashed = "#" in (match.group(2) or "")
+        reference = hashed and _ZERO_PADDED_REFERENCE.match(value) and sum(ch.isdigit() for ch in value) >= 7
+        numeric_range = _NUMERIC_RANGE.match(value) and not reference
         if sum(ch.isdigit() for ch in value) < 3 or numeric_range or _DATE_SHAPE.match(value):
             continue  # a range, a fever or a year (``_NUMERIC_RANGE``); "ref 3/14" is a date
         if UNIT_AFTER.match(text, match.end(3)):
             continue  # "ID 100 mg" is a dose
         yield PhiSpan(*match.span(3), "ID")
+
+
+def _labelled_code(text: str, match: re.Match[str]) -> bool:
+    """ "Case: BM07-219": a code label, a colon, and a code of letters and digits that no variant or marker is."""
+    value = match.group(3)
+    colon = text[match.end(1) : match.start(3)].strip() == ":"
+    return (colon and match.group(1).lower() in _CODE_LABELS and any(ch.isalpha() for ch in value)
+            and not _CLINICAL_CODE.match(value))
 
 
 def labelled_ids(text: str) -> Iterator[PhiSpan]:

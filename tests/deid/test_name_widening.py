@@ -78,3 +78,7 @@ def test_name_widening_takes_an_initial_only_after_punctuation_or_a_cue_word():
     assert widened_names("hep B. Okafor", [PhiSpan(7, 13, "NAME")], lexicon, []) == []
     assert widened_names("Exhibit A. Okafor", [PhiSpan(11, 17, "NAME")], lexicon, []) == []
     assert widened_names("xB. Okafor", [PhiSpan(4, 10, "NAME")], lexicon, []) == []
+    # a "-" or "/" glued to a word ends it: "hep-b.", "Hep A/B."
+    assert widened_names("hep-b. okafor", [PhiSpan(7, 13, "NAME")], lexicon, []) == []
+    assert widened_names("Hep A/B. Okafor", [PhiSpan(9, 15, "NAME")], lexicon, []) == []
+    assert widened_names("- k. okafor", [PhiSpan(5, 11, "NAME")], lexicon, []) == [PhiSpan(2, 4, "NAME")]

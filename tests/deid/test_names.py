@@ -69,6 +69,9 @@ def test_drug_comparisons_are_no_case_names(rules_only, text):
         ("Carer Joanna confirmed doses.", "Carer [NAME] confirmed doses."),
         # a modal that is a listed first name, capitalised right after a relative word
         ("Supported by her husband Will. Poor sleep.", "Supported by her husband [NAME]. Poor sleep."),
+        ("son Will visited at 1400.", "son [NAME] visited at 1400."),
+        # the shorthand "fam" is still a surname after a title
+        ("Mr. Fam called back.", "Mr. [NAME] called back."),
         ('Possible financial abuse by lodger ("Gaz").', 'Possible financial abuse by lodger ("[NAME]").'),
         # roles, "pt" and handover
         ("Discussed with charge nurse Bill on the ward.", "Discussed with charge nurse [NAME] on the ward."),
@@ -114,7 +117,9 @@ def test_facility_names_before_two_word_heads(rules_only, text, expected):
         "Nurse Practitioner Note: pt stable. Dietitian Consult: TF at goal.",
         "HR 88. pt hope to go home. nurse will call back.",
         "Her husband will visit. Called husband. Will call back at 1600.",
-        "Updated fam re plan. bro aware, pt's fam in to visit.",  # family shorthand, surnames in the lists
+        "updated fam re plan. bro aware, pt's fam in to visit.",  # family shorthand, surnames in the lists
+        "daughter May be HCP, to confirm. Son Will call back.",  # modals, not names
+        "Plan: Husband Will Bring Meds",  # a title-case line
         "HR 88. pt rec'd 40 meq KCl. daughter in to visit.",
         'BP 120/70. daughter "I\'m worried", reassured.',
         "ECHO showed 25% EF w/ 3-4+MR. Given 6u PRBC.",
@@ -260,6 +265,7 @@ def test_saints_in_lower_case_facility_names(rules_only, text, expected):
     assert rules_only.redact(text).text.replace("[DATE]", "2006") == expected
 
 
-def test_st_without_a_dot_or_a_place_cue_is_no_saint(rules_only):
+@pytest.mark.parametrize("text", ["hr 110s st mary in to visit", "tele: nsr to st mary at bedside"])
+def test_st_without_a_dot_or_at_or_from_is_no_saint(rules_only, text):
     # "st" is sinus tachycardia here: no hospital named "St Mary"
-    assert "[LOCATION]" not in rules_only.redact("hr 110s st mary in to visit").text
+    assert "[LOCATION]" not in rules_only.redact(text).text

@@ -50,7 +50,8 @@ LABELLED_IDS = [
     ("interpreter (ID INT-0449) via video.", "INT-0449"),
     ("Name: P. Smith  NHS number 943 476 5919", "943 476 5919"),  # an ID, not a phone number
     ("PRELIMINARY ANATOMIC DIAGNOSIS\nAutopsy No.: A07-0088\nDecedent:", "A07-0088"),
-    ("HEMATOPATHOLOGY\nCase: BM07-219   Date:", "BM07-219"),  # a code of letters and digits after "Case"
+    ("HEMATOPATHOLOGY\nCase: BM07-219   Date:", "BM07-219"),  # a code of letters and digits after "Case:"
+    ("PRELIMINARY DIAGNOSIS\nAutopsy: A07-0088\n", "A07-0088"),
     ("Family notified, ref # 0312-4471.", "0312-4471"),  # a zero-padded number starts no range
     ("Re: Mr K. B, DOB 30.06.1944, NHS 485 777 3456", "485 777 3456"),
 ]
@@ -75,6 +76,12 @@ def test_labelled_identifiers_are_ids(text, value):
         ("ref 3/14 letter", "3/14"),  # a date, not an ID
         ("In this case 100-120 ml of fluid.", "100-120"),  # "case" announces a code only with a letter in it
         ("Case 1234 of the series.", "1234"),
+        ("Triglycerides 180 (ref 0-150).", "0-150"),  # a reference range, though it starts with 0
+        ("Glucose 110 (ref 070-099).", "070-099"),
+        ("In this case T790M was detected.", "T790M"),  # a gene variant
+        ("Sample V600E positive by PCR.", "V600E"),
+        ("specimen CD138 positive plasma cells", "CD138"),  # a marker
+        ("Case: CD138+ plasma cell neoplasm", "CD138"),
     ],
 )
 def test_clinical_look_alikes_are_no_labelled_ids(text, value):
@@ -210,6 +217,9 @@ def test_blood_gas_is_no_ip():
         ("of a licence:\n\n  3.1.12.1  For the purposes", "3.1.12.1"),
         ("see BitTorrent?r1=1.1&r2=1.1.1.1&diff_format=h", "1.1.1.1"),
         ("terminated pursuant to section 3.1.2.1, or", "3.1.2.1"),
+        # a part of three digits before a full stop, but no "on", "at" or "to" before the number
+        ("pursuant to \u00a7 10.100.2.1.", "10.100.2.1"),
+        ("The Licensee shall comply with 10.100.2.1.", "10.100.2.1"),
     ],
 )
 def test_enzyme_and_version_numbers_are_no_ips(text, value):
@@ -311,6 +321,9 @@ def test_drug_and_portal_names_survive_in_a_letter(deidentifier):
         ("Pt is Ninety three years old, lives alone.", "Ninety three"),
         ("A one hundred and two year old man.", "one hundred and two"),
         ("Aged ninety-one, lives alone.", "ninety-one"),
+        ("A ninety three yo man.", "ninety three"),
+        ("She is ninety-three years of age.", "ninety-three"),
+        ("A one-hundred-and-twelve-year-old woman.", "one-hundred-and-twelve"),
     ],
 )
 def test_ages_over_89_written_out(text, value):
@@ -323,6 +336,7 @@ def test_ages_over_89_written_out(text, value):
         ("ninety percent of the time", "ninety"),
         ("an eighty-nine year old man", "eighty-nine"),
         ("walked for ninety minutes", "ninety"),
+        ("Lives in a hundred-year-old farmhouse.", "hundred"),
     ],
 )
 def test_spelled_numbers_that_are_no_ages_over_89_stay(text, value):
