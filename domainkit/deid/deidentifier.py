@@ -10,6 +10,7 @@ from itertools import islice
 from domainkit.deid.keep_rules import bank_cues, eponyms, jurisdictions, reference_words
 from domainkit.deid.lexicon import load_lexicon
 from domainkit.deid.name_widening import widened_names
+from domainkit.deid.place_widening import widened_places
 from domainkit.deid.names import NameFinder, states_after_places
 from domainkit.deid.patterns import find_patterns
 from domainkit.deid.policy import DeidPolicy
@@ -78,6 +79,7 @@ class Deidentifier:
         for text, spans, keep in zip(texts, found, protected):
             # from names that will be redacted only (not a kept eponym NER took for a person)
             spans.extend(widened_names(text, self._redactable(text, spans, keep), self._lexicon, keep))
+            spans.extend(widened_places(text, self._redactable(text, spans, keep), keep))
         if not self.policy.keep_jurisdictions:  # legal text keeps states as jurisdictions
             for text, spans in zip(texts, found):
                 spans.extend(states_after_places(text, spans))

@@ -88,7 +88,7 @@ HOSPITAL_WORDS = frozenset(
 )  # not "dialysis": notes capitalise the treatment after words no list explains ("Hemo Dialysis")
 # Facility heads of two words, by their first: "Mercy Medical Center", "Brightview nursing home",
 # "Oakmont assisted living", "Carrollton retirement community".
-_TWO_WORD_HEADS = {
+TWO_WORD_HEADS = {
     "medical": frozenset({"center", "ctr", "centre"}), "med": frozenset({"center", "ctr", "centre"}),
     "nursing": frozenset({"home", "facility"}), "assisted": frozenset({"living"}),
     "retirement": frozenset({"community", "home", "village"}),
@@ -952,7 +952,7 @@ class NameFinder:
     def _is_facility(tokens: list[_Token], i: int) -> bool:
         """Token i is "Hospital", "Rehab", ... or starts a two-word head ("Medical Center", "nursing home")."""
         low = tokens[i].low
-        if low in _TWO_WORD_HEADS:  # "medical" alone is an adjective: "supportive medical care"
+        if low in TWO_WORD_HEADS:  # "medical" alone is an adjective: "supportive medical care"
             return _two_word_head(tokens, i)
         return low in HOSPITAL_WORDS
 
@@ -969,7 +969,7 @@ class NameFinder:
             # "from kestrel hospital": lower case counts only for a word no dictionary explains, or
             # a noun with no everyday use before "hospital" ("at samaritan hospital").
             lex = self.lex
-            if facility not in {"hospital", "hosp", "rehab", *_TWO_WORD_HEADS}:
+            if facility not in {"hospital", "hosp", "rehab", *TWO_WORD_HEADS}:
                 return False
             if not lex.is_english(low):
                 return not self._misspelling(low)
@@ -1113,7 +1113,7 @@ def states_after_places(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
 def _two_word_head(tokens: list[_Token], i: int) -> bool:
     """Tokens i and i + 1 are a facility head of two words: "Medical Center", "nursing home"."""
     low = tokens[i].low
-    return low in _TWO_WORD_HEADS and i + 1 < len(tokens) and tokens[i + 1].low in _TWO_WORD_HEADS[low]
+    return low in TWO_WORD_HEADS and i + 1 < len(tokens) and tokens[i + 1].low in TWO_WORD_HEADS[low]
 
 
 def _proper(tok: _Token) -> bool:
