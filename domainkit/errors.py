@@ -57,11 +57,21 @@ def close_column(name: str, found: Iterable[str]) -> str | None:
     """The column of ``found`` spelled nearly like ``name`` (case aside), or None.
 
     Stricter than :func:`closest`: a name is echoed back only when it is nearly what the user
-    typed, so that a headerless file's first document never is.
+    typed, and only from a row that reads as a header. In a file without a header row the first
+    row is a document and its cells are its text: "Noyes" beside a referral letter is a surname.
     """
-    by_lower = {str(column).lower(): str(column) for column in found}
+    found = [str(column) for column in found]
+    if not _reads_as_header(found):
+        return None
+    by_lower = {column.lower(): column for column in found}
     matches = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
     return by_lower[matches[0]] if matches else None
+
+
+def _reads_as_header(row: list[str]) -> bool:
+    """No cell of ``row`` reads as a document: none holds more than 6 words or 60 characters. A
+    table of documents has a text column, so its first row, when it is no header, holds one."""
+    return all(len(cell) <= 60 and len(cell.split()) <= 6 for cell in row)
 
 
 def unknown_choice(kind: str, name: str, choices: Iterable[str]) -> str:

@@ -1,8 +1,8 @@
 """Offline by default: no connection leaves the machine unless the user allows it.
 
 ``offline_guard`` sets the Hugging Face offline switches and replaces the Python socket calls
-that reach another host (TCP ``connect``/``connect_ex``, UDP ``sendto``/``sendmsg``, and the name
-lookups ``getaddrinfo``/``gethostbyname``) with checks that refuse every host outside the
+that reach another host (TCP ``connect``/``connect_ex``, UDP ``sendto``/``sendmsg``, the name
+lookups ``getaddrinfo``/``gethostbyname`` and the reverse ones ``gethostbyaddr``/``getnameinfo``) with checks that refuse every host outside the
 loopback range, so a library that tries to phone home fails loudly instead of sending anything.
 A lookup is refused too, not only the connection after it: the DNS query alone names the host
 to the network. Loopback stays open: torchrun/gloo workers talk over it.
@@ -71,10 +71,12 @@ def _lookup_allowed(host: object) -> bool:
     An address literal needs no DNS (connecting to it is checked on its own); this machine's
     name is answered from /etc/hosts where it is set, and torch's rendezvous looks it up.
     """
-    if _local_host(host) or host == socket.gethostname():
+    name = host.decode("ascii", "replace") if isinstance(host, bytes) else "" if host is None else str(host)
+    # Only "localhost" itself: glibc answers it from /etc/hosts, but asks DNS for "x.localhost".
+    if name in ("", "localhost") or name == socket.gethostname():
         return True
     try:
-        ipaddress.ip_address(str(host).split("%")[0])
+        ipaddress.ip_address(name.split("%")[0])
         return True
     except ValueError:
         return False
@@ -127,8 +129,24 @@ def _guarded_lookup(name: str) -> Callable:
     return lookup
 
 
+def _gethostbyaddr(address: object, *rest: object) -> object:
+    # A reverse lookup asks DNS (in-addr.arpa) for any address that /etc/hosts does not answer.
+    if _State.blocking and not (_local_host(address) or address == socket.gethostname()):
+        _refuse("a reverse name lookup")
+    return _ORIGINAL["gethostbyaddr"](address, *rest)
+
+
+def _getnameinfo(sockaddr: object, flags: int, *rest: object) -> object:
+    # With NI_NUMERICHOST the address is written out, not looked up.
+    host = sockaddr[0] if isinstance(sockaddr, tuple) and sockaddr else sockaddr
+    if _State.blocking and not flags & socket.NI_NUMERICHOST and not _local_host(host):
+        _refuse("a reverse name lookup")
+    return _ORIGINAL["getnameinfo"](sockaddr, flags, *rest)
+
+
 _METHODS = {"connect": _connect, "connect_ex": _connect_ex, "sendto": _sendto, "sendmsg": _sendmsg}
 _LOOKUPS = {name: _guarded_lookup(name) for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex")}
+_LOOKUPS |= {"gethostbyaddr": _gethostbyaddr, "getnameinfo": _getnameinfo}
 
 
 def _install() -> None:

@@ -65,6 +65,18 @@ def test_network_guard_refuses_name_lookups_of_outside_hosts_before_any_query():
     assert socket.getaddrinfo.__name__ == "getaddrinfo"
 
 
+def test_network_guard_refuses_reverse_lookups_and_subdomains_of_localhost():
+    with offline_guard(False):
+        # glibc asks DNS for "x.localhost" and for in-addr.arpa names: both would name a host to the network
+        for lookup in (lambda: socket.getaddrinfo("secret.localhost", 80), lambda: socket.gethostbyaddr("192.0.2.1"),
+                       lambda: socket.getnameinfo(UNROUTED, 0)):
+            with pytest.raises(NetworkBlockedError, match="lookup"):
+                lookup()
+        # written out, not looked up
+        assert socket.getnameinfo(UNROUTED, socket.NI_NUMERICHOST | socket.NI_NUMERICSERV) == ("192.0.2.1", "443")
+    assert socket.gethostbyaddr.__name__ == "gethostbyaddr" and socket.getnameinfo.__name__ == "getnameinfo"
+
+
 def test_network_guard_allowing_inside_blocking_lifts_it_for_the_body_only(monkeypatch):
     from domainkit import network
 

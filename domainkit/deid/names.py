@@ -466,7 +466,9 @@ class NameFinder:
             first, last = tokens[i], tokens[i + 1]
             if names[i] and names[i + 1] or is_protected[i] or is_protected[i + 1] or text[first.end : last.start] != " ":
                 continue
-            if not (first.is_title_case and last.is_title_case) or not self._first_name(first.low):
+            if not (first.is_title_case and last.is_title_case):
+                continue
+            if not self._first_name(first.low) and not self._worded_first_name_in_a_sentence(text, tokens, i):
                 continue
             low = last.low
             if low not in lex.last_names or len(low) < 3 or lex.is_plain(low) or lex.near_keep(low):
@@ -475,6 +477,26 @@ class NameFinder:
             # "White"): "Allen Public License" and "Geneva Chamber" hold rare surnames that are words.
             if not lex.is_common(low) or low in lex.common_last_names:
                 names[i] = names[i + 1] = True
+
+    def _worded_first_name_in_a_sentence(self, text: str, tokens: list[_Token], i: int) -> bool:
+        """A listed first name that is also a word ("Sunny", "Will", "Pat") counts before a surname
+        mid-sentence: after a lower-case word or a relative, role or speech cue on the same line, and
+        with no capitalised word after the surname. "Referral for Sunny Jones, age 80" and "Son Will
+        Baker visited" are names; "Will Wood" opening a sentence and "Grace Period Ends" are not."""
+        first, lex = tokens[i], self.lex
+        if i == 0 or first.low not in lex.first_names or len(first.low) < 3:
+            return False
+        if lex.is_keep(first.low) or first.low in lex.clinical:
+            return False
+        if first.low in TITLES or first.low in JUDICIAL_TITLES or first.low in ROLES or first.low in RELATIVES or first.low in SPEECH:
+            return False  # "Ask Miss Brennan": a title, not a first name
+        prev = tokens[i - 1]
+        if "\n" in text[prev.end : first.start] or text[prev.end : first.start].strip(" ,") != "":
+            return False
+        if not (prev.text.islower() or prev.low in RELATIVES or prev.low in ROLES or prev.low in SPEECH):
+            return False
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        return after is None or not after.text[0].isupper() or bool(re.search(r"[.,;:(]", text[tokens[i + 1].end : after.start]))
 
     def _judicial_name(self, title: _Token, tok: _Token, mode: str) -> bool:
         """``tok`` is a surname after a judicial title, as "Dr" marks one: "Judge Lee", "Hon. Patel".
@@ -577,6 +599,9 @@ class NameFinder:
                 continue
             if low in TITLES or low in ROLES or low in RELATIVES:
                 continue
+            other = tokens[i if j == i + 1 else i + 1]
+            if tok.text.isupper() and len(low) > 1 and not other.text.isupper() and not self.lex.is_name(low):
+                continue  # "Guy Steele, ISBN 0-201": an acronym beside a name written in title case
             listed = low in self.lex.first_names if j == i + 1 else low in self.lex.last_names
             # "Dr. Lee, Vanc ...": after a titled surname the comma ends a phrase, not a "Last, First" name.
             titled = j == i + 1 and i > 0 and tokens[i - 1].low in TITLES

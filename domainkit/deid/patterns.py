@@ -188,7 +188,7 @@ _SHORT_PHONE = re.compile(r"^\d{3}-\d{4}$")
 # letter. Not "(c)", which is the copyright sign of every licence.
 _PHONE_WORD = re.compile(
     r"(?:\b(?:pager|pgr|beeper|beep|bleep|page|cell|phone|phoned|ph|tel|telephone|fax|home|work|office|call|called|calls|"
-    r"rang|reached|contact|number|#)|\((?:h|w|m|hm|wk|mob)\))\W*$",
+    r"rang|reached|reach|contact|number|#)(?:\s+(?:on|at|via|is))?|\((?:h|w|m|hm|wk|mob)\))\W*$",
     re.I,
 )
 _CLOCK_RANGE = re.compile(r"([01]\d|2[0-3])[0-5]\d\s?-\s?([01]\d|2[0-3])[0-5]\d")
@@ -294,10 +294,11 @@ _ADDRESS = re.compile(
     re.I,
 )
 _PO_BOX = re.compile(r"\bp\.?\s?o\.?\s+box\s+\d+\b", re.I)
-_ZIP_AFTER_STATE = re.compile(
-    r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|"
-    r"ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC),?\s+(\d{5}(?:-\d{4})?)\b"
+_STATE_CODE = (
+    r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|"
+    r"ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)"
 )
+_ZIP_AFTER_STATE = re.compile(rf"\b{_STATE_CODE},?\s+(\d{{5}}(?:-\d{{4}})?)\b")
 
 
 def _spans(pattern: re.Pattern[str], text: str, kind: str, group: int = 0) -> Iterator[PhiSpan]:
@@ -686,6 +687,21 @@ def _eu_postcodes(text: str) -> Iterator[PhiSpan]:
             yield PhiSpan(*match.span(1), "ADDRESS")
 
 
+# The town of a US address: capitalised words right before a state code and a ZIP code, "Worcester MA
+# 01609", "Glen Burnie, MD 21061". Words up to a street suffix belong to the street ("Oak Rd Worcester").
+_TOWN_BEFORE_STATE_ZIP = re.compile(rf"\b((?:[A-Z][a-z]+\.?\s){{0,2}}[A-Z][a-z]+),?\s+{_STATE_CODE},?\s+\d{{5}}(?:-\d{{4}})?\b")
+_STREET_SUFFIX_WORD = re.compile(rf"(?i:{_STREET_SUFFIX})\.?$")
+
+
+def _towns_before_state_zip(text: str) -> Iterator[PhiSpan]:
+    for match in _TOWN_BEFORE_STATE_ZIP.finditer(text):
+        words = match.group(1).split()
+        cut = max((k + 1 for k, word in enumerate(words) if _STREET_SUFFIX_WORD.match(word)), default=0)
+        town = " ".join(words[cut:])
+        if town:
+            yield PhiSpan(match.end(1) - len(town), match.end(1), "LOCATION")
+
+
 def find_addresses(text: str) -> Iterator[PhiSpan]:
     yield from _spans(_ADDRESS, text, "ADDRESS")
     yield from _english_streets(text)
@@ -694,6 +710,7 @@ def find_addresses(text: str) -> Iterator[PhiSpan]:
     yield from _eu_postcodes(text)
     yield from _spans(_PO_BOX, text, "ADDRESS")
     yield from _spans(_ZIP_AFTER_STATE, text, "ADDRESS", 1)
+    yield from _towns_before_state_zip(text)
 
 
 # -- places named by their shape ------------------------------------------------------------------

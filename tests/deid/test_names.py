@@ -269,3 +269,33 @@ def test_saints_in_lower_case_facility_names(rules_only, text, expected):
 def test_st_without_a_dot_or_at_or_from_is_no_saint(rules_only, text):
     # "st" is sinus tachycardia here: no hospital named "St Mary"
     assert "[LOCATION]" not in rules_only.redact(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a first name that is also a word, before a listed surname, mid-sentence
+        ("Referral for Sunny Stone, age 80.", "Referral for [NAME], age 80."),
+        ("Son Will Baker visited.", "[NAME] visited."),
+        ("Spoke with Hope Jones re plan.", "Spoke with [NAME] re plan."),
+    ],
+)
+def test_worded_first_names_before_a_surname_mid_sentence(rules_only, text, expected):
+    assert rules_only.redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will Wood was seen today.",  # a sentence's first word may be a modal
+        "See the Grace Period Ends section.",  # a title-case heading
+        "Admitted for Rose Bengal staining.",  # a kept stain
+        "Ask Miss Brennan.",  # a title, not a first name (Brennan alone is found elsewhere)
+        "Specification by Guy Steele, ISBN 0-201-63451-1.",  # an acronym after a name is no first name
+    ],
+)
+def test_worded_first_names_stay_outside_a_sentence_or_before_a_kept_term(rules_only, text):
+    redacted = rules_only.redact(text).text
+    for word in ("Will", "Grace Period", "Rose Bengal", "Miss", "ISBN"):
+        if word in text:
+            assert word in redacted

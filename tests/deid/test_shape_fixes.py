@@ -341,3 +341,19 @@ def test_ages_over_89_written_out(text, value):
 )
 def test_spelled_numbers_that_are_no_ages_over_89_stay(text, value):
     assert _untouched(text, value), list(find_patterns(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("9 Oak Rd Worcester MA 01609", "Worcester"),  # the town of an address, before state and ZIP
+        ("Suite 100, Wilmington, DE 19801", "Wilmington"),
+        ("lives at 12 Elm St. Glen Burnie, MD 21061 with wife", "Glen Burnie"),
+    ],
+)
+def test_the_town_before_a_state_and_zip_is_a_place(text, value):
+    assert _typed(text, value) == {"LOCATION"}, list(find_patterns(text))
+
+
+def test_a_local_number_after_reached_on_is_a_phone():
+    assert _typed("Wife can be reached on 555-0199 after 5.", "555-0199") == {"PHONE"}
