@@ -168,7 +168,14 @@ def run(
                        ("labels_column", labels_column), ("label_separator", label_separator)):
         if value is not None:
             flags["data"][key] = str(value)
-    run_pack(pack, preset=preset, out=out, run_file=config, overrides=set_ or [], cli=flags, resume=resume)
+    try:
+        run_pack(pack, preset=preset, out=out, run_file=config, overrides=set_ or [], cli=flags, resume=resume)
+    except KeyboardInterrupt:
+        # Ctrl-C: the finished stages and the last checkpoint stay in the run folder; say how to go on.
+        folder = f" in {out}" if out is not None else " (its folder is named at the start of the output)"
+        typer.echo(f"\ninterrupted: the run{folder} keeps its finished stages and last checkpoint; run the same "
+                   "command again with --resume to continue it", err=True)
+        raise typer.Exit(130) from None
 
 
 def _data_path(value: Path, key: str, out: Path | None) -> str:
@@ -260,10 +267,13 @@ def plugins_check(
     broken = [entry for entry in entries if not entry.ok]
     if not broken:
         entry = entries[0]
-        problems = data_problems(entry.pack_class()) if data else []
+        warnings: list[str] = []
+        problems = data_problems(entry.pack_class(), warnings) if data else []
         if not problems:
             checked = "contract and data" if data else "api_version satisfied"
             typer.echo(f"{name}: ok ({entry.distribution} {entry.version}, {checked}, tasks: {', '.join(entry.tasks)})")
+            for warning in warnings:
+                typer.echo(f"  warning: {warning}", err=True)
             _note_teacher(entry.pack_class)
             return
         broken = [replace(entry, problems=tuple(problems))]

@@ -63,6 +63,30 @@ def test_cli_plugins_check_data_loads_the_tasks_and_names_failures_without_messa
     result = runner.invoke(app, ["plugins", "check", "good", "--data"])
     assert result.exit_code == 1 and "task topic: load_task raised KeyError" in result.stderr
     assert "John" not in result.output + result.stderr
+    # asked for with DOMAINKIT_DEBUG (or --verbose), as the hint of a failed run says: the traceback
+    monkeypatch.setenv("DOMAINKIT_DEBUG", "1")
+    result = runner.invoke(app, ["plugins", "check", "good", "--data"])
+    assert result.exit_code == 1 and "Traceback" in result.stderr and "Patient John Smith" in result.stderr
+
+
+def test_cli_plugins_check_data_warns_of_classes_a_run_cannot_learn_or_measure(fake_packs, monkeypatch):
+    from fakepack_good import Pack
+
+    from domainkit.data.taskdata import TaskData
+
+    real = Pack.load_task
+
+    def one_rare_class(self, task, *, seed):
+        data = real(self, task, seed=seed)
+        names = [*data.label_names, "rare"]
+        return TaskData(**{**data.__dict__, "label_names": names,
+                           "train_texts": [*data.train_texts, "one more text"], "train_labels": [*data.train_labels, "rare"]})
+
+    monkeypatch.setattr(Pack, "load_task", one_rare_class)
+    result = runner.invoke(app, ["plugins", "check", "good", "--data"])
+    assert result.exit_code == 0
+    assert "warning: task topic: 1 class(es) with fewer than 2 training documents" in result.stderr
+    assert "1 class(es) with no test document" in result.stderr and "rare" not in result.stderr
 
 
 def _guard_seen() -> dict:
@@ -241,3 +265,15 @@ def test_data_path_errors_are_config_errors_and_a_malformed_run_record_is_ignore
     run.mkdir()
     (run / "config.json").write_text('{"config": {"data": {"path": 3}}}')
     assert _data_path(tmp_path / "docs.csv", "path", run) == str(tmp_path / "docs.csv")
+
+
+def test_cli_run_interrupted_says_how_to_continue(fake_packs, monkeypatch, tmp_path):
+    import domainkit.runner.api as api
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "run_pack", interrupted)
+    result = runner.invoke(app, ["run", "good", "--preset", "smoke", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 130
+    assert "interrupted: the run in" in result.output and "--resume" in result.output

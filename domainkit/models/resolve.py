@@ -117,7 +117,14 @@ def first_available(chain: tuple[str, ...] | list[str], *, allow_network: bool =
             return ref, resolve_model(ref, allow_network=allow_network), skipped
         except ModelError as error:
             skipped.append(f"{ref}: {error.message}")
-    raise ModelError(
-        NO_MODEL_OF_CHAIN + "; ".join(skipped),
-        hint="run `domainkit models pull all-mpnet-base-v2` or pass --set run.teacher=FOLDER",
-    )
+    raise ModelError(NO_MODEL_OF_CHAIN + "; ".join(skipped), hint=default_teacher_hint())
+
+
+def default_teacher_hint(then: str = "") -> str:
+    """How to get a teacher: name the offline default where it is installed, else how to pull it."""
+    from domainkit.models.store import is_installed
+
+    use = "--set run.teacher=store:all-mpnet-base-v2"
+    if is_installed("all-mpnet-base-v2"):
+        return f"all-mpnet-base-v2 is installed here: add {use} (or put it in the pack's teacher_chain){then}"
+    return f"run `domainkit models pull all-mpnet-base-v2` and add {use}, or pass --set run.teacher=FOLDER{then}"

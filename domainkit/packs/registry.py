@@ -92,6 +92,11 @@ def _inspect(point: EntryPoint) -> PackEntry:
     try:
         loaded = point.load()
     except Exception as error:  # a broken pack must not break the others
+        if _missing_target(point, error):  # the module imported, the name after ":" is not in it
+            return PackEntry(status="broken", problems=(
+                f"the entry point's target {point.value!r} names {point.attr!r}, which module "
+                f"{point.module!r} does not define; correct the name in the pack's pyproject.toml "
+                "[project.entry-points.\"domainkit.packs\"] and reinstall it",), **base)
         # The class and the pack's file and line, not the message: it may quote documents.
         return PackEntry(status="broken", problems=(f"import failed: {describe(error, point.module)}",),
                          failure=error if debug_enabled() else None, **base)
@@ -106,6 +111,16 @@ def _inspect(point: EntryPoint) -> PackEntry:
         pack_class=loaded if not problems else None,
         **base,
     )
+
+
+def _missing_target(point: EntryPoint, error: Exception) -> bool:
+    """The entry point's module imported but holds no object of the target's name (a typo in pyproject)."""
+    import sys
+
+    module = sys.modules.get(point.module)
+    first = (point.attr or "").split(".")[0]
+    return (isinstance(error, AttributeError) and module is not None and bool(first)
+            and getattr(error, "obj", None) is module and getattr(error, "name", None) == first)
 
 
 def _name_problems(entries: list[PackEntry]) -> list[PackEntry]:

@@ -125,6 +125,25 @@ def task_data_problems(spec: TaskSpec, data: object) -> list[str]:
     return problems
 
 
+def task_data_warnings(data: TaskData) -> list[str]:
+    """Classes a run can use but not learn or measure: fewer than 2 training documents, or none in
+    the test split. ``--data`` refuses such classes before splitting; a pack splits its own data, so
+    a run goes on and says so. Counted, never named (a label may be text)."""
+    if data.kind == MULTI_LABEL:
+        return []
+    train = [label for label in data.train_labels if isinstance(label, str)]
+    test = {label for label in data.test_labels if isinstance(label, str)}
+    names = [name for name in data.label_names if isinstance(name, str)]
+    warnings = []
+    scarce = sum(1 for name in names if train.count(name) < 2)
+    if scarce:
+        warnings.append(f"{scarce} class(es) with fewer than 2 training documents: the model can hardly learn them")
+    untested = sum(1 for name in names if name not in test)
+    if untested:
+        warnings.append(f"{untested} class(es) with no test document: the report cannot measure them")
+    return warnings
+
+
 def pool_problems(pool: object) -> list[str]:
     """``load_pool`` must return a list of texts (a str would be read as one text per character)."""
     if not isinstance(pool, list):
@@ -133,14 +152,21 @@ def pool_problems(pool: object) -> list[str]:
     return [f"load_pool returned a list holding {bad} item(s) that are not str, expected list[str]"] if bad else []
 
 
-def data_problems(pack: object) -> list[str]:
+def data_problems(pack: object, warnings: list[str] | None = None) -> list[str]:
     """What goes wrong when the pack's data is loaded: each task and a small pool (``plugins check --data``).
 
     Problems name the task and, for a failure, the exception class and the pack's file and line,
     never the message, which may quote the pack's documents (see ``domainkit.packs.raised``).
+    ``warnings``, when given, receives what a run can use but not learn or measure
+    (:func:`task_data_warnings`).
     """
     from domainkit.data.splits import normalise_text
-    from domainkit.packs.raised import describe
+    from domainkit.packs.raised import debug_enabled, describe, full_traceback
+
+    def raised(method: str, error: Exception) -> str:
+        shown = f"{method} raised {describe(error, module)}"
+        # asked for with DOMAINKIT_DEBUG or --verbose: the traceback, messages included
+        return f"{shown}\n{full_traceback(error)}" if debug_enabled() else shown
 
     module = type(pack).__module__
     problems: list[str] = []
@@ -148,12 +174,14 @@ def data_problems(pack: object) -> list[str]:
         try:
             data = pack.load_task(spec.name, seed=13)
         except Exception as error:  # a pack's own code: any failure is a finding
-            problems.append(f"task {spec.name}: load_task raised {describe(error, module)}")
+            problems.append(f"task {spec.name}: {raised('load_task', error)}")
             continue
         found = task_data_problems(spec, data)
         problems.extend(f"task {spec.name}: {problem}" for problem in found)
         if not isinstance(data, TaskData):
             continue
+        if warnings is not None and not found:
+            warnings.extend(f"task {spec.name}: {warning}" for warning in task_data_warnings(data))
         texts = [*data.train_texts, *data.test_texts]
         if all(isinstance(t, str) for t in texts) and \
                 {normalise_text(t) for t in data.train_texts} & {normalise_text(t) for t in data.test_texts}:
@@ -161,7 +189,7 @@ def data_problems(pack: object) -> list[str]:
         try:
             pool = pack.load_pool(exclude=frozenset(data.test_texts), limit=5, seed=13)
         except Exception as error:
-            problems.append(f"task {spec.name}: load_pool raised {describe(error, module)}")
+            problems.append(f"task {spec.name}: {raised('load_pool', error)}")
             continue
         problems.extend(f"task {spec.name}: {problem}" for problem in pool_problems(pool))
     return problems

@@ -61,10 +61,13 @@ def _refuse(ctx: RunContext, method: str, problems: list[str]) -> None:
 
 def pack_task_data(ctx: RunContext) -> TaskData:
     """The task's data from the pack, checked against its TaskSpec (PackError naming what to fix)."""
-    from domainkit.packs.validate import task_data_problems
+    from domainkit.log import get_logger
+    from domainkit.packs.validate import task_data_problems, task_data_warnings
 
     data = from_pack(ctx, "load_task", lambda: ctx.pack.load_task(ctx.task, seed=ctx.config.run.seed))
     _refuse(ctx, "load_task", task_data_problems(ctx.pack.task(ctx.task), data))
+    for warning in task_data_warnings(data):
+        get_logger(__name__).warning("pack %r, task %r: %s", ctx.pack.name, ctx.task, warning)
     return data
 
 

@@ -312,7 +312,7 @@ def resolve_teacher(ctx: RunContext) -> tuple[str, Path, list[str]]:
     stage, naming the pack's chain and what to do.
     """
     from domainkit.errors import ModelError
-    from domainkit.models.resolve import NO_MODEL_OF_CHAIN, first_available
+    from domainkit.models.resolve import NO_MODEL_OF_CHAIN, default_teacher_hint, first_available
     from domainkit.models.safety import check_weights
 
     cfg = ctx.config
@@ -323,9 +323,7 @@ def resolve_teacher(ctx: RunContext) -> tuple[str, Path, list[str]]:
         source = "run.teacher" if cfg.run.teacher else f"the teacher_chain of pack {ctx.pack.name!r}"
         raise ModelError(f"no teacher: no model of {source} is available here; tried "
                          + error.message.removeprefix(NO_MODEL_OF_CHAIN),
-                         hint="run `domainkit models pull all-mpnet-base-v2` and add --set "
-                              "run.teacher=store:all-mpnet-base-v2, or pass --set run.teacher=FOLDER; "
-                              "nothing was written, so the same --out can be used") from None
+                         hint=default_teacher_hint("; nothing was written, so the same --out can be used")) from None
     check_weights(folder, allow_pickle=cfg.run.allow_pickle)
     return reference, folder, skipped
 

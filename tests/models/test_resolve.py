@@ -3,7 +3,7 @@ import sys
 import pytest
 
 from domainkit.errors import ModelError
-from domainkit.models.resolve import first_available, resolve_model
+from domainkit.models.resolve import default_teacher_hint, first_available, resolve_model
 from domainkit.models.safety import check_weights, load_kwargs
 
 
@@ -68,3 +68,15 @@ def test_safety_refuses_pickle_only_checkpoints(tmp_path):
         check_weights(tmp_path)
     check_weights(tmp_path, allow_pickle=True)
     assert load_kwargs() == {"use_safetensors": True, "trust_remote_code": False}
+
+
+def test_teacher_hint_names_the_installed_default_instead_of_pulling_it(dk_home):
+    from domainkit.models.store import MANIFEST, store_path
+
+    with pytest.raises(ModelError) as error:
+        first_available(("nlpaueb/legal-bert-does-not-exist",))
+    assert "domainkit models pull all-mpnet-base-v2" in error.value.hint  # not installed: pull it
+    store_path("all-mpnet-base-v2").mkdir(parents=True)
+    (store_path("all-mpnet-base-v2") / MANIFEST).write_text("{}")
+    assert default_teacher_hint().startswith("all-mpnet-base-v2 is installed here: add --set run.teacher=store:")
+    assert "pull" not in default_teacher_hint()

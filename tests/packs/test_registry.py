@@ -18,6 +18,19 @@ def test_registry_lists_good_and_broken_packs(fake_packs):
     assert "api_version 0 is not supported" in entries["oldapi"].problems[0]
 
 
+def test_registry_names_an_entry_point_target_the_module_lacks(fake_packs):
+    from conftest import install_fake_pack
+
+    info = install_fake_pack(fake_packs, "typo", "class Pack:\n    pass\n")
+    (info / "entry_points.txt").write_text("[domainkit.packs]\ntypo = fakepack_typo:NoSuchClass\n")
+    entry = {e.name: e for e in discover()}["typo"]
+    assert entry.status == "broken"
+    assert "names 'NoSuchClass', which module 'fakepack_typo' does not define" in entry.problems[0]
+    # an AttributeError raised while the module imports is still an import failure, message hidden
+    install_fake_pack(fake_packs, "inner", "import os\nos.no_such_function\n")
+    assert {e.name: e for e in discover()}["inner"].problems[0].startswith("import failed: AttributeError")
+
+
 def test_registry_broken_pack_does_not_stop_others(fake_packs):
     pack = load_pack("good")
     assert pack.load_task("topic", seed=1).label_names == ["alpha", "beta"]
