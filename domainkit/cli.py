@@ -171,11 +171,21 @@ def run(
     try:
         run_pack(pack, preset=preset, out=out, run_file=config, overrides=set_ or [], cli=flags, resume=resume)
     except KeyboardInterrupt:
-        # Ctrl-C: the finished stages and the last checkpoint stay in the run folder; say how to go on.
-        folder = f" in {out}" if out is not None else " (its folder is named at the start of the output)"
-        typer.echo(f"\ninterrupted: the run{folder} keeps its finished stages and last checkpoint; run the same "
-                   "command again with --resume to continue it", err=True)
+        typer.echo("\n" + _interrupted_message(out), err=True)
         raise typer.Exit(130) from None
+
+
+def _interrupted_message(out: Path | None) -> str:
+    """After Ctrl-C: how to go on, and only where there is a run to go on with."""
+    from domainkit.runner.rundir import RUN_CONFIG_FILE
+
+    if out is None:
+        return ("interrupted: a run folder named at the start of the output keeps its finished stages and last "
+                "checkpoint; rerun with --out FOLDER --resume to continue it")
+    if (Path(out) / RUN_CONFIG_FILE).is_file():
+        return (f"interrupted: the run in {out} keeps its finished stages and last checkpoint; run the same "
+                "command again with --resume to continue it")
+    return f"interrupted before the run in {out} began; nothing to resume, run the same command again"
 
 
 def _data_path(value: Path, key: str, out: Path | None) -> str:

@@ -69,9 +69,15 @@ def close_column(name: str, found: Iterable[str]) -> str | None:
 
 
 def _reads_as_header(row: list[str]) -> bool:
-    """No cell of ``row`` reads as a document: none holds more than 6 words or 60 characters. A
-    table of documents has a text column, so its first row, when it is no header, holds one."""
-    return all(len(cell) <= 60 and len(cell.split()) <= 6 for cell in row)
+    """No cell of ``row`` reads as a document. A table of documents has a text column, so its first
+    row, when it is no header, holds one: more than 12 words or 120 characters, or more than 5 words
+    with a comma or full stop inside ("Referral for chest pain on exertion, seen today"). A survey
+    export's header ("What is the primary reason for your visit today?") stays a header."""
+    def document(cell: str) -> bool:
+        words = len(cell.split())
+        return len(cell) > 120 or words > 12 or (words > 5 and (", " in cell or ". " in cell))
+
+    return not any(document(cell) for cell in row)
 
 
 def unknown_choice(kind: str, name: str, choices: Iterable[str]) -> str:

@@ -51,7 +51,7 @@ def _local_host(host: object) -> bool:
     if isinstance(host, bytes):
         host = host.decode("ascii", "replace")
     host = "" if host is None else str(host)
-    if host in ("", "localhost") or host.endswith(".localhost"):
+    if host in ("", "localhost"):  # not "x.localhost": glibc asks DNS for those names
         return True
     try:
         return ipaddress.ip_address(host.split("%")[0]).is_loopback
@@ -129,10 +129,20 @@ def _guarded_lookup(name: str) -> Callable:
     return lookup
 
 
+class ReverseLookupBlocked(NetworkBlockedError, socket.herror):
+    """A refused reverse lookup is also the ``socket.herror`` a failed one raises, so that callers which
+    handle a failed lookup go on as if no name were found: ``socket.getfqdn("10.1.2.3")`` returns the
+    address as it does on a machine without DNS."""
+
+
+def _refuse_reverse() -> None:
+    raise ReverseLookupBlocked("a reverse name lookup was attempted during an offline run and was blocked", hint=_HINT)
+
+
 def _gethostbyaddr(address: object, *rest: object) -> object:
     # A reverse lookup asks DNS (in-addr.arpa) for any address that /etc/hosts does not answer.
     if _State.blocking and not (_local_host(address) or address == socket.gethostname()):
-        _refuse("a reverse name lookup")
+        _refuse_reverse()
     return _ORIGINAL["gethostbyaddr"](address, *rest)
 
 
@@ -140,7 +150,7 @@ def _getnameinfo(sockaddr: object, flags: int, *rest: object) -> object:
     # With NI_NUMERICHOST the address is written out, not looked up.
     host = sockaddr[0] if isinstance(sockaddr, tuple) and sockaddr else sockaddr
     if _State.blocking and not flags & socket.NI_NUMERICHOST and not _local_host(host):
-        _refuse("a reverse name lookup")
+        _refuse_reverse()
     return _ORIGINAL["getnameinfo"](sockaddr, flags, *rest)
 
 

@@ -276,4 +276,11 @@ def test_cli_run_interrupted_says_how_to_continue(fake_packs, monkeypatch, tmp_p
     monkeypatch.setattr(api, "run_pack", interrupted)
     result = runner.invoke(app, ["run", "good", "--preset", "smoke", "--out", str(tmp_path / "r")])
     assert result.exit_code == 130
+    assert "interrupted before the run" in result.output and "nothing to resume" in result.output
+    from domainkit.runner.rundir import RUN_CONFIG_FILE
+
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / RUN_CONFIG_FILE).write_text("{}")  # a run that began: it can be resumed
+    result = runner.invoke(app, ["run", "good", "--preset", "smoke", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 130
     assert "interrupted: the run in" in result.output and "--resume" in result.output

@@ -24,4 +24,6 @@ def test_close_column_echoes_a_near_miss_only_from_a_row_that_reads_as_a_header(
     # no header row: the first row is a document, and its cells are its text ("Noyes" is a surname)
     first_row = ["P0000", "Noyes", "Referral for chest pain on exertion, seen in clinic today", "cardiology"]
     assert close_column("notes", first_row) is None
-    assert close_column("notes", ["id", "Noyes", "x" * 61]) is None
+    assert close_column("notes", ["id", "Noyes", "x" * 121]) is None
+    # a survey export's long question is still a header
+    assert close_column("lable", ["text", "label", "What is the primary reason for your visit today?"]) == "label"

@@ -74,6 +74,11 @@ def test_network_guard_refuses_reverse_lookups_and_subdomains_of_localhost():
                 lookup()
         # written out, not looked up
         assert socket.getnameinfo(UNROUTED, socket.NI_NUMERICHOST | socket.NI_NUMERICSERV) == ("192.0.2.1", "443")
+        # a refused reverse lookup is a failed one to callers that handle those: getfqdn keeps the address
+        assert socket.getfqdn("192.0.2.1") == "192.0.2.1"
+        # connecting by a "*.localhost" name would resolve it in C: refused before
+        with socket.socket() as sock, pytest.raises(NetworkBlockedError):
+            sock.connect(("secret.localhost", 9))
     assert socket.gethostbyaddr.__name__ == "gethostbyaddr" and socket.getnameinfo.__name__ == "getnameinfo"
 
 

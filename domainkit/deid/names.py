@@ -64,6 +64,11 @@ SPEECH = frozenset(
     """with per by page paged call called notified informed ask asked told tell and to from
     contact contacted""".split()
 )
+#: Speech words after which a worded first name and a surname are a person ("spoke with Hope Jones");
+#: not "to", "and", "from" or "by" ("switched to Crystal Light", "Rock and Roll").
+_PERSON_SPEECH = SPEECH - {"to", "and", "from", "by"}
+#: Acronyms that follow a name after a comma without being its first name ("Guy Steele, ISBN 0-201").
+_ACRONYMS_NOT_NAMES = frozenset("isbn issn doi pdf url llc inc ltd corp plc gmbh usa uk eu".split())
 CREDENTIALS = re.compile(
     r"\s*,?\s*(?:r\.?n\.?|n\.?p\.?|m\.?d\.?|rnc|sn|pa-c|rrt|lpn|bsn|msw|lcsw|licsw|pharmd|mbbs|mbchb|frcp|mrcp"
     r"|frcs|mrcs|frcr|phd|dnp|crna|cnm|aprn|fnp|(?-i:DO|PA|StR|SpR|RGN))\b",
@@ -493,10 +498,12 @@ class NameFinder:
         prev = tokens[i - 1]
         if "\n" in text[prev.end : first.start] or text[prev.end : first.start].strip(" ,") != "":
             return False
-        if not (prev.text.islower() or prev.low in RELATIVES or prev.low in ROLES or prev.low in SPEECH):
-            return False
-        after = tokens[i + 2] if i + 2 < len(tokens) else None
-        return after is None or not after.text[0].isupper() or bool(re.search(r"[.,;:(]", text[tokens[i + 1].end : after.start]))
+        if prev.low in RELATIVES or prev.low in ROLES or prev.low in _PERSON_SPEECH:
+            return True  # "Son Will Baker", "spoke with Hope Jones"
+        # After any other lower-case word only a name the sentence then leaves: "Referral for Sunny
+        # Stone, age 80", not "Concern for Rocky Mountain spotted fever" or "Refer for Will Power evaluation".
+        after = text[tokens[i + 1].end : tokens[i + 1].end + 2]
+        return prev.text.islower() and (after[:1] in (",", "(", ";") or after in (". ", ".") or after[:1] == "")
 
     def _judicial_name(self, title: _Token, tok: _Token, mode: str) -> bool:
         """``tok`` is a surname after a judicial title, as "Dr" marks one: "Judge Lee", "Hon. Patel".
@@ -599,9 +606,8 @@ class NameFinder:
                 continue
             if low in TITLES or low in ROLES or low in RELATIVES:
                 continue
-            other = tokens[i if j == i + 1 else i + 1]
-            if tok.text.isupper() and len(low) > 1 and not other.text.isupper() and not self.lex.is_name(low):
-                continue  # "Guy Steele, ISBN 0-201": an acronym beside a name written in title case
+            if low in _ACRONYMS_NOT_NAMES or _in_acronym_list(text, tokens, j):
+                continue  # "Guy Steele, ISBN 0-201", "RDF, XHTML, XML and XSL": acronyms, no first name
             listed = low in self.lex.first_names if j == i + 1 else low in self.lex.last_names
             # "Dr. Lee, Vanc ...": after a titled surname the comma ends a phrase, not a "Last, First" name.
             titled = j == i + 1 and i > 0 and tokens[i - 1].low in TITLES
@@ -1229,6 +1235,16 @@ def _modal_read_as_name(text: str, between: str, tok: _Token) -> bool:
     stand: "her husband Will." or "son Will visited", but not "daughter May be HCP", "Son Will
     call", "Husband Will Bring Meds" (a title-case heading) or "husband. Will call back"."""
     return between.strip(" ") == "" and bool(_AFTER_A_NAME.match(text, tok.end))
+
+
+def _in_acronym_list(text: str, tokens: list[_Token], j: int) -> bool:
+    """Token j is in capitals and the next token, after ", ", " and " or " or ", is too: a list of
+    acronyms ("RDF, XHTML, XML and XSL"), not "KOWALCZYK, ZBIGNIEW seen today"."""
+    if not tokens[j].text.isupper() or j + 1 >= len(tokens) or not tokens[j + 1].text.isupper():
+        return False
+    if tokens[j + 1].low in FIELD_LABELS or tokens[j + 1].low in CREDENTIAL_WORDS:
+        return False  # "KOWALCZYK, ZBIGNIEW, MRN 123": a record header, the field after the name
+    return text[tokens[j].end : tokens[j + 1].start] in (", ", " and ", " or ")
 
 
 def _initial_before(text: str, tokens: list[_Token], i: int) -> bool:

@@ -689,8 +689,13 @@ def _eu_postcodes(text: str) -> Iterator[PhiSpan]:
 
 # The town of a US address: capitalised words right before a state code and a ZIP code, "Worcester MA
 # 01609", "Glen Burnie, MD 21061". Words up to a street suffix belong to the street ("Oak Rd Worcester").
-_TOWN_BEFORE_STATE_ZIP = re.compile(rf"\b((?:[A-Z][a-z]+\.?\s){{0,2}}[A-Z][a-z]+),?\s+{_STATE_CODE},?\s+\d{{5}}(?:-\d{{4}})?\b")
+# Only in an address: after a street (its suffix, or a number and a comma: "Suite 100,"), or with
+# "Town, ST" written as addresses are; "Tumor Markers CA 19999 units" and "Results OR 12345" are none.
+_TOWN_BEFORE_STATE_ZIP = re.compile(rf"\b((?:[A-Z][a-z]+\.?\s){{0,2}}[A-Z][a-z]+)(,?)\s+{_STATE_CODE},?\s+\d{{5}}(?:-\d{{4}})?\b")
 _STREET_SUFFIX_WORD = re.compile(rf"(?i:{_STREET_SUFFIX})\.?$")
+_STREET_BEFORE = re.compile(
+    rf"(?:\b(?i:{_STREET_SUFFIX})\.?|\b(?i:floor)|\b(?i:suite|ste|apt|unit|box)\s+\w+|\b\d{{1,5}}\s+\S.{{0,30}},)\s*,?\s*$"
+)
 
 
 def _towns_before_state_zip(text: str) -> Iterator[PhiSpan]:
@@ -698,8 +703,11 @@ def _towns_before_state_zip(text: str) -> Iterator[PhiSpan]:
         words = match.group(1).split()
         cut = max((k + 1 for k, word in enumerate(words) if _STREET_SUFFIX_WORD.match(word)), default=0)
         town = " ".join(words[cut:])
-        if town:
-            yield PhiSpan(match.end(1) - len(town), match.end(1), "LOCATION")
+        start = match.end(1) - len(town)
+        line_before = text[text.rfind("\n", 0, start) + 1 : start]
+        in_address = cut > 0 or match.group(2) == "," or _STREET_BEFORE.search(line_before[-40:])
+        if town and in_address:
+            yield PhiSpan(start, match.end(1), "LOCATION")
 
 
 def find_addresses(text: str) -> Iterator[PhiSpan]:

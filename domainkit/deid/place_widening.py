@@ -2,15 +2,16 @@
 geographic noun that opens it.
 
 Why a pass of its own: the place detectors find the distinctive part of a facility's name and stop
-before its head, or start at a geographic noun. "Bayside ENT" became "[LOCATION] ENT", "Cape Cod
-VNA" "[NAME] VNA" and "Mystic Valley Pediatrics" "Mystic [LOCATION]". The head alone identifies
-nobody, but it tells a reader the kind of practice for nothing, and "Mystic" is part of the name.
+before its head, or start at a geographic noun: "Mercy Hospital" became "[LOCATION] Hospital" and
+"Mystic Valley Pediatrics" "Mystic [LOCATION] Pediatrics". "Mystic" is part of the name, and a head
+such as "Hospital" or "Medical Center" adds nothing a reader needs.
 
-After a place, facility words join in any case ("[LOCATION] rehab", "Whittier Ridge LTACH"). After
-a name only title-case ones ("Smith Clinic") or acronyms ("VNA") do, and never "home", "medical" or
-"center": "took Mr. Smith home" and "Dr. Smith medical team" name no facility. Before a place that opens with a geographic noun ("Valley",
-"Point", "Ridge"), a capitalised word joins when it is no title, cue or stop word and a single space
-separates them.
+Only heads that say no more than "a place of care" join (``FACILITY_HEADS``). Heads that tell the
+care itself stay outside the place for the reader: "[LOCATION] dialysis", "[LOCATION] nursing home",
+"[LOCATION] rehab", "[LOCATION] ENT". After a place the heads join in any case; after a name only
+title-case ones ("Smith Clinic"), and never "medical", "memorial" or "center" ("Dr. Smith medical
+team"). Before a place that opens with a geographic noun ("Valley", "Point", "Ridge"), a capitalised
+word joins when it is no title, cue or stop word and a single space separates them.
 """
 
 from __future__ import annotations
@@ -18,15 +19,19 @@ from __future__ import annotations
 import re
 
 from domainkit.deid.lexicon import STOP_WORDS
-from domainkit.deid.names import TWO_WORD_HEADS, HOSPITAL_WORDS, RELATIVES, ROLES, SPEECH, TITLES
+from domainkit.deid.names import RELATIVES, ROLES, SPEECH, TITLES
 from domainkit.deid.spans import PhiSpan
 
-#: Words that end a facility's name: the hospital words and a few practice kinds.
-FACILITY_HEADS = HOSPITAL_WORDS | frozenset({"ent", "nursing", "dialysis", "pharmacy", "towers"})
+#: Words that end a facility's name and say no more than "a place of care": taken into the place.
+#: Heads that tell the care itself stay outside it, for the reader: "[LOCATION] dialysis", "[LOCATION]
+#: nursing home", "[LOCATION] rehab", "[LOCATION] ENT" (a review found "Gets HD at [LOCATION] three
+#: times weekly" lost the treatment).
+FACILITY_HEADS = frozenset(
+    """hospital hosp hospitals medical med memorial clinic infirmary manor healthcare sanitarium center
+    centre campus pavilion towers""".split()
+)
 #: Heads that also read as plain words after a person's name ("Smith medical team", "Smith center line").
 _AMBIGUOUS_AFTER_NAME = frozenset({"medical", "med", "memorial", "center", "centre", "campus", "home"})
-#: Heads written as acronyms: "Cape Cod VNA", "Bayside ENT".
-_ACRONYM_HEADS = frozenset({"vna", "ent", "ltach"})
 #: Nouns that open a place's name after its distinctive word: "Mystic Valley", "Atlantic Point".
 GEOGRAPHIC_NOUNS = frozenset(
     """valley point hill hills ridge bay harbor harbour lake river park springs heights grove creek
@@ -56,25 +61,23 @@ def widened_places(text: str, spans: list[PhiSpan], protected: list[tuple[int, i
 
 
 def _facility_head_after(text: str, span: PhiSpan) -> tuple[int, int] | None:
-    """The facility words right after ``span``, one or two ("Skilled Nursing"), or None."""
+    """The facility words right after ``span`` ("Hospital", "Medical Center"), or None."""
     first = _NEXT_WORD.match(text, span.end)
     if first is None or not _head_word(first.group(1), after_name=span.type == "NAME"):
         return None
     end = first.end(1)
     second = _NEXT_WORD.match(text, end)
-    if second is not None and second.group(1).lower() in TWO_WORD_HEADS.get(first.group(1).lower(), ()):
-        end = second.end(1)  # "Skilled Nursing", "Medical Center", "Funeral Home"
-    elif first.group(1).lower() in TWO_WORD_HEADS and first.group(1).lower() not in FACILITY_HEADS:
-        return None  # "skilled", "funeral", "assisted" name no facility without their second word
+    if second is not None and first.group(1).lower() in ("medical", "med") and second.group(1).lower() in ("center", "centre", "ctr"):
+        end = second.end(1)  # "Medical Center"
     return first.start(1), end
 
 
 def _head_word(word: str, *, after_name: bool) -> bool:
     low = word.lower()
-    if low not in FACILITY_HEADS and low not in TWO_WORD_HEADS:
+    if low not in FACILITY_HEADS:
         return False
-    if after_name:  # "Smith Clinic", "Cape Cod VNA"; in a note in capitals "DOMINICO NURSING AGENCY" is no facility
-        return (word.istitle() and low not in _AMBIGUOUS_AFTER_NAME) or (word.isupper() and low in _ACRONYM_HEADS)
+    if after_name:  # "Smith Clinic"; not "Dr. Smith medical team" or a note in capitals ("SMITH HOSPITAL")
+        return word.istitle() and low not in _AMBIGUOUS_AFTER_NAME
     return True
 
 

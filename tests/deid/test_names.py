@@ -292,10 +292,33 @@ def test_worded_first_names_before_a_surname_mid_sentence(rules_only, text, expe
         "Admitted for Rose Bengal staining.",  # a kept stain
         "Ask Miss Brennan.",  # a title, not a first name (Brennan alone is found elsewhere)
         "Specification by Guy Steele, ISBN 0-201-63451-1.",  # an acronym after a name is no first name
+        "Written by Ada Okafor, RDF, XHTML, XML and XSL experts.",  # a list of acronyms
     ],
 )
 def test_worded_first_names_stay_outside_a_sentence_or_before_a_kept_term(rules_only, text):
     redacted = rules_only.redact(text).text
-    for word in ("Will", "Grace Period", "Rose Bengal", "Miss", "ISBN"):
+    for word in ("Will", "Grace Period", "Rose Bengal", "Miss", "ISBN", "RDF, XHTML, XML"):
         if word in text:
             assert word in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Concern for Rocky Mountain spotted fever; start doxycycline.",  # a disease (and a kept term)
+        "Refer for Will Power evaluation.",  # a worded name before a surname, with no person cue
+        "Recorder of deeds recorded the Grant Deed on filing.",
+        "Pt switched to Crystal Light for hydration.",
+    ],
+)
+def test_worded_first_names_without_a_person_cue_stay(rules_only, text):
+    assert "[NAME]" not in rules_only.redact(text).text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kowalczyk, ZBIGNIEW seen today.", "[NAME], [NAME] seen today."),  # an all-caps first name
+    ("Okafor, TJ seen today.", "[NAME], [NAME] seen today."),
+    ("KOWALCZYK, ZBIGNIEW, MRN 123", "[NAME], [NAME], MRN [ID]"),  # a field label after the name
+])
+def test_all_caps_first_names_of_last_first_pairs_stay_names(rules_only, text, expected):
+    assert rules_only.redact(text).text == expected

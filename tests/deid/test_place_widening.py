@@ -1,4 +1,5 @@
-"""A found place takes in the facility words after it and the name word before its geographic noun."""
+"""A found place takes in the facility words after it and the name word before its geographic noun;
+heads that tell the care itself stay for the reader."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ def rules():
 
 
 @pytest.mark.parametrize(("note", "redacted"), [
-    ("transferred from baltimore rehab", "transferred from [LOCATION]"),
-    ("referrals to Whittier Ridge LTACH today", "referrals to [LOCATION] today"),
+    ("transferred from Towson Medical Center today", "transferred from [LOCATION] today"),
+    ("referrals to Whittier Ridge Hospital today", "referrals to [LOCATION] today"),
 ])
 def test_place_widening_takes_the_facility_words_after_a_place(rules, note, redacted):
     assert rules.redact(note).text == redacted
@@ -27,10 +28,13 @@ def test_place_widening_takes_the_facility_words_after_a_place(rules, note, reda
     "Dr. Okafor medical team aware.",
     "TO MEET S. OKAFOR NURSING AGENCY AT 9AM",  # capitals: no title case to tell a facility by
     "lives in Towson. Hospital course uneventful.",  # a full stop between
+    "Gets HD at Denver dialysis three times weekly.",  # the care itself stays
+    "Lives at Oak Park nursing home.",
+    "Seen at Bayside ENT today.",
 ])
 def test_place_widening_leaves_words_that_name_no_facility(rules, note):
     redacted = rules.redact(note).text
-    for word in ("home", "medical", "NURSING", "Hospital"):
+    for word in ("home", "medical", "NURSING", "Hospital", "dialysis", "nursing home", "ENT"):
         if word in note:
             assert word in redacted
 
@@ -43,11 +47,11 @@ def _span(text: str, word: str, kind: str, nth: int = 0) -> PhiSpan:
 
 
 def test_place_widening_reads_only_the_words_beside_a_place_or_name():
-    text = "Bayside ENT; Smith Clinic; Smith clinic; Mystic Valley Pediatrics; Per Valley"
+    text = "Bayside Hospital; Smith Clinic; Smith clinic; Mystic Valley Pediatrics; Per Valley"
     spans = [_span(text, "Bayside", "LOCATION"), _span(text, "Smith", "NAME"), _span(text, "Smith", "NAME", 1),
              _span(text, "Valley Pediatrics", "LOCATION"), _span(text, "Valley", "LOCATION", 1)]
     added = [text[s.start:s.end] for s in widened_places(text, spans, [])]
     # "clinic" in lower case after a name stays; "Per" before "Valley" is a cue word, no name
-    assert added == ["ENT", "Clinic", "Mystic"]
+    assert added == ["Hospital", "Clinic", "Mystic"]
     assert widened_places(text, [_span(text, "Bayside", "DATE")], []) == []
-    assert widened_places("Bayside ENT", [PhiSpan(0, 7, "LOCATION")], [(8, 11)]) == []  # a kept phrase
+    assert widened_places("Bayside Hospital", [PhiSpan(0, 7, "LOCATION")], [(8, 16)]) == []  # a kept phrase

@@ -357,3 +357,11 @@ def test_the_town_before_a_state_and_zip_is_a_place(text, value):
 
 def test_a_local_number_after_reached_on_is_a_phone():
     assert _typed("Wife can be reached on 555-0199 after 5.", "555-0199") == {"PHONE"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Tumor Markers CA 19999 units.", "Markers"), ("Results OR 12345 pending.", "Results")],
+)
+def test_words_before_a_state_code_and_five_digits_outside_an_address_are_no_town(text, value):
+    assert "LOCATION" not in _typed(text, value), list(find_patterns(text))
