@@ -2,10 +2,10 @@
 
 ``offline_guard`` sets the Hugging Face offline switches and replaces the Python socket calls
 that reach another host (TCP ``connect``/``connect_ex``, UDP ``sendto``/``sendmsg``, the name
-lookups ``getaddrinfo``/``gethostbyname`` and the reverse ones ``gethostbyaddr``/``getnameinfo``) with checks that refuse every host outside the
-loopback range, so a library that tries to phone home fails loudly instead of sending anything.
-A lookup is refused too, not only the connection after it: the DNS query alone names the host
-to the network. Loopback stays open: torchrun/gloo workers talk over it.
+lookups ``getaddrinfo``/``gethostbyname`` and the reverse ones ``gethostbyaddr``/``getnameinfo``)
+with checks that refuse every host outside the loopback range, so a library that tries to phone
+home fails loudly instead of sending anything. A lookup is refused too, not only the connection
+after it: the DNS query alone names the host to the network. Loopback stays open: torchrun/gloo workers talk over it.
 
 Every ``domainkit`` command runs inside the guard (``cli.main_options``); ``run`` lifts it for
 its pipeline only when the user allowed the network (``--allow-network``), ``models pull`` for
@@ -46,11 +46,16 @@ class _State:
     user_env: dict[str, str | None] = {}  # the switches as they were before the outermost guard
 
 
+def _host_text(host: object) -> str:
+    """A host as the socket calls take it (str, bytes or None) as text."""
+    if isinstance(host, bytes):
+        return host.decode("ascii", "replace")
+    return "" if host is None else str(host)
+
+
 def _local_host(host: object) -> bool:
     """True for loopback names and addresses; False for any other host (its name or address)."""
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    host = "" if host is None else str(host)
+    host = _host_text(host)
     if host in ("", "localhost"):  # not "x.localhost": glibc asks DNS for those names
         return True
     try:
@@ -71,9 +76,8 @@ def _lookup_allowed(host: object) -> bool:
     An address literal needs no DNS (connecting to it is checked on its own); this machine's
     name is answered from /etc/hosts where it is set, and torch's rendezvous looks it up.
     """
-    name = host.decode("ascii", "replace") if isinstance(host, bytes) else "" if host is None else str(host)
-    # Only "localhost" itself: glibc answers it from /etc/hosts, but asks DNS for "x.localhost".
-    if name in ("", "localhost") or name == socket.gethostname():
+    name = _host_text(host)
+    if _local_host(name) or name == socket.gethostname():
         return True
     try:
         ipaddress.ip_address(name.split("%")[0])

@@ -22,7 +22,7 @@ import re
 
 from domainkit.deid.lexicon import Lexicon
 from domainkit.deid.names import CREDENTIAL_WORDS, FIELD_LABELS, JUDICIAL_TITLES, RELATIVES, ROLES, SPEECH, TITLES
-from domainkit.deid.spans import PhiSpan
+from domainkit.deid.spans import PhiSpan, already_covered
 
 #: Words that stand before a name without being part of it, though some are listed first names
 #: ("Miss", "Page", "See"): found in the legal licences' names.
@@ -47,14 +47,14 @@ def widened_names(text: str, spans: list[PhiSpan], lexicon: Lexicon,
         before = _WORD_BEFORE.search(text[window:span.start])
         if before and not (before.start(1) == 0 and window > 0 and text[window - 1].isalnum()):
             position = (window + before.start(1), window + before.end(1))
-            if _is_name_word(before.group(1), lexicon, after_slash=False) and not _inside(position, spans, protected):
+            if _is_name_word(before.group(1), lexicon, after_slash=False) and not already_covered(position, spans, protected):
                 found.append(PhiSpan(*position, "NAME"))
         initial = _initial(text, span.start, window)
-        if initial and not _inside(initial, spans, protected):
+        if initial and not already_covered(initial, spans, protected):
             found.append(PhiSpan(*initial, "NAME"))
         after = _WORD_AFTER_SLASH.match(text, span.end)
         if (after and _PLURAL_TITLE.search(text[max(0, span.start - 8):span.start])
-                and _is_name_word(after.group(1), lexicon, after_slash=True) and not _inside(after.span(1), spans, protected)):
+                and _is_name_word(after.group(1), lexicon, after_slash=True) and not already_covered(after.span(1), spans, protected)):
             found.append(PhiSpan(*after.span(1), "NAME"))
     return found
 
@@ -90,9 +90,3 @@ def _is_name_word(word: str, lexicon: Lexicon, *, after_slash: bool) -> bool:
     if after_slash:
         return not lexicon.is_english(low) and not lexicon.is_place(low)
     return low in lexicon.first_names  # a stop word too ("Will") when it is a listed first name
-
-
-def _inside(position: tuple[int, int], spans: list[PhiSpan], protected: list[tuple[int, int]]) -> bool:
-    """The word is already redacted, or part of a kept phrase ("Marcus Gunn pupil")."""
-    start, end = position
-    return any(s.start < end and s.end > start for s in spans) or any(s < end and e > start for s, e in protected)

@@ -565,10 +565,11 @@ def _labelled_ids(text: str) -> Iterator[PhiSpan]:
         if not match.group(2) and label not in _BARE_LABELS and not _labelled_code(text, match):
             position = match.end(1)  # "hospital" alone announces no number; "Police ref NC-89-55012" does
             continue
+        digits = sum(ch.isdigit() for ch in value)
         hashed = "#" in (match.group(2) or "")
-        reference = hashed and _ZERO_PADDED_REFERENCE.match(value) and sum(ch.isdigit() for ch in value) >= 7
+        reference = hashed and _ZERO_PADDED_REFERENCE.match(value) and digits >= 7
         numeric_range = _NUMERIC_RANGE.match(value) and not reference
-        if sum(ch.isdigit() for ch in value) < 3 or numeric_range or _DATE_SHAPE.match(value):
+        if digits < 3 or numeric_range or _DATE_SHAPE.match(value):
             continue  # a range, a fever or a year (``_NUMERIC_RANGE``); "ref 3/14" is a date
         if UNIT_AFTER.match(text, match.end(3)):
             continue  # "ID 100 mg" is a dose

@@ -20,7 +20,7 @@ import re
 
 from domainkit.deid.lexicon import STOP_WORDS
 from domainkit.deid.names import RELATIVES, ROLES, SPEECH, TITLES
-from domainkit.deid.spans import PhiSpan
+from domainkit.deid.spans import PhiSpan, already_covered
 
 #: Words that end a facility's name and say no more than "a place of care": taken into the place.
 #: Heads that tell the care itself stay outside it, for the reader: "[LOCATION] dialysis", "[LOCATION]
@@ -51,11 +51,11 @@ def widened_places(text: str, spans: list[PhiSpan], protected: list[tuple[int, i
         if span.type not in ("LOCATION", "NAME"):
             continue
         head = _facility_head_after(text, span)
-        if head is not None and not _inside(head, spans, protected):
+        if head is not None and not already_covered(head, spans, protected):
             found.append(PhiSpan(*head, "LOCATION"))
         if span.type == "LOCATION":
             word = _name_word_before(text, span)
-            if word is not None and not _inside(word, spans, protected):
+            if word is not None and not already_covered(word, spans, protected):
                 found.append(PhiSpan(*word, "LOCATION"))
     return found
 
@@ -93,9 +93,3 @@ def _name_word_before(text: str, span: PhiSpan) -> tuple[int, int] | None:
     if before.start(1) == window and window > 0:
         return None  # the window cut the text just before the word
     return before.span(1)
-
-
-def _inside(position: tuple[int, int], spans: list[PhiSpan], protected: list[tuple[int, int]]) -> bool:
-    """The words are already redacted, or part of a kept phrase."""
-    start, end = position
-    return any(s.start < end and s.end > start for s in spans) or any(s < end and e > start for s, e in protected)

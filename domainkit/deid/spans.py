@@ -73,6 +73,13 @@ def adjacent(text: str, end: int, start: int) -> bool:
     return 0 <= start - end <= 2 and text[end:start].strip(" .") == ""
 
 
+def already_covered(position: tuple[int, int], spans: list[PhiSpan], protected: list[tuple[int, int]]) -> bool:
+    """The characters at ``position`` are redacted by a span already, or part of a kept phrase
+    ("Marcus Gunn pupil"): the widening passes add nothing there."""
+    start, end = position
+    return any(s.start < end and s.end > start for s in spans) or any(s < end and e > start for s, e in protected)
+
+
 def apply_placeholders(text: str, spans: tuple[PhiSpan, ...]) -> str:
     """Replace each (merged, ordered) span with ``[TYPE]``."""
     pieces: list[str] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections import Counter
 from typing import Any
 
 from domainkit import API_VERSION
@@ -131,11 +132,11 @@ def task_data_warnings(data: TaskData) -> list[str]:
     a run goes on and says so. Counted, never named (a label may be text)."""
     if data.kind == MULTI_LABEL:
         return []
-    train = [label for label in data.train_labels if isinstance(label, str)]
+    train = Counter(label for label in data.train_labels if isinstance(label, str))
     test = {label for label in data.test_labels if isinstance(label, str)}
     names = [name for name in data.label_names if isinstance(name, str)]
     warnings = []
-    scarce = sum(1 for name in names if train.count(name) < 2)
+    scarce = sum(1 for name in names if train[name] < 2)
     if scarce:
         warnings.append(f"{scarce} class(es) with fewer than 2 training documents: the model can hardly learn them")
     untested = sum(1 for name in names if name not in test)
