@@ -10,9 +10,10 @@ from itertools import islice
 from domainkit.deid.keep_rules import bank_cues, eponyms, jurisdictions, reference_words
 from domainkit.deid.lexicon import load_lexicon
 from domainkit.deid.name_widening import widened_names
-from domainkit.deid.place_widening import widened_places
-from domainkit.deid.names import NameFinder, states_after_places
+from domainkit.deid.names import NameFinder
 from domainkit.deid.patterns import find_patterns
+from domainkit.deid.place_names import states_after_places
+from domainkit.deid.place_widening import widened_places
 from domainkit.deid.policy import DeidPolicy
 from domainkit.deid.spans import PhiSpan, Redaction, apply_placeholders, merge_spans
 

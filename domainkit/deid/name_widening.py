@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 
+from domainkit.deid.cue_words import CREDENTIAL_WORDS, ROLES, TITLES
 from domainkit.deid.lexicon import Lexicon
-from domainkit.deid.names import CREDENTIAL_WORDS, FIELD_LABELS, JUDICIAL_TITLES, RELATIVES, ROLES, SPEECH, TITLES
+from domainkit.deid.names import FIELD_LABELS, JUDICIAL_TITLES, RELATIVES, SPEECH
 from domainkit.deid.spans import PhiSpan, already_covered
 
 #: Words that stand before a name without being part of it, though some are listed first names

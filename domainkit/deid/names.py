@@ -6,36 +6,25 @@ A word is tagged when:
 - a relative stands before it and it is a first name (``son bill``, ``Daughter Odette``);
 - it signs the note (``Mary Ostrander, RN``);
 - it is in a name list and is no English or clinical word (``healey``), or, for a name that is
-  also a word (``Bill``, ``Grant``), a neighbouring word is a name;
-- for places: it names a hospital (``Beaumont Hospital``), a city, a state or a country.
-Eponyms and drug names from ``data/keep_terms.txt`` are never tagged unless a title precedes them.
+  also a word (``Bill``, ``Grant``), a neighbouring word is a name.
+
+Places (a hospital such as ``Beaumont Hospital``, a city, a state or a country) are found by the
+place rules in ``place_names``, which ``NameFinder`` inherits: they run after the names, in the same
+tokens. Eponyms and drug names from ``data/keep_terms.txt`` are never tagged unless a title precedes them.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
-from domainkit.deid.lexicon import STOP_WORDS, US_STATE_NAMES, US_STATES, Lexicon
+from domainkit.deid.cue_words import CREDENTIAL_WORDS, HOSPITAL_WORDS, ROLES, TITLES
+from domainkit.deid.lexicon import STOP_WORDS, US_STATE_NAMES, Lexicon
+from domainkit.deid.place_names import _NOT_PLACES, PlaceRules
 from domainkit.deid.spans import PhiSpan
+from domainkit.deid.tokens import Token, case_mode, joined, tokenize
 
-# Words start at a word boundary ("4L" holds no token "L"); hyphens split words ("DR.-WILLIAMS").
-# A word glued to a digit ("SpO2", "cmH2O") is a measurement, not a name: it gets no token.
-# Letters are any script's (``[^\W\d_]``): "Núñez" or "Müller" cut at their first accent would leave
-# the rest of the name in the clear.
-_LETTER = r"[^\W\d_][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*"
-_TOKEN = re.compile(rf"(?<![^\W_])(?<!['/]){_LETTER}(?:{_LETTER}|'(?={_LETTER}))*+(?!\d)")
-# Letters NFKD does not take apart into a base letter and a mark.
-_UNFOLDED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
-
-TITLES = frozenset({"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "mister", "madam", "prof"})
-# Roles that precede a name in notes ("NP Janice", "RN Smith", "attending dr x").
-ROLES = frozenset({"np", "rn", "pa", "md", "attending", "resident", "fellow", "intern", "nurse", "midwife",
-                   "pharmacist", "interpreter", "physio", "therapist", "hca", "lpn", "cna", "practitioner",
-                   "chaplain", "dietitian", "dietician", "nutritionist"})
 # "law" is a relative only in "daughter-in-law"/"son in law": after "applicable law, MICROSOFT" it is none.
 _IN_LAW = re.compile(r"\bin[- ]law$", re.I)
 RELATIVES = frozenset(
@@ -74,43 +63,12 @@ CREDENTIALS = re.compile(
     r"|frcs|mrcs|frcr|phd|dnp|crna|cnm|aprn|fnp|(?-i:DO|PA|StR|SpR|RGN))\b",
     re.I,
 )
-# Post-nominal credentials ("Venkataraman, MD", "Qureshi, PharmD"): never a name and never a place
-# (no "MD" for Maryland after a surname).
-CREDENTIAL_WORDS = frozenset(
-    """md do rn np pa pharmd mbbs mbchb frcp mrcp frcs mrcs frcr phd dnp crna cnm aprn fnp lpn
-    bsn msw lcsw licsw rrt str spr rgn facp facc facs nnp otr cde ccrn slp""".split()
-)
 # Field labels of a record header: the name before "MRN", "DOB" or "Born:" ends there.
 FIELD_LABELS = frozenset(
     """mrn dob dod born nhs acct acc ssn tel ph fax sex age gender ins ref id""".split()
 )
 # Cues before a quoted nickname: 'known as "Buddy"', 'goes by "Gaz"'.
 _NICKNAME_CUE = re.compile(r"(?:known as|goes by|aka|a\.k\.a\.|nicknamed|calls? (?:him|her)self|prefers)\s*$", re.I)
-HOSPITAL_WORDS = frozenset(
-    """hospital hosp hospitals medical med memorial rehab rehabilitation clinic infirmary
-    manor healthcare sanitarium hospice center centre campus pavilion pediatrics paediatrics
-    detox vna ltach shelter""".split()
-)  # not "dialysis": notes capitalise the treatment after words no list explains ("Hemo Dialysis")
-# Facility heads of two words, by their first: "Mercy Medical Center", "Brightview nursing home",
-# "Oakmont assisted living", "Carrollton retirement community".
-TWO_WORD_HEADS = {
-    "medical": frozenset({"center", "ctr", "centre"}), "med": frozenset({"center", "ctr", "centre"}),
-    "nursing": frozenset({"home", "facility"}), "assisted": frozenset({"living"}),
-    "retirement": frozenset({"community", "home", "village"}),
-    "funeral": frozenset({"home"}), "skilled": frozenset({"nursing"}), "mental": frozenset({"health"}),
-}
-_HOSPITAL_BLOCK = frozenset(
-    """the a an this that outside other another local community general medical city county
-    state university va nursing his her their our to from at in of for and or ccu icu micu
-    sicu ed er ew osh floor acute subacute inpatient outpatient cardiac pulmonary physical
-    short long term day rehab home new old previous prior same""".split()
-)
-# Nouns that say what kind of hospital one is, not which: "army hospital", "children's hospital".
-_HOSPITAL_KINDS = frozenset(
-    """army navy field cottage women womens children childrens veterans teaching psychiatric
-    mental private public district regional base maternity opioid opiate alcohol drug substance
-    developmental neurodevelopmental adolescent pediatric paediatric adult behavioral behavioural""".split()
-)
 # Nouns that end a place's name, never a surname: "Santa Clara County", "Yugoslav Republic".
 _PLACE_NOUNS = frozenset(
     """county city town township state republic kingdom island islands valley university college
@@ -118,60 +76,14 @@ _PLACE_NOUNS = frozenset(
     region district province parish borough village expressway highway freeway boulevard drive lane
     parkway plaza square court place""".split()
 )
-_PLACE_CUE = frozenset({"in", "from", "to", "at", "near", "of", "lives", "live", "living", "resides"})
 
 
-def _relative_cue(text: str, cue: _Token) -> bool:
+def _relative_cue(text: str, cue: Token) -> bool:
     """A relative word as a cue: "law" only as part of "daughter-in-law" / "son in law"."""
     return cue.low != "law" or bool(_IN_LAW.search(text, max(0, cue.start - 4), cue.end))
 
 
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    low: str  # lower case without accents (see ``fold``), possessive 's removed
-
-    @property
-    def is_title_case(self) -> bool:
-        return self.text[0].isupper() and not self.text.isupper()
-
-
-def fold(word: str) -> str:
-    """Lower case without accents ("Núñez" -> "nunez", "Łukasz" -> "lukasz"): the word lists' spelling."""
-    low = word.lower()
-    if low.isascii():
-        return low
-    decomposed = unicodedata.normalize("NFKD", low.translate(_UNFOLDED))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def tokenize(text: str) -> list[_Token]:
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        word = match.group(0)
-        low = fold(word)
-        if low.endswith("'s") and len(low) > 3:
-            low = low[:-2]
-        tokens.append(_Token(match.start(), match.end(), word, low))
-    return tokens
-
-
-def case_mode(text: str) -> str:
-    """'upper', 'lower' or 'mixed': in mixed-case text capitalisation is evidence."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return "mixed"
-    upper = sum(ch.isupper() for ch in letters) / len(letters)
-    if upper > 0.6:
-        return "upper"
-    if upper < 0.02:
-        return "lower"
-    return "mixed"
-
-
-class NameFinder:
+class NameFinder(PlaceRules):
     """Finds NAME and LOCATION spans in one text with the rules above."""
 
     def __init__(self, lexicon: Lexicon, *, keep_defined_terms: bool = False) -> None:
@@ -211,7 +123,7 @@ class NameFinder:
             and not lex.is_keep(low)
         )
 
-    def _relative_name(self, low: str, tok: _Token, mode: str, cue: str, reads_as_name: bool = False) -> bool:
+    def _relative_name(self, low: str, tok: Token, mode: str, cue: str, reads_as_name: bool = False) -> bool:
         """A first name after a relative word, even one that is also a word ("son Bill")."""
         if reads_as_name and mode == "mixed" and tok.is_title_case and low in _MODALS and low in self.lex.first_names:
             return True  # "her husband Will." (see ``_modal_read_as_name``)
@@ -251,7 +163,7 @@ class NameFinder:
             and not self._misspelling(low)
         )
 
-    def _role_name(self, tok: _Token, mode: str, role: str) -> bool:
+    def _role_name(self, tok: Token, mode: str, role: str) -> bool:
         """A name after a role word that the stricter first-name test leaves: "charge nurse Bill",
         "nurse priya". Capitalised listed first names count even when they are words too."""
         low, lex = tok.low, self.lex
@@ -270,7 +182,7 @@ class NameFinder:
             return len(low) >= 3 and (surname or not lex.is_english(low)) and not lex.is_keep(low) and not lex.near_keep(low)
         return self._unknown_word(low)
 
-    def _patient_name(self, tok: _Token, mode: str) -> bool:
+    def _patient_name(self, tok: Token, mode: str) -> bool:
         """After "pt": a listed first name that is no everyday or clinical word ("pt marguerite");
         "pt alert", "pt rec'd", "pt hope" stay."""
         low, lex = tok.low, self.lex
@@ -285,7 +197,7 @@ class NameFinder:
             and low not in RELATIVES
         )
 
-    def _cued_initial(self, text: str, tokens: list[_Token], i: int, mode: str) -> bool:
+    def _cued_initial(self, text: str, tokens: list[Token], i: int, mode: str) -> bool:
         """ "X. Surname" after a title, role or "pt", in any case: "pt b. okafor", "RN: J. Smith"."""
         if i < 2:
             return False
@@ -303,7 +215,7 @@ class NameFinder:
             return False  # "pt A. fib"
         return (lex.is_name(low) and not lex.is_common(low)) or (lex.is_name(low) and tok.is_title_case) or self._unknown_word(low)
 
-    def _label_word(self, text: str, tok: _Token) -> bool:
+    def _label_word(self, text: str, tok: Token) -> bool:
         """A credential after a comma ("Patel, MD") or a header field label ("MRN", "DOB", "Born:"):
         neither a name nor a place, and a name before it ends there."""
         low = tok.low
@@ -328,7 +240,7 @@ class NameFinder:
         lex = self.lex
         return low in lex.last_names and not lex.is_common(low) and not lex.is_plain(low) and not lex.near_keep(low)
 
-    def _namelike(self, tok: _Token, mode: str) -> bool:
+    def _namelike(self, tok: Token, mode: str) -> bool:
         """A word that could be a surname next to a name: unknown or in a name list."""
         low = tok.low
         if self.lex.is_plain(low) or len(low) < 2:
@@ -345,95 +257,9 @@ class NameFinder:
         names = [False] * len(tokens)
         places = [False] * len(tokens)
 
-        def gap(i: int) -> str:
-            """Text between token i-1 and token i."""
-            return text[tokens[i - 1].end : tokens[i].start] if i > 0 else ""
-
-        for i, tok in enumerate(tokens):
-            if is_protected[i]:
-                continue
-            low = tok.low
-            prev = tokens[i - 1].low if i > 0 else ""
-            between = gap(i)
-            close = i > 0 and len(between) <= 3 and "\n" not in between
-            titled = i > 0 and between.strip(" .") == "" and len(between) <= 3
-            initial = len(tok.text) == 1 and tok.text.isupper()
-            if low in JUDICIAL_TITLES and i + 1 < len(tokens) and tokens[i + 1].text[0].isupper():
-                continue  # a title before a name ("Hon. Patel"), though "hon" is also a listed name
-            # A judicial title after a title is a title ("Mr. Justice Baker"): the surname follows it.
-            if titled and prev in TITLES and (initial or low not in STOP_WORDS) and low not in JUDICIAL_TITLES:
-                if prev not in _WEAK_TITLES and low not in _MODALS and low not in RELATIVES:
-                    names[i] = True
-                    continue
-                if initial or (low not in self.lex.clinical and self._namelike(tok, mode)):
-                    names[i] = True
-                    continue
-                if self._listed_surname(low):
-                    names[i] = True  # "ms fitzgerald": WordNet lists the writer, so the surname reads as English
-                    continue
-                if tok.is_title_case and self.lex.is_keep(low) and low in self.lex.last_names:
-                    names[i] = True  # "Mr. Parkinson": after a title an eponym is the man's surname
-                    continue
-                if between.startswith(".") and self._dotted_title_name(low):
-                    names[i] = True  # "Mr. smith": with its period "Mr." is no mitral regurgitation
-                    continue
-                if (
-                    between.startswith(".")
-                    and mode == "mixed"
-                    and tokens[i - 1].is_title_case  # "Ms." (not "3-4+MR. Given")
-                    and tok.is_title_case
-                    and self.lex.is_name(low)
-                    and low not in self.lex.clinical
-                ):
-                    names[i] = True  # "Ms. Lee": a capitalised listed name after "Ms."
-                    continue
-            if titled and prev in JUDICIAL_TITLES and self._judicial_name(tokens[i - 1], tok, mode):
-                names[i] = True
-                continue
-            if close and prev in ROLES and (
-                self._first_name(low) or self._unambiguous_name(low) or self._role_name(tok, mode, prev)
-            ):
-                names[i] = True
-                continue
-            if close and prev in _PATIENT_CUES and self._patient_name(tok, mode):
-                names[i] = True  # "pt marguerite": a listed first name that is no everyday word
-                continue
-            if self._cued_initial(text, tokens, i, mode):
-                names[i] = names[i - 1] = True  # "pt b. okafor", "Triage RN: J. Smith"
-                continue
-            if close and prev in RELATIVES and _relative_cue(text, tokens[i - 1]) and self._relative_name(low, tok, mode, prev, reads_as_name=_modal_read_as_name(text, between, tok)):
-                names[i] = True
-                continue
-            if _initial_before(text, tokens, i) and self._namelike(tok, mode) and len(low) >= 3:
-                # "W. Okafor"; after "per", "to", "Dr" even a typo-like surname: "told to K. Brel"
-                if not self._misspelling(low) or (i > 1 and tokens[i - 2].low in _INITIAL_CUES):
-                    names[i] = names[i - 1] = True
-                    continue
-            handover = close and low in self.lex.first_names and low not in _MODALS and low not in STOP_WORDS
-            if handover and _HANDOVER.search(text, max(0, tok.start - 24), tok.start):
-                names[i] = True  # "handover from sue": a first name even if it is a word
-                continue
-            if close and prev in SPEECH and self._first_name(low) and (mode != "mixed" or tok.is_title_case):
-                names[i] = True
-                continue
-            if self.lex.is_keep(low):
-                continue
-            if prev != "st" and low not in _FAMILY_SHORTHAND and self._unambiguous_name(low) and (mode != "mixed" or not tok.text.islower()):
-                names[i] = True
-                continue
-            # A first name that is no English word stands alone too ("DAVID IS SPEAKING").
-            if (
-                len(low) >= 4
-                and prev != "st"
-                and self._first_name(low)
-                and not self.lex.is_place(low)
-                and (mode != "mixed" or tok.is_title_case)
-            ):
-                names[i] = True
-                continue
-            if mode == "mixed" and tok.is_title_case and i > 0 and self._first_name(low):
-                if i + 1 < len(tokens) and self._namelike(tokens[i + 1], mode):
-                    names[i] = True
+        for i in range(len(tokens)):
+            if not is_protected[i]:
+                self._mark_cued_name(text, tokens, names, i, mode)
         self._case_parties(text, tokens, names, is_protected)
         self._first_and_surname(text, tokens, names, is_protected, mode)
         self._labelled_names(text, tokens, names, is_protected)
@@ -460,6 +286,93 @@ class NameFinder:
         yield from self._state_after_city(text)
         yield from self._slash_wards(text, mode)
 
+    def _mark_cued_name(self, text: str, tokens: list[Token], names: list[bool], i: int, mode: str) -> None:
+        """Mark token i (and an initial before it) as a name when a cue beside it says so: a title, a role,
+        a relative, a speech verb, an initial, or a name that is no everyday word."""
+        tok = tokens[i]
+        low = tok.low
+        prev = tokens[i - 1].low if i > 0 else ""
+        between = text[tokens[i - 1].end : tokens[i].start] if i > 0 else ""  # the text before the word
+        close = i > 0 and len(between) <= 3 and "\n" not in between
+        titled = i > 0 and between.strip(" .") == "" and len(between) <= 3
+        initial = len(tok.text) == 1 and tok.text.isupper()
+        if low in JUDICIAL_TITLES and i + 1 < len(tokens) and tokens[i + 1].text[0].isupper():
+            return  # a title before a name ("Hon. Patel"), though "hon" is also a listed name
+        # A judicial title after a title is a title ("Mr. Justice Baker"): the surname follows it.
+        if titled and prev in TITLES and (initial or low not in STOP_WORDS) and low not in JUDICIAL_TITLES:
+            if prev not in _WEAK_TITLES and low not in _MODALS and low not in RELATIVES:
+                names[i] = True
+                return
+            if initial or (low not in self.lex.clinical and self._namelike(tok, mode)):
+                names[i] = True
+                return
+            if self._listed_surname(low):
+                names[i] = True  # "ms fitzgerald": WordNet lists the writer, so the surname reads as English
+                return
+            if tok.is_title_case and self.lex.is_keep(low) and low in self.lex.last_names:
+                names[i] = True  # "Mr. Parkinson": after a title an eponym is the man's surname
+                return
+            if between.startswith(".") and self._dotted_title_name(low):
+                names[i] = True  # "Mr. smith": with its period "Mr." is no mitral regurgitation
+                return
+            if (
+                between.startswith(".")
+                and mode == "mixed"
+                and tokens[i - 1].is_title_case  # "Ms." (not "3-4+MR. Given")
+                and tok.is_title_case
+                and self.lex.is_name(low)
+                and low not in self.lex.clinical
+            ):
+                names[i] = True  # "Ms. Lee": a capitalised listed name after "Ms."
+                return
+        if titled and prev in JUDICIAL_TITLES and self._judicial_name(tokens[i - 1], tok, mode):
+            names[i] = True
+            return
+        if close and prev in ROLES and (
+            self._first_name(low) or self._unambiguous_name(low) or self._role_name(tok, mode, prev)
+        ):
+            names[i] = True
+            return
+        if close and prev in _PATIENT_CUES and self._patient_name(tok, mode):
+            names[i] = True  # "pt marguerite": a listed first name that is no everyday word
+            return
+        if self._cued_initial(text, tokens, i, mode):
+            names[i] = names[i - 1] = True  # "pt b. okafor", "Triage RN: J. Smith"
+            return
+        if close and prev in RELATIVES and _relative_cue(text, tokens[i - 1]) and self._relative_name(low, tok, mode, prev, reads_as_name=_modal_read_as_name(text, between, tok)):
+            names[i] = True
+            return
+        if _initial_before(text, tokens, i) and self._namelike(tok, mode) and len(low) >= 3:
+            # "W. Okafor"; after "per", "to", "Dr" even a typo-like surname: "told to K. Brel"
+            if not self._misspelling(low) or (i > 1 and tokens[i - 2].low in _INITIAL_CUES):
+                names[i] = names[i - 1] = True
+                return
+        handover = close and low in self.lex.first_names and low not in _MODALS and low not in STOP_WORDS
+        if handover and _HANDOVER.search(text, max(0, tok.start - 24), tok.start):
+            names[i] = True  # "handover from sue": a first name even if it is a word
+            return
+        if close and prev in SPEECH and self._first_name(low) and (mode != "mixed" or tok.is_title_case):
+            names[i] = True
+            return
+        if self.lex.is_keep(low):
+            return
+        if prev != "st" and low not in _FAMILY_SHORTHAND and self._unambiguous_name(low) and (mode != "mixed" or not tok.text.islower()):
+            names[i] = True
+            return
+        # A first name that is no English word stands alone too ("DAVID IS SPEAKING").
+        if (
+            len(low) >= 4
+            and prev != "st"
+            and self._first_name(low)
+            and not self.lex.is_place(low)
+            and (mode != "mixed" or tok.is_title_case)
+        ):
+            names[i] = True
+            return
+        if mode == "mixed" and tok.is_title_case and i > 0 and self._first_name(low):
+            if i + 1 < len(tokens) and self._namelike(tokens[i + 1], mode):
+                names[i] = True
+
     def _first_and_surname(self, text, tokens, names, is_protected, mode) -> None:
         """A capitalised listed first name that is no everyday word, then a listed surname: "Georgia
         Jones", "Sydney Brown", "Olivia Brown", even at a sentence's start and even where each word
@@ -483,7 +396,7 @@ class NameFinder:
             if not lex.is_common(low) or low in lex.common_last_names:
                 names[i] = names[i + 1] = True
 
-    def _worded_first_name_in_a_sentence(self, text: str, tokens: list[_Token], i: int) -> bool:
+    def _worded_first_name_in_a_sentence(self, text: str, tokens: list[Token], i: int) -> bool:
         """A listed first name that is also a word ("Sunny", "Will", "Pat") counts before a surname
         mid-sentence: after a lower-case word or a relative, role or speech cue on the same line, and
         with no capitalised word after the surname. "Referral for Sunny Jones, age 80" and "Son Will
@@ -505,7 +418,7 @@ class NameFinder:
         after = text[tokens[i + 1].end : tokens[i + 1].end + 2]
         return prev.text.islower() and (after[:1] in (",", "(", ";") or after in (". ", ".") or after[:1] == "")
 
-    def _judicial_name(self, title: _Token, tok: _Token, mode: str) -> bool:
+    def _judicial_name(self, title: Token, tok: Token, mode: str) -> bool:
         """``tok`` is a surname after a judicial title, as "Dr" marks one: "Judge Lee", "Hon. Patel".
 
         Both must be capitalised, and the word a listed name or one no dictionary explains (so
@@ -550,8 +463,8 @@ class NameFinder:
             for i, tok in enumerate(tokens):
                 if names[i] or is_protected[i]:
                     continue
-                left = i > 0 and names[i - 1] and _joined(text, tokens[i - 1], tok)
-                right = i + 1 < len(tokens) and names[i + 1] and _joined(text, tok, tokens[i + 1])
+                left = i > 0 and names[i - 1] and joined(text, tokens[i - 1], tok)
+                right = i + 1 < len(tokens) and names[i + 1] and joined(text, tok, tokens[i + 1])
                 if not (left or right or self._hyphen_part(text, tokens, names, i, mode)):
                     continue
                 capitalised = not tok.text.islower() or mode == "lower"
@@ -618,7 +531,7 @@ class NameFinder:
                     if text[tok.end : tokens[after].start] == " " and _FIELD_END.match(text, tokens[after].end):
                         names[after] = True  # the middle initial of "HOLLOWAY, FRANCES M  MRN"
 
-    def _hyphen_part(self, text: str, tokens: list[_Token], names: list[bool], i: int, mode: str) -> bool:
+    def _hyphen_part(self, text: str, tokens: list[Token], names: list[bool], i: int, mode: str) -> bool:
         """Token i is glued by a bare hyphen to a name and capitalised: "Lind" in "Okafor-Lind"."""
         tok = tokens[i]
         glued_left = i > 0 and names[i - 1] and text[tokens[i - 1].end : tok.start] == "-"
@@ -643,7 +556,7 @@ class NameFinder:
             return False
         if tok.low in STOP_WORDS or tok.low in _MODALS or i + 2 >= len(tokens) or not names[i + 2]:
             return False
-        return _joined(text, tok, tokens[i + 1]) and _joined(text, tokens[i + 1], tokens[i + 2]) and tokens[i + 1].is_title_case
+        return joined(text, tok, tokens[i + 1]) and joined(text, tokens[i + 1], tokens[i + 2]) and tokens[i + 1].is_title_case
 
     def _labelled_names(self, text, tokens, names, is_protected) -> None:
         """The words after a header label ("Patient: Gareth Pryce-Jones", "Name: Brown, T.",
@@ -660,7 +573,7 @@ class NameFinder:
             k = starts.get(match.end())
             if k is None:
                 continue
-            while k < len(tokens) and tokens[k].low in TITLES and _joined(text, tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None):
+            while k < len(tokens) and tokens[k].low in TITLES and joined(text, tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None):
                 k += 1
             run: list[int] = []
             while k < len(tokens) and len(run) < 6:
@@ -769,7 +682,7 @@ class NameFinder:
                     continue
             names[i] = True
 
-    def _recurring(self, tok: _Token, mode: str) -> bool:
+    def _recurring(self, tok: Token, mode: str) -> bool:
         # Only a listed first name or surname recurs (a common word only as a first name). A word no list explains
         # ("Esri", "QUALCOMM") is a name only where a cue made it one: repeating it would spread one
         # false alarm ("remedies at law, Esri") over every mention in a 10,000-word licence.
@@ -788,7 +701,7 @@ class NameFinder:
     def _ages_after_names(text, tokens, names) -> Iterator[PhiSpan]:
         """An age over 89 right after a name: "Mrs Jenkins, 92,", "Stanislaw Nowak (97)" (HIPAA: ages over 89)."""
         for i, tok in enumerate(tokens):
-            if not names[i] or (i + 1 < len(tokens) and names[i + 1] and _joined(text, tok, tokens[i + 1])):
+            if not names[i] or (i + 1 < len(tokens) and names[i + 1] and joined(text, tok, tokens[i + 1])):
                 continue
             match = _AGE_AFTER_NAME.match(text, tok.end)
             if match and (match.group("open") is None) == (match.group("close") is None):
@@ -805,14 +718,14 @@ class NameFinder:
             return False
         return (lex.is_name(low) and not lex.is_common(low)) or not lex.is_english(low)
 
-    def _after_particle(self, tokens: list[_Token], i: int) -> bool:
+    def _after_particle(self, tokens: list[Token], i: int) -> bool:
         """Token i follows a surname particle already taken as a name ("o", "mc", "van", "de")."""
         low = tokens[i].low
         if tokens[i - 1].low not in _PARTICLES or len(low) < 2:
             return False
         return not self.lex.is_plain(low)
 
-    def _unlisted_first_name(self, text: str, tok: _Token, mode: str) -> bool:
+    def _unlisted_first_name(self, text: str, tok: Token, mode: str) -> bool:
         """A capitalised word no dictionary explains before a found surname, that is no role,
         relative or title."""
         low = tok.low
@@ -826,12 +739,12 @@ class NameFinder:
             return self._unknown_word(low)
         return self._namelike(tok, mode)
 
-    def _surname_after_titled_first(self, text: str, tokens: list[_Token], i: int) -> bool:
+    def _surname_after_titled_first(self, text: str, tokens: list[Token], i: int) -> bool:
         """Token i is capitalised and follows "Title Firstname": a surname even if it is a noun.
 
         Verbs and adjectives ("Dr. Ann Notified", "Dr. Ann Aware") and clinical words stay.
         """
-        if i < 2 or tokens[i - 2].low not in TITLES or not _joined(text, tokens[i - 2], tokens[i - 1]):
+        if i < 2 or tokens[i - 2].low not in TITLES or not joined(text, tokens[i - 2], tokens[i - 1]):
             return False  # without a title, "Postictal Todd Paralysis" and "Austin Moore hemiarthroplasty"
         tok, first = tokens[i], tokens[i - 1].low
         if not tok.is_title_case or first not in self.lex.first_names or len(tok.low) < 3:
@@ -858,7 +771,7 @@ class NameFinder:
             if rest.strip() and "\n" not in rest[:3] and not re.match(ends, rest):
                 continue
             for j in (i, i - 1, i - 2):
-                if j < 0 or not _joined(text, tokens[j], tokens[j + 1] if j < i else None):
+                if j < 0 or not joined(text, tokens[j], tokens[j + 1] if j < i else None):
                     break
                 low = tokens[j].low
                 if low in STOP_WORDS or low in self.lex.clinical or low in TITLES or self.lex.is_keep(low):
@@ -868,301 +781,16 @@ class NameFinder:
                     break
                 names[j] = True
 
-    def _find_places(self, text, tokens, places, names, is_protected, mode) -> None:
-        lex = self.lex
-        free = [not (is_protected[i] or names[i]) for i in range(len(tokens))]
 
-        def capitalised(tok: _Token) -> bool:
-            return mode != "mixed" or not tok.text.islower()
-
-        for i, tok in enumerate(tokens):
-            if not free[i]:
-                continue
-            low = tok.low
-            prev = tokens[i - 1].low if i > 0 else ""
-            nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
-            joined_next = i + 1 < len(tokens) and _joined(text, tok, tokens[i + 1])
-            # "Beaumont Hospital", "Good Samaritan Hospital", "Tacoma Rehab": name and facility word.
-            if joined_next and self._is_facility(tokens, i + 1) and self._facility_word(tok, nxt, mode):
-                places[i] = places[i + 1] = True
-                if _two_word_head(tokens, i + 1):
-                    places[i + 2] = True  # the head's second word: "Brightview nursing home"
-                if i > 0 and free[i - 1] and _joined(text, tokens[i - 1], tok) and self._facility_word(tokens[i - 1], nxt, mode):
-                    places[i - 1] = True
-                elif (i > 0 and free[i - 1] and tokens[i - 1].low == "st" and _joined(text, tokens[i - 1], tok)
-                      and not self.lex.is_common(low)):
-                    places[i - 1] = True  # the saint of "st. jude detox", "St Joseph Hospital"
-                continue
-            # "St. Mary's", "St Brigid"; in lower case only with the dot and a first name: "st. jude detox"
-            if prev == "st" and i > 0:
-                saint = tokens[i - 1].text
-                gap_text = text[tokens[i - 1].end : tok.start]
-                upper = capitalised(tok) and (self._namelike(tok, mode) or self._first_name(low))
-                # without the dot only after "at" or "from": "was at st agnes"; "nsr to st mary at bedside"
-                # and "hr 110s st mary" are sinus tachycardia
-                place_cue = i > 1 and tokens[i - 2].low in {"at", "from"}
-                lower = (saint == "st" and (gap_text == ". " or (gap_text == " " and place_cue))
-                         and low in lex.first_names and not lex.is_common(low))
-                if ((saint == "St" and gap_text in (". ", " ")) or (saint == "ST" and gap_text == ". ")) and upper or lower:
-                    places[i - 1] = places[i] = True
-                    if joined_next and tokens[i + 1].low in HOSPITAL_WORDS:
-                        places[i + 1] = True  # "st. joseph manor"
-                    continue
-            if low in lex.places and len(low) >= 4 and not lex.is_keep(low) and capitalised(tok):
-                cue = prev in _PLACE_CUE or nxt in HOSPITAL_WORDS
-                unknown = len(low) >= 5 and not lex.is_english(low) and not self._misspelling(low)
-                if (cue and not lex.is_common(low)) or unknown:
-                    places[i] = True
-                    if prev in {"u", "univ", "university"}:
-                        places[i - 1] = True
-                    continue
-            if (
-                i > 0
-                and tokens[i - 1].text in {"U", "Univ", "UNIV"}
-                and lex.is_place(low)
-                and not lex.is_keep(low)
-                and text[tok.start - 1] == " "
-            ):
-                places[i - 1] = places[i] = True  # "U Maryland"
-                continue
-            # Hospital initials after a movement word: "sent to GH", "seen by MGH".
-            if prev in _ACRONYM_CUE and 2 <= len(low) <= 5 and low.endswith(("h", "mc", "hc")):
-                if not lex.is_english(low) and low not in lex.clinical and (tok.text.isupper() or (mode == "lower" and len(low) <= 3)):
-                    places[i] = True
-                    continue
-            if mode == "mixed" and tok.text.islower() and self._residence(text, tok):
-                places[i] = True  # "lives in glenford": a town in lower case after "lives in"
-                continue
-            if self._ward_name(text, tokens, i, mode):
-                places[i] = True
-                continue
-            # "the North Shore", "west coast": a region named by a compass word.
-            if low in _COMPASS and nxt in _REGION_NOUNS and joined_next and free[i + 1]:
-                places[i] = places[i + 1] = True
-                continue
-            # "lives in DC": a state code after "lives in", in mixed-case text.
-            before = text[max(0, tok.start - 12) : tok.start].lower()
-            if mode == "mixed" and tok.text in US_STATES and re.search(r"\b(?:lives|living|resides) in $", before):
-                places[i] = True
-        self._multiword_places(text, tokens, places, free, mode)
-        if mode == "mixed":
-            self._after_preposition(text, tokens, places, names, free)
-
-    def _residence(self, text: str, tok: _Token) -> bool:
-        """A listed town, or a word no dictionary explains, right after "lives/resides ... in"."""
-        if not _RESIDENCE_CUE.search(text[max(0, tok.start - 40) : tok.start]):
-            return False
-        low, lex = tok.low, self.lex
-        if len(low) < 4 or lex.is_plain(low):
-            return False
-        return (low in lex.places and not lex.is_common(low)) or (not lex.is_english(low) and not self._misspelling(low))
-
-    def _ward_name(self, text: str, tokens: list[_Token], i: int, mode: str) -> bool:
-        """A ward or building named like a person or place: "Okafor MICU", "Brandt 2".
-
-        Cues: a unit word after it, or "to"/"from" and a floor number after it (slash-joined
-        wards, "MICU/Brandt", are found by ``_slash_wards``). Lower-case words in mixed-case text count only
-        after a transfer verb ("transfer to brandt 2"), where a typo ("is to recieve 2 units") cannot be.
-        """
-        tok, lex = tokens[i], self.lex
-        low = tok.low
-        if len(low) < 4 or lex.is_english(low) or lex.is_keep(low):
-            return False
-        prev = tokens[i - 1] if i > 0 else None
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        lowered = mode == "mixed" and tok.text.islower()
-        if nxt is not None and nxt.low in _UNIT_WORDS and not lowered and _joined(text, tok, nxt):
-            return True
-        if prev is None or prev.low not in {"to", "from", "on", "plan"} or not _WARD_NUMBER.match(text, tok.end):
-            return False
-        if self._misspelling(low):
-            return False  # "is to recieve 2 units": a typo before a number
-        return not lowered or (i > 1 and tokens[i - 2].low in _TRANSFER_VERBS)
-
-    @staticmethod
-    def _is_facility(tokens: list[_Token], i: int) -> bool:
-        """Token i is "Hospital", "Rehab", ... or starts a two-word head ("Medical Center", "nursing home")."""
-        low = tokens[i].low
-        if low in TWO_WORD_HEADS:  # "medical" alone is an adjective: "supportive medical care"
-            return _two_word_head(tokens, i)
-        return low in HOSPITAL_WORDS
-
-    def _facility_word(self, tok: _Token, facility: str, mode: str) -> bool:
-        """Could ``tok`` be (part of) the name of a hospital, rehab or clinic before ``facility``?"""
-        low = tok.low
-        if low in _HOSPITAL_BLOCK or low in _HOSPITAL_KINDS or low in STOP_WORDS or len(low) < 2:
-            return False
-        if mode == "mixed" and tok.text.isupper() and low not in _UNIT_WORDS and facility in {"hospital", "hosp", "medical"}:
-            return True  # initials before "Hospital" in mixed case: "XYZ Hospital" (not "GI Clinic")
-        if low in self.lex.clinical:
-            return False
-        if mode == "mixed" and tok.text.islower():
-            # "from kestrel hospital": lower case counts only for a word no dictionary explains, or
-            # a noun with no everyday use before "hospital" ("at samaritan hospital").
-            lex = self.lex
-            if facility not in {"hospital", "hosp", "rehab", *TWO_WORD_HEADS}:
-                return False
-            if not lex.is_english(low):
-                return not self._misspelling(low)
-            return facility in {"hospital", "hosp"} and not lex.is_common(low) and low not in lex.first_names
-        if not self.lex.is_common(low):
-            return True
-        # A common word names a hospital only before "hospital"-like words: "Union Hosp", "Good Samaritan".
-        return facility in {"hospital", "hosp", "memorial", "medical", "campus"}
-
-    def _after_preposition(self, text, tokens, places, names, free) -> None:
-        """In mixed-case text, capitalised words after "to", "from", "at", "in" mid-sentence.
-
-        "went to Lakeside", "transplant at Good Samaritan", "lives in Tacoma": a capitalised word there
-        that is no clinical word, title or direction names a place (or, for a first name, a person).
-        """
-        lex = self.lex
-        for i in range(1, len(tokens)):
-            tok = tokens[i]
-            prev = tokens[i - 1]
-            if prev.text not in _PREPOSITIONS or not free[i] or not _proper(tok):
-                continue
-            if text[prev.end : tok.start] != " " or not self._place_word(tok.low) or self.defined_term(tok.low):
-                continue
-            run = [i]
-            while run[-1] + 1 < len(tokens) and len(run) < 3:
-                k = run[-1] + 1
-                if not (free[k] and _proper(tokens[k]) and _joined(text, tokens[k - 1], tokens[k])):
-                    break
-                if (not self._place_word(tokens[k].low) and tokens[k].low not in HOSPITAL_WORDS) or self.defined_term(tokens[k].low):
-                    break
-                run.append(k)
-            if len(run) == 1 and i + 1 < len(tokens) and _joined(text, tok, tokens[i + 1]):
-                following = tokens[i + 1].low
-                if following in lex.clinical and following not in _UNIT_WORDS and lex.is_english(tok.low):
-                    continue  # a word qualifying a clinical noun: "weaned to Warm Neb"
-            person = len(run) == 1 and tok.low in lex.first_names and tok.low not in lex.places
-            for k in run:
-                (names if person else places)[k] = True
-                free[k] = False
-
-    def _place_word(self, low: str) -> bool:
-        lex = self.lex
-        return not (
-            len(low) < 3
-            or low in STOP_WORDS
-            or low in TITLES
-            or low in ROLES
-            or low in lex.clinical
-            or lex.is_keep(low)
-            or lex.near_keep(low)
-            or low in _NOT_PLACES
-            or (len(low) >= 6 and low.endswith("ly") and lex.is_english(low[:-2]))  # "Nasally"
-        )
-
-    def _multiword_places(self, text, tokens, places, free, mode) -> None:
-        """Places of two or three words from the list ("Virginia Beach", "New York")."""
-        lowered = [t.low for t in tokens]
-        for i in range(len(tokens) - 1):
-            for width in (3, 2):
-                if i + width > len(tokens) or not all(free[i : i + width]):
-                    continue
-                if " ".join(lowered[i : i + width]) not in self.lex.places:
-                    continue
-                if all(_joined(text, tokens[k], tokens[k + 1]) for k in range(i, i + width - 1)):
-                    if mode != "mixed" or tokens[i].text[0].isupper():
-                        for k in range(i, i + width):
-                            places[k] = True
-
-    def _slash_wards(self, text: str, mode: str) -> Iterator[PhiSpan]:
-        """A ward glued to a unit word by a slash: "MICU/Brandt", "Brandt/CCU" (the tokenizer
-        skips words after a slash, "s/p", so these need their own pass)."""
-        lex = self.lex
-        for match in _SLASH_WARD.finditer(text):
-            start, end = match.span("a") if match.group("a") else match.span("b")
-            word = text[start:end]
-            low = word.lower()
-            if mode == "mixed" and word.islower():
-                continue
-            if lex.is_english(low) or lex.is_keep(low) or lex.near_keep(low) or low in _UNIT_WORDS:
-                continue
-            yield PhiSpan(start, end, "LOCATION")
-
-    def _state_after_city(self, text: str) -> Iterator[PhiSpan]:
-        """ "Elkton, MD": a place (or an unknown capitalised word), a comma and a state code."""
-        for match in _CITY_STATE.finditer(text):
-            city = match.group(1).lower()
-            if match.group(2) not in US_STATES or self.lex.is_keep(city):
-                continue
-            credential = match.group(2).lower() in CREDENTIAL_WORDS and not re.match(r"\s+\d{5}", text[match.end() :])
-            if credential and (city not in self.lex.places or city in self.lex.last_names):
-                continue  # "Venkataraman, MD": a credential, not Maryland
-            if city in self.lex.places or (not match.group(1).isupper() and not self.lex.is_english(city)):
-                yield PhiSpan(match.start(), match.end(), "LOCATION")
-
-
-_PREPOSITIONS = frozenset({"to", "from", "at", "in"})
-_TRANSFER_VERBS = frozenset({"transfer", "transferred", "transfering", "transferring", "xfer", "moved", "move", "sent", "going", "go", "admitted", "returned", "return"})
-_RESIDENCE_CUE = re.compile(r"\b(?:lives|living|resides|residing|resident)\b[^.;\n]{0,24}\b(?:in|at)\s+$", re.I)
-_COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western"})
-_REGION_NOUNS = frozenset({"shore", "coast"})
 # Words before an initial that make "X. Word" a person even when Word looks like a typo.
 _INITIAL_CUES = TITLES | ROLES | SPEECH | {"reported", "discussed", "seen", "aware"}
 # Surname particles: the word after one belongs to the name whatever its case ("Dr. o neill").
 _PARTICLES = frozenset({"o", "mc", "mac", "van", "von", "de", "der", "den", "del", "della", "di", "da", "la", "le"})
-# Capitalised words after "to"/"at"/"in" that name no place: directions, departments, rooms.
-_NOT_PLACES = frozenset(
-    """left right upper lower north south east west pharmacy respiratory radiology nursing surgery
-    medicine cardiology neurology oncology nephrology psychiatry social work physical therapy
-    rehab room bed chair floor unit home the this that these those his her their my our
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday english spanish""".split()
-)
 
 
-# A code must end the phrase (punctuation, a line end or a ZIP code after it): "CT", "PA", "MS"
-# and "OR" are clinical abbreviations too ("from Lakeside Hospital CT showed ...").
-_STATE_AFTER = re.compile(
-    r"(?:, | )(?:(?P<code>" + "|".join(US_STATES) + r")(?=\s*(?:[.,;:)\n]|$|\d{5}))"
-    r"|(?P<name>(?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)\b(?!-|'s))"
-)
-
-
-def states_after_places(text: str, spans: list[PhiSpan]) -> list[PhiSpan]:
-    """A state right after a place found here is part of it: "Boulder, Colorado", "Naples FL".
-
-    A state alone identifies nobody (HIPAA Safe Harbor keeps it), but after a town it narrows the
-    town down. Codes count in capitals only ("ma" is a word too); names in title case.
-    """
-    extra = []
-    for span in spans:
-        if span.type != "LOCATION":
-            continue
-        match = _STATE_AFTER.match(text, span.end)
-        if match is None:
-            continue
-        if match.lastgroup == "code" or match.group("name").lower() in US_STATE_NAMES:
-            extra.append(PhiSpan(match.start(match.lastgroup), match.end(), "LOCATION"))
-    return extra
-
-
-def _two_word_head(tokens: list[_Token], i: int) -> bool:
-    """Tokens i and i + 1 are a facility head of two words: "Medical Center", "nursing home"."""
-    low = tokens[i].low
-    return low in TWO_WORD_HEADS and i + 1 < len(tokens) and tokens[i + 1].low in TWO_WORD_HEADS[low]
-
-
-def _proper(tok: _Token) -> bool:
-    """Capitalised like a proper noun: "Lakeside", "Mary's" (not "LAKESIDE" or "lakeside")."""
-    return tok.text[0].isupper() and tok.text[1:].replace("'", "").islower()
-
-
-_WARD_NUMBER = re.compile(r" \d{1,2}(?!\d|\.\d|\s*(?:mg|mcg|units?|u\b|cc|ml|%|l\b|mm|cm|x\b))", re.I)
 _SECTION_CUES = frozenset({"social", "coping", "family"})
 # Short, common-word first names that a section cue ("Social: bill called") still makes names.
 _SHORT_NAMES = frozenset({"bill", "bob", "will", "pat", "sue", "ray", "don", "art", "rob", "ted", "jack", "frank", "mark", "grant", "rose"})
-_ACRONYM_CUE = frozenset({"to", "at", "from", "in", "via", "the", "by", "of"})
-_UNIT_WORDS = frozenset({"micu", "ccu", "icu", "sicu", "csru", "ew", "er", "ed", "cath", "floor"})
-_UNIT_ALTERNATIVES = "|".join(sorted(_UNIT_WORDS))
-_SLASH_WARD = re.compile(
-    rf"\b(?:{_UNIT_ALTERNATIVES})/(?P<a>[A-Za-z]{{4,}})\b|(?<![\w/])(?P<b>[A-Za-z]{{4,}})/(?:{_UNIT_ALTERNATIVES})\b",
-    re.I,
-)
 _INVERTED_GAP = re.compile(r",[ \t]{1,2}")
 _HANDOVER = re.compile(r"\b(?:handover|handed over|hand-?off|handoff|report) (?:from|to) $", re.I)
 _FIELD_END = re.compile(r"[ \t]{2,}|[ \t]*(?:\n|$)")
@@ -1194,7 +822,6 @@ _AGE_AFTER_NAME = re.compile(
 )
 # What stands between two parties of a case name: " v. ", " v ", " vs. " (the "v"/"vs" token between).
 _CASE_GAPS = re.compile(r" v\.? ")  # not "vs": notes compare treatments with it ("Warfarin vs Apixaban")
-_CITY_STATE = re.compile(r"\b([A-Z][A-Za-z]+),\s+([A-Z]{2})\b")
 
 
 @lru_cache(maxsize=65536)
@@ -1230,14 +857,14 @@ def _is_misspelling_impl(low: str, forms: frozenset[str]) -> bool:
 _AFTER_A_NAME = re.compile(r"\s*(?:[.,;:)]|$|(?:is|was|has|had|and|at|in|with|from|who|\w+ed|\w+s)\b)")
 
 
-def _modal_read_as_name(text: str, between: str, tok: _Token) -> bool:
+def _modal_read_as_name(text: str, between: str, tok: Token) -> bool:
     """A capitalised modal right after a relative word reads as a first name only where a modal cannot
     stand: "her husband Will." or "son Will visited", but not "daughter May be HCP", "Son Will
     call", "Husband Will Bring Meds" (a title-case heading) or "husband. Will call back"."""
     return between.strip(" ") == "" and bool(_AFTER_A_NAME.match(text, tok.end))
 
 
-def _in_acronym_list(text: str, tokens: list[_Token], j: int) -> bool:
+def _in_acronym_list(text: str, tokens: list[Token], j: int) -> bool:
     """Token j is in capitals and the next token, after ", ", " and " or " or ", is too: a list of
     acronyms ("RDF, XHTML, XML and XSL"), not "KOWALCZYK, ZBIGNIEW seen today"."""
     if not tokens[j].text.isupper() or j + 1 >= len(tokens) or not tokens[j + 1].text.isupper():
@@ -1247,7 +874,7 @@ def _in_acronym_list(text: str, tokens: list[_Token], j: int) -> bool:
     return text[tokens[j].end : tokens[j + 1].start] in (", ", " and ", " or ")
 
 
-def _initial_before(text: str, tokens: list[_Token], i: int) -> bool:
+def _initial_before(text: str, tokens: list[Token], i: int) -> bool:
     """Token i follows a capital initial and a period: "W. Brightwell"."""
     if i == 0:
         return False
@@ -1255,11 +882,3 @@ def _initial_before(text: str, tokens: list[_Token], i: int) -> bool:
     return len(prev.text) == 1 and prev.text.isupper() and text[prev.end : tokens[i].start] in (". ", ".")
 
 
-def _joined(text: str, left: _Token, right: _Token | None) -> bool:
-    """Two tokens belong to one name: spaces between them, or a period after an initial or title."""
-    if right is None:
-        return True
-    gap = text[left.end : right.start]
-    if len(gap) > 3 or gap.strip(" .") != "" or "\n" in gap:
-        return False
-    return "." not in gap or len(left.text) == 1 or left.low in TITLES or left.low == "st"

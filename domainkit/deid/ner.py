@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from domainkit.deid.cue_words import CREDENTIAL_WORDS, ROLES, TITLES
 from domainkit.deid.lexicon import SPACY_MODEL, STOP_WORDS, Lexicon
-from domainkit.deid.names import CREDENTIAL_WORDS, ROLES, TITLES, NameFinder, case_mode, tokenize
+from domainkit.deid.names import NameFinder
 from domainkit.deid.spans import PhiSpan
+from domainkit.deid.tokens import case_mode, tokenize
 
 # A sentence starts at its first non-space character: spaCy reads a leading space as a token of its
 # own, and that changed its entities ("Contact Łukasz Nowak" after "See Exhibit A." lost "Łukasz").

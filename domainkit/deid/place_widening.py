@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 
+from domainkit.deid.cue_words import ROLES, TITLES
 from domainkit.deid.lexicon import STOP_WORDS
-from domainkit.deid.names import RELATIVES, ROLES, SPEECH, TITLES
+from domainkit.deid.names import RELATIVES, SPEECH
 from domainkit.deid.spans import PhiSpan, already_covered
 
 #: Words that end a facility's name and say no more than "a place of care": taken into the place.

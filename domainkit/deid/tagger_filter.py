@@ -25,10 +25,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from domainkit.deid.cue_words import HOSPITAL_WORDS, ROLES, TITLES
 from domainkit.deid.lexicon import STATE_ABBREVIATIONS, US_STATE_NAMES, US_STATES, Lexicon
-from domainkit.deid.names import HOSPITAL_WORDS, RELATIVES, ROLES, TITLES, case_mode
+from domainkit.deid.names import RELATIVES
 from domainkit.deid.patterns import FRACTIONS, MONTHS_BUT_MAY, UNIT_AFTER, is_pain_score, is_vent_setting
 from domainkit.deid.spans import PhiSpan, adjacent
+from domainkit.deid.tokens import case_mode
 
 
 _NAME_TYPES = frozenset({"NAME", "LOCATION"})

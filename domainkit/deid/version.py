@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 #: The modules whose code decides what is redacted (file reading, audits and tagger training do not).
 RULE_MODULES = ("deidentifier.py", "names.py", "patterns.py", "ner.py", "lexicon.py", "spans.py",
                 "policy.py", "tagger.py", "tagger_filter.py", "keep_rules.py", "name_widening.py",
-                "place_widening.py")
+                "place_widening.py", "place_names.py", "tokens.py", "cue_words.py")
 
 
 @lru_cache(maxsize=1)

@@ -93,21 +93,6 @@ def test_names_after_relative_role_and_patient_words(rules_only, text, expected)
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Pt is resident of Brightview nursing home, returns there.", "Pt is resident of [LOCATION], returns there."),
-        ("lives at kestrelview nursing home", "lives at [LOCATION]"),
-        ("Pt from Oakmont assisted living.", "Pt from [LOCATION]."),
-        # the heads alone, and after an everyday word, stay
-        ("Plan for skilled nursing facility. Needs nursing home placement.", None),
-        ("Long term care nursing home; considering assisted living.", None),
-    ],
-)
-def test_facility_names_before_two_word_heads(rules_only, text, expected):
-    assert rules_only.redact(text).text == (expected or text)
-
-
-@pytest.mark.parametrize(
     "text",
     [
         "GCS 14. pt alert, HR 88. wife aware. son at bedside.",
@@ -252,23 +237,6 @@ def test_first_names_and_credentials_are_not_places_with_ner(deidentifier, text,
 )
 def test_a_listed_surname_after_lower_case_mr_or_ms_is_a_name(rules_only, text, expected):
     assert rules_only.redact(text).text == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("prior detox at st. jude detox in 2006", "prior detox at [LOCATION] in 2006"),  # the saint too
-        ("pt was at st agnes for 2 wks", "pt was at [LOCATION] for 2 wks"),  # no dot, after a place cue
-    ],
-)
-def test_saints_in_lower_case_facility_names(rules_only, text, expected):
-    assert rules_only.redact(text).text.replace("[DATE]", "2006") == expected
-
-
-@pytest.mark.parametrize("text", ["hr 110s st mary in to visit", "tele: nsr to st mary at bedside"])
-def test_st_without_a_dot_or_at_or_from_is_no_saint(rules_only, text):
-    # "st" is sinus tachycardia here: no hospital named "St Mary"
-    assert "[LOCATION]" not in rules_only.redact(text).text
 
 
 @pytest.mark.parametrize(
