@@ -15,10 +15,11 @@ Measures, in one run:
      the teacher's probabilities, as in ``domainkit run``.
 
 The unlabelled pool defaults to a default run's (``DEFAULT_POOL``, 3000 texts): distillation
-teaches most on the pool, so (b) measures what ``domainkit run`` does. Measured here: with 3000
-pool texts the cached student scored 0.831 against the labels-only 0.820 (10.7 minutes for the
-script); with 200, the earlier default, 0.801 against 0.820, in about a third of the distillation time
-(cached 69 s and in the loop 110 s in an earlier run, against 211 s and 342 s).
+teaches most on the pool, so (b) measures what ``domainkit run`` does. Measured here (the README's
+Benchmarks table has the latest figures): with 3000 pool texts the cached student scored 0.837
+against the labels-only 0.792 (10 min 36 s for the script; 0.831 against 0.820 in the version
+before); with 200, the earlier default, 0.801 against 0.820, in about a third of the distillation
+time (cached 69 s and in the loop 110 s in an earlier run, against 211 s and 342 s).
 
     python bench/bench_distill.py --train 600 --pool 300 --epochs 3
 """

@@ -53,13 +53,28 @@ class PhiTagger:
         Without a filter every span is returned; with one, the filter judges each span against
         ``found`` (a span that only widens one of those is always kept).
         """
-        tagged = [[PhiSpan(start, end, kind if kind in PHI_TYPES else "ID") for start, end, kind in spans]
-                  for spans in self._tagger(texts)]
+        tagged = [[_whole_words(text, PhiSpan(start, end, kind if kind in PHI_TYPES else "ID")) for start, end, kind in spans]
+                  for text, spans in zip(texts, self._tagger(texts), strict=True)]
         if self._filter is None:
             return tagged
         found = found if found is not None else [[] for _ in texts]
         return [self._filter.filter(text, spans, known)
                 for text, spans, known in zip(texts, tagged, found, strict=True)]
+
+
+def _whole_words(text: str, span: PhiSpan) -> PhiSpan:
+    """The span widened to the whole words it touches.
+
+    The tagger labels word pieces, so a weakly trained one can mark "ster" in "Hester" or "1234" in
+    "MRN1234": redacting the piece alone would leave the rest of the identifier readable
+    ("He[NAME]"). A redaction covers whole words (letters and digits on either side join it).
+    """
+    start, end = span.start, span.end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return span if (start, end) == (span.start, span.end) else PhiSpan(start, end, span.type)
 
 
 def _require_tagger_labels(folder: Path) -> None:

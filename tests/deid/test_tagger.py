@@ -130,3 +130,17 @@ def test_tagger_is_judged_only_against_spans_that_will_be_redacted(tagger_dir, m
     seen.clear()
     Deidentifier(DeidPolicy(use_ner=False, tagger=str(tagger_dir), types=("NAME",))).redact(note)
     assert {span.type for span in seen[0]} == {"NAME"}  # a DATE span that stays vouches for nothing
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "word"),
+    [("Hester was seen", "ster", "Hester"), ("MRN1234 noted", "1234", "MRN1234"), ("seen by Dr Okafor-Lee", "Okafor", "Okafor")],
+)
+def test_a_tagger_span_inside_a_word_covers_the_whole_word(tagger_dir, text, piece, word):
+    from domainkit.deid.tagger import PhiTagger
+
+    tagger = PhiTagger(tagger_dir)
+    start = text.index(piece)
+    tagger._tagger = lambda texts: [[(start, start + len(piece), "NAME")]]  # a piece, as a weak tagger marks it
+    (span,) = tagger.find_many([text])[0]
+    assert text[span.start : span.end] == word
