@@ -8,3 +8,28 @@ def test_an_incomplete_checkpoint_is_not_resumed_from(tmp_path):
     assert last_complete_checkpoint(tmp_path) == str(tmp_path / "checkpoint-4")
     assert not (tmp_path / "checkpoint-8").exists()
     assert last_complete_checkpoint(tmp_path / "none") is None
+
+
+def test_claimed_checkpoints_resume_only_under_the_same_key(tmp_path):
+    import pytest
+
+    from domainkit.checkpoints import claim_checkpoints
+    from domainkit.errors import ConfigError
+
+    folder = tmp_path / "checkpoints"
+    claim_checkpoints(folder, "aaaa", resume=True)  # nothing there yet: the key is recorded
+    (folder / "checkpoint-2").mkdir()
+    (folder / "checkpoint-2" / "trainer_state.json").write_text("{}")
+    claim_checkpoints(folder, "aaaa", resume=True)
+    with pytest.raises(ConfigError, match="another training"):
+        claim_checkpoints(folder, "bbbb", resume=True)
+    assert (folder / "checkpoint-2").is_dir()  # refused: nothing moved
+
+
+def test_checkpoints_without_a_key_from_earlier_versions_still_resume(tmp_path):
+    from domainkit.checkpoints import claim_checkpoints
+
+    (tmp_path / "checkpoint-2").mkdir()
+    (tmp_path / "checkpoint-2" / "trainer_state.json").write_text("{}")
+    claim_checkpoints(tmp_path, "aaaa", resume=True)
+    assert last_complete_checkpoint(tmp_path) == str(tmp_path / "checkpoint-2")

@@ -31,6 +31,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from domainkit.errors import ModelError, unknown_choice
+from domainkit.heads.settings import InferenceSettings, read_settings
 
 #: BERT/MiniLM attention projections: LoRA on query and value, the original LoRA recipe.
 DEFAULT_TARGETS = ("query", "value")
@@ -177,6 +178,8 @@ class DomainAdapters:
         self.model: PeftModel | None = None
         self.heads: dict[str, nn.Linear] = {}
         self.meta: dict[str, dict[str, Any]] = {}
+        self.settings: dict[str, InferenceSettings] = {}
+        self._redactors: dict[str, Any] = {}
         self.active: str | None = None
 
     @property
@@ -217,6 +220,7 @@ class DomainAdapters:
         head = nn.Linear(state["weight"].shape[1], state["weight"].shape[0])
         head.load_state_dict(state)
         self.heads[domain], self.meta[domain] = head.eval(), meta
+        self.settings[domain] = read_settings(path)  # the run's window, long documents and de-id policy
         self.model.eval()
         self.use(domain)
 
@@ -230,17 +234,53 @@ class DomainAdapters:
     def labels(self, domain: str | None = None) -> list[str]:
         return list(self.meta[domain or self.active]["labels"])
 
-    @torch.inference_mode()
-    def predict_proba(self, texts: list[str], *, max_length: int = 128, batch_size: int = 32) -> np.ndarray:
-        """Probabilities of the active domain's labels (softmax, or sigmoid for multi-label)."""
+    def predict_proba(self, texts: list[str], *, batch_size: int = 32, max_length: int | None = None) -> np.ndarray:
+        """Probabilities of the active domain's labels (softmax, or sigmoid for multi-label).
+
+        Read as the run that trained the adapter reads its merged model (``domainkit predict``): its
+        window length, long-document windows and de-identification policy come from the adapter's
+        ``domainkit_inference.json``. ``max_length`` overrides the window; adapters saved before
+        that file was written read 128 word pieces, without de-identification.
+        """
+        from domainkit.evaluation.inference import predict_proba
+        from domainkit.heads.loading import Classifier
+
         if self.active is None:
             raise ModelError("no adapter loaded", hint="call add(FOLDER) first")
-        head, multi = self.heads[self.active], self.meta[self.active]["problem_type"] == "multi_label_classification"
-        rows = []
-        for start in range(0, len(texts), batch_size):
-            enc = self.tokenizer(texts[start:start + batch_size], truncation=True, max_length=max_length,
-                                 padding=True, return_tensors="pt")
-            pooled = self.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).pooler_output
-            logits = head(pooled)
-            rows.append(torch.sigmoid(logits) if multi else torch.softmax(logits, dim=-1))
-        return torch.cat(rows).numpy() if rows else np.zeros((0, len(self.labels())), dtype=np.float32)
+        settings = self.settings[self.active]
+        if max_length is not None:
+            settings = settings.with_changes(max_length=max_length)
+        classifier = Classifier(model=_AdapterClassifier(self.model, self.heads[self.active]), tokenizer=self.tokenizer,
+                                label_names=self.labels(), settings=settings, path=self.base_dir,
+                                multi_label=self.meta[self.active]["problem_type"] == "multi_label_classification")
+        texts = self._redacted(list(texts))
+        if not texts:
+            return np.zeros((0, len(self.labels())), dtype=np.float32)
+        return predict_proba(classifier, texts, batch_size=batch_size)
+
+    def _redacted(self, texts: list[str]) -> list[str]:
+        """The texts under the active adapter's de-identification policy (as its run trained on them)."""
+        from domainkit.predict.predictor import resolve_policy
+
+        policy = resolve_policy(self.settings[self.active].deid_policy, None)
+        if policy is None or not getattr(policy, "enabled", True):
+            return texts
+        if self.active not in self._redactors:
+            from domainkit.deid import Deidentifier
+
+            self._redactors[self.active] = Deidentifier(policy)
+        return [redaction.text for redaction in self._redactors[self.active].redact_many(texts)]
+
+
+class _AdapterClassifier(nn.Module):
+    """The base with its active adapter and a domain's head, as ``model(**encoding).logits``."""
+
+    def __init__(self, encoder: nn.Module, head: nn.Linear) -> None:
+        super().__init__()
+        self.encoder, self.head = encoder, head
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, **_: Any) -> Any:
+        from types import SimpleNamespace
+
+        pooled = self.encoder(input_ids=input_ids, attention_mask=attention_mask).pooler_output
+        return SimpleNamespace(logits=self.head(pooled))

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from transformers import AutoTokenizer, TrainingArguments, set_seed
 
-from domainkit.checkpoints import last_complete_checkpoint
+from domainkit.checkpoints import claim_checkpoints, last_complete_checkpoint, training_key
 from domainkit.data.taskdata import TaskData
 from domainkit.distill.collator import DistillCollator, ExampleDataset
 from domainkit.distill.config import TEACHER_ONLY, TEACHER_AND_FINETUNED, DistillConfig, resolve_layer_map
@@ -86,8 +86,15 @@ def distill(
         copied_from = kept_layers(teacher.num_layers, 2)
     pairs = resolve_layer_map(cfg.layer_map, classifier.config.num_hidden_layers, teacher.num_layers, copied_from)
     mlm_source = mlm_teacher_dir or (teacher_dir if has_mlm_head(teacher_dir) else None)
+    if mlm_teacher_dir is not None:
+        _require_teacher_vocabulary(Path(mlm_teacher_dir), teacher)
     pool = pool[: cfg.pool_limit]
     plan = _plan(cfg, data, teacher, bridge.token_aligned, mlm_source, pool, pairs)
+    if not plan.active:  # training would only move the weights by weight decay, and call that a student
+        reasons = "; ".join(f"{term}: {why}" for term, why in plan.skipped.items())
+        raise ConfigError(f"no distillation term is active ({reasons})",
+                          hint="fit the teacher's head on this task (prepare_teacher), give unlabelled pool texts, "
+                               "or set a weight above 0 for a term that can run")
     # built now, before the teacher cache fill, whose random draws (if any) depend on what was cached
     model, init_notes = _student(classifier, student_dir, plan, teacher.width, len(pairs))
 
@@ -123,7 +130,11 @@ def distill(
 
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, layers,
                                bridge.token_aligned, live_teacher=live)
-    history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume)
+    key = training_key(role="distill", config=_resumable_config(cfg), teacher=model_fingerprint(teacher_dir),
+                       student=model_fingerprint(student_dir), examples=_examples_digest(examples),
+                       teacher_mode=teacher_mode, mlm_teacher=mlm_source and model_fingerprint(mlm_source),
+                       companion=companion_dir and model_fingerprint(companion_dir))
+    history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume, key)
     checksum = _checksum(model)  # before rank 0 merges a LoRA adapter into the weights it saves
     model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     report = {
@@ -160,7 +171,9 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     args = _training_args(cfg, out_dir / "checkpoints")
     model = DistillStudent(classifier, mlm_head=None, projector=None)
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, (), True)
-    history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume)
+    key = training_key(role="finetune_only", config=_resumable_config(cfg), student=model_fingerprint(student_dir),
+                       examples=_examples_digest(examples))
+    history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume, key)
     checksum = _checksum(model)  # before rank 0 merges a LoRA adapter into the weights it saves
     model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     _wait_for_rank_zero()  # under torchrun the other ranks read this folder next (soft-label ensemble)
@@ -206,7 +219,7 @@ def _plan(cfg: DistillConfig, data: TaskData, teacher: TaskTeacher, token_aligne
         if weight == 0:
             skipped[name] = f"distill.{weight_names[name]} is 0 in the config"
     reasons = {
-        "soft": None if teacher.head_kind else "teacher has no head for this task (run prepare_teacher first)",
+        "soft": None if teacher.head_kind else "teacher has no head trained on this task's labels (run prepare_teacher on this task first)",
         "mlm": None if pool else "no unlabelled pool texts",
         "mlm_kl": ("no unlabelled pool texts" if not pool else
                    "teacher has no MLM head" if mlm_source is None else
@@ -218,6 +231,20 @@ def _plan(cfg: DistillConfig, data: TaskData, teacher: TaskTeacher, token_aligne
             skipped[name] = reason
     weights = {k: (0.0 if k in skipped else v) for k, v in weights.items()}
     return LossPlan(weights, skipped, data.multi_label, cfg.temperature, cfg.hidden_loss, pairs)
+
+
+def _require_teacher_vocabulary(mlm_teacher_dir: Path, teacher: TaskTeacher) -> None:
+    """The MLM teacher reads the task teacher's word-piece ids, so both need one vocabulary.
+
+    Another vocabulary crashed the teacher pass (an id beyond its embeddings) or, at the same size,
+    gave MLM-KL targets for the wrong word pieces without a word.
+    """
+    if AutoTokenizer.from_pretrained(mlm_teacher_dir).get_vocab() != teacher.tokenizer.get_vocab():
+        raise ConfigError(
+            f"MLM teacher {mlm_teacher_dir} has another vocabulary than the task teacher {teacher.folder}",
+            hint="pass an MLM checkpoint of the task teacher's model family (same tokenizer), or leave "
+                 "mlm_teacher_dir out (the MLM term then trains without the teacher's MLM soft labels)",
+        )
 
 
 def _companion(cfg: DistillConfig, plan: LossPlan, companion_dir: Path | None, tokenizer,
@@ -306,12 +333,35 @@ def _training_args(cfg: DistillConfig, output_dir: Path) -> TrainingArguments:
     )
 
 
-def _train(model, args, plan, dataset, collator, tokenizer, resume: bool) -> list[dict[str, Any]]:
+def _train(model, args, plan, dataset, collator, tokenizer, resume: bool, key: str) -> list[dict[str, Any]]:
+    """Train (resuming the last checkpoint when ``resume``); ``key`` names this training (see ``claim_checkpoints``)."""
+    with args.main_process_first(desc="checkpoints"):  # rank 0 claims the folder, the others then read it
+        if args.process_index == 0:
+            claim_checkpoints(Path(args.output_dir), key, resume=resume)
     trainer = DistillationTrainer(model=model, args=args, train_dataset=dataset, data_collator=collator,
                                   processing_class=tokenizer, plan=plan)
     last = last_complete_checkpoint(Path(args.output_dir)) if resume else None
     trainer.train(resume_from_checkpoint=last)
     return [entry for entry in trainer.state.log_history if "loss" in entry or "train_runtime" in entry]
+
+
+#: Settings a resume may change: more epochs continue a training; saving and logging are bookkeeping.
+_RESUMABLE_CHANGES = ("epochs", "save_steps", "logging_steps")
+
+
+def _resumable_config(cfg: DistillConfig) -> dict[str, Any]:
+    """The config as the training key sees it (see ``claim_checkpoints``)."""
+    return {k: v for k, v in cfg.to_dict().items() if k not in _RESUMABLE_CHANGES}
+
+
+def _examples_digest(examples: list) -> str:
+    """What the training reads of its examples: their keys (text, length, tokenizer) and labels."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for example in examples:
+        digest.update(f"{example.key}\t{example.label}\n".encode())
+    return digest.hexdigest()[:16]
 
 
 def _save_student(model: DistillStudent, tokenizer, target: Path, args: TrainingArguments,

@@ -184,7 +184,8 @@ class DistillConfig:
             raise ConfigError(f"distill.mlm_probability must be in (0, 1); found {self.mlm_probability!r}")
         _one_of("distill", "hidden_loss", self.hidden_loss, HIDDEN_LOSSES)
         _one_of("distill", "soft_labels", self.soft_labels, SOFT_LABEL_SOURCES)
-        _one_of("distill", "bf16", self.bf16, ("auto", True, False))
+        if not (self.bf16 is True or self.bf16 is False or self.bf16 == "auto"):  # not `in`: 1 == True
+            raise ConfigError(f"distill.bf16 must be one of 'auto', true, false; found {self.bf16!r}")
         object.__setattr__(self, "layer_map", _normalise_layer_map(self.layer_map))
 
     def to_dict(self) -> dict[str, Any]:
@@ -203,10 +204,12 @@ def _normalise_layer_map(value: Any) -> str | LayerMap:
         _one_of("distill", "layer_map", value, LAYER_MAP_PRESETS)
         return value
     try:
-        pairs = tuple((int(s), int(t)) for s, t in value)
-    except (TypeError, ValueError):
+        # whole numbers only: int() would read 6.7 as 6 and true as 1 without a word
+        pairs = tuple((_integer("distill", "layer_map", s), _integer("distill", "layer_map", t)) for s, t in value)
+    except (TypeError, ValueError, ConfigError):
         raise ConfigError(
-            f"distill.layer_map must be 'last', 'uniform' or pairs like [[6, 12], [3, 6]]; found {value!r}"
+            f"distill.layer_map must be 'last', 'uniform' or pairs of layer numbers like [[6, 12], [3, 6]]; "
+            f"found {value!r}"
         ) from None
     if not pairs or any(s < 0 or t < 0 for s, t in pairs):
         raise ConfigError(f"distill.layer_map needs at least one pair of non-negative layer numbers; found {value!r}")

@@ -28,6 +28,7 @@ import numpy as np
 from safetensors.numpy import load_file, save
 
 from domainkit.distill.fingerprint import hash_json
+from domainkit.errors import DomainkitError
 from domainkit.heads._atomic import atomic_write_bytes, atomic_write_text
 from domainkit.log import get_logger
 
@@ -95,6 +96,13 @@ class TeacherCache:
         if not spec_file.exists():
             atomic_write_text(spec_file, json.dumps(self.spec, indent=2, sort_keys=True, default=str))
         tensors = {f"{key}/{field}": np.ascontiguousarray(a) for key, rec in new.items() for field, a in rec.items()}
+        overflowing = sorted({name.split("/", 1)[1] for name, a in tensors.items()
+                              if np.issubdtype(a.dtype, np.floating) and not np.isfinite(a).all()})
+        if overflowing:  # stored, they would be set aside as damaged at every read; fail once, clearly
+            raise DomainkitError(
+                f"the teacher's outputs are not finite in fp16 ({', '.join(overflowing)}): the cache cannot hold them",
+                hint="check the teacher checkpoint: NaN, or values beyond fp16's range (65504), come from damaged or "
+                     "unstable weights")
         count = len(list(self.folder.glob("shard-*.safetensors")))
         final = self.folder / f"shard-{count:05d}-{uuid.uuid4().hex[:8]}.safetensors"
         atomic_write_bytes(final, save(tensors, metadata={"examples": str(len(new))}))
@@ -107,13 +115,22 @@ def _read_shard(shard: Path) -> Record:
     can still damage one; one bad file must not stop every later run that uses this teacher.
     """
     try:
-        return load_file(str(shard))
+        arrays = load_file(str(shard))
     except Exception as error:  # safetensors raises its own error type for a damaged file
-        aside = shard.with_name(f".unreadable-{shard.name}")
-        os.replace(shard, aside)
-        log.warning("teacher cache: %s is unreadable (%s); set aside as %s, its examples are computed again",
-                    shard, type(error).__name__, aside.name)
-        return {}
+        return _set_aside(shard, type(error).__name__)
+    # A shard whose header survived but whose data did not (bytes overwritten on disk) parses; its
+    # values then read as NaN or inf, and every run stopped on a non-finite loss that named no cache.
+    if not all(np.isfinite(a).all() for a in arrays.values() if np.issubdtype(a.dtype, np.floating)):
+        return _set_aside(shard, "values that are not finite")
+    return arrays
+
+
+def _set_aside(shard: Path, why: str) -> Record:
+    aside = shard.with_name(f".unreadable-{shard.name}")
+    os.replace(shard, aside)
+    log.warning("teacher cache: %s is unreadable (%s); set aside as %s, its examples are computed again",
+                shard, why, aside.name)
+    return {}
 
 
 def topk_arrays(logits: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

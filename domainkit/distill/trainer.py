@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-from transformers import Trainer
+from transformers import Trainer, TrainerCallback
 from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices, nested_gather
 
 from domainkit.distill import losses
@@ -73,11 +73,25 @@ class EpochSeededLengthSampler(LengthGroupedSampler):
         return iter(get_length_grouped_indices(self.lengths, self.batch_size, generator=generator))
 
 
+class LogTheLastStep(TrainerCallback):
+    """Log at the last step too, not only every ``logging_steps``.
+
+    A short run (a smoke run's 8 steps at ``logging_steps = 10``) otherwise logged no step at all,
+    and its report's history held no per-term losses; a long one lost the losses of its last steps.
+    """
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step >= state.max_steps:
+            control.should_log = True
+        return control
+
+
 class DistillationTrainer(Trainer):
     """Trainer whose loss is the weighted sum of the plan's active terms."""
 
     def __init__(self, *args: Any, plan: LossPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.add_callback(LogTheLastStep)
         self.plan = plan
         self._term_sums: dict[str, float] = defaultdict(float)
         self._term_counts: dict[str, int] = defaultdict(int)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,21 @@ def default_out(config: RunConfig, pack: DomainPack) -> Path:
     return Path("runs") / f"{config.pack}-{task}-{config.preset}-{config.digest()[:8]}"
 
 
+def _refuse_several_processes() -> None:
+    """A run is one process: under torchrun each process would claim the run folder and run every stage.
+
+    The stages around distillation (de-identification, evaluation, export) are not rank-aware; the
+    distillation itself is, through ``domainkit.distill.api.distill`` in a script of one's own.
+    """
+    world_size = os.environ.get("WORLD_SIZE", "1")
+    if world_size.isdigit() and int(world_size) > 1:
+        raise ConfigError(
+            f"domainkit run works in one process, and this one is one of {world_size} (WORLD_SIZE, set by torchrun)",
+            hint="run `domainkit run` without torchrun; to distil with several processes, launch a script that "
+                 "calls domainkit.distill.api.distill(...) under torchrun (see domainkit/distill/README.md)",
+        )
+
+
 def run_pack(
     pack_name: str,
     *,
@@ -147,6 +163,8 @@ def run_pack(
 ) -> RunContext:
     """Run ``pack_name`` into ``out``; ``resume``: ``out`` must hold a run (of this config) to continue."""
     from domainkit.runner.stages import default_stages
+
+    _refuse_several_processes()
     from domainkit.runner.summary import print_summary
 
     config, pack = resolve_for_pack(pack_name, preset=preset, run_file=run_file, overrides=overrides, cli=cli)

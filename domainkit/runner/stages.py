@@ -438,8 +438,24 @@ def run_distill(ctx: RunContext, workdir: Path) -> dict[str, Any]:
                      companion_dir=Path(baseline["model_dir"]) if baseline else None)
     _write_inference_settings(ctx, result.model_dir)
     thresholds = _store_thresholds(ctx, result.model_dir, data)
+    _settings_beside_adapters(result.model_dir)
     return {"model_dir": str(result.model_dir), "report": result.report, "thresholds": thresholds,
             "training_windows": data.split_info.get("training_windows")}
+
+
+def _settings_beside_adapters(model_dir: Path) -> None:
+    """A LoRA run's domain adapters (``adapter/<task>/``) read as its merged model does.
+
+    ``DomainAdapters`` loads an adapter without the merged model folder, so the window, long
+    documents, thresholds and de-identification policy go beside each adapter too.
+    """
+    from domainkit.distill.adapters import saved_domains
+    from domainkit.heads.settings import read_settings, write_settings
+
+    adapters = Path(model_dir).with_name("adapter")
+    if adapters.is_dir():
+        for domain in saved_domains(adapters):
+            write_settings(adapters / domain, read_settings(Path(model_dir)))
 
 
 def _write_inference_settings(ctx: RunContext, model_dir: Path) -> None:
@@ -463,6 +479,7 @@ def run_baseline(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     result = finetune_only(_student_folder(ctx), data, ctx.config.distill, out_dir=workdir, resume=True)
     _write_inference_settings(ctx, result.model_dir)
     thresholds = _store_thresholds(ctx, result.model_dir, data)
+    _settings_beside_adapters(result.model_dir)
     return {"model_dir": str(result.model_dir), "report": result.report, "thresholds": thresholds}
 
 

@@ -151,3 +151,27 @@ def test_the_lora_student_checksum_is_taken_before_rank_zero_merges_the_adapter(
     else:
         report = api.finetune_only(student_dir, task, cfg, out_dir=tmp_path / "run").report
     assert report["student_checksum"] == unmerged[0]
+
+
+def test_domain_adapters_read_as_their_run_reads_the_merged_model(tmp_path, student_dir):
+    """Window length and de-identification come from the adapter's settings, as `domainkit predict` applies them."""
+    from domainkit.deid import DeidPolicy
+    from domainkit.distill.adapters import DomainAdapters
+    from domainkit.distill.api import finetune_only
+    from domainkit.distill.config import DistillConfig
+    from domainkit.heads.settings import InferenceSettings, write_settings
+    from domainkit.predict.predictor import Predictor
+
+    cfg = DistillConfig(epochs=1, batch_size=4, max_length=24, logging_steps=1, save_steps=1000, bf16=False,
+                        lora_r=4, learning_rate=1e-2)
+    task = _labels_task(["cardio", "other"])
+    merged_dir = finetune_only(student_dir, task, cfg, out_dir=tmp_path / "run").model_dir
+    settings = InferenceSettings(max_length=8, deid_policy={**DeidPolicy(use_ner=False).__dict__})
+    for folder in (merged_dir, tmp_path / "run" / "adapter" / task.task):  # what the runner writes
+        write_settings(folder, settings)
+    adapters = DomainAdapters(student_dir)
+    adapters.add(tmp_path / "run" / "adapter")
+    texts = ["Dr. Okafor saw the patient with chest pain and fever today", "contract party shall pay"]
+    expected = Predictor(merged_dir).probabilities(texts)
+    assert adapters.predict_proba(texts) == pytest.approx(expected, abs=1e-5)
+    assert adapters.settings[task.task].max_length == 8

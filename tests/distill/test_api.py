@@ -7,6 +7,7 @@ from domainkit.distill.api import distill, finetune_only
 from domainkit.distill.config import DistillConfig
 from domainkit.distill.teacher import prepare_teacher
 from domainkit.distill.config import TeacherConfig
+from domainkit.errors import ConfigError
 
 FAST = dict(epochs=1, batch_size=4, max_length=24, logging_steps=1, save_steps=1000, bf16=False, top_k=5)
 
@@ -215,3 +216,41 @@ def test_api_init_from_teacher_keeps_its_mlm_head_and_uniform_follows_the_copied
     assert report["layer_map"] == [[1, 1], [2, 3]]  # teacher blocks 0 and 2 -> teacher layers 1 and 3
     assert "mlm: student checkpoint's MLM head" in report["notes"]
     assert {"hidden", "mlm", "mlm_kl"} <= set(report["active_terms"])
+
+
+def test_api_resume_refuses_checkpoints_of_another_training(tmp_path, student_dir, single_label_data):
+    cfg = DistillConfig(**{**FAST, "save_steps": 1})
+    first = finetune_only(student_dir, single_label_data, cfg, out_dir=tmp_path / "base")
+    with pytest.raises(ConfigError, match="checkpoints of another training"):
+        finetune_only(student_dir, single_label_data, cfg.replace(learning_rate=1e-2), out_dir=tmp_path / "base")
+    # resume=False starts afresh and sets the old checkpoints aside rather than deleting them
+    again = finetune_only(student_dir, single_label_data, cfg.replace(learning_rate=1e-2), out_dir=tmp_path / "base",
+                          resume=False)
+    assert max(h["step"] for h in again.report["history"] if "loss" in h) == max(
+        h["step"] for h in first.report["history"] if "loss" in h)
+    aside = [p.name for p in (tmp_path / "base").iterdir() if p.name.startswith("checkpoints.replaced-")]
+    assert len(aside) == 1 and any((tmp_path / "base" / aside[0]).glob("checkpoint-*"))
+
+
+def test_api_distill_with_no_term_able_to_run_is_refused(tmp_path, student_dir, teacher_dir, single_label_data):
+    # a teacher without a head for the task, no pool, and the other weights at 0: nothing to learn from
+    cfg = DistillConfig(**{**FAST, "alpha_hidden": 0.0, "alpha_mlm": 0.0, "alpha_hard": 0.0})
+    with pytest.raises(ConfigError, match="no distillation term is active") as refused:
+        distill(student_dir, teacher_dir, single_label_data, [], cfg, out_dir=tmp_path / "d", cache_dir=tmp_path / "c")
+    assert "no head trained on this task's labels" in str(refused.value)
+    assert not (tmp_path / "d" / "model").exists()
+
+
+def test_api_mlm_teacher_with_another_vocabulary_than_the_task_teacher_is_refused(
+        tmp_path, student_dir, head_teacher, mlm_teacher_dir, single_label_data, pool_texts):
+    # the task teacher is an MPNet (its own vocabulary), the MLM teacher a BERT: ids would not match
+    with pytest.raises(ConfigError, match="another vocabulary than the task teacher"):
+        distill(student_dir, head_teacher, single_label_data, pool_texts, DistillConfig(**FAST),
+                out_dir=tmp_path / "run", cache_dir=tmp_path / "cache", mlm_teacher_dir=mlm_teacher_dir)
+
+
+def test_api_a_run_shorter_than_logging_steps_still_reports_its_terms(tmp_path, student_dir, single_label_data):
+    cfg = DistillConfig(**{**FAST, "logging_steps": 10})  # 3 steps of 4 examples
+    result = finetune_only(student_dir, single_label_data, cfg, out_dir=tmp_path / "base")
+    logged = [h for h in result.report["history"] if "loss" in h]
+    assert [h["step"] for h in logged] == [3] and "loss_hard" in logged[0]

@@ -14,7 +14,8 @@ def test_config_defaults_are_valid_and_frozen():
 @pytest.mark.parametrize(
     "changes, option",
     [({"temperature": 0}, "temperature"), ({"hidden_loss": "l1"}, "hidden_loss"), ({"bf16": "yes"}, "bf16"),
-     ({"alpha_ce": -1}, "alpha_ce"), ({"layer_map": "every"}, "layer_map"), ({"mlm_probability": 1.5}, "mlm_probability")],
+     ({"alpha_ce": -1}, "alpha_ce"), ({"layer_map": "every"}, "layer_map"), ({"mlm_probability": 1.5}, "mlm_probability"),
+     ({"bf16": 1}, "bf16"), ({"layer_map": [[6.7, 12]]}, "layer_map"), ({"layer_map": [[True, "12"]]}, "layer_map")],
 )
 def test_config_rejects_bad_values_naming_the_option(changes, option):
     with pytest.raises(ConfigError, match=option):

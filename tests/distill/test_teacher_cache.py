@@ -50,3 +50,30 @@ def test_teacher_cache_sets_an_unreadable_shard_aside_and_recomputes_its_example
     assert (cache.folder / f".unreadable-{first_shard.name}").exists()
     assert "unreadable" in caplog.text
     assert not list(cache.folder.glob(".*.tmp"))
+
+
+def test_teacher_cache_sets_aside_a_shard_whose_values_were_overwritten(tmp_path, caplog):
+    calls = []
+    cache = TeacherCache(tmp_path, "fp-a", {"top_k": 3})
+    cache.ensure(["k0", "k1"], _compute_factory(calls))
+    shard = next(cache.folder.glob("shard-*.safetensors"))
+    raw = bytearray(shard.read_bytes())
+    header = 8 + int.from_bytes(raw[:8], "little")  # keep the header: the file still parses
+    raw[header:] = b"\xff" * (len(raw) - header)  # fp16 0xFFFF is NaN
+    shard.write_bytes(bytes(raw))
+    again = TeacherCache(tmp_path, "fp-a", {"top_k": 3})
+    records = again.ensure(["k0", "k1"], _compute_factory(calls))
+    assert again.computed == 2 and records[1]["logits_values"].tolist() == [1, 1, 1]
+    assert (cache.folder / f".unreadable-{shard.name}").exists() and "not finite" in caplog.text
+
+
+def test_teacher_outputs_that_overflow_fp16_are_refused_before_they_are_stored(tmp_path):
+    import pytest
+
+    from domainkit.errors import DomainkitError
+
+    cache = TeacherCache(tmp_path, "fp-a", {"top_k": 3})
+    overflow = lambda indices: [{"logits_values": np.array([7e4, 0, 0], np.float32).astype(np.float16)} for _ in indices]  # noqa: E731
+    with pytest.raises(DomainkitError, match="not finite in fp16"):
+        cache.ensure(["k0"], overflow)
+    assert not list(cache.folder.glob("shard-*"))

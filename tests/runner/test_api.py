@@ -79,3 +79,14 @@ def test_more_options_that_cannot_go_together(overrides: list[str], message: str
 
     with pytest.raises(ConfigError, match=message):
         resolve_for_pack("medical", overrides=overrides)
+
+
+def test_a_run_under_torchrun_is_refused_before_anything_is_written(tmp_path, monkeypatch) -> None:
+    from domainkit.errors import ConfigError
+    from domainkit.runner.api import run_pack
+
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(ConfigError, match="WORLD_SIZE") as refused:
+        run_pack("medical", preset="smoke", out=tmp_path / "run")
+    assert "distill.api.distill" in refused.value.hint
+    assert not (tmp_path / "run").exists()

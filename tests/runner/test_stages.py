@@ -402,3 +402,18 @@ def test_a_layer_map_out_of_range_is_refused_before_any_stage_runs(tmp_path, fak
     from domainkit.runner.stages import distill_check
 
     distill_check(RunContext(config=ok, pack=Pack(), folder=RunFolder(tmp_path / "ok")))
+
+
+def test_a_lora_runs_adapters_get_the_merged_models_inference_settings(tmp_path):
+    from domainkit.heads.settings import InferenceSettings, read_settings, write_settings
+    from domainkit.runner.stages import _settings_beside_adapters
+
+    model = tmp_path / "04-distill" / "model"
+    model.mkdir(parents=True)
+    write_settings(model, InferenceSettings(max_length=64, long_documents=True, max_windows=2))
+    adapter = tmp_path / "04-distill" / "adapter" / "hpo-organ-system"
+    adapter.mkdir(parents=True)
+    (adapter / "adapter_config.json").write_text("{}")
+    _settings_beside_adapters(model)
+    assert read_settings(adapter) == read_settings(model)
+    _settings_beside_adapters(tmp_path / "no-lora" / "model")  # no adapter folder: nothing to do
