@@ -26,8 +26,19 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
+            # A folder cannot be renamed onto another: the old one is renamed aside first and deleted
+            # only once the new one is in place. Deleting it first left a half-deleted folder (a
+            # model without its vocab.txt) for readers, and for good when the process was killed.
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.replace(target, old)
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                os.replace(old, target)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
     finally:
         if tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -72,3 +83,15 @@ def new_file_mode(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def share_like_new_files(folder: Path) -> None:
+    """Give every file under ``folder`` the mode a new file gets here (``0o666`` less the umask).
+
+    ``transformers``' ``save_pretrained`` writes ``model.safetensors`` as 0600 whatever the umask,
+    so a model folder a team shares (an export, a tagger) could be read by its writer alone.
+    """
+    mode = new_file_mode(Path(folder) / ".domainkit-no-such-file")
+    for path in Path(folder).rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(mode)

@@ -175,16 +175,26 @@ def run(
         raise typer.Exit(130) from None
 
 
+@contextlib.contextmanager
+def _said_on_interrupt(message: str):
+    """Ctrl-C ends the command with ``message`` (what was kept, how to go on) and exit status 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo("\n" + message, err=True)
+        raise typer.Exit(130) from None
+
+
 def _interrupted_message(out: Path | None) -> str:
     """After Ctrl-C: how to go on, and only where there is a run to go on with."""
     from domainkit.runner.rundir import RUN_CONFIG_FILE
 
     if out is None:
-        return ("interrupted: a run folder named at the start of the output keeps its finished stages and last "
-                "checkpoint; rerun with --out FOLDER --resume to continue it")
+        return ("interrupted: a run folder named at the start of the output keeps its finished stages (and the "
+                "interrupted stage's last checkpoint, if it saved one); rerun with --out FOLDER --resume to continue it")
     if (Path(out) / RUN_CONFIG_FILE).is_file():
-        return (f"interrupted: the run in {out} keeps its finished stages and last checkpoint; run the same "
-                "command again with --resume to continue it")
+        return (f"interrupted: the run in {out} keeps its finished stages (and the interrupted stage's last "
+                "checkpoint, if it saved one); run the same command again with --resume to continue it")
     return f"interrupted before the run in {out} began; nothing to resume, run the same command again"
 
 
@@ -382,8 +392,10 @@ def deid(
     if tagger is not None:
         policy = DeidPolicy(**{**policy.__dict__, "tagger": str(tagger),
                                "tagger_min_confidence": tagger_min_confidence, "tagger_filter": tagger_filter})
-    audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column,
-                            keep_columns=keep_column or (), force=force)
+    with _said_on_interrupt(f"interrupted: nothing was written to {output} (it appears only when complete); "
+                            "run the command again"):
+        audit = deidentify_file(input_path, output, policy=policy, workers=workers, text_column=text_column,
+                                keep_columns=keep_column or (), force=force)
     _print_json(audit.to_dict())
     dropped = (audit.columns or {}).get("dropped")
     if dropped:
@@ -426,7 +438,9 @@ def tagger_train(
     # The Trainer prints its loss lines to stdout: send them to stderr so that stdout is the card alone.
     with contextlib.redirect_stdout(sys.stderr):
         base_dir = resolve_model(base or DEFAULT_STUDENT)
-        card = train_phi_tagger(notes, out, base=base_dir, config=config)
+        with _said_on_interrupt(f"interrupted: run the same command again to resume training into {out} "
+                                "from its last checkpoint"):
+            card = train_phi_tagger(notes, out, base=base_dir, config=config)
     _print_json(card)
 
 
@@ -461,9 +475,12 @@ def predict(
     """
     from domainkit.predict import predict_file
 
-    summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
-                           output_format=output_format, batch_size=batch_size, force=force,
-                           allow_pickle=allow_pickle, precision=precision)
+    written = "standard output holds the predictions made so far" if output == "-" else \
+        f"nothing was written to {output} (it appears only when complete)"
+    with _said_on_interrupt(f"interrupted: {written}; run the command again"):
+        summary = predict_file(model, input_path, output, text_column=text_column, input_format=input_format,
+                               output_format=output_format, batch_size=batch_size, force=force,
+                               allow_pickle=allow_pickle, precision=precision)
     typer.echo(json.dumps(summary, default=str), err=True)
 
 

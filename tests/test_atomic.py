@@ -38,3 +38,40 @@ def test_unwritable_reason_names_the_system_reason_only(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
     assert unwritable_reason(tmp_path) == "Operation not permitted"
+
+
+def test_atomic_folder_replacement_never_shows_a_half_deleted_folder(tmp_path, monkeypatch):
+    import domainkit.atomic as atomic
+
+    target = tmp_path / "model"
+    target.mkdir()
+    (target / "vocab.txt").write_text("old")
+    (target / "weights").write_text("old")
+    seen = []
+
+    def rmtree_seeing_the_target(path, *args, **kwargs):  # what a reader would see while the old one goes
+        seen.append(sorted(p.name for p in target.iterdir()))
+        raise KeyboardInterrupt  # killed while deleting
+
+    monkeypatch.setattr(atomic.shutil, "rmtree", rmtree_seeing_the_target)
+    try:
+        with atomic.atomic_path(target) as tmp:
+            tmp.mkdir()
+            (tmp / "vocab.txt").write_text("new")
+            (tmp / "weights").write_text("new")
+    except KeyboardInterrupt:
+        pass
+    assert seen[0] == ["vocab.txt", "weights"] and (target / "vocab.txt").read_text() == "new"
+
+
+def test_atomic_writes_get_the_mode_of_a_new_file(tmp_path):
+    import os
+
+    from domainkit.heads._atomic import atomic_write_text
+
+    previous = os.umask(0o027)
+    try:
+        atomic_write_text(tmp_path / "report.md", "scores")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "report.md").stat().st_mode & 0o777 == 0o640  # mkstemp alone gives 0600

@@ -284,3 +284,19 @@ def test_cli_run_interrupted_says_how_to_continue(fake_packs, monkeypatch, tmp_p
     result = runner.invoke(app, ["run", "good", "--preset", "smoke", "--out", str(tmp_path / "r")])
     assert result.exit_code == 130
     assert "interrupted: the run in" in result.output and "--resume" in result.output
+
+
+def test_cli_deid_and_predict_interrupted_say_what_was_kept(monkeypatch, tmp_path):
+    import domainkit.deid.fileio as fileio
+    import domainkit.predict as predict_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fileio, "deidentify_file", interrupted)
+    monkeypatch.setattr(predict_module, "predict_file", interrupted)
+    (tmp_path / "notes.txt").write_text("Pt seen today.\n")
+    result = runner.invoke(app, ["deid", "--input", str(tmp_path / "notes.txt"), "--output", str(tmp_path / "o.txt")])
+    assert result.exit_code == 130 and "nothing was written to" in result.output
+    result = runner.invoke(app, ["predict", "model", "--input", str(tmp_path / "notes.txt"), "--output", "-"])
+    assert result.exit_code == 130 and "standard output holds the predictions made so far" in result.output

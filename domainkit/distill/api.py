@@ -13,6 +13,7 @@ from typing import Any
 import torch
 from transformers import AutoTokenizer, TrainingArguments, set_seed
 
+from domainkit.atomic import share_like_new_files
 from domainkit.checkpoints import claim_checkpoints, last_complete_checkpoint, training_key
 from domainkit.data.taskdata import TaskData
 from domainkit.distill.collator import DistillCollator, ExampleDataset
@@ -384,6 +385,7 @@ def _save_student(model: DistillStudent, tokenizer, target: Path, args: Training
     shutil.rmtree(tmp, ignore_errors=True)
     model.student.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
+    share_like_new_files(tmp)
     if target.exists():
         shutil.rmtree(target)
     os.replace(tmp, target)

@@ -25,7 +25,7 @@ import torch
 from safetensors.torch import save_file
 from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
 
-from domainkit.atomic import os_reason, write_text
+from domainkit.atomic import os_reason, share_like_new_files, write_text
 from domainkit.data.taskdata import TaskData
 from domainkit.distill.config import TeacherConfig
 from domainkit.distill.fingerprint import hash_json, model_fingerprint
@@ -290,6 +290,7 @@ def _train_full(teacher_dir: Path, data: TaskData, cfg: TeacherConfig, target: P
         model = model.merge_and_unload()  # a plain classifier again: no peft needed to load the teacher
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
+    share_like_new_files(Path(target))  # save_pretrained writes the weights 0600
     shutil.rmtree(args.output_dir, ignore_errors=True)
 
 

@@ -121,6 +121,9 @@ def _source_reference(model_dir: Path, staging: Path) -> str:
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
     """Rename ``staging`` to ``out_dir``; an existing ``out_dir`` is set aside first
     and deleted only once the new folder is in place (restored if the rename fails)."""
+    from domainkit.atomic import share_like_new_files
+
+    share_like_new_files(staging)
     aside = out_dir.with_name(f".{out_dir.name}.old")
     shutil.rmtree(aside, ignore_errors=True)
     if out_dir.exists():

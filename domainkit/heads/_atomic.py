@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from domainkit.atomic import new_file_mode
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file in the same folder, then rename it over ``path``."""
@@ -17,6 +19,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, new_file_mode(path))  # mkstemp's 0600 would keep a team's shared folder out
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

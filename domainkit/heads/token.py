@@ -157,6 +157,7 @@ def train_token_classifier(
         model=model, args=args, train_dataset=encode(tokenizer, texts, spans, label2id, max_length=max_length, stride=stride),
         data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer,
     )
+    from domainkit.atomic import share_like_new_files
     from domainkit.checkpoints import last_complete_checkpoint
 
     last = last_complete_checkpoint(checkpoints) if resume else None
@@ -165,6 +166,7 @@ def train_token_classifier(
     tokenizer.save_pretrained(str(out_dir))
     # The Trainer also saves its arguments as a pickle; a model folder that travels should hold none.
     (Path(out_dir) / "training_args.bin").unlink(missing_ok=True)
+    share_like_new_files(Path(out_dir))  # save_model writes the weights 0600
     if resume:  # optimizer state is three times the model: not part of the tagger
         shutil.rmtree(checkpoints, ignore_errors=True)
     return Path(out_dir)

@@ -56,13 +56,14 @@ def check_output(path: str | Path, *, force: bool, fmt: str | None = None) -> st
     Called before the input is read and the model loads: a folder, a path under a file or a
     read-only folder would otherwise fail with a traceback after every document was classified.
     """
+    if str(path) != STDOUT and Path(path).is_dir():  # before the suffix: "runs/out" is a folder, not a format
+        suffix = Path(path).suffix.lower() if Path(path).suffix.lower() in FORMATS else ".jsonl"
+        raise ConfigError(f"output {path} is a folder",
+                          hint=f"name a file in it, e.g. --output {Path(path) / ('predictions' + suffix)}")
     suffix = output_format(path, fmt)
     if str(path) == STDOUT:
         return suffix
     path = Path(path)
-    if path.is_dir():
-        raise ConfigError(f"output {path} is a folder",
-                          hint=f"name a file in it, e.g. --output {path / ('predictions' + suffix)}")
     if path.exists() and not force:
         raise ConfigError(f"output {path} exists already", hint="choose another --output or pass --force")
     _check_writable(path)

@@ -44,6 +44,10 @@ RUN_CONFIG_FILE = "config.json"
 #: What a domainkit run's config.json holds, and how its stage folders are named.
 _RUN_CONFIG_KEYS = frozenset({"config", "config_hash", "versions"})
 _STAGE_FOLDER = re.compile(r"\d\d-[a-z_]+")
+#: What the run folder's top holds of the last evaluation (copied there by the evaluation stage).
+TOP_LEVEL_REPORT = ("report.json", "report.md", "report.html", "plots")
+#: In a stage's start note: the outputs fingerprint of the earlier work that start set aside.
+REPLACED_OUTPUTS = "replaced_outputs"
 TRACKED_LIBRARIES = ("domainkit", "torch", "transformers", "peft", "datasets", "evaluate", "spacy",
                      "scikit-learn", "pandas")
 
@@ -201,12 +205,14 @@ class RunFolder:
         from another data set's checkpoints, and deleting it would lose what existed before.
         """
         started = {"config_hash": config_hash, "inputs": inputs}
+        noted = _read_json(stage_dir / STARTED) if (stage_dir / STARTED).is_file() else None
         if _made_in(stage_dir):
-            noted = _read_json(stage_dir / STARTED)
             # A folder without the note is an interruption from before the note existed: resumed, as then.
-            if not (stage_dir / MANIFEST).exists() and (noted == started or not (stage_dir / STARTED).exists()):
-                write_json(stage_dir / STARTED, started)
+            same_start = noted is None or {k: noted.get(k) for k in started} == started
+            if not (stage_dir / MANIFEST).exists() and same_start:
+                write_json(stage_dir / STARTED, {**(noted or {}), **started})
                 return True
+            manifest = _read_json(stage_dir / MANIFEST)
             stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
             aside = stage_dir.with_name(f".{stage_dir.name}.replaced-{stamp}")
             os.replace(stage_dir, aside)
@@ -214,9 +220,45 @@ class RunFolder:
 
             get_logger(__name__).warning("%s: its inputs changed since it ran; the earlier work is kept in %s "
                                          "(delete it when no longer needed)", stage_dir.name, aside.name)
+            # What the replaced work made, so that once this run's outputs differ from it the later
+            # stages and the report made from it are set aside too (see ``set_aside_what_came_after``).
+            replaced = (manifest or {}).get("outputs", {}).get("fingerprint") or (noted or {}).get(REPLACED_OUTPUTS)
+            if replaced:
+                started[REPLACED_OUTPUTS] = replaced
         stage_dir.mkdir(parents=True, exist_ok=True)
         write_json(stage_dir / STARTED, started)
         return False
+
+    def replaced_outputs(self, stage_dir: Path) -> str | None:
+        """The outputs fingerprint of the work this stage's current start replaced, if it replaced any."""
+        noted = _read_json(stage_dir / STARTED) if (stage_dir / STARTED).is_file() else None
+        return (noted or {}).get(REPLACED_OUTPUTS)
+
+    def set_aside_what_came_after(self, stage_dir: Path) -> None:
+        """Later stages and the run's top-level report came from replaced work: set them aside too.
+
+        Called when a stage that replaced earlier work made other outputs than it. The later
+        stages would be redone when the run reaches them, but a run interrupted before then left
+        the old report and the old exported model in view, unmarked, for ``predict`` to use. (A
+        stage whose outputs came out the same keeps the later stages: they are reused.)
+        """
+        from domainkit.log import get_logger
+
+        stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
+        index = int(stage_dir.name[:2])
+        later = [path for path in self.entries()
+                 if path.is_dir() and _STAGE_FOLDER.fullmatch(path.name) and int(path.name[:2]) > index]
+        for path in later:
+            os.replace(path, path.with_name(f".{path.name}.replaced-{stamp}"))
+        reports = [self.root / name for name in TOP_LEVEL_REPORT if (self.root / name).exists()]
+        if reports:
+            kept = self.root / f".report.replaced-{stamp}"
+            kept.mkdir()
+            for path in reports:
+                os.replace(path, kept / path.name)
+        if later or reports:
+            get_logger(__name__).warning("%s: made from the replaced work, set aside beside it (.NAME.replaced-%s)",
+                                         ", ".join(p.name for p in later + reports), stamp)
 
     def release_if_nothing_made(self, config_hash: str) -> bool:
         """Empty a folder claimed by another configuration whose run made nothing; True when it did.

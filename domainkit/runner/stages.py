@@ -23,7 +23,7 @@ from domainkit.deid.policy import DeidPolicy
 from domainkit.log import get_logger
 from domainkit.runner.packdata import content_fingerprint, pack_pool, pack_task_data
 from domainkit.runner.pipeline import RunContext, Stage
-from domainkit.runner.rundir import fingerprint
+from domainkit.runner.rundir import TOP_LEVEL_REPORT, fingerprint
 
 log = get_logger(__name__)
 
@@ -494,7 +494,7 @@ def _reported_split(ctx: RunContext, data: TaskData) -> dict[str, Any]:
     return {**data.split_info, "training_windows": windows} if windows else data.split_info
 
 
-REPORT_FILES = ("report.json", "report.md", "report.html")
+REPORT_FILES = tuple(name for name in TOP_LEVEL_REPORT if name != "plots")
 
 
 def _publish_report(workdir: Path, root: Path) -> None:

@@ -187,3 +187,15 @@ def test_multi_label_card_usage_example_gives_predict_files_label_sets(make_clas
     expected = [set(json.loads(line)["label"]) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
     assert [set(found) for found in namespace["labels_of"](texts)] == expected
     assert len({frozenset(s) for s in expected}) > 1 and any(len(s) != 1 for s in expected)
+
+
+def test_an_export_is_readable_by_the_team_its_umask_allows(make_classifier, tmp_path):
+    import os
+
+    previous = os.umask(0o022)
+    try:
+        out = export_model(make_classifier(), tmp_path / "export", card=CARD, parity_texts=None, onnx=False)
+    finally:
+        os.umask(previous)
+    modes = {p.relative_to(out).as_posix(): p.stat().st_mode & 0o777 for p in out.rglob("*") if p.is_file()}
+    assert "model.safetensors" in modes and set(modes.values()) == {0o644}, modes  # not save_pretrained's 0600

@@ -313,3 +313,22 @@ def test_package_name_check_allows_a_model_wheel_and_a_bare_folder(tmp_path, mon
     check_package_name("some_folder")
     with pytest.raises(ConfigError, match="importable module"):
         check_package_name("real_module")
+
+
+def test_a_wheel_copy_cut_short_leaves_no_wheel_under_its_name(make_classifier, tmp_path, monkeypatch):
+    copy = package.shutil.copyfile
+
+    def cut_short(source, destination, **kwargs):  # only the wheel's copy into --out is cut short
+        if not str(source).endswith(".whl"):
+            return copy(source, destination, **kwargs)
+        with open(destination, "wb") as partial:
+            partial.write(b"PK\x03\x04 half a wheel")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(package.shutil, "copyfile", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        package_model(make_classifier(), tmp_path / "dist", name="tiny_organ_model", version="1.2.0")
+    assert list((tmp_path / "dist").iterdir()) == []  # neither a broken wheel nor a temporary one
+    monkeypatch.setattr(package.shutil, "copyfile", copy)
+    wheel = package_model(make_classifier(), tmp_path / "dist", name="tiny_organ_model", version="1.2.0")
+    assert zipfile.ZipFile(wheel).testzip() is None  # the rerun is not refused, and its wheel is whole

@@ -266,6 +266,9 @@ def test_runner_refuses_an_output_that_is_a_folder_before_loading_the_model(tmp_
     with pytest.raises(ConfigError, match=r"output .*outdir\.jsonl is a folder") as error:
         predict_file("unused", tmp_path / "d.txt", tmp_path / "outdir.jsonl", force=True, progress=False)
     assert "predictions.jsonl" in error.value.hint
+    (tmp_path / "results").mkdir()  # a folder without a suffix is a folder, not an unknown format
+    with pytest.raises(ConfigError, match=r"output .*results is a folder"):
+        predict_file("unused", tmp_path / "d.txt", tmp_path / "results", progress=False)
 
 
 def test_runner_refuses_an_output_under_a_file_before_loading_the_model(tmp_path, monkeypatch):

@@ -153,6 +153,29 @@ def test_pipeline_a_stage_whose_inputs_changed_starts_afresh_and_keeps_the_earli
     assert "inputs changed" in caplog.text
 
 
+def test_pipeline_changed_outputs_set_aside_later_stages_and_the_report_before_an_interruption(
+        tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    source = tmp_path / "docs.txt"
+    source.write_text("first version")
+    recorder = Recorder()
+    stages = [_stage_with_input(recorder, "first", source), recorder.stage("second"), recorder.stage("third")]
+    run_pipeline(config, Pack(), tmp_path / "run", stages)
+    run = tmp_path / "run"
+    (run / "report.md").write_text("scores of the first version")  # as the evaluation stage publishes
+    source.write_text("edited")  # the first stage's outputs change with it
+    recorder.crash_once.add("second")  # interrupted before the last stage is redone
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(config, Pack(), run, stages)
+    assert not (run / "03-third").exists() and not (run / "report.md").exists()  # nothing stale left in view
+    (kept,) = [p for p in run.iterdir() if p.name.startswith(".report.replaced-")]
+    assert (kept / "report.md").read_text() == "scores of the first version"  # nothing lost
+    assert any(p.name.startswith(".03-third.replaced-") for p in run.iterdir())
+    ctx = run_pipeline(config, Pack(), run, stages)  # and the rerun completes as usual
+    assert ctx.outputs["third"]["resumed"] is False
+
+
 def test_pipeline_an_interrupted_stage_whose_inputs_changed_is_not_resumed(tmp_path, config, fake_packs):
     from fakepack_good import Pack
 
