@@ -36,7 +36,7 @@ def training_key(**parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def claim_checkpoints(checkpoints: Path, key: str, *, resume: bool) -> None:
+def claim_checkpoints(checkpoints: Path, key: str, *, resume: bool, refuse_others: bool = True) -> None:
     """Make ``checkpoints`` this training's: refuse another training's on resume, set them aside otherwise.
 
     Without this, ``distill(..., resume=True)`` into an ``out_dir`` that held another
@@ -44,11 +44,11 @@ def claim_checkpoints(checkpoints: Path, key: str, *, resume: bool) -> None:
     step done), or crashed on the optimizer's state when the set of trained modules differed.
     Checkpoints without a key file (earlier versions) resume as before. Starting afresh
     (``resume=False``) over checkpoints moves them to ``<name>.replaced-<time>``: nothing is lost,
-    and none of them can be resumed under the new key. The run folder's own stage checks make the
-    refusal unreachable from ``domainkit run``; it guards the Python API.
+    and none of them can be resumed under the new key. ``refuse_others=False`` (``domainkit run``,
+    whose own stage checks already decided this stage resumes) sets another key's checkpoints aside
+    with a warning and starts afresh, rather than leaving a run folder that cannot go on.
     """
     import json
-    import time
 
     from domainkit.atomic import write_json
     from domainkit.errors import ConfigError
@@ -56,19 +56,19 @@ def claim_checkpoints(checkpoints: Path, key: str, *, resume: bool) -> None:
     checkpoints = Path(checkpoints)
     record = checkpoints / TRAINING_KEY_FILE
     if not resume and checkpoints.is_dir() and any(checkpoints.glob("checkpoint-*")):
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = checkpoints.with_name(f"{checkpoints.name}.replaced-{stamp}")
-        n = 1
-        while aside.exists():
-            n += 1
-            aside = checkpoints.with_name(f"{checkpoints.name}.replaced-{stamp}-{n}")
-        checkpoints.rename(aside)
+        _set_aside(checkpoints)
     elif last_complete_checkpoint(checkpoints) is not None and record.is_file():
         try:
             recorded = json.loads(record.read_text(encoding="utf-8")).get("key")
         except (OSError, ValueError, AttributeError):
             recorded = None
-        if recorded != key:
+        if recorded != key and not refuse_others:
+            aside = _set_aside(checkpoints)
+            from domainkit.log import get_logger
+
+            get_logger(__name__).warning("%s held checkpoints of another training; kept in %s, training starts "
+                                         "afresh", checkpoints, aside.name)
+        elif recorded != key:
             raise ConfigError(
                 f"{checkpoints} holds checkpoints of another training (other config, teacher, student or "
                 "examples); resuming them would continue that training, not this one",
@@ -77,3 +77,17 @@ def claim_checkpoints(checkpoints: Path, key: str, *, resume: bool) -> None:
             )
     checkpoints.mkdir(parents=True, exist_ok=True)
     write_json(record, {"key": key})
+
+
+def _set_aside(checkpoints: Path) -> Path:
+    """Rename ``checkpoints`` to ``<name>.replaced-<time>`` (never deleted: they may be wanted)."""
+    import time
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = checkpoints.with_name(f"{checkpoints.name}.replaced-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = checkpoints.with_name(f"{checkpoints.name}.replaced-{stamp}-{n}")
+    checkpoints.rename(aside)
+    return aside

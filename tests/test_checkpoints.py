@@ -33,3 +33,22 @@ def test_checkpoints_without_a_key_from_earlier_versions_still_resume(tmp_path):
     (tmp_path / "checkpoint-2" / "trainer_state.json").write_text("{}")
     claim_checkpoints(tmp_path, "aaaa", resume=True)
     assert last_complete_checkpoint(tmp_path) == str(tmp_path / "checkpoint-2")
+
+
+def test_a_run_sets_another_trainings_checkpoints_aside_instead_of_refusing(tmp_path, caplog, monkeypatch):
+    import logging
+
+    from domainkit.checkpoints import claim_checkpoints
+    from domainkit.log import get_logger
+
+    get_logger("domainkit")  # configured, then let through to pytest's capture
+    monkeypatch.setattr(logging.getLogger("domainkit"), "propagate", True)
+
+    folder = tmp_path / "checkpoints"
+    claim_checkpoints(folder, "aaaa", resume=True)
+    (folder / "checkpoint-2").mkdir()
+    (folder / "checkpoint-2" / "trainer_state.json").write_text("{}")
+    claim_checkpoints(folder, "bbbb", resume=True, refuse_others=False)  # domainkit run: never stuck
+    assert last_complete_checkpoint(folder) is None
+    (aside,) = [p for p in tmp_path.iterdir() if p.name.startswith("checkpoints.replaced-")]
+    assert (aside / "checkpoint-2").is_dir() and "another training" in caplog.text

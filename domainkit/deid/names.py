@@ -25,6 +25,12 @@ from domainkit.deid.place_names import _NOT_PLACES, PlaceRules
 from domainkit.deid.spans import PhiSpan
 from domainkit.deid.tokens import Token, case_mode, joined, tokenize
 
+# Importable from here as before the rules were split into tokens, cue_words and place_names (packs
+# and scripts written against one module).
+from domainkit.deid.cue_words import TWO_WORD_HEADS  # noqa: E402,F401
+from domainkit.deid.place_names import states_after_places  # noqa: E402,F401
+from domainkit.deid.tokens import fold  # noqa: E402,F401
+
 # "law" is a relative only in "daughter-in-law"/"son in law": after "applicable law, MICROSOFT" it is none.
 _IN_LAW = re.compile(r"\bin[- ]law$", re.I)
 RELATIVES = frozenset(

@@ -67,12 +67,19 @@ def _whole_words(text: str, span: PhiSpan) -> PhiSpan:
 
     The tagger labels word pieces, so a weakly trained one can mark "ster" in "Hester" or "1234" in
     "MRN1234": redacting the piece alone would leave the rest of the identifier readable
-    ("He[NAME]"). A redaction covers whole words (letters and digits on either side join it).
+    ("He[NAME]"). A redaction covers whole words: letters and digits on either side join it, and so
+    does a hyphen, apostrophe, slash, period or colon between them ("Okafor-Lee", "O'Brien", "2/14/2019",
+    "10.0.0.7").
     """
+    def joins(i: int) -> bool:  # text[i] belongs to the word that touches it
+        if text[i].isalnum():
+            return True
+        return text[i] in "-'/.:" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
     start, end = span.start, span.end
-    while start > 0 and text[start - 1].isalnum():
+    while start > 0 and joins(start - 1):
         start -= 1
-    while end < len(text) and text[end].isalnum():
+    while end < len(text) and joins(end):
         end += 1
     return span if (start, end) == (span.start, span.end) else PhiSpan(start, end, span.type)
 

@@ -20,7 +20,7 @@ from domainkit.distill.collator import DistillCollator, ExampleDataset
 from domainkit.distill.config import TEACHER_ONLY, TEACHER_AND_FINETUNED, DistillConfig, resolve_layer_map
 from domainkit.distill.ensemble import FinetunedCompanion, blend_records
 from domainkit.distill.encoding import LABELLED, POOL, Example, encode_examples
-from domainkit.distill.fingerprint import model_fingerprint
+from domainkit.distill.fingerprint import model_fingerprint, weights_fingerprint
 from domainkit.distill.hardware import decide_bf16, training_attention
 from domainkit.distill.losses import HiddenProjector
 from domainkit.distill.student import DistillStudent, attach_mlm_head, build_classifier
@@ -54,6 +54,7 @@ def distill(
     mlm_teacher_dir: Path | None = None,
     teacher_mode: str = CACHED,
     companion_dir: Path | None = None,
+    refuse_other_checkpoints: bool = True,
 ) -> DistillResult:
     """Continue distilling ``student_dir`` from the task teacher on the labelled split plus ``pool``.
 
@@ -61,6 +62,8 @@ def distill(
     ``teacher_mode="in_loop"`` runs the teacher every step instead of the cache (benchmark baseline).
     ``companion_dir``: the labels-only student; with ``cfg.soft_labels="teacher+finetuned"`` the soft
     labels are the mean of its and the teacher's probabilities (see ``ensemble.py``).
+    ``refuse_other_checkpoints``: checkpoints another training left in ``out_dir`` are refused
+    (the default) or, when False, set aside (see ``checkpoints.claim_checkpoints``).
     """
     started = time.perf_counter()
     args = _training_args(cfg, out_dir / "checkpoints")
@@ -131,11 +134,12 @@ def distill(
 
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, layers,
                                bridge.token_aligned, live_teacher=live)
-    key = training_key(role="distill", config=_resumable_config(cfg), teacher=model_fingerprint(teacher_dir),
-                       student=model_fingerprint(student_dir), examples=_examples_digest(examples),
-                       teacher_mode=teacher_mode, mlm_teacher=mlm_source and model_fingerprint(mlm_source),
-                       companion=companion_dir and model_fingerprint(companion_dir))
-    history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume, key)
+    key = training_key(role="distill", config=_resumable_config(cfg), teacher=weights_fingerprint(teacher_dir),
+                       student=weights_fingerprint(student_dir), examples=_examples_digest(examples),
+                       teacher_mode=teacher_mode, mlm_teacher=mlm_source and weights_fingerprint(mlm_source),
+                       companion=companion_dir and weights_fingerprint(companion_dir))
+    history = _train(model, args, plan, ExampleDataset(examples, records), collator, tokenizer, resume, key,
+                     refuse_others=refuse_other_checkpoints)
     checksum = _checksum(model)  # before rank 0 merges a LoRA adapter into the weights it saves
     model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     report = {
@@ -160,8 +164,9 @@ def distill(
     return DistillResult(model_dir, report)
 
 
-def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_dir: Path, resume: bool = True) -> DistillResult:
-    """The baseline: the same student, trainer and schedule, hard labels only."""
+def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_dir: Path, resume: bool = True,
+                  refuse_other_checkpoints: bool = True) -> DistillResult:
+    """The baseline: the same student, trainer and schedule, hard labels only (arguments as in ``distill``)."""
     started = time.perf_counter()
     set_seed(cfg.seed)  # the classifier head is drawn from the config's seed, as in distill()
     tokenizer = AutoTokenizer.from_pretrained(student_dir)
@@ -172,9 +177,10 @@ def finetune_only(student_dir: Path, data: TaskData, cfg: DistillConfig, *, out_
     args = _training_args(cfg, out_dir / "checkpoints")
     model = DistillStudent(classifier, mlm_head=None, projector=None)
     collator = DistillCollator(tokenizer.pad_token_id, len(data.label_names), data.multi_label, (), True)
-    key = training_key(role="finetune_only", config=_resumable_config(cfg), student=model_fingerprint(student_dir),
+    key = training_key(role="finetune_only", config=_resumable_config(cfg), student=weights_fingerprint(student_dir),
                        examples=_examples_digest(examples))
-    history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume, key)
+    history = _train(model, args, plan, ExampleDataset(examples, None), collator, tokenizer, resume, key,
+                     refuse_others=refuse_other_checkpoints)
     checksum = _checksum(model)  # before rank 0 merges a LoRA adapter into the weights it saves
     model_dir = _save_student(model, tokenizer, out_dir / "model", args, student_dir)
     _wait_for_rank_zero()  # under torchrun the other ranks read this folder next (soft-label ensemble)
@@ -334,11 +340,12 @@ def _training_args(cfg: DistillConfig, output_dir: Path) -> TrainingArguments:
     )
 
 
-def _train(model, args, plan, dataset, collator, tokenizer, resume: bool, key: str) -> list[dict[str, Any]]:
+def _train(model, args, plan, dataset, collator, tokenizer, resume: bool, key: str,
+           refuse_others: bool = True) -> list[dict[str, Any]]:
     """Train (resuming the last checkpoint when ``resume``); ``key`` names this training (see ``claim_checkpoints``)."""
     with args.main_process_first(desc="checkpoints"):  # rank 0 claims the folder, the others then read it
         if args.process_index == 0:
-            claim_checkpoints(Path(args.output_dir), key, resume=resume)
+            claim_checkpoints(Path(args.output_dir), key, resume=resume, refuse_others=refuse_others)
     trainer = DistillationTrainer(model=model, args=args, train_dataset=dataset, data_collator=collator,
                                   processing_class=tokenizer, plan=plan)
     last = last_complete_checkpoint(Path(args.output_dir)) if resume else None
@@ -351,8 +358,16 @@ _RESUMABLE_CHANGES = ("epochs", "save_steps", "logging_steps")
 
 
 def _resumable_config(cfg: DistillConfig) -> dict[str, Any]:
-    """The config as the training key sees it (see ``claim_checkpoints``)."""
-    return {k: v for k, v in cfg.to_dict().items() if k not in _RESUMABLE_CHANGES}
+    """The config as the training key sees it (see ``claim_checkpoints``).
+
+    A setting added in a later version counts only away from its default (as in ``RunConfig.digest``),
+    so checkpoints written before it existed keep their key.
+    """
+    from domainkit.config import ADDED_FIELDS
+
+    added = {name: default for (section, name), default in ADDED_FIELDS.items() if section == "distill"}
+    return {k: v for k, v in cfg.to_dict().items()
+            if k not in _RESUMABLE_CHANGES and not (k in added and v == added[k])}
 
 
 def _examples_digest(examples: list) -> str:

@@ -16,18 +16,33 @@ def hash_json(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def model_fingerprint(folder: Path) -> str:
+#: Files a run writes beside a model's weights after training (scores, inference settings, manifests):
+#: they change while the weights do not, so ``weights_fingerprint`` leaves them out.
+BOOKKEEPING_FILES = frozenset({"teacher_result.json", "domainkit_inference.json", "export_manifest.json",
+                               "trainer_state.json", "training_args.bin"})
+
+
+def model_fingerprint(folder: Path, *, skip: frozenset[str] = frozenset()) -> str:
     """sha256 over the weights, config and tokenizer files of a model folder (names and bytes)."""
     digest = hashlib.sha256()
     folder = Path(folder)
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in MODEL_FILE_SUFFIXES):
-        if "checkpoint-" in str(path.relative_to(folder)):
+        if "checkpoint-" in str(path.relative_to(folder)) or path.name in skip:
             continue
         digest.update(str(path.relative_to(folder)).encode())
         with path.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
                 digest.update(chunk)
     return digest.hexdigest()
+
+
+def weights_fingerprint(folder: Path) -> str:
+    """``model_fingerprint`` without the run's bookkeeping files: what a model computes, not what was said of it.
+
+    A shared teacher's ``teacher_result.json`` is rewritten when another run scores it on another
+    test split; keyed on the whole folder, an interrupted distillation then refused to resume.
+    """
+    return model_fingerprint(folder, skip=BOOKKEEPING_FILES)
 
 
 def tokenizer_fingerprint(tokenizer: Any) -> str:

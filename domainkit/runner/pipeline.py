@@ -103,10 +103,11 @@ def _run_stage(ctx: RunContext, index: int, stage: Stage, config_hash: str) -> d
     seconds = time.perf_counter() - started
     # The fingerprint is taken of the relative form, so a moved run folder still matches.
     outputs.setdefault("fingerprint", fingerprint(outputs))
-    ctx.folder.record(workdir, StageManifest(stage.name, config_hash, inputs, outputs, library_versions(), seconds))
     replaced = ctx.folder.replaced_outputs(workdir)
     if replaced is not None and replaced != outputs["fingerprint"]:
+        # Before the manifest: a kill in between must not leave the stage finished and the old work in view.
         ctx.folder.set_aside_what_came_after(workdir)
+    ctx.folder.record(workdir, StageManifest(stage.name, config_hash, inputs, outputs, library_versions(), seconds))
     ctx.stage_seconds[stage.name] = seconds
     log.info("stage %02d-%s: done in %.1f s", index, stage.name, seconds)
     return ctx.folder.absolute(outputs)

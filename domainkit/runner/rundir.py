@@ -218,8 +218,9 @@ class RunFolder:
             os.replace(stage_dir, aside)
             from domainkit.log import get_logger
 
-            get_logger(__name__).warning("%s: its inputs changed since it ran; the earlier work is kept in %s "
-                                         "(delete it when no longer needed)", stage_dir.name, aside.name)
+            get_logger(__name__).warning("%s: its inputs changed (or a file it made is gone) since it ran; the "
+                                         "earlier work is kept in %s (delete it when no longer needed)",
+                                         stage_dir.name, aside.name)
             # What the replaced work made, so that once this run's outputs differ from it the later
             # stages and the report made from it are set aside too (see ``set_aside_what_came_after``).
             replaced = (manifest or {}).get("outputs", {}).get("fingerprint") or (noted or {}).get(REPLACED_OUTPUTS)
@@ -250,7 +251,10 @@ class RunFolder:
                  if path.is_dir() and _STAGE_FOLDER.fullmatch(path.name) and int(path.name[:2]) > index]
         for path in later:
             os.replace(path, path.with_name(f".{path.name}.replaced-{stamp}"))
-        reports = [self.root / name for name in TOP_LEVEL_REPORT if (self.root / name).exists()]
+        # Only a report older than this stage's start: a redone evaluation has just published its own.
+        started = (stage_dir / STARTED).stat().st_mtime_ns if (stage_dir / STARTED).exists() else None
+        reports = [self.root / name for name in TOP_LEVEL_REPORT if (self.root / name).exists()
+                   and (started is None or (self.root / name).stat().st_mtime_ns < started)]
         if reports:
             kept = self.root / f".report.replaced-{stamp}"
             kept.mkdir()

@@ -434,7 +434,7 @@ def run_distill(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     teacher_dir = Path(ctx.outputs["teacher"]["model_dir"])
     baseline = ctx.outputs.get("baseline")  # absent when run.baselines is off: the teacher alone gives soft labels
     result = distill(_student_folder(ctx), teacher_dir, data, pool, ctx.config.distill,
-                     out_dir=workdir, cache_dir=teacher_outputs_dir(), resume=True,
+                     out_dir=workdir, cache_dir=teacher_outputs_dir(), resume=True, refuse_other_checkpoints=False,
                      companion_dir=Path(baseline["model_dir"]) if baseline else None)
     _write_inference_settings(ctx, result.model_dir)
     thresholds = _store_thresholds(ctx, result.model_dir, data)
@@ -476,7 +476,8 @@ def run_baseline(ctx: RunContext, workdir: Path) -> dict[str, Any]:
     from domainkit.distill.api import finetune_only
 
     data, _ = training_data(ctx)
-    result = finetune_only(_student_folder(ctx), data, ctx.config.distill, out_dir=workdir, resume=True)
+    result = finetune_only(_student_folder(ctx), data, ctx.config.distill, out_dir=workdir, resume=True,
+                           refuse_other_checkpoints=False)
     _write_inference_settings(ctx, result.model_dir)
     thresholds = _store_thresholds(ctx, result.model_dir, data)
     _settings_beside_adapters(result.model_dir)

@@ -134,7 +134,8 @@ def test_tagger_is_judged_only_against_spans_that_will_be_redacted(tagger_dir, m
 
 @pytest.mark.parametrize(
     ("text", "piece", "word"),
-    [("Hester was seen", "ster", "Hester"), ("MRN1234 noted", "1234", "MRN1234"), ("seen by Dr Okafor-Lee", "Okafor", "Okafor")],
+    [("Hester was seen", "ster", "Hester"), ("MRN1234 noted", "1234", "MRN1234"), ("seen by Dr Okafor-Lee", "Okafor", "Okafor-Lee"),
+     ("Mrs O'Brien aware", "Brien", "O'Brien"), ("DOB 2/14 - stable", "14", "2/14")],
 )
 def test_a_tagger_span_inside_a_word_covers_the_whole_word(tagger_dir, text, piece, word):
     from domainkit.deid.tagger import PhiTagger

@@ -77,3 +77,15 @@ def test_teacher_outputs_that_overflow_fp16_are_refused_before_they_are_stored(t
     with pytest.raises(DomainkitError, match="not finite in fp16"):
         cache.ensure(["k0"], overflow)
     assert not list(cache.folder.glob("shard-*"))
+
+
+def test_weights_fingerprint_ignores_the_scores_a_run_writes_beside_the_weights(tmp_path):
+    from domainkit.distill.fingerprint import model_fingerprint, weights_fingerprint
+
+    (tmp_path / "model.safetensors").write_bytes(b"weights")
+    (tmp_path / "teacher_result.json").write_text('{"macro_f1": 0.5}')
+    before = weights_fingerprint(tmp_path), model_fingerprint(tmp_path)
+    (tmp_path / "teacher_result.json").write_text('{"macro_f1": 0.6}')  # rescored on another test split
+    assert weights_fingerprint(tmp_path) == before[0] and model_fingerprint(tmp_path) != before[1]
+    (tmp_path / "model.safetensors").write_bytes(b"other weights")
+    assert weights_fingerprint(tmp_path) != before[0]

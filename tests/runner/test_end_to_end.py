@@ -214,3 +214,37 @@ def test_training_windows_default_to_the_evaluation_cap_else_four():
     assert training_windows_per_document(ctx(0, 2)) == 2  # as evaluation pools
     assert training_windows_per_document(ctx(1, 2)) == 1  # the user's choice
     assert training_windows_per_document(ctx(0, 0)) == DEFAULT_TRAIN_WINDOWS == 4  # every window scored: capped
+
+
+@pytest.mark.slow
+def test_a_run_killed_in_distillation_resumes_from_its_checkpoint_after_the_teacher_is_rescored(
+        tmp_path, tiny_models, fake_packs, dk_home, monkeypatch):
+    from domainkit.distill.trainer import DistillationTrainer
+
+    out = tmp_path / "run"
+    original, steps = DistillationTrainer.compute_loss, []
+
+    def killed_at_step_3(self, *args, **kwargs):
+        steps.append(self.state.global_step)
+        if len(steps) == 3:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DistillationTrainer, "compute_loss", killed_at_step_3)
+    with pytest.raises(KeyboardInterrupt):
+        run_pack("good", preset="smoke", out=out, overrides=[
+            f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}",
+            "distill.pool_limit=8", "distill.batch_size=4", "distill.save_steps=1"])
+    assert (out / "04-distill" / "checkpoints" / "checkpoint-2").is_dir()
+    rescored = list(dk_home.rglob("teacher_result.json"))  # the shared teacher, as another run rescores it
+    for result in rescored:
+        result.write_text(result.read_text().replace("{", '{"rescored": true, ', 1))
+    steps.clear()
+    monkeypatch.setattr(DistillationTrainer, "compute_loss", lambda self, *a, **k: steps.append(1) or original(self, *a, **k))
+    run_pack("good", preset="smoke", out=out, overrides=[
+        f"run.teacher={tiny_models['teacher']}", f"run.student={tiny_models['student']}",
+        "distill.pool_limit=8", "distill.batch_size=4", "distill.save_steps=1"])
+    history = json.loads((out / "04-distill" / "distill_report.json").read_text())["history"]
+    total = max(h["step"] for h in history if "loss" in h)
+    assert len(steps) == total - 2  # resumed from checkpoint-2, not trained afresh
+    assert not list((out / "04-distill").glob("checkpoints.replaced-*")) and rescored

@@ -176,6 +176,28 @@ def test_pipeline_changed_outputs_set_aside_later_stages_and_the_report_before_a
     assert ctx.outputs["third"]["resumed"] is False
 
 
+def test_pipeline_a_redone_evaluation_keeps_the_report_it_just_published(tmp_path, config, fake_packs):
+    from fakepack_good import Pack
+
+    passes = []
+
+    def evaluate(ctx, workdir):  # publishes at the run folder's top, like the evaluation stage
+        passes.append(1)
+        report = ctx.folder.root / "report.json"
+        report.write_text(json.dumps({"pass": len(passes)}))
+        return {"report": str(report), "wall_seconds": len(passes)}  # timings differ from run to run
+
+    stages = [Recorder().stage("first"), Stage("evaluate", evaluate)]
+    run = tmp_path / "run"
+    run_pipeline(config, Pack(), run, stages)
+    (run / "report.json").unlink()  # the evaluation's output is gone: the stage is redone
+    run_pipeline(config, Pack(), run, stages)
+    assert json.loads((run / "report.json").read_text()) == {"pass": 2}  # in view, not set aside
+    assert not [p for p in run.iterdir() if p.name.startswith(".report.replaced-")]
+    run_pipeline(config, Pack(), run, stages)
+    assert len(passes) == 2  # and the next run reuses it
+
+
 def test_pipeline_an_interrupted_stage_whose_inputs_changed_is_not_resumed(tmp_path, config, fake_packs):
     from fakepack_good import Pack
 
