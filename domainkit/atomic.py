@@ -21,6 +21,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _restore_a_folder_left_aside(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     tmp.rmdir()  # callers create a file or a folder at this name
     try:
@@ -44,6 +45,16 @@ def atomic_path(target: Path) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
         elif tmp.exists():
             tmp.unlink()
+
+
+def _restore_a_folder_left_aside(target: Path) -> None:
+    """A replacement killed between its two renames left ``target`` missing and the old folder
+    aside as ``.NAME.*.old``: put the newest such folder back before writing again."""
+    if target.exists():
+        return
+    aside = sorted(target.parent.glob(f".{target.name}.*.old"), key=lambda p: p.stat().st_mtime)
+    if aside and aside[-1].is_dir():
+        os.replace(aside[-1], target)
 
 
 def write_text(target: Path, text: str) -> None:

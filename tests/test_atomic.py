@@ -75,3 +75,15 @@ def test_atomic_writes_get_the_mode_of_a_new_file(tmp_path):
     finally:
         os.umask(previous)
     assert (tmp_path / "report.md").stat().st_mode & 0o777 == 0o640  # mkstemp alone gives 0600
+
+
+def test_a_folder_left_aside_by_a_killed_replacement_is_put_back_first(tmp_path):
+    target = tmp_path / "model"
+    aside = tmp_path / ".model.x1y2.old"  # killed after renaming the old folder aside
+    aside.mkdir()
+    (aside / "vocab.txt").write_text("old")
+    with atomic_path(target) as tmp:
+        assert (target / "vocab.txt").read_text() == "old"  # back in place before anything is written
+        tmp.mkdir()
+        (tmp / "vocab.txt").write_text("new")
+    assert (target / "vocab.txt").read_text() == "new" and not aside.exists()

@@ -182,6 +182,20 @@ def summary_rows(report: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+#: Why a model's row can be empty, for the line under the table.
+NOT_RUN_REASONS = {"student_finetune_only": "run.baselines = false, or the smoke preset",
+                   "teacher": "the run had no teacher to score"}
+
+
+def not_run_note(report: dict[str, Any]) -> list[str]:
+    """A line under the model table naming the rows of dashes: models that were not part of this run."""
+    missing = [name for name in REPORT_MODELS if report["models"].get(name) is None]
+    if not missing:
+        return []
+    reasons = "; ".join(f"{name}: {NOT_RUN_REASONS.get(name, 'not produced by this run')}" for name in missing)
+    return ["", f"— : not part of this run ({reasons})."]
+
+
 def _headline(report: dict[str, Any]) -> list[tuple[str, str]]:
     return _thresholds_line(report) + [
         ("retention (student / teacher macro-F1)", format_cell(report.get("retention"))),
@@ -291,6 +305,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "|" + "---|" * len(header),
     ]
     lines += ["| " + " | ".join(row) + " |" for row in summary_rows(report)]
+    lines += [*not_run_note(report)]
     lines += ["", *[f"- {label}: {value}" for label, value in _headline(report)], ""]
     for note in measurement_notes(report):
         lines += [note, ""]
@@ -372,7 +387,7 @@ def render_html(report: dict[str, Any], out_dir: Path) -> str:
         for r in per_class
     )
     class_rows_notes = "".join(f"<p>{esc(note.replace(chr(92), ''))}</p>" for note in absent_label_notes(per_class))
-    notes = "\n".join(f"<p>{esc(note)}</p>" for note in measurement_notes(report))
+    notes = "\n".join(f"<p>{esc(note)}</p>" for note in [*not_run_note(report)[1:], *measurement_notes(report)])
     over_window = "".join(f"<p>{esc(line)}</p>\n" for line in _over_window_line(report))
     images = "".join(_embedded_image(out_dir, path, name) for name, path in report.get("plots", {}).items())
     title = f"domainkit report: {report['pack']} / {report['task']}"

@@ -128,3 +128,14 @@ def test_report_marks_zero_support_rows_the_macro_average_leaves_out(tmp_path):
     assert "\\* no test document has this label and none was predicted with it (1 label(s))" in markdown
     assert "left out of the macro averages" in markdown and "counted in the macro averages" in markdown
     assert "<td>b *</td>" in html and "left out of the macro averages" in html
+
+
+def test_a_model_that_was_not_run_is_named_under_the_table(tmp_path):
+    models = {name: _entry(name) for name in REPORT_MODELS}
+    models["student_finetune_only"] = None  # run.baselines = false
+    report = {"pack": "p", "task": "t", "n_train": 1, "n_test": 1, "label_names": ["a", "b"], "models": models,
+              "retention": 1.0, "speedup_vs_teacher": 4.0, "wall_seconds": 1.0}
+    markdown = write_report(report, tmp_path)["md"].read_text()
+    assert "— : not part of this run (student_finetune_only: run.baselines = false" in markdown
+    full = {name: _entry(name) for name in REPORT_MODELS}
+    assert "not part of this run" not in write_report({**report, "models": full}, tmp_path / "full")["md"].read_text()
