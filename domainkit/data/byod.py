@@ -29,6 +29,7 @@ from domainkit.data.tables import jsonl_records, one_column_hint, require_record
 from domainkit.data.taskdata import MULTI_LABEL, OWN_DOCUMENTS_TASK, SINGLE_LABEL, TaskData
 from domainkit.errors import DataError, close_column, no_column_message
 from domainkit.log import get_logger
+from domainkit.predict.inputs import is_blank
 
 log = get_logger(__name__)
 
@@ -266,7 +267,7 @@ def _clean_rows(frame: pd.DataFrame, columns: ColumnSpec, locate: Locate) -> tup
         if not isinstance(text, str):
             raise DataError(f"{locate(position, columns.text)} is not text ({type(text).__name__})",
                             hint="every document must be a non-empty string")
-        if not text.strip():
+        if is_blank(text):  # whitespace or invisible format characters only (a zero-width space is no text)
             raise DataError(f"{locate(position, columns.text)} is empty", hint="remove that document or fill it in")
         texts.append(text)
         labels.append(_label_of(label, locate(position, columns.label_column), columns))

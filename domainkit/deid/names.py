@@ -268,6 +268,7 @@ class NameFinder(PlaceRules):
                 self._mark_cued_name(text, tokens, names, i, mode)
         self._case_parties(text, tokens, names, is_protected)
         self._first_and_surname(text, tokens, names, is_protected, mode)
+        self._unlisted_pairs(text, tokens, names, is_protected, mode)
         self._labelled_names(text, tokens, names, is_protected)
         self._extend_names(text, tokens, names, is_protected, mode)
         self._inverted_names(text, tokens, names, is_protected)
@@ -378,6 +379,29 @@ class NameFinder(PlaceRules):
         if mode == "mixed" and tok.is_title_case and i > 0 and self._first_name(low):
             if i + 1 < len(tokens) and self._namelike(tokens[i + 1], mode):
                 names[i] = True
+
+    def _unlisted_pairs(self, text, tokens, names, is_protected, mode) -> None:
+        """Contracts (``keep_defined_terms``): two capitalised words side by side that no dictionary,
+        kept-term or credential list explains are a party's name ("attention Zephyrine Harrowgate").
+
+        Contracts name parties the census lists never saw, with no title before them; their own
+        capitalised words (defined terms such as "Licensed Software") are dictionary words, which
+        this leaves alone. Not for clinical text, where such pairs are often unlisted eponyms.
+        """
+        if not self.keep_defined_terms or mode != "mixed":
+            return
+        for i in range(len(tokens) - 1):
+            first, second = tokens[i], tokens[i + 1]
+            if is_protected[i] or is_protected[i + 1] or text[first.end : second.start] != " ":
+                continue
+            if all(_capitalised(t) and self._unexplained(t.low) for t in (first, second)):
+                names[i] = names[i + 1] = True
+
+    def _unexplained(self, low: str) -> bool:
+        """No dictionary, kept term, credential or field label explains the word (names may be listed)."""
+        lex = self.lex
+        return (len(low) >= 3 and not lex.is_english(low) and not lex.is_keep(low) and not lex.near_keep(low)
+                and low not in CREDENTIAL_WORDS and low not in FIELD_LABELS)
 
     def _first_and_surname(self, text, tokens, names, is_protected, mode) -> None:
         """A capitalised listed first name that is no everyday word, then a listed surname: "Georgia
@@ -861,6 +885,11 @@ def _is_misspelling_impl(low: str, forms: frozenset[str]) -> bool:
 # What follows a first name that is also a modal, and never a modal: a stop, a past or third-person
 # verb, or a preposition ("husband Will visited", "son Will, 45", "wife May at bedside").
 _AFTER_A_NAME = re.compile(r"\s*(?:[.,;:)]|$|(?:is|was|has|had|and|at|in|with|from|who|\w+ed|\w+s)\b)")
+
+
+def _capitalised(tok: Token) -> bool:
+    """Capitalised like a name: "Harrowgate", "O'Brien" (not "HARROWGATE" or "harrowgate")."""
+    return tok.text[0].isupper() and tok.text[1:].replace("'", "").islower()
 
 
 def _modal_read_as_name(text: str, between: str, tok: Token) -> bool:

@@ -274,7 +274,9 @@ def over_window_sentence(split_info: dict[str, Any] | None) -> str:
         return ""
     found = over_window_counts(counts, "were")
     if counts["windows"]:
-        return found + "; they were read in overlapping windows (data.long_documents)."
+        # Not "read in windows" alone: run.max_windows (2 on licences) reads only the first windows of a long one.
+        return found + ("; they were split into overlapping windows (data.long_documents), of which "
+                        "run.max_windows says how many were read (0 = all).")
     return found + (f" and were cut there (only their first {counts['max_length']} word pieces were read; "
                     "--set data.long_documents=true reads them in windows).")
 

@@ -311,6 +311,9 @@ def _name_hint(model_dir: Path | None) -> str:
             default = None
         if default is not None and not _taken_by(default) and not keyword.iskeyword(default):
             return f"leave out --name for the default name {default!r}, or choose another"
+        if default is not None:  # the default is what clashes: leaving --name out cannot help
+            return (f"the default name {default!r} (from the folder) is taken; pass --name with one of your own, "
+                    f"e.g. --name domainkit_{default}")
     return ("leave out --name for the default name (the folder's name, or domainkit_PACK_TASK for a run's export), "
             "or choose one with a prefix of your own, e.g. domainkit_radiology_triage")
 

@@ -466,3 +466,11 @@ def test_byod_sources_keep_each_files_whole_checksum_as_the_readme_privacy_secti
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     privacy = readme.split("## Offline and privacy", 1)[1].split("\n## ", 1)[0]
     assert "`split_info.sources`" in privacy and "holds a single document" in privacy
+
+
+def test_byod_a_cell_of_invisible_characters_only_is_empty(tmp_path):
+    rows = _rows()
+    rows[4]["text"] = "\u200b \u2060"  # a zero-width space and a word joiner: it looks empty, and is
+    path = _write(tmp_path / "docs.csv", rows)
+    with pytest.raises(DataError, match=r"docs.csv: row 6, column 'text' is empty"):
+        read_labelled(path, ColumnSpec())

@@ -105,3 +105,28 @@ def test_defined_terms_are_kept_only_on_request_and_places_stay_places(deidentif
     # With defined terms kept, listed towns and words no dictionary explains are still places.
     assert term_keeping.redact("Licensor is located in Boston.").text == "Licensor is located in [LOCATION]."
     assert term_keeping.redact("Notices go to Northwoods Software.").text == "Notices go to [LOCATION] Software."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Notices to the Seller, attention Zephyrine Harrowgate.", "Notices to the Seller, attention [NAME]."),
+        ("The arbitrator shall be Lucan Ashcombe as agreed.", "The arbitrator shall be [NAME] as agreed."),
+        ("Copyright (C) 2021 Alexandros Theodotou.", "Copyright (C) 2021 [NAME]."),
+    ],
+)
+def test_contracts_two_unlisted_capitalised_words_are_a_party(term_keeping, text, expected):
+    # contracts name parties no census list holds, with no title before them (invented names)
+    assert term_keeping.redact(text).text == expected
+
+
+@pytest.mark.parametrize("text", ["The Licensed Software and the Confidential Information.",
+                                  "GNU Affero General Public License", "ZEPHYRINE HARROWGATE"])
+def test_contracts_dictionary_words_and_capitals_are_no_unlisted_pair(term_keeping, text):
+    assert "[NAME]" not in term_keeping.redact(text).text
+
+
+def test_clinical_text_keeps_unlisted_eponym_pairs():
+    # without keep_defined_terms (the medical policy) the pair rule is off: unlisted eponyms stay
+    text = "Features overlap with Hallermann Streiff syndrome."
+    assert Deidentifier(DeidPolicy(use_ner=False)).redact(text).text == text

@@ -106,7 +106,8 @@ def test_report_says_how_many_own_documents_were_cut_at_the_window(tmp_path):
     sentence = "6 of 76 training and 2 of 20 test documents were longer than the 128-word-piece window and were cut"
     assert sentence in written["md"].read_text() and sentence in written["html"].read_text()
     report["split_info"] = {"over_window": {**counts, "windows": True}}
-    assert "read in overlapping windows" in write_report(report, tmp_path)["md"].read_text()
+    assert "split into overlapping windows (data.long_documents), of which run.max_windows says how many were read" \
+        in write_report(report, tmp_path)["md"].read_text()
     report["split_info"] = {"over_window": {**counts, "train": 0, "test": 0}}
     assert "word-piece window" not in write_report(report, tmp_path)["md"].read_text()
 

@@ -332,3 +332,12 @@ def test_a_wheel_copy_cut_short_leaves_no_wheel_under_its_name(make_classifier, 
     monkeypatch.setattr(package.shutil, "copyfile", copy)
     wheel = package_model(make_classifier(), tmp_path / "dist", name="tiny_organ_model", version="1.2.0")
     assert zipfile.ZipFile(wheel).testzip() is None  # the rerun is not refused, and its wheel is whole
+
+
+def test_a_default_name_that_is_taken_asks_for_a_name_of_ones_own(make_classifier, tmp_path):
+    from domainkit.export.package import default_package_name
+
+    folder = make_classifier().rename(tmp_path / "csv")  # the standard library's csv module
+    with pytest.raises(ConfigError) as refused:  # as `domainkit package FOLDER` calls it, without --name
+        package_model(folder, tmp_path / "dist", name=default_package_name(folder))
+    assert "pass --name" in refused.value.hint and "leave out --name" not in refused.value.hint
