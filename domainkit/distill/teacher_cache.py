@@ -96,8 +96,7 @@ class TeacherCache:
         if not spec_file.exists():
             atomic_write_text(spec_file, json.dumps(self.spec, indent=2, sort_keys=True, default=str))
         tensors = {f"{key}/{field}": np.ascontiguousarray(a) for key, rec in new.items() for field, a in rec.items()}
-        overflowing = sorted({name.split("/", 1)[1] for name, a in tensors.items()
-                              if np.issubdtype(a.dtype, np.floating) and not np.isfinite(a).all()})
+        overflowing = sorted({name.split("/", 1)[1] for name, a in tensors.items() if not _finite(a)})
         if overflowing:  # stored, they would be set aside as damaged at every read; fail once, clearly
             raise DomainkitError(
                 f"the teacher's outputs are not finite in fp16 ({', '.join(overflowing)}): the cache cannot hold them",
@@ -120,9 +119,14 @@ def _read_shard(shard: Path) -> Record:
         return _set_aside(shard, type(error).__name__)
     # A shard whose header survived but whose data did not (bytes overwritten on disk) parses; its
     # values then read as NaN or inf, and every run stopped on a non-finite loss that named no cache.
-    if not all(np.isfinite(a).all() for a in arrays.values() if np.issubdtype(a.dtype, np.floating)):
+    if not all(_finite(a) for a in arrays.values()):
         return _set_aside(shard, "values that are not finite")
     return arrays
+
+
+def _finite(array: np.ndarray) -> bool:
+    """No NaN or infinity (integer arrays, the top-k indices, always are)."""
+    return not np.issubdtype(array.dtype, np.floating) or bool(np.isfinite(array).all())
 
 
 def _set_aside(shard: Path, why: str) -> Record:

@@ -44,7 +44,7 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 from domainkit.data.taskdata import OWN_DOCUMENTS_TASK
-from domainkit.atomic import atomic_path, new_file_mode, os_reason
+from domainkit.atomic import atomic_path, os_reason
 from domainkit.errors import ConfigError, ModelError
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -409,8 +409,7 @@ def package_model(
         # system than the build folder, and a copy cut short under the wheel's own name was a broken
         # wheel that also blocked the rerun ("exists already").
         with atomic_path(target) as partial:
-            shutil.copyfile(wheel, partial)
-            os.chmod(partial, new_file_mode(target))
+            shutil.copyfile(wheel, partial)  # a new file: the umask's mode, as the old move gave it
     return target
 
 

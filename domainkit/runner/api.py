@@ -163,9 +163,9 @@ def run_pack(
 ) -> RunContext:
     """Run ``pack_name`` into ``out``; ``resume``: ``out`` must hold a run (of this config) to continue."""
     from domainkit.runner.stages import default_stages
+    from domainkit.runner.summary import print_summary
 
     _refuse_several_processes()
-    from domainkit.runner.summary import print_summary
 
     config, pack = resolve_for_pack(pack_name, preset=preset, run_file=run_file, overrides=overrides, cli=cli)
     out = Path(out) if out is not None else default_out(config, pack)

@@ -205,7 +205,7 @@ class RunFolder:
         from another data set's checkpoints, and deleting it would lose what existed before.
         """
         started = {"config_hash": config_hash, "inputs": inputs}
-        noted = _read_json(stage_dir / STARTED) if (stage_dir / STARTED).is_file() else None
+        noted = _read_json(stage_dir / STARTED)
         if _made_in(stage_dir):
             # A folder without the note is an interruption from before the note existed: resumed, as then.
             same_start = noted is None or {k: noted.get(k) for k in started} == started
@@ -213,8 +213,7 @@ class RunFolder:
                 write_json(stage_dir / STARTED, {**(noted or {}), **started})
                 return True
             manifest = _read_json(stage_dir / MANIFEST)
-            stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
-            aside = stage_dir.with_name(f".{stage_dir.name}.replaced-{stamp}")
+            aside = stage_dir.with_name(f".{stage_dir.name}.replaced-{_replaced_stamp()}")
             os.replace(stage_dir, aside)
             from domainkit.log import get_logger
 
@@ -232,8 +231,7 @@ class RunFolder:
 
     def replaced_outputs(self, stage_dir: Path) -> str | None:
         """The outputs fingerprint of the work this stage's current start replaced, if it replaced any."""
-        noted = _read_json(stage_dir / STARTED) if (stage_dir / STARTED).is_file() else None
-        return (noted or {}).get(REPLACED_OUTPUTS)
+        return (_read_json(stage_dir / STARTED) or {}).get(REPLACED_OUTPUTS)
 
     def set_aside_what_came_after(self, stage_dir: Path) -> None:
         """Later stages and the run's top-level report came from replaced work: set them aside too.
@@ -245,7 +243,7 @@ class RunFolder:
         """
         from domainkit.log import get_logger
 
-        stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
+        stamp = _replaced_stamp()
         index = int(stage_dir.name[:2])
         later = [path for path in self.entries()
                  if path.is_dir() and _STAGE_FOLDER.fullmatch(path.name) and int(path.name[:2]) > index]
@@ -329,6 +327,11 @@ def _map_strings(value: Any, change) -> Any:
 def _made_in(stage_dir: Path) -> list[Path]:
     """What a stage made in its folder: everything besides the note of its start."""
     return [path for path in stage_dir.iterdir() if path.name != STARTED] if stage_dir.is_dir() else []
+
+
+def _replaced_stamp() -> str:
+    """The time and a random suffix for ``.NAME.replaced-<stamp>``: two set-asides never share a name."""
+    return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
 
 
 def _read_json(path: Path) -> Any:

@@ -452,10 +452,9 @@ def _settings_beside_adapters(model_dir: Path) -> None:
     from domainkit.distill.adapters import saved_domains
     from domainkit.heads.settings import read_settings, write_settings
 
-    adapters = Path(model_dir).with_name("adapter")
-    if adapters.is_dir():
-        for domain in saved_domains(adapters):
-            write_settings(adapters / domain, read_settings(Path(model_dir)))
+    settings = read_settings(Path(model_dir))
+    for domain in saved_domains(Path(model_dir).with_name("adapter")):  # none when the folder is missing
+        write_settings(Path(model_dir).with_name("adapter") / domain, settings)
 
 
 def _write_inference_settings(ctx: RunContext, model_dir: Path) -> None:
